@@ -1,0 +1,211 @@
+/*
+ * cli: parsing arguments the way ruff users expect them.
+ *
+ * Long options take their value as `--opt VALUE` or `--opt=VALUE`.
+ */
+#include "cli.h"
+#include "rule.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static char *const default_paths[] = { ".", NULL };
+
+void cli_usage(FILE *out)
+{
+	fputs("usage: asyncmod check [OPTIONS] [PATH...]\n"
+	      "       asyncmod rules [--output-format text|json]\n"
+	      "       asyncmod --help | --version\n"
+	      "\n"
+	      "Finds the anti-patterns of the Python async standard and fixes them.\n"
+	      "\n"
+	      "check options:\n"
+	      "  --fix                    apply safe fixes in place\n"
+	      "  --unsafe-fixes           also apply (or show) unsafe fixes\n"
+	      "  --diff                   print fixes as a unified diff; write nothing\n"
+	      "  --select CODES           only these codes or prefixes (comma-separated)\n"
+	      "  --ignore CODES           leave out these codes or prefixes\n"
+	      "  --target-version VER     py39 ... py314 (default py311)\n"
+	      "  --output-format FORMAT   text (default) or json\n"
+	      "  -j, --jobs N             worker threads (default: number of cores)\n"
+	      "  -q, --quiet              print findings only, no summary\n"
+	      "\n"
+	      "Exit status: 0 nothing to report, 1 findings remain (--diff: a diff was\n"
+	      "printed), 2 an error occurred.\n",
+	      out);
+}
+
+int cli_parse_version(int *minor, const char *s, struct err *err)
+{
+	char *end;
+	long v;
+
+	if (strncmp(s, "py3", 3) || !s[3])
+		return err_set(err, "invalid target version '%s' (expected py39 ... py314)", s);
+	v = strtol(s + 3, &end, 10);
+	if (*end || v < PY_MIN_MINOR || v > PY_MAX_MINOR)
+		return err_set(err, "invalid target version '%s' (expected py39 ... py314)", s);
+	*minor = (int)v;
+	return 0;
+}
+
+/* Matches `--name VALUE` or `--name=VALUE`; advances *i past the value. */
+static int take_value(const char **value, int argc, char **argv, int *i, const char *name,
+		      struct err *err)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n))
+		return 0;
+	if (arg[n] == '=') {
+		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n])
+		return 0;
+	if (*i + 1 >= argc)
+		return err_set(err, "option '%s' needs a value", name);
+	*value = argv[++*i];
+	return 1;
+}
+
+static int parse_format(enum output_format *f, const char *v, struct err *err)
+{
+	if (!strcmp(v, "text"))
+		*f = FORMAT_TEXT;
+	else if (!strcmp(v, "json"))
+		*f = FORMAT_JSON;
+	else
+		return err_set(err, "invalid output format '%s' (expected text or json)", v);
+	return 0;
+}
+
+int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
+{
+	struct engine_options *o = &out->opts;
+	bool fix = false, diff = false, only_paths = false;
+	int first_path = -1, i, r;
+
+	memset(out, 0, sizeof(*out));
+	o->target_minor = 11;
+	if (argc < 2) {
+		out->command = CLI_HELP;
+		return err_set(err, "no command given (try 'asyncmod --help')");
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		out->command = CLI_HELP;
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		out->command = CLI_VERSION;
+		return 0;
+	}
+	if (!strcmp(argv[1], "rules"))
+		out->command = CLI_RULES;
+	else if (!strcmp(argv[1], "check"))
+		out->command = CLI_CHECK;
+	else
+		return err_set(err, "unknown command '%s' (try 'asyncmod --help')", argv[1]);
+
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+
+		if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
+			if (out->command != CLI_CHECK)
+				return err_set(err, "unexpected argument '%s'", a);
+			/* paths are gathered in place at the front of argv's tail */
+			if (first_path < 0)
+				first_path = i;
+			argv[first_path + (int)o->npaths++] = argv[i];
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_paths = true;
+			continue;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			out->command = CLI_HELP;
+			return 0;
+		}
+		if ((r = take_value(&v, argc, argv, &i, "--output-format", err))) {
+			if (r < 0 || parse_format(&o->format, v, err) < 0)
+				return -1;
+			continue;
+		}
+		if (out->command != CLI_CHECK)
+			return err_set(err, "unknown option '%s' for 'rules'", a);
+		if (!strcmp(a, "--fix")) {
+			fix = true;
+		} else if (!strcmp(a, "--no-fix")) {
+			fix = false;
+		} else if (!strcmp(a, "--unsafe-fixes")) {
+			o->unsafe_fixes = true;
+		} else if (!strcmp(a, "--diff")) {
+			diff = true;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			o->quiet = true;
+		} else if ((r = take_value(&v, argc, argv, &i, "--select", err))) {
+			if (r < 0)
+				return -1;
+			o->select = v;
+		} else if ((r = take_value(&v, argc, argv, &i, "--ignore", err))) {
+			if (r < 0)
+				return -1;
+			o->ignore = v;
+		} else if ((r = take_value(&v, argc, argv, &i, "--target-version", err))) {
+			if (r < 0 || cli_parse_version(&o->target_minor, v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--jobs", err)) ||
+			   (r = take_value(&v, argc, argv, &i, "-j", err))) {
+			char *end;
+			long n;
+
+			if (r < 0)
+				return -1;
+			n = strtol(v, &end, 10);
+			if (*end || n < 1 || n > 1024)
+				return err_set(err, "invalid number of jobs '%s'", v);
+			o->jobs = (int)n;
+		} else {
+			return err_set(err, "unknown option '%s' (try 'asyncmod --help')", a);
+		}
+	}
+	if (fix && diff)
+		return err_set(err, "--fix and --diff cannot be used together");
+	o->mode = diff ? MODE_DIFF : fix ? MODE_FIX : MODE_CHECK;
+	if (o->npaths) {
+		o->paths = argv + first_path;
+	} else {
+		o->paths = default_paths;
+		o->npaths = 1;
+	}
+	return 0;
+}
+
+int cli_run(const struct cli *cli, FILE *out, FILE *errs)
+{
+	struct err err = ERR_INIT;
+	int status = ENGINE_TROUBLE;
+
+	switch (cli->command) {
+	case CLI_HELP:
+		cli_usage(out);
+		return ENGINE_CLEAN;
+	case CLI_VERSION:
+		fprintf(out, "asyncmod %s\n", PACKAGE_VERSION);
+		return ENGINE_CLEAN;
+	case CLI_RULES:
+		engine_rules(out, cli->opts.format);
+		return ENGINE_CLEAN;
+	case CLI_CHECK:
+		if (engine_check(&cli->opts, out, errs, &status, &err) < 0) {
+			fprintf(errs, "asyncmod: error: %s\n", err.msg);
+			return ENGINE_TROUBLE;
+		}
+		return status;
+	}
+	return ENGINE_TROUBLE;
+}

@@ -1,0 +1,55 @@
+/*
+ * engine: one `check` run: select rules, walk paths, run the pipeline on
+ * every file across worker threads, and hand the results to the sinks in
+ * path order, so the output is the same for any number of jobs.
+ */
+#ifndef ASYNCMOD_ENGINE_H
+#define ASYNCMOD_ENGINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "pipeline.h"
+#include "vec.h"
+
+enum output_format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+};
+
+struct engine_options {
+	char *const *paths;
+	size_t npaths;
+	enum pipeline_mode mode;
+	bool unsafe_fixes;
+	bool quiet;
+	enum output_format format;
+	const char *select;	/* comma-separated codes or prefixes, NULL for all */
+	const char *ignore;
+	int target_minor;	/* 3.x */
+	int jobs;		/* 0: one per core */
+};
+
+/* Exit statuses, as ruff uses them. */
+#define ENGINE_CLEAN 0
+#define ENGINE_FINDINGS 1
+#define ENGINE_TROUBLE 2
+
+/* Appends to `out` (const struct transform *) the rules that `select` and
+ * `ignore` leave. Unknown codes are an error. */
+int engine_select(struct vec *out, const char *select, const char *ignore, struct err *err);
+
+/* Runs `check` and writes results to `out`, per-file problems to `errs`.
+ * Sets `*status` to the exit status. Returns -1 (with `err`) only when
+ * the run could not start (a bad rule code, a broken query). */
+int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *status,
+		 struct err *err);
+
+/* Prints the rule catalog (text or JSON). */
+void engine_rules(FILE *out, enum output_format format);
+
+/* Number of online cores, at least 1. */
+int engine_default_jobs(void);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * fix: turns the fixes attached to one file's findings into new text.
+ *
+ * Fixes are taken in order of position; one whose edits overlap an edit
+ * already taken loses and keeps its finding with reason `conflict`
+ * (identical edits are shared, not conflicts). The needs of the taken
+ * fixes are merged: each import is added once after the module docstring,
+ * `__future__` imports and the leading import block; module-level
+ * statements follow it; an import a fix may have left unused is removed
+ * only when nothing else in the file refers to its name.
+ */
+#ifndef ASYNCMOD_FIX_H
+#define ASYNCMOD_FIX_H
+
+#include <stdbool.h>
+#include <tree_sitter/api.h>
+
+#include "buf.h"
+#include "rule.h"
+#include "scope.h"
+#include "source.h"
+#include "vec.h"
+
+/* Applies the fixes of `findings` (struct finding, sorted by position)
+ * whose class is allowed (safe; unsafe too when `unsafe`), marking them
+ * applied, and writes the whole new text (without BOM) into `out`.
+ * Returns the number of fixes applied. */
+size_t fix_apply(struct buf *out, const struct source *src, const TSTree *tree,
+		 const struct scope_index *scopes, struct vec *findings, bool unsafe);
+
+/* Applies `edits` (struct edit, any order, no overlaps) to `text`. */
+void fix_splice(struct buf *out, const char *text, size_t len, struct vec *edits);
+
+/* Where new top-level imports go: after the docstring, `__future__`
+ * imports and the leading import block (or leading comments). */
+uint32_t fix_import_point(const struct source *src, const TSTree *tree);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * fsio: atomic replacement of source files.
+ */
+#include "fsio.h"
+#include "buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fsio_unchanged(const struct source *orig)
+{
+	struct stat st;
+	char *data;
+	size_t got = 0;
+	int fd, same;
+
+	fd = open(orig->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || st.st_ino != orig->st.st_ino || st.st_dev != orig->st.st_dev ||
+	    (size_t)st.st_size != orig->size || st.st_mtim.tv_sec != orig->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != orig->st.st_mtim.tv_nsec) {
+		close(fd);
+		return 0;
+	}
+	data = xmalloc(orig->size + 1);
+	while (got < orig->size) {
+		ssize_t n = read(fd, data + got, orig->size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	same = got == orig->size && !memcmp(data, orig->bytes, orig->size);
+	free(data);
+	return same;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fsio_write_atomic(const struct source *orig, const char *data, size_t len, struct err *err)
+{
+	struct buf tmp = BUF_INIT;
+	char *copy = xstrdup(orig->path), *copy2 = xstrdup(orig->path);
+	const char *dir = dirname(copy), *base = basename(copy2);
+	sigset_t block, saved;
+	int fd = -1, dfd, error = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
+
+	if (!fsio_unchanged(orig)) {
+		error = err_set(err, "%s: changed since it was read, not written", orig->path);
+		goto done;
+	}
+	buf_printf(&tmp, "%s/.%s.asyncmod-XXXXXX", dir, base);
+	fd = mkostemp(tmp.ptr, O_CLOEXEC);
+	if (fd < 0) {
+		error = err_errno(err, "%s: unable to create a temporary file in '%s'", orig->path, dir);
+		goto done;
+	}
+	if (fchmod(fd, orig->st.st_mode & 07777) < 0 || write_all(fd, data, len) < 0 ||
+	    fsync(fd) < 0) {
+		error = err_errno(err, "%s: unable to write '%s'", orig->path, tmp.ptr);
+		goto done;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		error = err_errno(err, "%s: unable to write '%s'", orig->path, tmp.ptr);
+		goto done;
+	}
+	fd = -1;
+	if (!fsio_unchanged(orig)) {
+		error = err_set(err, "%s: changed since it was read, not written", orig->path);
+		goto done;
+	}
+	if (rename(tmp.ptr, orig->path) < 0) {
+		error = err_errno(err, "%s: unable to replace", orig->path);
+		goto done;
+	}
+	buf_clear(&tmp);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	if (error < 0 && tmp.len)
+		unlink(tmp.ptr);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	buf_release(&tmp);
+	free(copy);
+	free(copy2);
+	return error;
+}

@@ -1,0 +1,26 @@
+/*
+ * fsio: writing a rewritten file without ever losing the original.
+ *
+ * As git's lockfile does: a temporary file beside the target (O_EXCL),
+ * the target's mode, every write checked, fsync, then rename(2) over the
+ * target and fsync of the folder. Before the rename the target is checked
+ * against what was read (identity, size, time and bytes): a file that
+ * changed since it was read is left alone. Signals are held off while the
+ * temporary file exists, so an interrupt never leaves one behind.
+ */
+#ifndef ASYNCMOD_FSIO_H
+#define ASYNCMOD_FSIO_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "source.h"
+
+/* Replaces the file `orig` was read from with `data` (the full bytes,
+ * BOM included). Returns 0, or -1 with `err` set and the file untouched. */
+int fsio_write_atomic(const struct source *orig, const char *data, size_t len, struct err *err);
+
+/* True when the file at `orig->path` still holds what `orig` read. */
+int fsio_unchanged(const struct source *orig);
+
+#endif

@@ -1,0 +1,12 @@
+/*
+ * grammar: the tree-sitter-python language, compiled in from the grammar
+ * folder that ./bootstrap fetched (or --with-tree-sitter-python named).
+ */
+#ifndef ASYNCMOD_GRAMMAR_H
+#define ASYNCMOD_GRAMMAR_H
+
+#include <tree_sitter/api.h>
+
+const TSLanguage *tree_sitter_python(void);
+
+#endif

@@ -1,0 +1,2 @@
+/* Compiles the grammar's generated parser as part of this build. */
+#include <parser.c>

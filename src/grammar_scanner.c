@@ -1,0 +1,2 @@
+/* Compiles the grammar's external scanner as part of this build. */
+#include <scanner.c>

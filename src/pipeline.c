@@ -1,0 +1,315 @@
+/*
+ * pipeline: processing one file from bytes to findings and fixes.
+ */
+#include "pipeline.h"
+#include "diff.h"
+#include "fix.h"
+#include "fsio.h"
+#include "grammar.h"
+#include "rule.h"
+#include "scope.h"
+#include "source.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pipeline_worker {
+	const struct pipeline_config *config;
+	TSParser *parser;
+	TSQueryCursor *cursor;
+	void *match_data;
+};
+
+/* The lazily built scope index of the file being processed. */
+struct lazy_scopes {
+	const TSTree *tree;
+	const struct source *src;
+	struct scope_index *idx;
+};
+
+static const struct scope_index *lazy_get(void *arg)
+{
+	struct lazy_scopes *l = arg;
+
+	if (!l->idx)
+		l->idx = scope_index_new(l->tree, l->src->text, l->src->len);
+	return l->idx;
+}
+
+struct pipeline_worker *pipeline_worker_new(const struct pipeline_config *config)
+{
+	struct pipeline_worker *w = xcalloc(1, sizeof(*w));
+
+	w->config = config;
+	w->parser = ts_parser_new();
+	ts_parser_set_language(w->parser, tree_sitter_python());
+	w->cursor = ts_query_cursor_new();
+	w->match_data = query_match_data_new();
+	return w;
+}
+
+void pipeline_worker_free(struct pipeline_worker *w)
+{
+	if (!w)
+		return;
+	ts_parser_delete(w->parser);
+	ts_query_cursor_delete(w->cursor);
+	query_match_data_free(w->match_data);
+	free(w);
+}
+
+void pipeline_result_release(struct file_result *res)
+{
+	for (size_t i = 0; i < res->findings.len; i++)
+		rule_finding_release(vec_at(&res->findings, i));
+	vec_release(&res->findings);
+	free(res->path);
+	free(res->error);
+	free(res->diff);
+	memset(res, 0, sizeof(*res));
+}
+
+bool pipeline_prefilter_skips(const char *const *tokens, const char *text, size_t len)
+{
+	for (size_t i = 0; tokens[i]; i++)
+		if (memmem(text, len, tokens[i], strlen(tokens[i])))
+			return false;
+	return true;
+}
+
+/* The first ERROR or MISSING node, for the syntax error message. */
+static bool first_error(TSNode n, TSNode *out)
+{
+	uint32_t count;
+
+	if (!strcmp(ts_node_type(n), "ERROR") || ts_node_is_missing(n)) {
+		*out = n;
+		return true;
+	}
+	if (!ts_node_has_error(n))
+		return false;
+	count = ts_node_child_count(n);
+	for (uint32_t i = 0; i < count; i++)
+		if (first_error(ts_node_child(n, i), out))
+			return true;
+	return false;
+}
+
+static int finding_cmp(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	c = strcmp(x->rule->code, y->rule->code);
+	if (c)
+		return c;
+	return strcmp(x->message, y->message);
+}
+
+/* Two patterns of one rule may report the same node: keep one. */
+static void dedupe_findings(struct vec *findings)
+{
+	size_t w = 0;
+
+	vec_sort(findings, finding_cmp);
+	for (size_t r = 0; r < findings->len; r++) {
+		struct finding *f = vec_at(findings, r);
+
+		if (w) {
+			struct finding *p = vec_at(findings, w - 1);
+
+			if (p->start == f->start && p->end == f->end && p->rule == f->rule) {
+				rule_finding_release(f);
+				continue;
+			}
+		}
+		if (w != r)
+			memcpy(vec_at(findings, w), f, sizeof(*f));
+		w++;
+	}
+	findings->len = w;
+}
+
+static void run_rules(struct pipeline_worker *w, const struct source *src, TSTree *tree,
+		      struct lazy_scopes *lazy, struct vec *findings)
+{
+	const struct query *q = w->config->query;
+	struct query_env env = { src->text, lazy_get, lazy, w->match_data };
+	struct rule_ctx ctx;
+	TSQueryMatch m;
+
+	ts_query_cursor_exec(w->cursor, query_ts(q), ts_tree_root_node(tree));
+	while (ts_query_cursor_next_match(w->cursor, &m)) {
+		const struct transform *rule = query_rule(q, m.pattern_index);
+
+		if (!rule || !query_match_ok(q, &m, &env))
+			continue;
+		ctx.src = src;
+		ctx.tree = tree;
+		ctx.scopes = lazy_get(lazy);
+		ctx.query = query_ts(q);
+		ctx.target_minor = w->config->target_minor;
+		ctx.findings = findings;
+		rule->check(&ctx, &m);
+	}
+	dedupe_findings(findings);
+}
+
+static void set_positions(const struct source *src, struct vec *findings)
+{
+	for (size_t i = 0; i < findings->len; i++) {
+		struct finding *f = vec_at(findings, i);
+
+		source_position(src, f->start, &f->line, &f->column);
+		source_position(src, f->end, &f->end_line, &f->end_column);
+	}
+}
+
+static void set_error(struct file_result *res, const char *msg)
+{
+	free(res->error);
+	res->error = xstrdup(msg);
+}
+
+/* Fixes, verifies and emits one loaded file. `out`, when not NULL, gets
+ * the fixed text whatever the mode. */
+static void process(struct pipeline_worker *w, struct source *src, struct file_result *res,
+		    struct buf *out)
+{
+	const struct pipeline_config *cfg = w->config;
+	struct lazy_scopes lazy = { NULL, src, NULL };
+	struct buf fixed = BUF_INIT;
+	struct err err = ERR_INIT;
+	TSTree *tree;
+	TSNode bad;
+	size_t applied = 0;
+
+	if (out) {
+		buf_clear(out);
+		buf_add(out, src->text, src->len);
+	}
+	if (pipeline_prefilter_skips(cfg->tokens, src->text, src->len))
+		return;
+	res->parsed = true;
+	tree = ts_parser_parse_string(w->parser, NULL, src->text, src->len);
+	if (!tree) {
+		set_error(res, "parser failed");
+		return;
+	}
+	if (first_error(ts_tree_root_node(tree), &bad)) {
+		unsigned line, col;
+		struct buf msg = BUF_INIT;
+
+		source_position(src, ts_node_start_byte(bad), &line, &col);
+		buf_printf(&msg, "%s:%u:%u: syntax error, file skipped", src->path, line, col);
+		res->error = buf_detach(&msg);
+		ts_tree_delete(tree);
+		return;
+	}
+	lazy.tree = tree;
+	run_rules(w, src, tree, &lazy, &res->findings);
+	if (res->findings.len && (cfg->mode != MODE_CHECK || out)) {
+		applied = fix_apply(&fixed, src, tree, lazy.idx, &res->findings, cfg->unsafe_fixes);
+		if (applied) {
+			TSTree *again = ts_parser_parse_string(w->parser, NULL, fixed.ptr,
+							       (uint32_t)fixed.len);
+
+			if (!again || ts_node_has_error(ts_tree_root_node(again))) {
+				for (size_t i = 0; i < res->findings.len; i++) {
+					struct finding *f = vec_at(&res->findings, i);
+
+					if (f->applied) {
+						f->applied = false;
+						f->reason = "fix-broke-syntax";
+					}
+				}
+				applied = 0;
+			}
+			ts_tree_delete(again);
+		}
+	}
+	set_positions(src, &res->findings);
+	if (applied && out) {
+		buf_clear(out);
+		buf_add(out, fixed.ptr, fixed.len);
+	}
+	if (applied && cfg->mode == MODE_DIFF) {
+		struct buf whole = BUF_INIT, d = BUF_INIT;
+
+		buf_add(&whole, src->bytes, src->bom);
+		buf_add(&whole, fixed.ptr, fixed.len);
+		if (diff_make(&d, src->path, src->st.st_mode, src->bytes, src->size, whole.ptr,
+			      whole.len, &err) < 0)
+			set_error(res, err.msg);
+		else
+			res->diff = buf_detach(&d);
+		buf_release(&whole);
+	} else if (applied && cfg->mode == MODE_FIX) {
+		struct buf whole = BUF_INIT;
+
+		buf_add(&whole, src->bytes, src->bom);
+		buf_add(&whole, fixed.ptr, fixed.len);
+		if (fsio_write_atomic(src, whole.ptr, whole.len, &err) < 0) {
+			set_error(res, err.msg);
+			for (size_t i = 0; i < res->findings.len; i++) {
+				struct finding *f = vec_at(&res->findings, i);
+
+				if (f->applied) {
+					f->applied = false;
+					f->reason = "write-failed";
+				}
+			}
+			applied = 0;
+		}
+		buf_release(&whole);
+	}
+	if (cfg->mode != MODE_CHECK)
+		res->fixed = applied;
+	else
+		for (size_t i = 0; i < res->findings.len; i++)
+			((struct finding *)vec_at(&res->findings, i))->applied = false;
+	buf_release(&fixed);
+	scope_index_free(lazy.idx);
+	ts_tree_delete(tree);
+}
+
+void pipeline_run(struct pipeline_worker *w, const char *path, struct file_result *res)
+{
+	struct source src;
+	struct err err = ERR_INIT;
+	struct vec findings = VEC_INIT(struct finding);
+
+	memset(res, 0, sizeof(*res));
+	res->path = xstrdup(path);
+	res->findings = findings;
+	if (source_load(&src, path, &err) < 0) {
+		res->error = xstrdup(err.msg);
+		return;
+	}
+	process(w, &src, res, NULL);
+	source_release(&src);
+}
+
+void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *text,
+		       size_t len, struct file_result *res, struct buf *out)
+{
+	struct source src;
+	struct err err = ERR_INIT;
+	struct vec findings = VEC_INIT(struct finding);
+
+	memset(res, 0, sizeof(*res));
+	res->path = xstrdup(path);
+	res->findings = findings;
+	if (source_from_bytes(&src, path, text, len, &err) < 0) {
+		res->error = xstrdup(err.msg);
+		buf_clear(out);
+		buf_add(out, text, len);
+		return;
+	}
+	process(w, &src, res, out);
+	source_release(&src);
+}

@@ -1,0 +1,64 @@
+/*
+ * pipeline: one file through source -> prefilter -> parse -> scope ->
+ * rules -> edits -> verify -> (diff | write).
+ *
+ * A worker owns one parser, one query cursor and one PCRE2 match block,
+ * and runs files one after another; the compiled query and the settings
+ * are shared read-only by all workers.
+ */
+#ifndef ASYNCMOD_PIPELINE_H
+#define ASYNCMOD_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <tree_sitter/api.h>
+
+#include "buf.h"
+#include "query.h"
+#include "vec.h"
+
+enum pipeline_mode {
+	MODE_CHECK,	/* report only */
+	MODE_DIFF,	/* report, and make the diff of the fixes */
+	MODE_FIX,	/* report, and write the fixes in place */
+};
+
+/* What every worker shares for one run. */
+struct pipeline_config {
+	const struct query *query;
+	const char *const *tokens;	/* NULL-terminated prefilter tokens of the selected rules */
+	enum pipeline_mode mode;
+	bool unsafe_fixes;
+	int target_minor;
+};
+
+/* The outcome for one file. */
+struct file_result {
+	char *path;		/* owned */
+	struct vec findings;	/* struct finding, sorted by position */
+	char *error;		/* why the file was skipped or not written, or NULL; owned */
+	char *diff;		/* MODE_DIFF: the file's diff, or NULL; owned */
+	bool parsed;		/* the prefilter let it through */
+	size_t fixed;		/* fixes applied (written in MODE_FIX) */
+};
+
+struct pipeline_worker;
+
+/* A worker for `config`, which must outlive it. */
+struct pipeline_worker *pipeline_worker_new(const struct pipeline_config *config);
+void pipeline_worker_free(struct pipeline_worker *w);
+
+/* Runs one file. Always fills `res` (free it with pipeline_result_release). */
+void pipeline_run(struct pipeline_worker *w, const char *path, struct file_result *res);
+
+/* Runs the rules over text in memory and returns the fixed text in `out`
+ * (tests and idempotence checks). Findings go to `res` as above. */
+void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *text,
+		       size_t len, struct file_result *res, struct buf *out);
+
+void pipeline_result_release(struct file_result *res);
+
+/* True when the text holds none of the tokens: no rule can match. */
+bool pipeline_prefilter_skips(const char *const *tokens, const char *text, size_t len);
+
+#endif

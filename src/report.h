@@ -1,0 +1,38 @@
+/*
+ * report: the sinks that print findings.
+ *
+ * Text: `path:line:col: CODE [*] message`, `[*]` where a fix is available
+ * (and not applied), ` (reason: token)` where there is no fix, then a
+ * summary line. JSON: one array of objects with the keys path, line,
+ * column, end_line, end_column, code, message, fix, applied, reason.
+ */
+#ifndef ASYNCMOD_REPORT_H
+#define ASYNCMOD_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "pipeline.h"
+
+struct report_totals {
+	size_t findings;	/* every finding */
+	size_t fixed;		/* applied */
+	size_t remaining;	/* not applied */
+	size_t errors;		/* files skipped or not written */
+};
+
+/* Counts what `results` (n of them) hold. */
+void report_count(struct report_totals *out, const struct file_result *results, size_t n);
+
+/* Prints the findings not applied, then (unless `quiet`) a summary line.
+ * `unsafe` says whether unsafe fixes count as available. */
+void report_text(FILE *out, const struct file_result *results, size_t n, bool unsafe,
+		 bool quiet);
+
+/* Prints every finding as one JSON array. */
+void report_json(FILE *out, const struct file_result *results, size_t n);
+
+/* The word for a fix class: "safe", "unsafe", or NULL. */
+const char *report_fix_name(int fix_class);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * rule: helpers shared by the transforms.
+ */
+#include "rule.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+TSNode rule_capture(const struct rule_ctx *ctx, const TSQueryMatch *match, const char *name)
+{
+	TSNode none = { { 0 }, NULL, NULL };
+
+	for (uint16_t i = 0; i < match->capture_count; i++) {
+		uint32_t len;
+		const char *cn = ts_query_capture_name_for_id(ctx->query, match->captures[i].index,
+							      &len);
+
+		if (len == strlen(name) && !memcmp(cn, name, len))
+			return match->captures[i].node;
+	}
+	return none;
+}
+
+const char *rule_text(const struct rule_ctx *ctx, TSNode node, uint32_t *len)
+{
+	*len = ts_node_end_byte(node) - ts_node_start_byte(node);
+	return ctx->src->text + ts_node_start_byte(node);
+}
+
+bool rule_text_is(const struct rule_ctx *ctx, TSNode node, const char *s)
+{
+	uint32_t len;
+	const char *t = rule_text(ctx, node, &len);
+
+	return len == strlen(s) && !memcmp(t, s, len);
+}
+
+struct finding *rule_report(struct rule_ctx *ctx, const struct transform *rule, TSNode node,
+			    const char *fmt, ...)
+{
+	struct finding *f = vec_push(ctx->findings);
+	struct vec edits = VEC_INIT(struct edit);
+	struct vec needs = VEC_INIT(struct need);
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	buf_grow(&msg, (size_t)(n > 0 ? n : 0));
+	va_start(ap, fmt);
+	vsnprintf(msg.ptr, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	msg.len = (size_t)n;
+	f->rule = rule;
+	f->start = ts_node_start_byte(node);
+	f->end = ts_node_end_byte(node);
+	f->message = buf_detach(&msg);
+	f->fix = rule->fix;
+	f->edits = edits;
+	f->needs = needs;
+	return f;
+}
+
+static void finding_drop_fix(struct finding *f)
+{
+	for (size_t i = 0; i < f->edits.len; i++)
+		free(((struct edit *)vec_at(&f->edits, i))->text);
+	for (size_t i = 0; i < f->needs.len; i++)
+		free(((struct need *)vec_at(&f->needs, i))->text);
+	f->edits.len = 0;
+	f->needs.len = 0;
+}
+
+void rule_no_fix(struct finding *f, const char *reason)
+{
+	finding_drop_fix(f);
+	f->fix = FIX_NONE;
+	f->reason = reason;
+}
+
+void rule_edit(struct finding *f, uint32_t start, uint32_t end, const char *text)
+{
+	struct edit *e = vec_push(&f->edits);
+
+	e->start = start;
+	e->end = end;
+	e->text = xstrdup(text);
+}
+
+void rule_need(struct finding *f, enum need_kind kind, const char *text)
+{
+	struct need *n = vec_push(&f->needs);
+
+	n->kind = kind;
+	n->text = xstrdup(text);
+}
+
+int rule_module_ref(struct rule_ctx *ctx, struct finding *f, uint32_t at, const char *module,
+		    struct buf *out)
+{
+	const char *alias = scope_module_alias(ctx->scopes, module);
+	const char *q = NULL;
+	enum resolution r;
+
+	buf_clear(out);
+	if (alias) {
+		r = scope_resolve_name(ctx->scopes, at, alias, strlen(alias), &q);
+		if (r == RESOLVE_MODULE && !strcmp(q, module)) {
+			buf_puts(out, alias);
+			return 0;
+		}
+	}
+	r = scope_resolve_name(ctx->scopes, at, module, strlen(module), &q);
+	if (r != RESOLVE_UNBOUND && !(r == RESOLVE_MODULE && !strcmp(q, module)))
+		return -1;
+	/* the name must also be free at module level, where the import goes */
+	r = scope_resolve_name(ctx->scopes, 0, module, strlen(module), &q);
+	if (r != RESOLVE_UNBOUND && !(r == RESOLVE_MODULE && !strcmp(q, module)))
+		return -1;
+	buf_puts(out, module);
+	if (r == RESOLVE_UNBOUND || !scope_module_alias(ctx->scopes, module))
+		rule_need(f, NEED_IMPORT, module);
+	return 0;
+}
+
+void rule_fresh_name(const struct rule_ctx *ctx, const char *base, struct buf *out)
+{
+	buf_clear(out);
+	buf_puts(out, base);
+	for (int i = 1; scope_name_used(ctx->scopes, buf_cstr(out)); i++) {
+		buf_clear(out);
+		buf_printf(out, "%s_%d", base, i);
+	}
+}
+
+void rule_indent(const struct rule_ctx *ctx, uint32_t at, struct buf *out)
+{
+	uint32_t i = source_line_start(ctx->src, at);
+
+	buf_clear(out);
+	while (i < ctx->src->len && (ctx->src->text[i] == ' ' || ctx->src->text[i] == '\t'))
+		buf_putc(out, ctx->src->text[i++]);
+}
+
+bool rule_inside(TSNode node, const char *type, const char *const *stop)
+{
+	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		const char *t = ts_node_type(p);
+
+		if (!strcmp(t, type))
+			return true;
+		for (size_t i = 0; stop && stop[i]; i++)
+			if (!strcmp(t, stop[i]))
+				return false;
+	}
+	return false;
+}
+
+void rule_finding_release(struct finding *f)
+{
+	finding_drop_fix(f);
+	vec_release(&f->edits);
+	vec_release(&f->needs);
+	free(f->message);
+	f->message = NULL;
+}
+
+static bool same_node(TSNode a, TSNode b)
+{
+	return ts_node_start_byte(a) == ts_node_start_byte(b) &&
+	       ts_node_end_byte(a) == ts_node_end_byte(b) &&
+	       !strcmp(ts_node_type(a), ts_node_type(b));
+}
+
+bool rule_callee_of(TSNode ref, TSNode *call)
+{
+	TSNode p = ts_node_parent(ref), fn;
+
+	if (ts_node_is_null(p) || strcmp(ts_node_type(p), "call"))
+		return false;
+	fn = ts_node_child_by_field_name(p, "function", 8);
+	if (ts_node_is_null(fn) || !same_node(fn, ref))
+		return false;
+	*call = p;
+	return true;
+}
+
+void rule_root_name(const struct rule_ctx *ctx, TSNode ref, struct buf *out)
+{
+	uint32_t len;
+	const char *t;
+
+	while (!strcmp(ts_node_type(ref), "attribute")) {
+		TSNode obj = ts_node_child_by_field_name(ref, "object", 6);
+
+		if (ts_node_is_null(obj))
+			break;
+		ref = obj;
+	}
+	t = rule_text(ctx, ref, &len);
+	buf_clear(out);
+	buf_add(out, t, len);
+}
+
+bool rule_is_name_site(TSNode ref)
+{
+	TSNode p = ts_node_parent(ref);
+	const char *t;
+
+	if (ts_node_is_null(p))
+		return false;
+	t = ts_node_type(p);
+	if (!strcmp(t, "dotted_name") || !strcmp(t, "aliased_import") ||
+	    !strcmp(t, "import_statement") || !strcmp(t, "import_from_statement"))
+		return true;
+	if (!strcmp(t, "attribute")) {
+		TSNode attr = ts_node_child_by_field_name(p, "attribute", 9);
+
+		return !ts_node_is_null(attr) && same_node(attr, ref);
+	}
+	if (!strcmp(t, "keyword_argument")) {
+		TSNode name = ts_node_child_by_field_name(p, "name", 4);
+
+		return !ts_node_is_null(name) && same_node(name, ref);
+	}
+	return false;
+}
+
+bool rule_own_line(const struct rule_ctx *ctx, TSNode stmt)
+{
+	const char *s = ctx->src->text;
+	uint32_t start = ts_node_start_byte(stmt), end = ts_node_end_byte(stmt);
+
+	for (uint32_t i = source_line_start(ctx->src, start); i < start; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	while (end < ctx->src->len && (s[end] == ' ' || s[end] == '\t'))
+		end++;
+	return end >= ctx->src->len || s[end] == '\n' || s[end] == '\r' || s[end] == '#';
+}
+
+TSNode rule_enclosing_function(TSNode node)
+{
+	TSNode none = { { 0 }, NULL, NULL };
+
+	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		const char *t = ts_node_type(p);
+
+		if (!strcmp(t, "function_definition") || !strcmp(t, "lambda"))
+			return p;
+	}
+	return none;
+}

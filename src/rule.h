@@ -1,0 +1,144 @@
+/*
+ * rule: what a transform is, what it produces, and the helpers it uses.
+ *
+ * A transform (one file in transforms/) owns a tree-sitter query and a
+ * `check` callback. The pipeline runs all transforms' queries as one, and
+ * hands each match to its transform's `check` with a `struct rule_ctx`.
+ * `check` records findings; a finding may carry a fix: byte-range edits
+ * plus "needs" (an import to add, a module-level statement to add, an
+ * import that may have become unused). The edit stage merges them.
+ */
+#ifndef ASYNCMOD_RULE_H
+#define ASYNCMOD_RULE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "buf.h"
+#include "scope.h"
+#include "source.h"
+#include "vec.h"
+
+enum fix_class {
+	FIX_NONE,
+	FIX_SAFE,
+	FIX_UNSAFE,
+};
+
+/* Python versions as 3.x minor numbers: 9 for py39 ... 14 for py314. */
+#define PY_MIN_MINOR 9
+#define PY_MAX_MINOR 14
+
+struct edit {
+	uint32_t start, end;	/* byte range of the source text to replace */
+	char *text;		/* replacement, owned */
+};
+
+enum need_kind {
+	NEED_IMPORT,		/* `import TEXT` once, at the top */
+	NEED_STATEMENT,		/* module-level statement TEXT once, after the imports */
+	NEED_DROP,		/* drop the top-level import of name TEXT if now unused */
+	NEED_FORCE_DROP,	/* drop it even if references remain (they now mean a builtin) */
+};
+
+struct need {
+	enum need_kind kind;
+	char *text;		/* owned */
+};
+
+struct transform;
+
+struct finding {
+	const struct transform *rule;
+	uint32_t start, end;	/* byte range the finding points at */
+	char *message;		/* owned */
+	const char *reason;	/* why there is no fix (static token), or NULL */
+	enum fix_class fix;	/* the class of the attached fix, FIX_NONE if none */
+	struct vec edits;	/* struct edit */
+	struct vec needs;	/* struct need */
+	bool applied;
+	/* filled by the pipeline for the sinks */
+	unsigned line, column, end_line, end_column;
+};
+
+struct options;
+
+/* What a transform's check sees for one file. */
+struct rule_ctx {
+	const struct source *src;
+	const TSTree *tree;
+	const struct scope_index *scopes;
+	const TSQuery *query;
+	int target_minor;		/* target Python 3.x */
+	struct vec *findings;		/* struct finding, owned by the pipeline */
+};
+
+struct transform {
+	const char *code;		/* "ASYNC251" */
+	const char *name;		/* "blocking-sleep" */
+	const char *summary;		/* one line for `asyncmod rules` */
+	enum fix_class fix;		/* best class of fix it offers (FIX_NONE: report only) */
+	const char *query;		/* tree-sitter query source */
+	const char *const *tokens;	/* NULL-terminated: a file lacking all of them cannot match */
+	/* Inspects one match. Returns 0, or negative on an internal failure. */
+	int (*check)(struct rule_ctx *ctx, const TSQueryMatch *match);
+};
+
+/* The capture called `name` in `match`; a null node when absent. */
+TSNode rule_capture(const struct rule_ctx *ctx, const TSQueryMatch *match, const char *name);
+
+/* Text of a node (not NUL-terminated) and its length. */
+const char *rule_text(const struct rule_ctx *ctx, TSNode node, uint32_t *len);
+/* True when the node's text equals `s`. */
+bool rule_text_is(const struct rule_ctx *ctx, TSNode node, const char *s);
+
+/* Adds a finding at `node` with a formatted message; returns it so the
+ * caller can attach a fix or a reason. Valid until the next finding. */
+struct finding *rule_report(struct rule_ctx *ctx, const struct transform *rule, TSNode node,
+			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Marks the finding report-only with `reason`, dropping any fix parts. */
+void rule_no_fix(struct finding *f, const char *reason);
+void rule_edit(struct finding *f, uint32_t start, uint32_t end, const char *text);
+void rule_need(struct finding *f, enum need_kind kind, const char *text);
+
+/* The name by which code at `at` can refer to MODULE (say "asyncio"):
+ * an existing top-level `import asyncio as aio` gives "aio"; otherwise
+ * "asyncio", and an import of it is added to the finding's needs. Returns
+ * -1 when the name is taken by something else there. */
+int rule_module_ref(struct rule_ctx *ctx, struct finding *f, uint32_t at, const char *module,
+		    struct buf *out);
+
+/* A name based on `base` that nothing in the file binds or references. */
+void rule_fresh_name(const struct rule_ctx *ctx, const char *base, struct buf *out);
+
+/* The leading whitespace of the line holding byte `at`. */
+void rule_indent(const struct rule_ctx *ctx, uint32_t at, struct buf *out);
+
+/* True when `node` is inside a node of type `type` before reaching a node
+ * whose type is in `stop` (NULL-terminated, may be NULL). */
+bool rule_inside(TSNode node, const char *type, const char *const *stop);
+
+/* Frees what a finding owns. */
+void rule_finding_release(struct finding *f);
+
+#endif
+
+/* When `ref` is the callee of a call, stores the call and returns true. */
+bool rule_callee_of(TSNode ref, TSNode *call);
+
+/* The name at the root of an identifier or attribute chain (`t` for
+ * `t.sleep`), written into `out`. */
+void rule_root_name(const struct rule_ctx *ctx, TSNode ref, struct buf *out);
+
+/* True when `ref` sits where a name is defined, not used: the item of an
+ * import, the attribute of `x.attr`, a keyword argument's name. */
+bool rule_is_name_site(TSNode ref);
+
+/* True when a statement node is alone on its line(s): only blanks before
+ * it, and only blanks or a comment after it. */
+bool rule_own_line(const struct rule_ctx *ctx, TSNode stmt);
+
+/* The node of the innermost enclosing def or lambda, or a null node. */
+TSNode rule_enclosing_function(TSNode node);

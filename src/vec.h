@@ -1,0 +1,30 @@
+/*
+ * vec: a growable array of fixed-size elements.
+ *
+ * `struct vec v = VEC_INIT(struct edit);` then `struct edit *e = vec_push(&v);`.
+ * The vector owns its element storage, not what the elements point to.
+ */
+#ifndef ASYNCMOD_VEC_H
+#define ASYNCMOD_VEC_H
+
+#include <stddef.h>
+
+struct vec {
+	void *items;
+	size_t len;
+	size_t cap;
+	size_t size;
+};
+
+#define VEC_INIT(type) { NULL, 0, 0, sizeof(type) }
+
+/* Appends a zero-filled element and returns it; valid until the next push. */
+void *vec_push(struct vec *v);
+/* Returns element `i` (no bounds check beyond an assert). */
+void *vec_at(const struct vec *v, size_t i);
+void vec_sort(struct vec *v, int (*cmp)(const void *, const void *));
+/* Removes element `i`, keeping order. */
+void vec_remove(struct vec *v, size_t i);
+void vec_release(struct vec *v);
+
+#endif

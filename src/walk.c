@@ -1,0 +1,202 @@
+/*
+ * walk: collecting the Python files under the given paths.
+ */
+#include "walk.h"
+#include "buf.h"
+#include "source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Repositories opened so far, so that each is opened once per walk. */
+struct repos {
+	struct vec list;	/* git_repository * */
+};
+
+static void add_error(struct vec *errors, const char *fmt, const char *path)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, fmt, path, strerror(errno));
+	*(char **)vec_push(errors) = buf_detach(&b);
+}
+
+int walk_is_python_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 3 && !strcmp(name + n - 3, ".py")) || (n > 4 && !strcmp(name + n - 4, ".pyi"));
+}
+
+static int has_python_shebang(const char *path)
+{
+	char head[256];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	return n > 0 && source_has_python_shebang(head, (size_t)n);
+}
+
+/* The repository whose work tree holds `dir`, or NULL. */
+static git_repository *repo_for(struct repos *repos, const char *dir)
+{
+	git_repository *repo = NULL;
+	char real[PATH_MAX];
+
+	if (!realpath(dir, real))
+		return NULL;
+	for (size_t i = 0; i < repos->list.len; i++) {
+		git_repository *r = *(git_repository **)vec_at(&repos->list, i);
+		const char *wd = git_repository_workdir(r);
+		size_t n = wd ? strlen(wd) : 0;
+
+		if (wd && (!strncmp(real, wd, n) || (strlen(real) + 1 == n && !strncmp(real, wd, n - 1))))
+			return r;
+	}
+	if (git_repository_open_ext(&repo, real, 0, NULL) < 0 || git_repository_is_bare(repo)) {
+		git_repository_free(repo);
+		return NULL;
+	}
+	*(git_repository **)vec_push(&repos->list) = repo;
+	return repo;
+}
+
+static int is_ignored(struct repos *repos, const char *path, int is_dir)
+{
+	char real[PATH_MAX], dir[PATH_MAX];
+	git_repository *repo;
+	const char *wd;
+	int ignored = 0;
+	struct buf rel = BUF_INIT;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (!is_dir) {
+		char *slash = strrchr(dir, '/');
+
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+	}
+	repo = repo_for(repos, dir);
+	if (!repo || !realpath(path, real))
+		return 0;
+	wd = git_repository_workdir(repo);
+	if (strncmp(real, wd, strlen(wd)))
+		return 0;
+	buf_puts(&rel, real + strlen(wd));
+	if (is_dir)
+		buf_putc(&rel, '/');
+	if (rel.len > 1 && git_ignore_path_is_ignored(&ignored, repo, buf_cstr(&rel)) < 0)
+		ignored = 0;
+	buf_release(&rel);
+	return ignored;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk_dir(struct vec *files, struct vec *errors, struct repos *repos, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct vec names = VEC_INIT(char *);
+	struct dirent *de;
+	struct buf p = BUF_INIT;
+
+	if (!d) {
+		add_error(errors, "%s: unable to read folder: %s", dir);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			*(char **)vec_push(&names) = xstrdup(de->d_name);
+	closedir(d);
+	vec_sort(&names, name_cmp);
+	for (size_t i = 0; i < names.len; i++) {
+		char *name = *(char **)vec_at(&names, i);
+		struct stat st;
+
+		buf_clear(&p);
+		if (!strcmp(dir, "."))
+			buf_puts(&p, name);
+		else
+			buf_printf(&p, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+		if (lstat(p.ptr, &st) < 0) {
+			free(name);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			struct buf cfg = BUF_INIT;
+
+			buf_printf(&cfg, "%s/pyvenv.cfg", p.ptr);
+			if (name[0] != '.' && strcmp(name, "__pycache__") && access(cfg.ptr, F_OK) &&
+			    !is_ignored(repos, p.ptr, 1))
+				walk_dir(files, errors, repos, p.ptr);
+			buf_release(&cfg);
+		} else if (S_ISREG(st.st_mode)) {
+			if ((walk_is_python_name(name) || (!strchr(name, '.') && has_python_shebang(p.ptr))) &&
+			    !is_ignored(repos, p.ptr, 0))
+				*(char **)vec_push(files) = xstrdup(p.ptr);
+		}
+		free(name);
+	}
+	vec_release(&names);
+	buf_release(&p);
+}
+
+int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size_t npaths)
+{
+	struct repos repos = { VEC_INIT(git_repository *) };
+	size_t w = 0;
+
+	for (size_t i = 0; i < npaths; i++) {
+		struct stat st;
+		const char *given = paths[i];
+		char *path;
+		size_t n;
+
+		while (given[0] == '.' && given[1] == '/' && given[2])
+			given += 2;
+		path = xstrdup(given);
+		n = strlen(path);
+
+		while (n > 1 && path[n - 1] == '/')
+			path[--n] = '\0';
+		if (stat(path, &st) < 0)
+			add_error(errors, "%s: %s", path);
+		else if (S_ISDIR(st.st_mode))
+			walk_dir(files, errors, &repos, path);
+		else
+			*(char **)vec_push(files) = xstrdup(path);
+		free(path);
+	}
+	for (size_t i = 0; i < repos.list.len; i++)
+		git_repository_free(*(git_repository **)vec_at(&repos.list, i));
+	vec_release(&repos.list);
+	vec_sort(files, name_cmp);
+	for (size_t r = 0; r < files->len; r++) {
+		char *f = *(char **)vec_at(files, r);
+
+		if (w && !strcmp(*(char **)vec_at(files, w - 1), f)) {
+			free(f);
+			continue;
+		}
+		*(char **)vec_at(files, w++) = f;
+	}
+	files->len = w;
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * walk: which files a run covers.
+ *
+ * Files named on the command line are taken as they are. Folders are
+ * walked for `*.py`, `*.pyi` and files whose first line is a python
+ * shebang, skipping hidden folders, `__pycache__`, virtualenvs (folders
+ * holding `pyvenv.cfg`) and, inside a git work tree, whatever git ignores
+ * (asked of libgit2, which reads .gitignore, .git/info/exclude and the
+ * global excludes file). The result is sorted and free of duplicates.
+ */
+#ifndef ASYNCMOD_WALK_H
+#define ASYNCMOD_WALK_H
+
+#include <stddef.h>
+
+#include "vec.h"
+
+/* Appends the files under `paths` to `files` (char *, owned by the vector's
+ * user: free each). Problems with one path (missing, unreadable) are
+ * appended to `errors` (char * messages, owned likewise) and the walk goes
+ * on. Returns 0. */
+int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size_t npaths);
+
+/* True when `name` is a Python source file name (`*.py`, `*.pyi`). */
+int walk_is_python_name(const char *name);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * ASYNC251: `time.sleep(x)` in an async function blocks the event loop.
+ *
+ * Fix (safe): `await asyncio.sleep(x)`; an `import time` left unused goes.
+ * Reported instead: in a nested sync scope (await would be a syntax error,
+ * or turn a generator expression into an async one); `time.sleep` used as
+ * a value; while a sync lock is held (yielding could deadlock); in cleanup
+ * code (`finally`, `except CancelledError`/`BaseException`, `__aexit__`),
+ * which would become interruptible; unusual arguments; anyio/trio modules.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "table.h"
+#include "blocking_sleep.scm.h"
+
+static const char *const tokens[] = { "sleep", NULL };
+
+static bool is_cleanup_handler(const struct rule_ctx *ctx, TSNode clause)
+{
+	uint32_t len;
+	const char *t = rule_text(ctx, clause, &len);
+	TSNode value = ts_node_child_by_field_name(clause, "value", 5);
+	const char *v;
+	uint32_t vlen;
+
+	(void)t;
+	if (ts_node_is_null(value))
+		return true;	/* bare except: catches cancellation */
+	v = rule_text(ctx, value, &vlen);
+	return memmem(v, vlen, "CancelledError", 14) || memmem(v, vlen, "BaseException", 13);
+}
+
+static bool is_sync_lock(const struct rule_ctx *ctx, TSNode with)
+{
+	uint32_t n = ts_node_child_count(with);
+	TSNode clause = ts_node_named_child(with, 0);
+	uint32_t len;
+	const char *t;
+
+	if (n && !strcmp(ts_node_type(ts_node_child(with, 0)), "async"))
+		return false;
+	if (ts_node_is_null(clause))
+		return false;
+	t = rule_text(ctx, clause, &len);
+	for (uint32_t i = 0; i + 4 <= len; i++)
+		if (!strncasecmp(t + i, "lock", 4) || !strncasecmp(t + i, "semaphore", 9) ||
+		    !strncasecmp(t + i, "condition", 9))
+			return true;
+	return false;
+}
+
+/* A reason to report instead of fixing, from the statements around `node`
+ * inside its function. */
+static const char *guarded_reason(const struct rule_ctx *ctx, TSNode node)
+{
+	TSNode fn = rule_enclosing_function(node);
+
+	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		const char *t = ts_node_type(p);
+
+		if (!strcmp(t, "function_definition") || !strcmp(t, "lambda"))
+			break;
+		if (!strcmp(t, "finally_clause"))
+			return "in-cleanup";
+		if ((!strcmp(t, "except_clause") || !strcmp(t, "except_group_clause")) &&
+		    is_cleanup_handler(ctx, p))
+			return "in-cleanup";
+		if (!strcmp(t, "with_statement") && is_sync_lock(ctx, p))
+			return "under-sync-lock";
+	}
+	if (!ts_node_is_null(fn)) {
+		TSNode name = ts_node_child_by_field_name(fn, "name", 4);
+
+		if (!ts_node_is_null(name) && rule_text_is(ctx, name, "__aexit__"))
+			return "in-cleanup";
+	}
+	return NULL;
+}
+
+static bool plain_single_argument(TSNode call)
+{
+	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	const char *t;
+
+	if (ts_node_is_null(args) || strcmp(ts_node_type(args), "argument_list") ||
+	    ts_node_named_child_count(args) != 1)
+		return false;
+	t = ts_node_type(ts_node_named_child(args, 0));
+	return strcmp(t, "keyword_argument") && strcmp(t, "list_splat") &&
+	       strcmp(t, "dictionary_splat") && strcmp(t, "comment");
+}
+
+/* True when `await` put before the call would bind to something larger. */
+static bool needs_parens(TSNode call)
+{
+	TSNode p = ts_node_parent(call);
+	const char *t = ts_node_is_null(p) ? "" : ts_node_type(p);
+
+	return !strcmp(t, "attribute") || !strcmp(t, "subscript") || !strcmp(t, "call");
+}
+
+static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
+{
+	TSNode ref = rule_capture(ctx, match, "ref"), call;
+	struct buf q = BUF_INIT, name = BUF_INIT, text = BUF_INIT;
+	enum scope_context where;
+	struct finding *f;
+	const char *reason;
+
+	if (rule_is_name_site(ref))
+		return 0;
+	if (scope_resolve_expr(ctx->scopes, ref, &q) != RESOLVE_MODULE ||
+	    strcmp(buf_cstr(&q), "time.sleep"))
+		goto done;
+	where = scope_context_at(ctx->scopes, ts_node_start_byte(ref));
+	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
+		goto done;
+	f = rule_report(ctx, &transform_blocking_sleep, ref,
+			"`time.sleep` blocks the event loop in an async function; "
+			"use `asyncio.sleep`");
+	if (!rule_callee_of(ref, &call)) {
+		f->start = ts_node_start_byte(ref);
+		rule_no_fix(f, "sleep-as-value");
+		goto done;
+	}
+	f->start = ts_node_start_byte(call);
+	f->end = ts_node_end_byte(call);
+	if (where == CONTEXT_NESTED_SYNC) {
+		rule_no_fix(f, "nested-sync-scope");
+		goto done;
+	}
+	if (scope_runtime(ctx->scopes) != RUNTIME_ASYNCIO) {
+		rule_no_fix(f, "non-asyncio-runtime");
+		goto done;
+	}
+	if ((reason = guarded_reason(ctx, call))) {
+		rule_no_fix(f, reason);
+		goto done;
+	}
+	if (!plain_single_argument(call)) {
+		rule_no_fix(f, "unusual-arguments");
+		goto done;
+	}
+	if (rule_module_ref(ctx, f, ts_node_start_byte(call), "asyncio", &name) < 0) {
+		rule_no_fix(f, "import-name-shadowed");
+		goto done;
+	}
+	buf_printf(&text, "%sawait %s.sleep", needs_parens(call) ? "(" : "", buf_cstr(&name));
+	rule_edit(f, ts_node_start_byte(ref), ts_node_end_byte(ref), buf_cstr(&text));
+	if (needs_parens(call))
+		rule_edit(f, ts_node_end_byte(call), ts_node_end_byte(call), ")");
+	rule_root_name(ctx, ref, &name);
+	rule_need(f, NEED_DROP, buf_cstr(&name));
+done:
+	buf_release(&q);
+	buf_release(&name);
+	buf_release(&text);
+	return 0;
+}
+
+const struct transform transform_blocking_sleep = {
+	.code = "ASYNC251",
+	.name = "blocking-sleep-in-async-function",
+	.summary = "time.sleep() in an async function -> await asyncio.sleep()",
+	.fix = FIX_SAFE,
+	.query = blocking_sleep_scm,
+	.tokens = tokens,
+	.check = check,
+};

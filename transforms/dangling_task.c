@@ -1,0 +1,214 @@
+/*
+ * ASYNC300: the result of `create_task` is dropped.
+ *
+ * The event loop keeps only weak references to tasks, so an unreferenced
+ * task can be garbage-collected before it finishes. Fix (safe): keep it in
+ * a module-level set until it is done, as the asyncio documentation shows:
+ *
+ *     _task = asyncio.create_task(coro())
+ *     _background_tasks.add(_task)
+ *     _task.add_done_callback(_background_tasks.discard)
+ *
+ * with `_background_tasks: set[asyncio.Task] = set()` added once after the
+ * imports (an existing one is reused). Reported instead: the statement
+ * shares its line with other code, the loop is closed later in the same
+ * function, or the module runs under anyio/trio.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "table.h"
+#include "dangling_task.scm.h"
+
+static const char *const tokens[] = { "create_task", "ensure_future", NULL };
+
+static bool is_task_factory(const char *q)
+{
+	static const char *const names[] = {
+		"asyncio.create_task", "asyncio.ensure_future",
+		"asyncio.tasks.create_task", "asyncio.tasks.ensure_future", NULL,
+	};
+
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(q, names[i]))
+			return true;
+	return false;
+}
+
+/* True when `obj` (the receiver of `.create_task`) is an event loop:
+ * `asyncio.get_running_loop()`, `asyncio.get_event_loop()`, or a name
+ * such as `loop`, `self._loop`, `event_loop`. */
+static bool is_loop(const struct rule_ctx *ctx, TSNode obj)
+{
+	struct buf q = BUF_INIT;
+	bool yes = false;
+	uint32_t len;
+	const char *t;
+
+	if (!strcmp(ts_node_type(obj), "call")) {
+		TSNode fn = ts_node_child_by_field_name(obj, "function", 8);
+
+		if (!ts_node_is_null(fn) &&
+		    scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_MODULE)
+			yes = !strcmp(q.ptr, "asyncio.get_running_loop") ||
+			      !strcmp(q.ptr, "asyncio.get_event_loop");
+		buf_release(&q);
+		return yes;
+	}
+	if (!strcmp(ts_node_type(obj), "attribute"))
+		obj = ts_node_child_by_field_name(obj, "attribute", 9);
+	if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "identifier"))
+		return false;
+	t = rule_text(ctx, obj, &len);
+	return len >= 4 && !strncasecmp(t + len - 4, "loop", 4);
+}
+
+/* True when the code after `stmt` in its function closes or stops the
+ * loop `recv` (text of the receiver). */
+static bool loop_closed_later(const struct rule_ctx *ctx, TSNode stmt, TSNode recv)
+{
+	TSNode fn = rule_enclosing_function(stmt);
+	uint32_t end = ts_node_is_null(fn) ? ctx->src->len : ts_node_end_byte(fn);
+	uint32_t from = ts_node_end_byte(stmt), rlen;
+	const char *r = rule_text(ctx, recv, &rlen);
+	static const char *const verbs[] = { ".close(", ".stop(", ".run_until_complete(", NULL };
+
+	for (uint32_t i = from; i + rlen < end; i++) {
+		if (memcmp(ctx->src->text + i, r, rlen))
+			continue;
+		for (int v = 0; verbs[v]; v++)
+			if (!strncmp(ctx->src->text + i + rlen, verbs[v], strlen(verbs[v])))
+				return true;
+	}
+	return false;
+}
+
+/* The name of an existing module-level `NAME = set()` whose name starts
+ * with `_background_tasks`, written into `out`. */
+static bool existing_set(const struct rule_ctx *ctx, struct buf *out)
+{
+	TSNode root = ts_tree_root_node(ctx->tree);
+	uint32_t n = ts_node_named_child_count(root);
+
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode s = ts_node_named_child(root, i), a, left, right;
+		uint32_t len;
+		const char *t;
+
+		if (strcmp(ts_node_type(s), "expression_statement"))
+			continue;
+		a = ts_node_named_child(s, 0);
+		if (ts_node_is_null(a) || strcmp(ts_node_type(a), "assignment"))
+			continue;
+		left = ts_node_child_by_field_name(a, "left", 4);
+		right = ts_node_child_by_field_name(a, "right", 5);
+		if (ts_node_is_null(left) || ts_node_is_null(right) ||
+		    strcmp(ts_node_type(left), "identifier"))
+			continue;
+		t = rule_text(ctx, left, &len);
+		if (len < 17 || strncmp(t, "_background_tasks", 17))
+			continue;
+		if (!rule_text_is(ctx, right, "set()"))
+			continue;
+		buf_clear(out);
+		buf_add(out, t, len);
+		return true;
+	}
+	return false;
+}
+
+/* End of the statement's last line, before its line break. */
+static uint32_t line_end(const struct rule_ctx *ctx, uint32_t at)
+{
+	while (at < ctx->src->len && ctx->src->text[at] != '\n' && ctx->src->text[at] != '\r')
+		at++;
+	return at;
+}
+
+static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
+{
+	TSNode stmt = rule_capture(ctx, match, "stmt"), call = rule_capture(ctx, match, "call");
+	TSNode fn = rule_capture(ctx, match, "fn"), recv = { { 0 }, NULL, NULL };
+	struct buf q = BUF_INIT, set = BUF_INIT, task = BUF_INIT, text = BUF_INIT,
+		   indent = BUF_INIT, mod = BUF_INIT;
+	const char *nl = ctx->src->newline;
+	enum resolution r;
+	struct finding *f;
+	uint32_t clen;
+	const char *ctext;
+
+	if (ts_node_named_child_count(stmt) != 1)
+		return 0;
+	r = scope_resolve_expr(ctx->scopes, fn, &q);
+	if (!(r == RESOLVE_MODULE && is_task_factory(buf_cstr(&q)))) {
+		TSNode method;
+
+		if (strcmp(ts_node_type(fn), "attribute"))
+			goto done;
+		method = ts_node_child_by_field_name(fn, "attribute", 9);
+		recv = ts_node_child_by_field_name(fn, "object", 6);
+		if (!rule_text_is(ctx, method, "create_task") || ts_node_is_null(recv) ||
+		    !is_loop(ctx, recv))
+			goto done;
+	}
+	f = rule_report(ctx, &transform_dangling_task, call,
+			"the task from `%.*s` is not kept: it may be garbage-collected before "
+			"it finishes; keep a reference",
+			(int)(ts_node_end_byte(fn) - ts_node_start_byte(fn)),
+			ctx->src->text + ts_node_start_byte(fn));
+	if (scope_runtime(ctx->scopes) != RUNTIME_ASYNCIO) {
+		rule_no_fix(f, "non-asyncio-runtime");
+		goto done;
+	}
+	if (!rule_own_line(ctx, stmt)) {
+		rule_no_fix(f, "compound-statement");
+		goto done;
+	}
+	if (!ts_node_is_null(recv) && strcmp(ts_node_type(recv), "call") &&
+	    loop_closed_later(ctx, stmt, recv)) {
+		rule_no_fix(f, "loop-closed");
+		goto done;
+	}
+	if (!existing_set(ctx, &set)) {
+		const char *alias = scope_module_alias(ctx->scopes, "asyncio");
+
+		rule_fresh_name(ctx, "_background_tasks", &set);
+		if (alias)
+			buf_printf(&mod, "%s: set[%s.Task] = set()", buf_cstr(&set), alias);
+		else
+			buf_printf(&mod, "%s = set()", buf_cstr(&set));
+		rule_need(f, NEED_STATEMENT, buf_cstr(&mod));
+	}
+	rule_fresh_name(ctx, "_task", &task);
+	rule_indent(ctx, ts_node_start_byte(stmt), &indent);
+	ctext = rule_text(ctx, call, &clen);
+	buf_printf(&text, "%s = %.*s", buf_cstr(&task), (int)clen, ctext);
+	rule_edit(f, ts_node_start_byte(stmt), ts_node_end_byte(stmt), buf_cstr(&text));
+	buf_clear(&text);
+	buf_printf(&text, "%s%s%s.add(%s)%s%s%s.add_done_callback(%s.discard)", nl,
+		   buf_cstr(&indent), buf_cstr(&set), buf_cstr(&task), nl, buf_cstr(&indent),
+		   buf_cstr(&task), buf_cstr(&set));
+	{
+		uint32_t at = line_end(ctx, ts_node_end_byte(stmt));
+
+		rule_edit(f, at, at, buf_cstr(&text));
+	}
+done:
+	buf_release(&q);
+	buf_release(&set);
+	buf_release(&task);
+	buf_release(&text);
+	buf_release(&indent);
+	buf_release(&mod);
+	return 0;
+}
+
+const struct transform transform_dangling_task = {
+	.code = "ASYNC300",
+	.name = "create-task-no-reference",
+	.summary = "create_task() result dropped -> keep it in a module-level set",
+	.fix = FIX_SAFE,
+	.query = dangling_task_scm,
+	.tokens = tokens,
+	.check = check,
+};

@@ -1,0 +1,72 @@
+/*
+ * AM105: `asyncio.get_event_loop()` inside a coroutine.
+ *
+ * In a coroutine it always returns the running loop, so
+ * `asyncio.get_running_loop()` is the same call without the deprecated
+ * fallback (safe). Outside a coroutine the two differ (get_running_loop
+ * raises when no loop runs): reported with `loop-not-in-coroutine`.
+ */
+#include <string.h>
+
+#include "table.h"
+#include "get_event_loop.scm.h"
+
+static const char *const tokens[] = { "get_event_loop", NULL };
+
+static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
+{
+	TSNode ref = rule_capture(ctx, match, "ref"), call, args;
+	struct buf q = BUF_INIT, name = BUF_INIT;
+	struct finding *f;
+	const char *qn;
+
+	if (rule_is_name_site(ref) || !rule_callee_of(ref, &call))
+		return 0;
+	if (scope_resolve_expr(ctx->scopes, ref, &q) != RESOLVE_MODULE)
+		goto done;
+	qn = buf_cstr(&q);
+	if (strcmp(qn, "asyncio.get_event_loop") && strcmp(qn, "asyncio.events.get_event_loop"))
+		goto done;
+	args = ts_node_child_by_field_name(call, "arguments", 9);
+	if (ts_node_is_null(args) || ts_node_named_child_count(args) != 0)
+		goto done;
+	if (scope_context_at(ctx->scopes, ts_node_start_byte(call)) != CONTEXT_ASYNC) {
+		f = rule_report(ctx, &transform_get_event_loop, call,
+				"`asyncio.get_event_loop()` outside a coroutine may create a loop "
+				"(deprecated) or raise; create the loop with `asyncio.run()` and "
+				"pass it in");
+		rule_no_fix(f, "loop-not-in-coroutine");
+		goto done;
+	}
+	f = rule_report(ctx, &transform_get_event_loop, call,
+			"`asyncio.get_event_loop()` in a coroutine; use "
+			"`asyncio.get_running_loop()`");
+	if (!strcmp(ts_node_type(ref), "attribute")) {
+		TSNode attr = ts_node_child_by_field_name(ref, "attribute", 9);
+
+		rule_edit(f, ts_node_start_byte(attr), ts_node_end_byte(attr), "get_running_loop");
+	} else {
+		if (rule_module_ref(ctx, f, ts_node_start_byte(ref), "asyncio", &name) < 0) {
+			rule_no_fix(f, "import-name-shadowed");
+			goto done;
+		}
+		buf_puts(&name, ".get_running_loop");
+		rule_edit(f, ts_node_start_byte(ref), ts_node_end_byte(ref), buf_cstr(&name));
+		rule_root_name(ctx, ref, &name);
+		rule_need(f, NEED_DROP, buf_cstr(&name));
+	}
+done:
+	buf_release(&q);
+	buf_release(&name);
+	return 0;
+}
+
+const struct transform transform_get_event_loop = {
+	.code = "AM105",
+	.name = "get-event-loop-in-coroutine",
+	.summary = "asyncio.get_event_loop() in a coroutine -> asyncio.get_running_loop()",
+	.fix = FIX_SAFE,
+	.query = get_event_loop_scm,
+	.tokens = tokens,
+	.check = check,
+};

@@ -1,0 +1,13 @@
+/*
+ * table: the list of transforms.
+ */
+#include "table.h"
+
+const struct transform *const transform_table[] = {
+	&transform_blocking_sleep,	/* ASYNC251 */
+	&transform_dangling_task,	/* ASYNC300 */
+	&transform_get_event_loop,	/* AM105 */
+	&transform_timeout_error,	/* AM203 */
+};
+
+const size_t transform_count = sizeof(transform_table) / sizeof(transform_table[0]);

@@ -1,0 +1,20 @@
+/*
+ * table: every transform asyncmod knows, in catalog order.
+ * Adding a rule is adding a file in transforms/ and a row here.
+ */
+#ifndef ASYNCMOD_TABLE_H
+#define ASYNCMOD_TABLE_H
+
+#include <stddef.h>
+
+#include "../src/rule.h"
+
+extern const struct transform *const transform_table[];
+extern const size_t transform_count;
+
+extern const struct transform transform_blocking_sleep;
+extern const struct transform transform_get_event_loop;
+extern const struct transform transform_timeout_error;
+extern const struct transform transform_dangling_task;
+
+#endif
