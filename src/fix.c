@@ -292,8 +292,30 @@ static void add_unique(struct vec *v, const char *s)
 		*(char **)vec_push(v) = (char *)s;
 }
 
-size_t fix_apply(struct buf *out, const struct source *src, const TSTree *tree,
-		 const struct scope_index *scopes, struct vec *findings, bool unsafe)
+uint32_t fix_map_offset(const struct vec *edits, uint32_t off)
+{
+	int64_t shift = 0;
+
+	for (size_t i = 0; i < edits->len; i++) {
+		const struct edit *e = vec_at(edits, i);
+
+		if (e->end > off || (e->start == e->end && e->start == off))
+			break;
+		shift += (int64_t)strlen(e->text) - (int64_t)(e->end - e->start);
+	}
+	return (uint32_t)((int64_t)off + shift);
+}
+
+void fix_edits_release(struct vec *edits)
+{
+	for (size_t i = 0; i < edits->len; i++)
+		free(((struct edit *)vec_at(edits, i))->text);
+	vec_release(edits);
+}
+
+size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
+		 const TSTree *tree, const struct scope_index *scopes, struct vec *findings,
+		 bool unsafe)
 {
 	struct vec taken = VEC_INIT(struct edit *);
 	struct vec all = VEC_INIT(struct edit);
@@ -348,9 +370,7 @@ size_t fix_apply(struct buf *out, const struct source *src, const TSTree *tree,
 	header_edit(&all, src, tree, &imports, &statements);
 	drop_imports(&all, src, tree, scopes, &drops, &forced, &taken);
 	fix_splice(out, src->text, src->len, &all);
-	for (size_t i = 0; i < all.len; i++)
-		free(((struct edit *)vec_at(&all, i))->text);
-	vec_release(&all);
+	*edits = all;
 	vec_release(&taken);
 	vec_release(&imports);
 	vec_release(&statements);

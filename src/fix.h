@@ -23,10 +23,17 @@
 
 /* Applies the fixes of `findings` (struct finding, sorted by position)
  * whose class is allowed (safe; unsafe too when `unsafe`), marking them
- * applied, and writes the whole new text (without BOM) into `out`.
- * Returns the number of fixes applied. */
-size_t fix_apply(struct buf *out, const struct source *src, const TSTree *tree,
-		 const struct scope_index *scopes, struct vec *findings, bool unsafe);
+ * applied, and writes the whole new text (without BOM) into `out`. The
+ * edits made, sorted, go to `edits` (struct edit; release them with
+ * fix_edits_release). Returns the number of fixes applied. */
+size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
+		 const TSTree *tree, const struct scope_index *scopes, struct vec *findings,
+		 bool unsafe);
+
+/* Where byte `off` of the original text lands after `edits`. */
+uint32_t fix_map_offset(const struct vec *edits, uint32_t off);
+
+void fix_edits_release(struct vec *edits);
 
 /* Applies `edits` (struct edit, any order, no overlaps) to `text`. */
 void fix_splice(struct buf *out, const char *text, size_t len, struct vec *edits);

@@ -159,13 +159,22 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 	dedupe_findings(findings);
 }
 
-static void set_positions(const struct source *src, struct vec *findings)
+/* Line and column of each finding: in the original text, except for
+ * findings left after fixes were written, which point into the new text. */
+static void set_positions(const struct source *src, struct vec *findings,
+			  const struct source *fixed, const struct vec *edits)
 {
 	for (size_t i = 0; i < findings->len; i++) {
 		struct finding *f = vec_at(findings, i);
 
-		source_position(src, f->start, &f->line, &f->column);
-		source_position(src, f->end, &f->end_line, &f->end_column);
+		if (fixed && !f->applied) {
+			source_position(fixed, fix_map_offset(edits, f->start), &f->line, &f->column);
+			source_position(fixed, fix_map_offset(edits, f->end), &f->end_line,
+					&f->end_column);
+		} else {
+			source_position(src, f->start, &f->line, &f->column);
+			source_position(src, f->end, &f->end_line, &f->end_column);
+		}
 	}
 }
 
@@ -183,6 +192,7 @@ static void process(struct pipeline_worker *w, struct source *src, struct file_r
 	const struct pipeline_config *cfg = w->config;
 	struct lazy_scopes lazy = { NULL, src, NULL };
 	struct buf fixed = BUF_INIT;
+	struct vec edits = VEC_INIT(struct edit);
 	struct err err = ERR_INIT;
 	TSTree *tree;
 	TSNode bad;
@@ -213,7 +223,8 @@ static void process(struct pipeline_worker *w, struct source *src, struct file_r
 	lazy.tree = tree;
 	run_rules(w, src, tree, &lazy, &res->findings);
 	if (res->findings.len && (cfg->mode != MODE_CHECK || out)) {
-		applied = fix_apply(&fixed, src, tree, lazy.idx, &res->findings, cfg->unsafe_fixes);
+		applied = fix_apply(&fixed, &edits, src, tree, lazy.idx, &res->findings,
+				    cfg->unsafe_fixes);
 		if (applied) {
 			TSTree *again = ts_parser_parse_string(w->parser, NULL, fixed.ptr,
 							       (uint32_t)fixed.len);
@@ -232,7 +243,6 @@ static void process(struct pipeline_worker *w, struct source *src, struct file_r
 			ts_tree_delete(again);
 		}
 	}
-	set_positions(src, &res->findings);
 	if (applied && out) {
 		buf_clear(out);
 		buf_add(out, fixed.ptr, fixed.len);
@@ -267,12 +277,25 @@ static void process(struct pipeline_worker *w, struct source *src, struct file_r
 		}
 		buf_release(&whole);
 	}
+	if (applied && cfg->mode == MODE_FIX) {
+		struct source after;
+
+		if (source_from_bytes(&after, src->path, fixed.ptr, fixed.len, &err) == 0) {
+			set_positions(src, &res->findings, &after, &edits);
+			source_release(&after);
+		} else {
+			set_positions(src, &res->findings, NULL, NULL);
+		}
+	} else {
+		set_positions(src, &res->findings, NULL, NULL);
+	}
 	if (cfg->mode != MODE_CHECK)
 		res->fixed = applied;
 	else
 		for (size_t i = 0; i < res->findings.len; i++)
 			((struct finding *)vec_at(&res->findings, i))->applied = false;
 	buf_release(&fixed);
+	fix_edits_release(&edits);
 	scope_index_free(lazy.idx);
 	ts_tree_delete(tree);
 }

@@ -1,0 +1,1 @@
+"""A tiny shop service used to show asyncmod at work."""

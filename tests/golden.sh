@@ -1,0 +1,65 @@
+#!/bin/sh
+# Golden cases: fixtures/rules/CODE/CASE/ holds input.py, expected.txt (the
+# findings `check` prints for it), optionally expected.py (the text after
+# `check --fix`; absent means the fix must change nothing) and args (extra
+# options, one line). Each case proves:
+#   1. the findings are exactly expected.txt;
+#   2. `--fix` writes exactly expected.py;
+#   3. `--diff` piped to `git apply` gives exactly the same text;
+#   4. expected.py is valid Python (checked by the Python compiler);
+#   5. a second `--fix` on the result changes nothing.
+. "$SRCDIR/tests/lib.sh"
+
+PY=${PYTHON:-python3}
+
+for case in "$SRCDIR"/fixtures/rules/*/*/; do
+    case=${case%/}
+    name=${case#"$SRCDIR"/fixtures/rules/}
+    work="$TMPROOT/$(echo "$name" | tr / _)"
+    mkdir -p "$work/fix" "$work/diff"
+    args=""
+    [ -f "$case/args" ] && args=$(cat "$case/args")
+    expected_py="$case/expected.py"
+    [ -f "$expected_py" ] || expected_py="$case/input.py"
+    cp "$case/input.py" "$work/fix/input.py"
+    cp "$case/input.py" "$work/diff/input.py"
+    problems=""
+
+    # 1. findings
+    (cd "$work/fix" && "$ASYNCMOD" check --quiet --jobs 1 $args input.py) >"$work/findings.txt" 2>"$work/stderr.txt"
+    if ! cmp -s "$work/findings.txt" "$case/expected.txt"; then
+        fail "$name: findings" "$(show_diff "$case/expected.txt" "$work/findings.txt")"
+        continue
+    fi
+    # 2. --fix
+    (cd "$work/fix" && "$ASYNCMOD" check --fix --quiet $args input.py) >/dev/null 2>"$work/stderr.txt"
+    if ! cmp -s "$work/fix/input.py" "$expected_py"; then
+        fail "$name: --fix output" "$(show_diff "$expected_py" "$work/fix/input.py")"
+        continue
+    fi
+    # 3. --diff | git apply
+    (cd "$work/diff" && "$ASYNCMOD" check --diff --quiet $args input.py >"$work/patch" 2>/dev/null)
+    if [ -s "$work/patch" ]; then
+        (cd "$work/diff" && git apply "$work/patch") 2>"$work/apply.txt" ||
+            problems="git apply failed: $(cat "$work/apply.txt")"
+    fi
+    if [ -z "$problems" ] && ! cmp -s "$work/diff/input.py" "$expected_py"; then
+        problems="--diff | git apply differs from --fix"
+    fi
+    # 4. the expected text is valid Python
+    if [ -z "$problems" ] && ! "$PY" -c 'import ast, sys; ast.parse(open(sys.argv[1], "rb").read())' "$expected_py" 2>"$work/py.txt"; then
+        problems="expected.py does not compile: $(tail -n 1 "$work/py.txt")"
+    fi
+    # 5. idempotence
+    if [ -z "$problems" ]; then
+        cp "$work/fix/input.py" "$work/once.py"
+        (cd "$work/fix" && "$ASYNCMOD" check --fix --quiet $args input.py) >/dev/null 2>&1
+        cmp -s "$work/fix/input.py" "$work/once.py" || problems="a second --fix changed the file again"
+    fi
+    if [ -n "$problems" ]; then
+        fail "$name" "$problems"
+    else
+        pass "$name"
+    fi
+done
+finish
