@@ -80,6 +80,10 @@ int fsio_write_atomic(const struct source *orig, const char *data, size_t len, s
 		error = err_set(err, "%s: changed since it was read, not written", orig->path);
 		goto done;
 	}
+	if (!(orig->st.st_mode & S_IWUSR) || access(orig->path, W_OK) < 0) {
+		error = err_set(err, "%s: file is read-only, not written", orig->path);
+		goto done;
+	}
 	buf_printf(&tmp, "%s/.%s.asyncmod-XXXXXX", dir, base);
 	fd = mkostemp(tmp.ptr, O_CLOEXEC);
 	if (fd < 0) {

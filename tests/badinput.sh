@@ -1,0 +1,130 @@
+#!/bin/sh
+# Bad input: each case puts one broken file next to a fixable one and
+# checks that the tool names the broken file on stderr, leaves it
+# byte-for-byte alone, still fixes the good file, and exits 2.
+. "$SRCDIR/tests/lib.sh"
+
+GOOD='import time
+
+
+async def f():
+    time.sleep(1)
+'
+FIXED='import asyncio
+
+
+async def f():
+    await asyncio.sleep(1)
+'
+
+# run CASE-NAME EXPECTED-STDERR-PATTERN [RUNNER...]: runs `check --fix` over
+# $dir (prepared by the caller, holding good.py and the bad file `bad`).
+run_case() {
+    name=$1 pattern=$2
+    shift 2
+    cp -p "$dir/$bad" "$TMPROOT/$name.before" 2>/dev/null || true
+    status=0
+    (cd "$dir" && "$@" check --fix . >"$TMPROOT/$name.out" 2>"$TMPROOT/$name.err") || status=$?
+    if [ "$status" -ne 2 ]; then
+        fail "$name: exit status $status, expected 2" "$(cat "$TMPROOT/$name.err")"
+    elif ! grep -q -- "$pattern" "$TMPROOT/$name.err"; then
+        fail "$name: stderr does not say '$pattern'" "$(cat "$TMPROOT/$name.err")"
+    elif [ -f "$TMPROOT/$name.before" ] && ! cmp -s "$dir/$bad" "$TMPROOT/$name.before"; then
+        fail "$name: the bad file was changed"
+    elif [ "$(cat "$dir/good.py")" != "$(printf '%s' "$FIXED")" ]; then
+        fail "$name: the good file was not fixed" "$(cat "$dir/good.py")"
+    else
+        pass "$name"
+    fi
+}
+
+new_dir() {
+    dir="$TMPROOT/$1"
+    mkdir -p "$dir"
+    printf '%s' "$GOOD" >"$dir/good.py"
+}
+
+new_dir syntax; bad=bad.py
+printf 'import time\n\nasync def f(:\n    time.sleep(1)\n' >"$dir/$bad"
+run_case syntax-error "bad.py:3:.*syntax error" "$ASYNCMOD"
+
+new_dir utf8; bad=bad.py
+printf 'import time\nx = "\377\376"\nasync def f():\n    time.sleep(1)\n' >"$dir/$bad"
+run_case invalid-utf8 "bad.py:2: invalid UTF-8" "$ASYNCMOD"
+
+new_dir binary; bad=bad.py
+printf 'import time\000\001\002 sleep\n' >"$dir/$bad"
+run_case binary-file "bad.py: binary file" "$ASYNCMOD"
+
+new_dir cookie; bad=bad.py
+printf '# -*- coding: latin-1 -*-\nimport time\nasync def f():\n    time.sleep(1)\n' >"$dir/$bad"
+run_case latin1-cookie "bad.py: unsupported source encoding 'latin-1'" "$ASYNCMOD"
+
+new_dir huge; bad=bad.py
+{ printf 'import time\nasync def f():\n    time.sleep(1)\n'; head -c 17000000 /dev/zero | tr '\000' '#'; printf '\n'; } >"$dir/$bad"
+run_case huge-file "bad.py: file too large" "$ASYNCMOD"
+
+new_dir readonly; bad=bad.py
+printf '%s' "$GOOD" >"$dir/$bad"; chmod 444 "$dir/$bad"
+run_case read-only-file "bad.py: file is read-only" "$ASYNCMOD"
+
+# missing path: the existing path is still processed
+new_dir missing; bad=good.py
+status=0
+(cd "$dir" && "$ASYNCMOD" check --fix good.py nowhere.py >/dev/null 2>"$TMPROOT/missing.err") || status=$?
+if [ "$status" -eq 2 ] && grep -q "nowhere.py: No such file" "$TMPROOT/missing.err" &&
+   [ "$(cat "$dir/good.py")" = "$(printf '%s' "$FIXED")" ]; then
+    pass "missing-path"
+else
+    fail "missing-path: status $status" "$(cat "$TMPROOT/missing.err")"
+fi
+
+# Permission cases need an unprivileged user: root may write anywhere.
+if [ "$(id -u)" -eq 0 ]; then
+    if command -v setpriv >/dev/null 2>&1; then
+        cp "$ASYNCMOD" "$TMPROOT/asyncmod-copy"
+        chmod 755 "$TMPROOT" "$TMPROOT/asyncmod-copy"
+        AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups $TMPROOT/asyncmod-copy"
+    else
+        AS_USER=""
+    fi
+else
+    AS_USER="$ASYNCMOD"
+fi
+if [ -n "$AS_USER" ]; then
+    new_dir unwritable; bad=good.py
+    chmod 644 "$dir/good.py"; [ "$(id -u)" -eq 0 ] && chown 65534:65534 "$dir/good.py"; chmod 555 "$dir"
+    status=0
+    (cd "$dir" && $AS_USER check --fix . >/dev/null 2>"$TMPROOT/unwritable.err") || status=$?
+    if [ "$status" -eq 2 ] && grep -q "good.py: unable to create a temporary file" "$TMPROOT/unwritable.err" &&
+       [ "$(cat "$dir/good.py")" = "$(printf '%s' "$GOOD")" ] && [ -z "$(ls -A "$dir" | grep -v '^good.py$')" ]; then
+        pass "unwritable-folder"
+    else
+        fail "unwritable-folder: status $status" "$(cat "$TMPROOT/unwritable.err")"
+    fi
+    chmod 755 "$dir"
+
+    new_dir unreadable; bad=bad.py
+    printf '%s' "$GOOD" >"$dir/$bad"; chmod 000 "$dir/$bad"; chmod 777 "$dir"; chmod 666 "$dir/good.py"
+    run_case unreadable-file "bad.py: unable to open: Permission denied" $AS_USER
+else
+    echo "SKIP: permission cases (no setpriv to drop root)"
+fi
+
+# A BOM and CRLF line endings are kept byte for byte.
+dir="$TMPROOT/bom"; mkdir -p "$dir"
+printf '\357\273\277import time\r\n\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n' >"$dir/a.py"
+(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+printf '\357\273\277import asyncio\r\n\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n' >"$dir/want.py"
+if cmp -s "$dir/a.py" "$dir/want.py"; then pass "bom-and-crlf-kept"; else fail "bom-and-crlf-kept" "$(od -c "$dir/a.py" | head -5)"; fi
+
+# The file mode survives a rewrite.
+dir="$TMPROOT/mode"; mkdir -p "$dir"
+printf '%s' "$GOOD" >"$dir/a.py"; chmod 751 "$dir/a.py"
+(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+if [ "$(stat -c %a "$dir/a.py")" = 751 ] && [ "$(cat "$dir/a.py")" = "$(printf '%s' "$FIXED")" ]; then
+    pass "mode-kept"
+else
+    fail "mode-kept: $(stat -c %a "$dir/a.py")"
+fi
+finish

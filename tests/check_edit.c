@@ -1,0 +1,309 @@
+/*
+ * check_edit: applying edits, overlap resolution, imports added and
+ * dropped, and the verify step that drops fixes breaking the syntax.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fix.h"
+#include "grammar.h"
+#include "pipeline.h"
+#include "query.h"
+#include "units.h"
+
+static const struct transform dummy = { .code = "T1", .name = "t", .summary = "t" };
+
+/* A parsed snippet with its scope index. */
+struct snippet {
+	struct source src;
+	TSParser *parser;
+	TSTree *tree;
+	struct scope_index *scopes;
+	struct vec findings;
+};
+
+static void snippet_init(struct snippet *s, const char *text)
+{
+	struct err err = ERR_INIT;
+	struct vec findings = VEC_INIT(struct finding);
+
+	ck_assert_int_eq(source_from_bytes(&s->src, "t.py", text, strlen(text), &err), 0);
+	s->parser = ts_parser_new();
+	ts_parser_set_language(s->parser, tree_sitter_python());
+	s->tree = ts_parser_parse_string(s->parser, NULL, s->src.text, s->src.len);
+	s->scopes = scope_index_new(s->tree, s->src.text, s->src.len);
+	s->findings = findings;
+}
+
+static void snippet_release(struct snippet *s)
+{
+	for (size_t i = 0; i < s->findings.len; i++)
+		rule_finding_release(vec_at(&s->findings, i));
+	vec_release(&s->findings);
+	scope_index_free(s->scopes);
+	ts_tree_delete(s->tree);
+	ts_parser_delete(s->parser);
+	source_release(&s->src);
+}
+
+/* Adds a safe finding with one edit replacing the first occurrence of
+ * `what` (searched from `from`) by `with`. */
+static struct finding *add_fix(struct snippet *s, const char *what, const char *with)
+{
+	struct finding *f = vec_push(&s->findings);
+	struct vec edits = VEC_INIT(struct edit), needs = VEC_INIT(struct need);
+	const char *at = strstr(s->src.text, what);
+
+	ck_assert_ptr_nonnull(at);
+	f->rule = &dummy;
+	f->message = strdup("m");
+	f->fix = FIX_SAFE;
+	f->edits = edits;
+	f->needs = needs;
+	f->start = (uint32_t)(at - s->src.text);
+	f->end = f->start + (uint32_t)strlen(what);
+	rule_edit(f, f->start, f->end, with);
+	return f;
+}
+
+static char *apply(struct snippet *s)
+{
+	struct buf out = BUF_INIT;
+	struct vec edits;
+
+	fix_apply(&out, &edits, &s->src, s->tree, s->scopes, &s->findings, false);
+	fix_edits_release(&edits);
+	return buf_detach(&out);
+}
+
+START_TEST(splice_sorts)
+{
+	struct vec edits = VEC_INIT(struct edit);
+	struct buf out = BUF_INIT;
+	struct edit *e;
+
+	e = vec_push(&edits);
+	e->start = 4, e->end = 5, e->text = "X";
+	e = vec_push(&edits);
+	e->start = 0, e->end = 1, e->text = "Y";
+	e = vec_push(&edits);
+	e->start = 2, e->end = 2, e->text = "++";
+	fix_splice(&out, "abcdef", 6, &edits);
+	ck_assert_str_eq(buf_cstr(&out), "Yb++cdXf");
+	buf_release(&out);
+	vec_release(&edits);
+}
+END_TEST
+
+START_TEST(overlap_loses_with_conflict)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "x = alpha_beta\n");
+	add_fix(&s, "alpha_beta", "one");
+	add_fix(&s, "beta", "two");
+	out = apply(&s);
+	ck_assert_str_eq(out, "x = one\n");
+	ck_assert(((struct finding *)vec_at(&s.findings, 0))->applied);
+	ck_assert(!((struct finding *)vec_at(&s.findings, 1))->applied);
+	ck_assert_str_eq(((struct finding *)vec_at(&s.findings, 1))->reason, "conflict");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(identical_edits_are_shared)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "x = alpha\n");
+	add_fix(&s, "alpha", "beta");
+	add_fix(&s, "alpha", "beta");
+	out = apply(&s);
+	ck_assert_str_eq(out, "x = beta\n");
+	ck_assert(((struct finding *)vec_at(&s.findings, 1))->applied);
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(unsafe_needs_the_flag)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "x = alpha\n");
+	add_fix(&s, "alpha", "beta")->fix = FIX_UNSAFE;
+	out = apply(&s);
+	ck_assert_str_eq(out, "x = alpha\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(import_point)
+{
+	struct snippet s;
+
+	snippet_init(&s, "#!/usr/bin/env python\n\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\nimport sys\n\nx = 1\nimport late\n");
+	ck_assert_uint_eq(fix_import_point(&s.src, s.tree),
+			  (uint32_t)(strstr(s.src.text, "\nx = 1") - s.src.text));
+	snippet_release(&s);
+	snippet_init(&s, "# licence\n# more\nx = 1\n");
+	ck_assert_uint_eq(fix_import_point(&s.src, s.tree), 17);
+	snippet_release(&s);
+	snippet_init(&s, "x = 1\n");
+	ck_assert_uint_eq(fix_import_point(&s.src, s.tree), 0);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(import_added_once_with_statement)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "\"\"\"Doc.\"\"\"\nimport os\n\nx = alpha\ny = gamma\n");
+	rule_need(add_fix(&s, "alpha", "a"), NEED_IMPORT, "asyncio");
+	rule_need(add_fix(&s, "gamma", "g"), NEED_IMPORT, "asyncio");
+	rule_need(vec_at(&s.findings, 1), NEED_STATEMENT, "_s = set()");
+	out = apply(&s);
+	ck_assert_str_eq(out, "\"\"\"Doc.\"\"\"\nimport os\nimport asyncio\n\n_s = set()\n\nx = a\ny = g\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(import_added_before_code)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "x = alpha\n");
+	rule_need(add_fix(&s, "alpha", "a"), NEED_IMPORT, "asyncio");
+	out = apply(&s);
+	ck_assert_str_eq(out, "import asyncio\n\nx = a\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(unused_import_dropped)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "import time\nimport os\n\ntime.sleep(1)\n");
+	rule_need(add_fix(&s, "time.sleep", "pause"), NEED_DROP, "time");
+	out = apply(&s);
+	ck_assert_str_eq(out, "import os\n\npause(1)\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(used_import_kept)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "import time\n\ntime.sleep(1)\ntime.monotonic()\n");
+	rule_need(add_fix(&s, "time.sleep", "pause"), NEED_DROP, "time");
+	out = apply(&s);
+	ck_assert_str_eq(out, "import time\n\npause(1)\ntime.monotonic()\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(from_import_item_dropped)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "from time import sleep, monotonic\nfrom os import (sep, getcwd)\n\nsleep(1)\nmonotonic()\ngetcwd()\n");
+	rule_need(add_fix(&s, "sleep(1)", "pause(1)"), NEED_DROP, "sleep");
+	rule_need(add_fix(&s, "getcwd()\n", "cwd()\n"), NEED_FORCE_DROP, "getcwd");
+	out = apply(&s);
+	ck_assert_str_eq(out, "from time import monotonic\nfrom os import (sep)\n\npause(1)\nmonotonic()\ncwd()\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+/* A transform whose fix breaks the syntax: `boom` -> `boom(`. */
+static int break_check(struct rule_ctx *ctx, const TSQueryMatch *m);
+
+static const char *const break_tokens[] = { "boom", NULL };
+static const struct transform breaker = {
+	.code = "T2",
+	.name = "breaker",
+	.summary = "breaks things",
+	.fix = FIX_SAFE,
+	.query = "((identifier) @ref (#eq? @ref \"boom\"))",
+	.tokens = break_tokens,
+	.check = break_check,
+};
+
+static int break_check(struct rule_ctx *ctx, const TSQueryMatch *m)
+{
+	TSNode ref = rule_capture(ctx, m, "ref");
+	struct finding *f = rule_report(ctx, &breaker, ref, "boom");
+
+	rule_edit(f, ts_node_start_byte(ref), ts_node_end_byte(ref), "boom(");
+	return 0;
+}
+
+START_TEST(broken_fix_is_dropped)
+{
+	const struct transform *rules[] = { &breaker };
+	struct pipeline_config cfg;
+	struct pipeline_worker *w;
+	struct query *q;
+	struct err err = ERR_INIT;
+	struct file_result res;
+	struct buf out = BUF_INIT;
+	const struct finding *f;
+
+	ck_assert_int_eq(query_new(&q, rules, 1, &err), 0);
+	cfg.query = q;
+	cfg.tokens = break_tokens;
+	cfg.mode = MODE_DIFF;
+	cfg.unsafe_fixes = false;
+	cfg.target_minor = 11;
+	w = pipeline_worker_new(&cfg);
+	pipeline_run_text(w, "t.py", "x = boom\n", 9, &res, &out);
+	ck_assert_uint_eq(res.findings.len, 1);
+	f = vec_at(&res.findings, 0);
+	ck_assert(!f->applied);
+	ck_assert_str_eq(f->reason, "fix-broke-syntax");
+	ck_assert_str_eq(buf_cstr(&out), "x = boom\n");
+	ck_assert_ptr_null(res.diff);
+	pipeline_result_release(&res);
+	buf_release(&out);
+	pipeline_worker_free(w);
+	query_free(q);
+}
+END_TEST
+
+Suite *suite_edit(void)
+{
+	Suite *s = suite_create("edit");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, splice_sorts);
+	tcase_add_test(tc, overlap_loses_with_conflict);
+	tcase_add_test(tc, identical_edits_are_shared);
+	tcase_add_test(tc, unsafe_needs_the_flag);
+	tcase_add_test(tc, import_point);
+	tcase_add_test(tc, import_added_once_with_statement);
+	tcase_add_test(tc, import_added_before_code);
+	tcase_add_test(tc, unused_import_dropped);
+	tcase_add_test(tc, used_import_kept);
+	tcase_add_test(tc, from_import_item_dropped);
+	tcase_add_test(tc, broken_fix_is_dropped);
+	suite_add_tcase(s, tc);
+	return s;
+}
