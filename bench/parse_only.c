@@ -4,6 +4,7 @@
  * does nothing else, so the benchmark can set the full scan against the
  * bare cost of parsing.
  */
+#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,7 +20,9 @@ int main(int argc, char **argv)
 	size_t parsed = 0, bytes = 0;
 
 	ts_parser_set_language(parser, tree_sitter_python());
+	git_libgit2_init();
 	walk_collect(&files, &errors, argv + 1, (size_t)(argc - 1));
+	git_libgit2_shutdown();
 	for (size_t i = 0; i < files.len; i++) {
 		char *path = *(char **)vec_at(&files, i);
 		struct source src;

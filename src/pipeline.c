@@ -134,6 +134,29 @@ static void dedupe_findings(struct vec *findings)
 	findings->len = w;
 }
 
+/* A module inside a package folder named trio or anyio (their own code
+ * and tests) runs under that framework, whatever it imports. */
+static enum runtime path_runtime(const char *path, enum runtime found)
+{
+	static const struct { const char *name; enum runtime rt; } pkgs[] = {
+		{ "trio", RUNTIME_TRIO }, { "anyio", RUNTIME_ANYIO },
+	};
+
+	if (found != RUNTIME_ASYNCIO)
+		return found;
+	for (const char *p = path; p && *p; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		for (size_t i = 0; i < 2; i++) {
+			size_t n = strlen(pkgs[i].name);
+
+			if (!strncmp(p, pkgs[i].name, n) && p[n] == '/')
+				return pkgs[i].rt;
+		}
+	}
+	return found;
+}
+
 static void run_rules(struct pipeline_worker *w, const struct source *src, TSTree *tree,
 		      struct lazy_scopes *lazy, struct vec *findings)
 {
@@ -153,6 +176,7 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 		ctx.scopes = lazy_get(lazy);
 		ctx.query = query_ts(q);
 		ctx.target_minor = w->config->target_minor;
+		ctx.runtime = path_runtime(src->path, scope_runtime(ctx.scopes));
 		ctx.findings = findings;
 		rule->check(&ctx, &m);
 	}

@@ -71,6 +71,7 @@ struct rule_ctx {
 	const struct scope_index *scopes;
 	const TSQuery *query;
 	int target_minor;		/* target Python 3.x */
+	enum runtime runtime;		/* the module's async framework */
 	struct vec *findings;		/* struct finding, owned by the pipeline */
 };
 

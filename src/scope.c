@@ -490,6 +490,11 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 	idx->refs = refs;
 	idx->runtime = RUNTIME_ASYNCIO;
 	idx->has_all = memmem(text, len, "__all__", 7) != NULL;
+	/* pytest markers select the runner of a test module */
+	if (memmem(text, len, "mark.anyio", 10))
+		idx->runtime = RUNTIME_ANYIO;
+	else if (memmem(text, len, "mark.trio", 9))
+		idx->runtime = RUNTIME_TRIO;
 	scope_add(idx, SCOPE_MODULE, -1, 0, len + 1);
 	visit_children(idx, root, 0);
 	return idx;

@@ -110,6 +110,8 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* `repos` is NULL when ignore rules do not apply: the user named a folder
+ * that git ignores as a whole, so they want it. */
 static void walk_dir(struct vec *files, struct vec *errors, struct repos *repos, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -144,12 +146,12 @@ static void walk_dir(struct vec *files, struct vec *errors, struct repos *repos,
 
 			buf_printf(&cfg, "%s/pyvenv.cfg", p.ptr);
 			if (name[0] != '.' && strcmp(name, "__pycache__") && access(cfg.ptr, F_OK) &&
-			    !is_ignored(repos, p.ptr, 1))
+			    !(repos && is_ignored(repos, p.ptr, 1)))
 				walk_dir(files, errors, repos, p.ptr);
 			buf_release(&cfg);
 		} else if (S_ISREG(st.st_mode)) {
 			if ((walk_is_python_name(name) || (!strchr(name, '.') && has_python_shebang(p.ptr))) &&
-			    !is_ignored(repos, p.ptr, 0))
+			    !(repos && is_ignored(repos, p.ptr, 0)))
 				*(char **)vec_push(files) = xstrdup(p.ptr);
 		}
 		free(name);
@@ -179,7 +181,7 @@ int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size
 		if (stat(path, &st) < 0)
 			add_error(errors, "%s: %s", path);
 		else if (S_ISDIR(st.st_mode))
-			walk_dir(files, errors, &repos, path);
+			walk_dir(files, errors, is_ignored(&repos, path, 1) ? NULL : &repos, path);
 		else
 			*(char **)vec_push(files) = xstrdup(path);
 		free(path);

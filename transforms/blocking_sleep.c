@@ -130,7 +130,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "nested-sync-scope");
 		goto done;
 	}
-	if (scope_runtime(ctx->scopes) != RUNTIME_ASYNCIO) {
+	if (ctx->runtime != RUNTIME_ASYNCIO) {
 		rule_no_fix(f, "non-asyncio-runtime");
 		goto done;
 	}

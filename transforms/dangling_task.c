@@ -156,7 +156,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 			"it finishes; keep a reference",
 			(int)(ts_node_end_byte(fn) - ts_node_start_byte(fn)),
 			ctx->src->text + ts_node_start_byte(fn));
-	if (scope_runtime(ctx->scopes) != RUNTIME_ASYNCIO) {
+	if (ctx->runtime != RUNTIME_ASYNCIO) {
 		rule_no_fix(f, "non-asyncio-runtime");
 		goto done;
 	}
