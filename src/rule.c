@@ -194,6 +194,8 @@ void rule_root_name(const struct rule_ctx *ctx, TSNode ref, struct buf *out)
 	uint32_t len;
 	const char *t;
 
+	if (!strcmp(ts_node_type(ref), "dotted_name") && ts_node_named_child_count(ref))
+		ref = ts_node_named_child(ref, 0);
 	while (!strcmp(ts_node_type(ref), "attribute")) {
 		TSNode obj = ts_node_child_by_field_name(ref, "object", 6);
 

@@ -377,6 +377,30 @@ static void visit_import_from(struct scope_index *idx, TSNode node, int scope)
 	free(module);
 }
 
+static bool text_is(const struct scope_index *idx, TSNode n, const char *s)
+{
+	size_t len = strlen(s);
+
+	return !ts_node_is_null(n) && ts_node_end_byte(n) - ts_node_start_byte(n) == len &&
+	       !memcmp(idx->text + ts_node_start_byte(n), s, len);
+}
+
+/* `pytest.mark.anyio` / `pytest.mark.trio` select the runner of a test
+ * module, whatever it imports. */
+static void note_marker(struct scope_index *idx, TSNode attr)
+{
+	TSNode name = ts_node_child_by_field_name(attr, "attribute", 9);
+	TSNode obj = ts_node_child_by_field_name(attr, "object", 6);
+
+	if (ts_node_is_null(obj) || !node_is(obj, "attribute") ||
+	    !text_is(idx, ts_node_child_by_field_name(obj, "attribute", 9), "mark"))
+		return;
+	if (text_is(idx, name, "anyio"))
+		idx->runtime = RUNTIME_ANYIO;
+	else if (text_is(idx, name, "trio") && idx->runtime == RUNTIME_ASYNCIO)
+		idx->runtime = RUNTIME_TRIO;
+}
+
 /* The scope a walrus binds in: the nearest one that is not a comprehension. */
 static int walrus_scope(const struct scope_index *idx, int scope)
 {
@@ -463,6 +487,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 	} else if (!strcmp(type, "attribute")) {
 		TSNode obj = ts_node_child_by_field_name(node, "object", 6);
 
+		note_marker(idx, node);
 		if (!ts_node_is_null(obj))
 			visit(idx, obj, scope);
 	} else if (!strcmp(type, "keyword_argument")) {
@@ -490,11 +515,7 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 	idx->refs = refs;
 	idx->runtime = RUNTIME_ASYNCIO;
 	idx->has_all = memmem(text, len, "__all__", 7) != NULL;
-	/* pytest markers select the runner of a test module */
-	if (memmem(text, len, "mark.anyio", 10))
-		idx->runtime = RUNTIME_ANYIO;
-	else if (memmem(text, len, "mark.trio", 9))
-		idx->runtime = RUNTIME_TRIO;
+
 	scope_add(idx, SCOPE_MODULE, -1, 0, len + 1);
 	visit_children(idx, root, 0);
 	return idx;
@@ -645,6 +666,14 @@ enum resolution scope_resolve_expr(const struct scope_index *idx, TSNode expr,
 	enum resolution r;
 
 	buf_clear(qname);
+	if (node_is(base, "dotted_name")) {
+		/* a.b.c in a class pattern: parts are the named children */
+		uint32_t count = ts_node_named_child_count(base);
+
+		for (uint32_t i = count; i > 1 && n < 32; i--)
+			parts[n++] = ts_node_named_child(base, i - 1);
+		base = ts_node_named_child(base, 0);
+	}
 	while (node_is(base, "attribute") && n < 32) {
 		parts[n++] = ts_node_child_by_field_name(base, "attribute", 9);
 		base = ts_node_child_by_field_name(base, "object", 6);

@@ -81,8 +81,9 @@ enum scope_context scope_context_at(const struct scope_index *idx, uint32_t at);
 enum resolution scope_resolve_name(const struct scope_index *idx, uint32_t at,
 				   const char *name, size_t len, const char **qname);
 
-/* Resolves an identifier or a chain of attributes on one (`t.sleep`,
- * `asyncio.exceptions.TimeoutError`) to a qualified name written into
+/* Resolves an identifier, a chain of attributes on one (`t.sleep`,
+ * `asyncio.exceptions.TimeoutError`) or a dotted name of a class pattern
+ * to a qualified name written into
  * `qname`. Returns the resolution of the chain's first name. */
 enum resolution scope_resolve_expr(const struct scope_index *idx, TSNode expr,
 				   struct buf *qname);

@@ -83,12 +83,21 @@ static bool plain_single_argument(TSNode call)
 	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
 	const char *t;
 
-	if (ts_node_is_null(args) || strcmp(ts_node_type(args), "argument_list") ||
-	    ts_node_named_child_count(args) != 1)
+	uint32_t n, plain = 0;
+
+	if (ts_node_is_null(args) || strcmp(ts_node_type(args), "argument_list"))
 		return false;
-	t = ts_node_type(ts_node_named_child(args, 0));
-	return strcmp(t, "keyword_argument") && strcmp(t, "list_splat") &&
-	       strcmp(t, "dictionary_splat") && strcmp(t, "comment");
+	n = ts_node_named_child_count(args);
+	for (uint32_t i = 0; i < n; i++) {
+		t = ts_node_type(ts_node_named_child(args, i));
+		if (!strcmp(t, "comment"))
+			continue;
+		if (!strcmp(t, "keyword_argument") || !strcmp(t, "list_splat") ||
+		    !strcmp(t, "dictionary_splat"))
+			return false;
+		plain++;
+	}
+	return plain == 1;
 }
 
 /* True when `await` put before the call would bind to something larger. */
@@ -97,7 +106,8 @@ static bool needs_parens(TSNode call)
 	TSNode p = ts_node_parent(call);
 	const char *t = ts_node_is_null(p) ? "" : ts_node_type(p);
 
-	return !strcmp(t, "attribute") || !strcmp(t, "subscript") || !strcmp(t, "call");
+	return !strcmp(t, "attribute") || !strcmp(t, "subscript") || !strcmp(t, "call") ||
+	       !strcmp(t, "await");
 }
 
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)

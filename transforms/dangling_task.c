@@ -14,6 +14,7 @@
  * shares its line with other code, the loop is closed later in the same
  * function, or the module runs under anyio/trio.
  */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -22,15 +23,15 @@
 
 static const char *const tokens[] = { "create_task", "ensure_future", NULL };
 
+static const char *const factories[] = {
+	"asyncio.create_task", "asyncio.ensure_future",
+	"asyncio.tasks.create_task", "asyncio.tasks.ensure_future", NULL,
+};
+
 static bool is_task_factory(const char *q)
 {
-	static const char *const names[] = {
-		"asyncio.create_task", "asyncio.ensure_future",
-		"asyncio.tasks.create_task", "asyncio.tasks.ensure_future", NULL,
-	};
-
-	for (int i = 0; names[i]; i++)
-		if (!strcmp(q, names[i]))
+	for (int i = 0; factories[i]; i++)
+		if (!strcmp(q, factories[i]))
 			return true;
 	return false;
 }
@@ -74,7 +75,10 @@ static bool loop_closed_later(const struct rule_ctx *ctx, TSNode stmt, TSNode re
 	static const char *const verbs[] = { ".close(", ".stop(", ".run_until_complete(", NULL };
 
 	for (uint32_t i = from; i + rlen < end; i++) {
-		if (memcmp(ctx->src->text + i, r, rlen))
+		char before = i ? ctx->src->text[i - 1] : ' ';
+
+		if (memcmp(ctx->src->text + i, r, rlen) || isalnum((unsigned char)before) ||
+		    before == '_' || before == '.')
 			continue;
 		for (int v = 0; verbs[v]; v++)
 			if (!strncmp(ctx->src->text + i + rlen, verbs[v], strlen(verbs[v])))
@@ -134,10 +138,13 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	const char *nl = ctx->src->newline;
 	enum resolution r;
 	struct finding *f;
-	uint32_t clen;
-	const char *ctext;
 
 	if (ts_node_named_child_count(stmt) != 1)
+		return 0;
+	if (!strcmp(ts_node_type(fn), "identifier") && !rule_text_is(ctx, fn, "create_task") &&
+	    !rule_text_is(ctx, fn, "ensure_future") &&
+	    !scope_imports_name(ctx->scopes, rule_text(ctx, fn, &(uint32_t){ 0 }),
+				ts_node_end_byte(fn) - ts_node_start_byte(fn), factories, 4))
 		return 0;
 	r = scope_resolve_expr(ctx->scopes, fn, &q);
 	if (!(r == RESOLVE_MODULE && is_task_factory(buf_cstr(&q)))) {
@@ -181,9 +188,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	}
 	rule_fresh_name(ctx, "_task", &task);
 	rule_indent(ctx, ts_node_start_byte(stmt), &indent);
-	ctext = rule_text(ctx, call, &clen);
-	buf_printf(&text, "%s = %.*s", buf_cstr(&task), (int)clen, ctext);
-	rule_edit(f, ts_node_start_byte(stmt), ts_node_end_byte(stmt), buf_cstr(&text));
+	buf_printf(&text, "%s = ", buf_cstr(&task));
+	rule_edit(f, ts_node_start_byte(stmt), ts_node_start_byte(stmt), buf_cstr(&text));
 	buf_clear(&text);
 	buf_printf(&text, "%s%s%s.add(%s)%s%s%s.add_done_callback(%s.discard)", nl,
 		   buf_cstr(&indent), buf_cstr(&set), buf_cstr(&task), nl, buf_cstr(&indent),

@@ -12,3 +12,9 @@
      function: (identifier) @fn) @call) @stmt
  (#imports? @fn "asyncio.create_task" "asyncio.ensure_future"
                 "asyncio.tasks.create_task" "asyncio.tasks.ensure_future"))
+
+; the same, written in parentheses: (asyncio.create_task(..))
+((expression_statement
+   (parenthesized_expression
+     (call
+       function: (_) @fn) @call)) @stmt)

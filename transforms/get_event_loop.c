@@ -28,8 +28,11 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (strcmp(qn, "asyncio.get_event_loop") && strcmp(qn, "asyncio.events.get_event_loop"))
 		goto done;
 	args = ts_node_child_by_field_name(call, "arguments", 9);
-	if (ts_node_is_null(args) || ts_node_named_child_count(args) != 0)
+	if (ts_node_is_null(args))
 		goto done;
+	for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+		if (strcmp(ts_node_type(ts_node_named_child(args, i)), "comment"))
+			goto done;
 	if (scope_context_at(ctx->scopes, ts_node_start_byte(call)) != CONTEXT_ASYNC) {
 		f = rule_report(ctx, &transform_get_event_loop, call,
 				"`asyncio.get_event_loop()` outside a coroutine may create a loop "

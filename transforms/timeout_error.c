@@ -9,6 +9,7 @@
  * below py311 (`wait_for` there raises a different class), when the module
  * binds its own `TimeoutError`, or when the edit would drop a comment.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "table.h"
@@ -164,6 +165,16 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		if (memchr(t, '#', len)) {
 			rule_no_fix(f, "comment-would-be-lost");
 			goto done;
+		}
+		if (text.ptr[0] != '(' && ts_node_start_byte(tuple) > 0 &&
+		    !isspace((unsigned char)ctx->src->text[ts_node_start_byte(tuple) - 1])) {
+			/* `except(a, b)` becomes `except a`, not `excepta` */
+			struct buf spaced = BUF_INIT;
+
+			buf_printf(&spaced, " %s", buf_cstr(&text));
+			buf_clear(&text);
+			buf_add(&text, spaced.ptr, spaced.len);
+			buf_release(&spaced);
 		}
 		rule_edit(f, ts_node_start_byte(tuple), ts_node_end_byte(tuple), buf_cstr(&text));
 	} else {

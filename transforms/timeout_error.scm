@@ -6,3 +6,9 @@
 ; ...or a name bound by `from asyncio import TimeoutError [as x]`.
 ((identifier) @ref
  (#imports? @ref "asyncio.TimeoutError" "asyncio.exceptions.TimeoutError"))
+
+; ...or a class pattern of a match statement: `case asyncio.TimeoutError():`
+((class_pattern
+   (dotted_name
+     (identifier) @_last .) @ref)
+ (#eq? @_last "TimeoutError"))
