@@ -121,6 +121,28 @@ static bool existing_set(const struct rule_ctx *ctx, struct buf *out)
 	return false;
 }
 
+/* The expression inside any number of parentheses (comments aside). */
+static TSNode unwrap_parens(TSNode n)
+{
+	while (!strcmp(ts_node_type(n), "parenthesized_expression")) {
+		TSNode inner = { { 0 }, NULL, NULL };
+		uint32_t count = ts_node_named_child_count(n), exprs = 0;
+
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode c = ts_node_named_child(n, i);
+
+			if (strcmp(ts_node_type(c), "comment")) {
+				inner = c;
+				exprs++;
+			}
+		}
+		if (exprs != 1)
+			break;
+		n = inner;
+	}
+	return n;
+}
+
 /* End of the statement's last line, before its line break. */
 static uint32_t line_end(const struct rule_ctx *ctx, uint32_t at)
 {
@@ -133,6 +155,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode stmt = rule_capture(ctx, match, "stmt"), call = rule_capture(ctx, match, "call");
 	TSNode fn = rule_capture(ctx, match, "fn"), recv = { { 0 }, NULL, NULL };
+	TSNode paren = rule_capture(ctx, match, "paren");
 	struct buf q = BUF_INIT, set = BUF_INIT, task = BUF_INIT, text = BUF_INIT,
 		   indent = BUF_INIT, mod = BUF_INIT;
 	const char *nl = ctx->src->newline;
@@ -141,6 +164,14 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 
 	if (ts_node_named_child_count(stmt) != 1)
 		return 0;
+	if (!ts_node_is_null(paren)) {
+		call = unwrap_parens(paren);
+		if (strcmp(ts_node_type(call), "call"))
+			return 0;
+		fn = ts_node_child_by_field_name(call, "function", 8);
+		if (ts_node_is_null(fn))
+			return 0;
+	}
 	if (!strcmp(ts_node_type(fn), "identifier") && !rule_text_is(ctx, fn, "create_task") &&
 	    !rule_text_is(ctx, fn, "ensure_future") &&
 	    !scope_imports_name(ctx->scopes, rule_text(ctx, fn, &(uint32_t){ 0 }),

@@ -13,8 +13,6 @@
  (#imports? @fn "asyncio.create_task" "asyncio.ensure_future"
                 "asyncio.tasks.create_task" "asyncio.tasks.ensure_future"))
 
-; the same, written in parentheses: (asyncio.create_task(..))
+; the same, written in parentheses: (asyncio.create_task(..)), ((..))
 ((expression_statement
-   (parenthesized_expression
-     (call
-       function: (_) @fn) @call)) @stmt)
+   (parenthesized_expression) @paren) @stmt)

@@ -166,12 +166,15 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 			rule_no_fix(f, "comment-would-be-lost");
 			goto done;
 		}
-		if (text.ptr[0] != '(' && ts_node_start_byte(tuple) > 0 &&
-		    !isspace((unsigned char)ctx->src->text[ts_node_start_byte(tuple) - 1])) {
-			/* `except(a, b)` becomes `except a`, not `excepta` */
+		if (text.ptr[0] != '(') {
+			/* `except(a, b)as e` becomes `except a as e`, not `excepta` */
+			uint32_t s0 = ts_node_start_byte(tuple), e0 = ts_node_end_byte(tuple);
+			char next = e0 < ctx->src->len ? ctx->src->text[e0] : '\n';
 			struct buf spaced = BUF_INIT;
 
-			buf_printf(&spaced, " %s", buf_cstr(&text));
+			buf_printf(&spaced, "%s%s%s",
+				   s0 > 0 && !isspace((unsigned char)ctx->src->text[s0 - 1]) ? " " : "",
+				   buf_cstr(&text), isalnum((unsigned char)next) || next == '_' ? " " : "");
 			buf_clear(&text);
 			buf_add(&text, spaced.ptr, spaced.len);
 			buf_release(&spaced);
