@@ -3,11 +3,12 @@
 # `asyncmod check --fix DIR` writes, and a second --fix must change nothing.
 . "$SRCDIR/tests/lib.sh"
 
-for tree in "$SRCDIR"/examples/demo "$SRCDIR"/fixtures/cli/check-text/tree; do
+for tree in "$SRCDIR"/examples/demo "$SRCDIR"/fixtures/cli-trees/project; do
     name=${tree#"$SRCDIR"/}
     a="$TMPROOT/a"; b="$TMPROOT/b"
     rm -rf "$a" "$b"
     cp -R "$tree" "$a"; cp -R "$tree" "$b"
+    chmod -R u+w "$a" "$b"   # the source tree may be read-only
     (cd "$a" && "$ASYNCMOD" check --diff . 2>/dev/null >"$TMPROOT/patch")
     (cd "$a" && git apply "$TMPROOT/patch") 2>"$TMPROOT/apply.err" || {
         fail "$name: git apply rejected the diff" "$(cat "$TMPROOT/apply.err")"; continue; }

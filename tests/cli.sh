@@ -1,6 +1,7 @@
 #!/bin/sh
 # Whole-CLI cases: fixtures/cli/CASE/ holds `cmd` (a shell script run with
-# `asyncmod` on PATH, inside a scratch copy of CASE/tree/ when there is
+# `asyncmod` on PATH, inside a scratch copy of CASE/tree/, or of the shared
+# tree fixtures/cli-trees/NAME/ that CASE/tree-from names, when there is
 # one), `stdout-expected`, `exit-expected`, and optionally
 # `stderr-expected`.
 . "$SRCDIR/tests/lib.sh"
@@ -11,6 +12,8 @@ for case in "$SRCDIR"/fixtures/cli/*/; do
     work="$TMPROOT/$name"
     mkdir -p "$work/run"
     [ -d "$case/tree" ] && cp -R "$case/tree/." "$work/run/"
+    [ -f "$case/tree-from" ] && cp -R "$SRCDIR/fixtures/cli-trees/$(cat "$case/tree-from")/." "$work/run/"
+    chmod -R u+w "$work/run"   # the source tree may be read-only
     status=0
     (cd "$work/run" && sh "$case/cmd") >"$work/stdout" 2>"$work/stderr" || status=$?
     want=$(cat "$case/exit-expected")

@@ -23,6 +23,7 @@ for case in "$SRCDIR"/fixtures/rules/*/*/; do
     [ -f "$expected_py" ] || expected_py="$case/input.py"
     cp "$case/input.py" "$work/fix/input.py"
     cp "$case/input.py" "$work/diff/input.py"
+    chmod u+w "$work/fix/input.py" "$work/diff/input.py"   # the source tree may be read-only
     problems=""
 
     # 1. findings
