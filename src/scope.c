@@ -606,7 +606,8 @@ static int lookup_in(const struct scope_index *idx, int scope, const char *name,
 		case BIND_IMPORT:
 			if (q && strcmp(q, b->qname))
 				mixed = true;
-			q = b->qname;
+			if (!q)
+				q = b->qname;	/* the first in the source: a try branch */
 			imports++;
 			break;
 		case BIND_OTHER:
@@ -618,8 +619,10 @@ static int lookup_in(const struct scope_index *idx, int scope, const char *name,
 		return -1;
 	if (!imports && !others)
 		return -1;
-	if (imports && (others || mixed))
+	if (imports && (others || mixed)) {
+		*qname = q;	/* one of the candidates, for the report */
 		return RESOLVE_AMBIGUOUS;
+	}
 	if (others)
 		return RESOLVE_LOCAL;
 	*qname = q;
@@ -684,7 +687,7 @@ enum resolution scope_resolve_expr(const struct scope_index *idx, TSNode expr,
 		return RESOLVE_LOCAL;
 	r = scope_resolve_name(idx, ts_node_start_byte(base), idx->text + ts_node_start_byte(base),
 			       ts_node_end_byte(base) - ts_node_start_byte(base), &q);
-	if (r == RESOLVE_MODULE)
+	if ((r == RESOLVE_MODULE || r == RESOLVE_AMBIGUOUS) && q)
 		buf_puts(qname, q);
 	else
 		buf_add(qname, idx->text + ts_node_start_byte(base),

@@ -77,7 +77,8 @@ enum scope_kind scope_kind(const struct scope_index *idx, int scope);
 enum scope_context scope_context_at(const struct scope_index *idx, uint32_t at);
 
 /* Resolves a name as seen from byte `at`. On RESOLVE_MODULE `*qname` is
- * the imported qualified name (owned by the index). */
+ * the imported qualified name (owned by the index); on RESOLVE_AMBIGUOUS
+ * it is one of the imported candidates. */
 enum resolution scope_resolve_name(const struct scope_index *idx, uint32_t at,
 				   const char *name, size_t len, const char **qname);
 

@@ -115,13 +115,14 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	TSNode ref = rule_capture(ctx, match, "ref"), call;
 	struct buf q = BUF_INIT, name = BUF_INIT, text = BUF_INIT;
 	enum scope_context where;
+	enum resolution r;
 	struct finding *f;
 	const char *reason;
 
 	if (rule_is_name_site(ref))
 		return 0;
-	if (scope_resolve_expr(ctx->scopes, ref, &q) != RESOLVE_MODULE ||
-	    strcmp(buf_cstr(&q), "time.sleep"))
+	r = scope_resolve_expr(ctx->scopes, ref, &q);
+	if ((r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS) || strcmp(buf_cstr(&q), "time.sleep"))
 		goto done;
 	where = scope_context_at(ctx->scopes, ts_node_start_byte(ref));
 	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
@@ -136,6 +137,10 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	}
 	f->start = ts_node_start_byte(call);
 	f->end = ts_node_end_byte(call);
+	if (r == RESOLVE_AMBIGUOUS) {
+		rule_no_fix(f, "ambiguous-name");
+		goto done;
+	}
 	if (where == CONTEXT_NESTED_SYNC) {
 		rule_no_fix(f, "nested-sync-scope");
 		goto done;

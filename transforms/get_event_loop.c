@@ -18,11 +18,13 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	TSNode ref = rule_capture(ctx, match, "ref"), call, args;
 	struct buf q = BUF_INIT, name = BUF_INIT;
 	struct finding *f;
+	enum resolution r;
 	const char *qn;
 
 	if (rule_is_name_site(ref) || !rule_callee_of(ref, &call))
 		return 0;
-	if (scope_resolve_expr(ctx->scopes, ref, &q) != RESOLVE_MODULE)
+	r = scope_resolve_expr(ctx->scopes, ref, &q);
+	if (r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS)
 		goto done;
 	qn = buf_cstr(&q);
 	if (strcmp(qn, "asyncio.get_event_loop") && strcmp(qn, "asyncio.events.get_event_loop"))
@@ -44,6 +46,10 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	f = rule_report(ctx, &transform_get_event_loop, call,
 			"`asyncio.get_event_loop()` in a coroutine; use "
 			"`asyncio.get_running_loop()`");
+	if (r == RESOLVE_AMBIGUOUS) {
+		rule_no_fix(f, "ambiguous-name");
+		goto done;
+	}
 	if (!strcmp(ts_node_type(ref), "attribute")) {
 		TSNode attr = ts_node_child_by_field_name(ref, "attribute", 9);
 
