@@ -4,10 +4,12 @@
  * Long options take their value as `--opt VALUE` or `--opt=VALUE`.
  */
 #include "cli.h"
+#include "explain.h"
 #include "rule.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -17,6 +19,7 @@ void cli_usage(FILE *out)
 {
 	fputs("usage: asyncmod check [OPTIONS] [PATH...]\n"
 	      "       asyncmod rules [--output-format text|json]\n"
+	      "       asyncmod explain CODE\n"
 	      "       asyncmod --help | --version\n"
 	      "\n"
 	      "Finds the anti-patterns of the Python async standard and fixes them.\n"
@@ -28,7 +31,7 @@ void cli_usage(FILE *out)
 	      "  --select CODES           only these codes or prefixes (comma-separated)\n"
 	      "  --ignore CODES           leave out these codes or prefixes\n"
 	      "  --target-version VER     py39 ... py314 (default py311)\n"
-	      "  --output-format FORMAT   text (default) or json\n"
+	      "  --output-format FORMAT   text (default), concise, json, sarif or github\n"
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
 	      "\n"
@@ -76,10 +79,17 @@ static int parse_format(enum output_format *f, const char *v, struct err *err)
 {
 	if (!strcmp(v, "text"))
 		*f = FORMAT_TEXT;
+	else if (!strcmp(v, "concise"))
+		*f = FORMAT_CONCISE;
 	else if (!strcmp(v, "json"))
 		*f = FORMAT_JSON;
+	else if (!strcmp(v, "sarif"))
+		*f = FORMAT_SARIF;
+	else if (!strcmp(v, "github"))
+		*f = FORMAT_GITHUB;
 	else
-		return err_set(err, "invalid output format '%s' (expected text or json)", v);
+		return err_set(err, "invalid output format '%s' (expected text, concise, json, sarif "
+			       "or github)", v);
 	return 0;
 }
 
@@ -101,6 +111,21 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		out->command = CLI_VERSION;
+		return 0;
+	}
+	if (!strcmp(argv[1], "explain")) {
+		out->command = CLI_EXPLAIN;
+		for (i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+				out->command = CLI_HELP;
+				return 0;
+			}
+			if (argv[i][0] == '-' || out->code)
+				return err_set(err, "usage: asyncmod explain CODE");
+			out->code = argv[i];
+		}
+		if (!out->code)
+			return err_set(err, "usage: asyncmod explain CODE");
 		return 0;
 	}
 	if (!strcmp(argv[1], "rules"))
@@ -200,12 +225,24 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 	case CLI_RULES:
 		engine_rules(out, cli->opts.format);
 		return ENGINE_CLEAN;
-	case CLI_CHECK:
-		if (engine_check(&cli->opts, out, errs, &status, &err) < 0) {
+	case CLI_EXPLAIN:
+		if (explain_print(out, cli->code, &err) < 0) {
+			fprintf(errs, "asyncmod: error: %s\n", err.msg);
+			return ENGINE_TROUBLE;
+		}
+		return ENGINE_CLEAN;
+	case CLI_CHECK: {
+		struct engine_options opts = cli->opts;
+		const char *no_color = getenv("NO_COLOR");
+
+		/* colour only on a terminal, and never when NO_COLOR is set */
+		opts.color = isatty(fileno(out)) && !(no_color && *no_color);
+		if (engine_check(&opts, out, errs, &status, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);
 			return ENGINE_TROUBLE;
 		}
 		return status;
+	}
 	}
 	return ENGINE_TROUBLE;
 }

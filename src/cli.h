@@ -20,11 +20,13 @@ enum cli_command {
 	CLI_RULES,
 	CLI_HELP,
 	CLI_VERSION,
+	CLI_EXPLAIN,
 };
 
 struct cli {
 	enum cli_command command;
 	struct engine_options opts;
+	const char *code;	/* explain: the rule code */
 };
 
 /* Parses argv. `out->opts.paths` points into argv (or at a static "."). */

@@ -195,8 +195,15 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	}
 	if (opts->format == FORMAT_JSON)
 		report_json(out, pool.results, pool.nfiles);
+	else if (opts->format == FORMAT_SARIF)
+		report_sarif(out, pool.results, pool.nfiles);
+	else if (opts->format == FORMAT_GITHUB)
+		report_github(out, pool.results, pool.nfiles);
+	else if (opts->format == FORMAT_CONCISE && opts->mode != MODE_DIFF)
+		report_text(out, pool.results, pool.nfiles, opts->unsafe_fixes, true, opts->color);
 	else if (opts->mode != MODE_DIFF)
-		report_text(out, pool.results, pool.nfiles, opts->unsafe_fixes, opts->quiet);
+		report_text(out, pool.results, pool.nfiles, opts->unsafe_fixes, opts->quiet,
+			    opts->color);
 	else if (!opts->quiet) {
 		report_count(&totals, pool.results, pool.nfiles);
 		fprintf(errs, "Would fix %zu finding%s (%zu remaining).\n", totals.fixed,

@@ -14,8 +14,11 @@
 #include "vec.h"
 
 enum output_format {
-	FORMAT_TEXT,
+	FORMAT_TEXT,		/* findings, then a summary */
+	FORMAT_CONCISE,		/* findings only, one line each */
 	FORMAT_JSON,
+	FORMAT_SARIF,		/* SARIF 2.1.0, as GitHub code scanning reads it */
+	FORMAT_GITHUB,		/* GitHub Actions workflow commands */
 };
 
 struct engine_options {
@@ -25,6 +28,7 @@ struct engine_options {
 	bool unsafe_fixes;
 	bool quiet;
 	enum output_format format;
+	bool color;		/* colour the text output (a terminal, no NO_COLOR) */
 	const char *select;	/* comma-separated codes or prefixes, NULL for all */
 	const char *ignore;
 	int target_minor;	/* 3.x */

@@ -30,10 +30,13 @@ void report_count(struct report_totals *out, const struct file_result *results, 
 	*out = t;
 }
 
-void report_text(FILE *out, const struct file_result *results, size_t n, bool unsafe, bool quiet)
+void report_text(FILE *out, const struct file_result *results, size_t n, bool unsafe, bool quiet,
+		 bool color)
 {
 	struct report_totals t;
 	size_t fixable = 0, hidden = 0;
+
+	(void)color;
 
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < results[i].findings.len; k++) {
@@ -100,4 +103,14 @@ void report_json(FILE *out, const struct file_result *results, size_t n)
 	      out);
 	fputc('\n', out);
 	json_object_put(arr);
+}
+
+void report_sarif(FILE *out, const struct file_result *results, size_t n)
+{
+	(void)out, (void)results, (void)n;
+}
+
+void report_github(FILE *out, const struct file_result *results, size_t n)
+{
+	(void)out, (void)results, (void)n;
 }

@@ -27,10 +27,18 @@ void report_count(struct report_totals *out, const struct file_result *results, 
 /* Prints the findings not applied, then (unless `quiet`) a summary line.
  * `unsafe` says whether unsafe fixes count as available. */
 void report_text(FILE *out, const struct file_result *results, size_t n, bool unsafe,
-		 bool quiet);
+		 bool quiet, bool color);
 
 /* Prints every finding as one JSON array. */
 void report_json(FILE *out, const struct file_result *results, size_t n);
+
+/* Prints a SARIF 2.1.0 log: the tool with every rule of the catalog, and
+ * one result per finding not applied, with its fix where there is one. */
+void report_sarif(FILE *out, const struct file_result *results, size_t n);
+
+/* Prints each finding not applied as a GitHub Actions workflow command:
+ * `::warning file=P,line=L,col=C,endLine=..,endColumn=..,title=CODE::message`. */
+void report_github(FILE *out, const struct file_result *results, size_t n);
 
 /* The word for a fix class: "safe", "unsafe", or NULL. */
 const char *report_fix_name(int fix_class);
