@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+
 
 static char *const default_paths[] = { ".", NULL };
 
@@ -30,7 +30,10 @@ void cli_usage(FILE *out)
 	      "  --diff                   print fixes as a unified diff; write nothing\n"
 	      "  --select CODES           only these codes or prefixes (comma-separated)\n"
 	      "  --ignore CODES           leave out these codes or prefixes\n"
-	      "  --target-version VER     py39 ... py314 (default py311)\n"
+	      "  --target-version VER     py39 ... py314 (default: the configuration's,\n"
+	      "                           else requires-python, else py311)\n"
+	      "  --config FILE            read settings from FILE (a pyproject.toml)\n"
+	      "  --isolated               read no configuration file\n"
 	      "  --output-format FORMAT   text (default), concise, json, sarif or github\n"
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
@@ -100,7 +103,6 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	int first_path = -1, i, r;
 
 	memset(out, 0, sizeof(*out));
-	o->target_minor = 11;
 	if (argc < 2) {
 		out->command = CLI_HELP;
 		return err_set(err, "no command given (try 'asyncmod --help')");
@@ -180,6 +182,12 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			if (r < 0)
 				return -1;
 			o->ignore = v;
+		} else if ((r = take_value(&v, argc, argv, &i, "--config", err))) {
+			if (r < 0)
+				return -1;
+			o->config_path = v;
+		} else if (!strcmp(a, "--isolated")) {
+			o->isolated = true;
 		} else if ((r = take_value(&v, argc, argv, &i, "--target-version", err))) {
 			if (r < 0 || cli_parse_version(&o->target_minor, v, err) < 0)
 				return -1;

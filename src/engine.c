@@ -6,8 +6,10 @@
  * which thread finished first.
  */
 #include "engine.h"
+#include "config.h"
 #include "query.h"
 #include "report.h"
+#include "suppress.h"
 #include "walk.h"
 #include "../transforms/table.h"
 
@@ -26,12 +28,21 @@ int engine_default_jobs(void)
 	return n > 0 ? (int)n : 1;
 }
 
+static int list_check_at(const char *list, const char *where, unsigned line, struct err *err);
+
 static bool code_matches(const char *code, const char *sel, size_t len)
 {
 	return len && (len <= strlen(code)) && !strncasecmp(code, sel, len);
 }
 
 static int list_check(const char *list, struct err *err)
+{
+	return list_check_at(list, NULL, 0, err);
+}
+
+/* Checks every selector of a comma-separated list; `where`/`line` name the
+ * configuration file it came from, if any. */
+static int list_check_at(const char *list, const char *where, unsigned line, struct err *err)
 {
 	const char *p = list;
 
@@ -44,6 +55,9 @@ static int list_check(const char *list, struct err *err)
 		for (size_t i = 0; i < transform_count && len; i++)
 			any |= code_matches(transform_table[i]->code, p, len) ||
 			       (len == 3 && !strncasecmp(p, "ALL", 3));
+		if (len && !any && where)
+			return err_set(err, "%s:%u: unknown rule selector '%.*s'", where, line,
+				       (int)len, p);
 		if (len && !any)
 			return err_set(err, "unknown rule selector '%.*s'", (int)len, p);
 		p += len;
@@ -88,6 +102,7 @@ int engine_select(struct vec *out, const char *select, const char *ignore, struc
 struct pool {
 	const struct pipeline_config *config;
 	char **files;
+	const struct file_settings *settings;
 	struct file_result *results;
 	size_t nfiles;
 	size_t next;		/* shared: the next file to take */
@@ -103,7 +118,7 @@ static void *pool_work(void *arg)
 
 		if (i >= p->nfiles)
 			break;
-		pipeline_run(w, p->files[i], &p->results[i]);
+		pipeline_run(w, p->files[i], &p->settings[i], &p->results[i]);
 	}
 	pipeline_worker_free(w);
 	return NULL;
@@ -133,18 +148,109 @@ static void pool_run(struct pool *p, int jobs)
 	free(threads);
 }
 
-static const char **collect_tokens(const struct vec *rules)
+static const char **collect_tokens(const bool *any_enabled)
 {
 	struct vec toks = VEC_INIT(const char *);
 
-	for (size_t i = 0; i < rules->len; i++) {
-		const struct transform *t = *(const struct transform **)vec_at(rules, i);
+	for (size_t i = 0; i < transform_count; i++) {
+		const struct transform *t = transform_table[i];
 
-		for (size_t k = 0; t->tokens && t->tokens[k]; k++)
+		for (size_t k = 0; any_enabled[i] && t->tokens && t->tokens[k]; k++)
 			*(const char **)vec_push(&toks) = t->tokens[k];
 	}
 	*(const char **)vec_push(&toks) = NULL;
 	return toks.items;
+}
+
+static int check_config(const struct config *c, void *arg, struct err *err)
+{
+	(void)arg;
+	if (c->select && list_check_at(c->select, c->path, c->select_line, err) < 0)
+		return -1;
+	if (c->ignore && list_check_at(c->ignore, c->path, c->ignore_line, err) < 0)
+		return -1;
+	for (size_t i = 0; i < c->per_file.len; i++) {
+		const struct config_ignore *pi = vec_at(&c->per_file, i);
+
+		if (list_check_at(pi->codes, c->path, 0, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool is_explicit(const struct engine_options *opts, const char *file)
+{
+	for (size_t i = 0; i < opts->npaths; i++) {
+		const char *p = opts->paths[i];
+
+		while (p[0] == '.' && p[1] == '/' && p[2])
+			p += 2;
+		if (!strcmp(p, file))
+			return true;
+	}
+	return false;
+}
+
+/* One file's settings: the command line wins over its configuration. */
+static void settle(struct file_settings *fs, bool *mask, const struct engine_options *opts,
+		   const struct config *c, const char *file)
+{
+	const char *select = opts->select ? opts->select : c ? c->select : NULL;
+	struct buf ignore = BUF_INIT;
+	int target = opts->target_minor;
+
+	if (opts->ignore)
+		buf_puts(&ignore, opts->ignore);
+	else if (c && c->ignore)
+		buf_puts(&ignore, c->ignore);
+	config_file_ignores(c, file, &ignore);
+	for (size_t i = 0; i < transform_count; i++) {
+		const char *code = transform_table[i]->code;
+
+		mask[i] = (!select || list_has(select, code)) &&
+			  !(ignore.len && list_has(ignore.ptr, code));
+	}
+	if (!target && c)
+		target = c->target_minor ? c->target_minor : c->requires_minor;
+	if (!target)
+		target = 11;
+	if (target < PY_MIN_MINOR)
+		target = PY_MIN_MINOR;
+	if (target > PY_MAX_MINOR)
+		target = PY_MAX_MINOR;
+	fs->enabled = mask;
+	fs->target_minor = target;
+	fs->unsafe_fixes = opts->unsafe_fixes || (c && c->unsafe_fixes == 1);
+	buf_release(&ignore);
+}
+
+/* Looks up each file's configuration, drops excluded files (unless named
+ * on the command line) and fills one settings record per remaining file. */
+static int settle_files(struct vec *files, struct file_settings **settings, bool **masks,
+			bool *any_enabled, struct config_set *configs,
+			const struct engine_options *opts, struct err *err)
+{
+	size_t w = 0;
+
+	*settings = xcalloc(files->len ? files->len : 1, sizeof(struct file_settings));
+	*masks = xcalloc((files->len ? files->len : 1) * transform_count, sizeof(bool));
+	for (size_t r = 0; r < files->len; r++) {
+		char *file = *(char **)vec_at(files, r);
+		const struct config *c;
+
+		if (config_for(&c, configs, file, err) < 0)
+			return -1;
+		if (config_excludes(c, file) && !is_explicit(opts, file)) {
+			free(file);
+			continue;
+		}
+		settle(&(*settings)[w], *masks + w * transform_count, opts, c, file);
+		for (size_t i = 0; i < transform_count; i++)
+			any_enabled[i] |= (*masks)[w * transform_count + i];
+		*(char **)vec_at(files, w++) = file;
+	}
+	files->len = w;
+	return config_each(configs, check_config, NULL, err);
 }
 
 int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *status,
@@ -153,6 +259,10 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	struct vec rules = VEC_INIT(const struct transform *);
 	struct vec files = VEC_INIT(char *), errors = VEC_INIT(char *);
 	struct pipeline_config config;
+	struct config_set *configs = NULL;
+	struct suppress *suppress = NULL;
+	struct file_settings *settings = NULL;
+	bool *masks = NULL, *any_enabled = xcalloc(transform_count, sizeof(bool));
 	struct query *query = NULL;
 	struct report_totals totals;
 	struct pool pool;
@@ -160,23 +270,31 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	bool any_diff = false;
 	int error = 0;
 
-	if (engine_select(&rules, opts->select, opts->ignore, err) < 0) {
-		error = -1;
+	pool.results = NULL;
+	pool.nfiles = 0;
+	if ((error = engine_select(&rules, opts->select, opts->ignore, err)) < 0)
 		goto done;
-	}
-	if (rules.len && (error = query_new(&query, rules.items, rules.len, err)) < 0)
+	if ((error = config_set_new(&configs, opts->config_path, opts->isolated, err)) < 0)
+		goto done;
+	if ((error = suppress_new(&suppress, err)) < 0)
+		goto done;
+	if ((error = query_new(&query, transform_table, transform_count, err)) < 0)
 		goto done;
 	git_libgit2_init();
 	walk_collect(&files, &errors, opts->paths, opts->npaths);
-	tokens = collect_tokens(&rules);
+	if ((error = settle_files(&files, &settings, &masks, any_enabled, configs, opts, err)) < 0)
+		goto done;
+	tokens = collect_tokens(any_enabled);
 	config.query = query;
 	config.tokens = tokens;
 	config.mode = opts->mode;
 	config.unsafe_fixes = opts->unsafe_fixes;
-	config.target_minor = opts->target_minor;
+	config.target_minor = opts->target_minor ? opts->target_minor : 11;
+	config.suppress = suppress;
 	pool.config = &config;
 	pool.files = files.items;
-	pool.nfiles = rules.len ? files.len : 0;
+	pool.settings = settings;
+	pool.nfiles = files.len;
 	pool.results = xcalloc(files.len ? files.len : 1, sizeof(struct file_result));
 	pool.next = 0;
 	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
@@ -216,11 +334,11 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		*status = any_diff ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	else
 		*status = totals.remaining ? ENGINE_FINDINGS : ENGINE_CLEAN;
+	git_libgit2_shutdown();
+done:
 	for (size_t i = 0; i < pool.nfiles; i++)
 		pipeline_result_release(&pool.results[i]);
 	free(pool.results);
-	git_libgit2_shutdown();
-done:
 	for (size_t i = 0; i < files.len; i++)
 		free(*(char **)vec_at(&files, i));
 	for (size_t i = 0; i < errors.len; i++)
@@ -229,7 +347,12 @@ done:
 	vec_release(&errors);
 	vec_release(&rules);
 	free(tokens);
+	free(settings);
+	free(masks);
+	free(any_enabled);
 	query_free(query);
+	suppress_free(suppress);
+	config_set_free(configs);
 	return error;
 }
 

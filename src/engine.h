@@ -29,10 +29,12 @@ struct engine_options {
 	bool quiet;
 	enum output_format format;
 	bool color;		/* colour the text output (a terminal, no NO_COLOR) */
-	const char *select;	/* comma-separated codes or prefixes, NULL for all */
+	const char *select;	/* comma-separated codes or prefixes, NULL: the config's, or all */
 	const char *ignore;
-	int target_minor;	/* 3.x */
+	int target_minor;	/* 3.x; 0: from the config, requires-python, or 11 */
 	int jobs;		/* 0: one per core */
+	const char *config_path;	/* --config FILE, or NULL to look for pyproject.toml */
+	bool isolated;		/* --isolated: read no configuration file */
 };
 
 /* Exit statuses, as ruff uses them. */

@@ -1,6 +1,7 @@
 /*
- * grammar: the tree-sitter-python language, compiled in from the grammar
- * folder that ./bootstrap fetched (or --with-tree-sitter-python named).
+ * grammar: the tree-sitter languages compiled in from the grammar folders
+ * that ./bootstrap fetched (or --with-tree-sitter-python/-toml named):
+ * Python for the code we rewrite, TOML for pyproject.toml.
  */
 #ifndef ASYNCMOD_GRAMMAR_H
 #define ASYNCMOD_GRAMMAR_H
@@ -8,5 +9,6 @@
 #include <tree_sitter/api.h>
 
 const TSLanguage *tree_sitter_python(void);
+const TSLanguage *tree_sitter_toml(void);
 
 #endif

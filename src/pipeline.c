@@ -9,6 +9,8 @@
 #include "rule.h"
 #include "scope.h"
 #include "source.h"
+#include "suppress.h"
+#include "../transforms/table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +160,8 @@ static enum runtime path_runtime(const char *path, enum runtime found)
 }
 
 static void run_rules(struct pipeline_worker *w, const struct source *src, TSTree *tree,
-		      struct lazy_scopes *lazy, struct vec *findings)
+		      struct lazy_scopes *lazy, const struct file_settings *fs,
+		      struct vec *findings)
 {
 	const struct query *q = w->config->query;
 	struct query_env env = { src->text, lazy_get, lazy, w->match_data };
@@ -169,18 +172,27 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 	while (ts_query_cursor_next_match(w->cursor, &m)) {
 		const struct transform *rule = query_rule(q, m.pattern_index);
 
-		if (!rule || !query_match_ok(q, &m, &env))
+		size_t index;
+
+		if (!rule)
+			continue;
+		index = transform_index(rule);
+		if (fs->enabled && index < transform_count && !fs->enabled[index])
+			continue;
+		if (!query_match_ok(q, &m, &env))
 			continue;
 		ctx.src = src;
 		ctx.tree = tree;
 		ctx.scopes = lazy_get(lazy);
 		ctx.query = query_ts(q);
-		ctx.target_minor = w->config->target_minor;
+		ctx.target_minor = fs->target_minor;
 		ctx.runtime = path_runtime(src->path, scope_runtime(ctx.scopes));
 		ctx.findings = findings;
 		rule->check(&ctx, &m);
 	}
 	dedupe_findings(findings);
+	if (w->config->suppress)
+		suppress_filter(w->config->suppress, w->match_data, src, tree, findings);
 }
 
 /* Line and column of each finding: in the original text, except for
@@ -210,8 +222,8 @@ static void set_error(struct file_result *res, const char *msg)
 
 /* Fixes, verifies and emits one loaded file. `out`, when not NULL, gets
  * the fixed text whatever the mode. */
-static void process(struct pipeline_worker *w, struct source *src, struct file_result *res,
-		    struct buf *out)
+static void process(struct pipeline_worker *w, struct source *src,
+		    const struct file_settings *fs, struct file_result *res, struct buf *out)
 {
 	const struct pipeline_config *cfg = w->config;
 	struct lazy_scopes lazy = { NULL, src, NULL };
@@ -226,7 +238,8 @@ static void process(struct pipeline_worker *w, struct source *src, struct file_r
 		buf_clear(out);
 		buf_add(out, src->text, src->len);
 	}
-	if (pipeline_prefilter_skips(cfg->tokens, src->text, src->len))
+	if (pipeline_prefilter_skips(cfg->tokens, src->text, src->len) ||
+	    suppress_skip_file(src->text, src->len))
 		return;
 	res->parsed = true;
 	tree = ts_parser_parse_string(w->parser, NULL, src->text, src->len);
@@ -245,10 +258,10 @@ static void process(struct pipeline_worker *w, struct source *src, struct file_r
 		return;
 	}
 	lazy.tree = tree;
-	run_rules(w, src, tree, &lazy, &res->findings);
+	run_rules(w, src, tree, &lazy, fs, &res->findings);
 	if (res->findings.len && (cfg->mode != MODE_CHECK || out)) {
 		applied = fix_apply(&fixed, &edits, src, tree, lazy.idx, &res->findings,
-				    cfg->unsafe_fixes);
+				    fs->unsafe_fixes);
 		if (applied) {
 			TSTree *again = ts_parser_parse_string(w->parser, NULL, fixed.ptr,
 							       (uint32_t)fixed.len);
@@ -324,8 +337,10 @@ static void process(struct pipeline_worker *w, struct source *src, struct file_r
 	ts_tree_delete(tree);
 }
 
-void pipeline_run(struct pipeline_worker *w, const char *path, struct file_result *res)
+void pipeline_run(struct pipeline_worker *w, const char *path, const struct file_settings *fs,
+		  struct file_result *res)
 {
+	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
@@ -337,13 +352,14 @@ void pipeline_run(struct pipeline_worker *w, const char *path, struct file_resul
 		res->error = xstrdup(err.msg);
 		return;
 	}
-	process(w, &src, res, NULL);
+	process(w, &src, fs ? fs : &defaults, res, NULL);
 	source_release(&src);
 }
 
 void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *text,
 		       size_t len, struct file_result *res, struct buf *out)
 {
+	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
@@ -357,6 +373,6 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 		buf_add(out, text, len);
 		return;
 	}
-	process(w, &src, res, out);
+	process(w, &src, &defaults, res, out);
 	source_release(&src);
 }

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "query.h"
+#include "suppress.h"
 #include "vec.h"
 
 enum pipeline_mode {
@@ -28,8 +29,16 @@ struct pipeline_config {
 	const struct query *query;
 	const char *const *tokens;	/* NULL-terminated prefilter tokens of the selected rules */
 	enum pipeline_mode mode;
-	bool unsafe_fixes;
+	bool unsafe_fixes;		/* defaults for files without settings of their own */
 	int target_minor;
+	const struct suppress *suppress;	/* noqa comments; NULL: none are read */
+};
+
+/* What one file's configuration says (pyproject.toml and the command line). */
+struct file_settings {
+	const bool *enabled;	/* per transform_table index; NULL: every rule */
+	int target_minor;
+	bool unsafe_fixes;
 };
 
 /* The outcome for one file. */
@@ -48,8 +57,10 @@ struct pipeline_worker;
 struct pipeline_worker *pipeline_worker_new(const struct pipeline_config *config);
 void pipeline_worker_free(struct pipeline_worker *w);
 
-/* Runs one file. Always fills `res` (free it with pipeline_result_release). */
-void pipeline_run(struct pipeline_worker *w, const char *path, struct file_result *res);
+/* Runs one file with its settings (NULL: the config's defaults). Always
+ * fills `res` (free it with pipeline_result_release). */
+void pipeline_run(struct pipeline_worker *w, const char *path, const struct file_settings *fs,
+		  struct file_result *res);
 
 /* Runs the rules over text in memory and returns the fixed text in `out`
  * (tests and idempotence checks). Findings go to `res` as above. */

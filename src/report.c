@@ -1,10 +1,34 @@
 /*
- * report: text and JSON output of findings.
+ * report: the output formats of findings: text (optionally coloured as
+ * ruff colours it), JSON, SARIF 2.1.0 for code scanning, and GitHub
+ * Actions workflow commands.
+ *
+ * Every sink leaves out findings whose fix was applied, except JSON,
+ * which lists them with `"applied": true`.
  */
 #include "report.h"
+#include "explain.h"
 #include "rule.h"
+#include "../transforms/table.h"
 
 #include <json-c/json.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+/* SGR styles of the text format, as ruff uses them. */
+#define STYLE_PATH "1"		/* bold */
+#define STYLE_POSITION "36"	/* cyan */
+#define STYLE_CODE "1;31"	/* bold red */
+#define STYLE_FIXABLE "36"	/* cyan */
+#define STYLE_REASON "33"	/* yellow */
+#define STYLE_PASSED "1;32"	/* bold green */
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define SARIF_SRCROOT "%SRCROOT%"
 
 const char *report_fix_name(int fix_class)
 {
@@ -30,13 +54,21 @@ void report_count(struct report_totals *out, const struct file_result *results, 
 	*out = t;
 }
 
+/* Prints `text` in the SGR style `sgr` when `color`, else as it is. */
+static void put_styled(FILE *out, bool color, const char *sgr, const char *text)
+{
+	if (color)
+		fprintf(out, "\033[%sm%s\033[0m", sgr, text);
+	else
+		fputs(text, out);
+}
+
 void report_text(FILE *out, const struct file_result *results, size_t n, bool unsafe, bool quiet,
 		 bool color)
 {
 	struct report_totals t;
 	size_t fixable = 0, hidden = 0;
-
-	(void)color;
+	char pos[64];
 
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < results[i].findings.len; k++) {
@@ -48,10 +80,25 @@ void report_text(FILE *out, const struct file_result *results, size_t n, bool un
 				continue;
 			fixable += available;
 			hidden += f->fix == FIX_UNSAFE && !f->reason && !unsafe;
-			fprintf(out, "%s:%u:%u: %s %s%s", results[i].path, f->line, f->column,
-				f->rule->code, available ? "[*] " : "", f->message);
-			if (f->reason)
-				fprintf(out, " (reason: %s)", f->reason);
+			snprintf(pos, sizeof(pos), ":%u:%u:", f->line, f->column);
+			put_styled(out, color, STYLE_PATH, results[i].path);
+			put_styled(out, color, STYLE_POSITION, pos);
+			fputc(' ', out);
+			put_styled(out, color, STYLE_CODE, f->rule->code);
+			fputc(' ', out);
+			if (available) {
+				put_styled(out, color, STYLE_FIXABLE, "[*]");
+				fputc(' ', out);
+			}
+			fputs(f->message, out);
+			if (f->reason) {
+				fputc(' ', out);
+				if (color)
+					fprintf(out, "\033[%sm(reason: %s)\033[0m", STYLE_REASON,
+						f->reason);
+				else
+					fprintf(out, "(reason: %s)", f->reason);
+			}
 			fputc('\n', out);
 		}
 	}
@@ -59,13 +106,16 @@ void report_text(FILE *out, const struct file_result *results, size_t n, bool un
 		return;
 	report_count(&t, results, n);
 	if (!t.findings) {
-		fputs("All checks passed!\n", out);
+		put_styled(out, color, STYLE_PASSED, "All checks passed!");
+		fputc('\n', out);
 		return;
 	}
 	fprintf(out, "Found %zu finding%s (%zu fixed, %zu remaining).\n", t.findings,
 		t.findings == 1 ? "" : "s", t.fixed, t.remaining);
-	if (fixable)
-		fprintf(out, "[*] %zu fixable with the `--fix` option.\n", fixable);
+	if (fixable) {
+		put_styled(out, color, STYLE_FIXABLE, "[*]");
+		fprintf(out, " %zu fixable with the `--fix` option.\n", fixable);
+	}
 	if (hidden)
 		fprintf(out, "%zu hidden fix%s can be enabled with the `--unsafe-fixes` option.\n",
 			hidden, hidden == 1 ? "" : "es");
@@ -105,12 +155,317 @@ void report_json(FILE *out, const struct file_result *results, size_t n)
 	json_object_put(arr);
 }
 
+static json_object *json_text(const char *text)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "text", json_object_new_string(text));
+	return o;
+}
+
+/* Appends `s` percent-encoded as the path of a URI: unreserved characters,
+ * `/` and the sub-delimiters stay, everything else (`:`, `%`, `#`, `?`,
+ * spaces, bytes of non-ASCII characters) is encoded. */
+static void put_uri_path(struct buf *out, const char *s)
+{
+	static const char keep[] = "-._~/!$&'()*+,;=@";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(keep, *p))
+			buf_putc(out, (char)*p);
+		else
+			buf_printf(out, "%%%02X", *p);
+	}
+}
+
+/* Rewrites a path in place without `.` segments, repeated slashes, and
+ * `..` segments that follow a name. Leading `..` of a relative path stay. */
+static void normalize_path(struct buf *path)
+{
+	struct buf out = BUF_INIT;
+	const char *p = buf_cstr(path);
+	bool absolute = *p == '/';
+	size_t floor = absolute ? 1 : 0;	/* `..` cannot go above this */
+
+	if (absolute)
+		buf_putc(&out, '/');
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if ((n == 1 && p[0] == '.') || !n) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.' && out.len > floor) {
+			while (out.len > floor && out.ptr[out.len - 1] != '/')
+				out.len--;
+			if (out.len > floor)
+				out.len--;
+			out.ptr[out.len] = '\0';
+		} else if (n == 2 && p[0] == '.' && p[1] == '.' && absolute) {
+			/* `/..` is `/` */
+		} else {
+			if (out.len && out.ptr[out.len - 1] != '/')
+				buf_putc(&out, '/');
+			buf_add(&out, p, n);
+			if (n == 2 && p[0] == '.' && p[1] == '.')
+				floor = out.len;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	buf_clear(path);
+	buf_puts(path, buf_cstr(&out));
+	buf_release(&out);
+}
+
+/* The SARIF URI of `path`: relative to the current directory when the
+ * file is below it (and `*relative` set), else an absolute `file://` URI. */
+static void sarif_uri(struct buf *out, const char *path, bool *relative)
+{
+	struct buf norm = BUF_INIT, cwd = BUF_INIT;
+	char here[PATH_MAX];
+
+	buf_puts(&norm, path);
+	normalize_path(&norm);
+	*relative = norm.ptr[0] != '/' && strncmp(norm.ptr, "../", 3) && strcmp(norm.ptr, "..");
+	if (!*relative && getcwd(here, sizeof(here))) {
+		if (norm.ptr[0] != '/') {
+			buf_printf(&cwd, "%s/%s", here, buf_cstr(&norm));
+			buf_clear(&norm);
+			buf_puts(&norm, buf_cstr(&cwd));
+			normalize_path(&norm);
+		}
+		buf_clear(&cwd);
+		buf_puts(&cwd, here);
+		normalize_path(&cwd);
+		if (cwd.len > 1 && !strncmp(norm.ptr, cwd.ptr, cwd.len) && norm.ptr[cwd.len] == '/') {
+			*relative = true;
+			put_uri_path(out, norm.ptr + cwd.len + 1);
+		}
+	}
+	if (!*relative) {
+		buf_puts(out, "file://");
+		put_uri_path(out, buf_cstr(&norm));
+	}
+	else if (!out->len)
+		put_uri_path(out, buf_cstr(&norm));
+	buf_release(&norm);
+	buf_release(&cwd);
+}
+
+static json_object *sarif_artifact(const char *path)
+{
+	json_object *o = json_object_new_object();
+	struct buf uri = BUF_INIT;
+	bool relative;
+
+	sarif_uri(&uri, path, &relative);
+	json_object_object_add(o, "uri", json_object_new_string(buf_cstr(&uri)));
+	if (relative)
+		json_object_object_add(o, "uriBaseId", json_object_new_string(SARIF_SRCROOT));
+	buf_release(&uri);
+	return o;
+}
+
+static json_object *sarif_region(unsigned line, unsigned column, unsigned end_line,
+				 unsigned end_column)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "startLine", json_object_new_int64(line));
+	json_object_object_add(o, "startColumn", json_object_new_int64(column));
+	json_object_object_add(o, "endLine", json_object_new_int64(end_line));
+	json_object_object_add(o, "endColumn", json_object_new_int64(end_column));
+	return o;
+}
+
+static json_object *sarif_rule(const struct transform *t)
+{
+	json_object *o = json_object_new_object(), *help = json_object_new_object();
+	json_object *conf = json_object_new_object(), *props = json_object_new_object();
+	json_object *tags = json_object_new_array();
+	struct buf text = BUF_INIT;
+	const char *fix = report_fix_name(t->fix);
+
+	json_object_object_add(o, "id", json_object_new_string(t->code));
+	json_object_object_add(o, "name", json_object_new_string(t->name));
+	json_object_object_add(o, "shortDescription", json_text(t->summary));
+	json_object_object_add(o, "fullDescription", json_text(t->finds ? t->finds : t->summary));
+	explain_write(&text, t, false);
+	json_object_object_add(help, "text", json_object_new_string(buf_cstr(&text)));
+	buf_clear(&text);
+	explain_write(&text, t, true);
+	json_object_object_add(help, "markdown", json_object_new_string(buf_cstr(&text)));
+	json_object_object_add(o, "help", help);
+	json_object_object_add(conf, "level", json_object_new_string("warning"));
+	json_object_object_add(o, "defaultConfiguration", conf);
+	json_object_array_add(tags, json_object_new_string("asyncio"));
+	buf_clear(&text);
+	buf_printf(&text, "%s-fix", fix ? fix : "no");
+	json_object_array_add(tags, json_object_new_string(buf_cstr(&text)));
+	json_object_object_add(props, "tags", tags);
+	json_object_object_add(o, "properties", props);
+	buf_release(&text);
+	return o;
+}
+
+/* The fix of a finding as a SARIF `fix`, or NULL when it cannot be given
+ * whole: the edits carry no positions yet, or the fix also needs an import
+ * or module-level statement that only the edit stage writes. */
+static json_object *sarif_fix(const char *path, const struct finding *f)
+{
+	json_object *o, *change, *changes, *repls;
+	struct buf text = BUF_INIT;
+	const char *fix = report_fix_name(f->fix);
+
+	if (!f->edits.len)
+		return NULL;
+	for (size_t i = 0; i < f->edits.len; i++)
+		if (!((const struct edit *)vec_at(&f->edits, i))->line)
+			return NULL;
+	for (size_t i = 0; i < f->needs.len; i++) {
+		const struct need *nd = vec_at(&f->needs, i);
+
+		if (nd->kind == NEED_IMPORT || nd->kind == NEED_STATEMENT)
+			return NULL;
+	}
+	o = json_object_new_object();
+	change = json_object_new_object();
+	changes = json_object_new_array();
+	repls = json_object_new_array();
+	buf_printf(&text, "%c%s fix: %s", fix[0] - 'a' + 'A', fix + 1, f->rule->summary);
+	json_object_object_add(o, "description", json_text(buf_cstr(&text)));
+	json_object_object_add(change, "artifactLocation", sarif_artifact(path));
+	for (size_t i = 0; i < f->edits.len; i++) {
+		const struct edit *e = vec_at(&f->edits, i);
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "deletedRegion", sarif_region(e->line, e->column,
+									e->end_line, e->end_column));
+		json_object_object_add(r, "insertedContent", json_text(e->text));
+		json_object_array_add(repls, r);
+	}
+	json_object_object_add(change, "replacements", repls);
+	json_object_array_add(changes, change);
+	json_object_object_add(o, "artifactChanges", changes);
+	buf_release(&text);
+	return o;
+}
+
+static json_object *sarif_result(const char *path, const struct finding *f, size_t rule_index)
+{
+	json_object *o = json_object_new_object(), *loc = json_object_new_object();
+	json_object *phys = json_object_new_object(), *locs = json_object_new_array(), *fix;
+	struct buf msg = BUF_INIT;
+
+	json_object_object_add(o, "ruleId", json_object_new_string(f->rule->code));
+	json_object_object_add(o, "ruleIndex", json_object_new_int64((int64_t)rule_index));
+	json_object_object_add(o, "level", json_object_new_string("warning"));
+	buf_puts(&msg, f->message);
+	if (f->reason)
+		buf_printf(&msg, " (reason: %s)", f->reason);
+	json_object_object_add(o, "message", json_text(buf_cstr(&msg)));
+	json_object_object_add(phys, "artifactLocation", sarif_artifact(path));
+	json_object_object_add(phys, "region", sarif_region(f->line, f->column, f->end_line,
+							     f->end_column));
+	json_object_object_add(loc, "physicalLocation", phys);
+	json_object_array_add(locs, loc);
+	json_object_object_add(o, "locations", locs);
+	if (f->fix != FIX_NONE && !f->reason && (fix = sarif_fix(path, f))) {
+		json_object *fixes = json_object_new_array();
+
+		json_object_array_add(fixes, fix);
+		json_object_object_add(o, "fixes", fixes);
+	}
+	buf_release(&msg);
+	return o;
+}
+
 void report_sarif(FILE *out, const struct file_result *results, size_t n)
 {
-	(void)out, (void)results, (void)n;
+	json_object *log = json_object_new_object(), *runs = json_object_new_array();
+	json_object *run = json_object_new_object(), *tool = json_object_new_object();
+	json_object *driver = json_object_new_object(), *rules = json_object_new_array();
+	json_object *list = json_object_new_array();
+
+	json_object_object_add(log, "$schema", json_object_new_string(SARIF_SCHEMA));
+	json_object_object_add(log, "version", json_object_new_string("2.1.0"));
+	json_object_object_add(driver, "name", json_object_new_string(PACKAGE_NAME));
+	json_object_object_add(driver, "version", json_object_new_string(PACKAGE_VERSION));
+	if (*PACKAGE_URL)	/* AC_INIT's URL argument, when configure.ac gives one */
+		json_object_object_add(driver, "informationUri",
+				       json_object_new_string(PACKAGE_URL));
+	for (size_t i = 0; i < transform_count; i++)
+		json_object_array_add(rules, sarif_rule(transform_table[i]));
+	json_object_object_add(driver, "rules", rules);
+	json_object_object_add(tool, "driver", driver);
+	json_object_object_add(run, "tool", tool);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < results[i].findings.len; k++) {
+			const struct finding *f = vec_at(&results[i].findings, k);
+			size_t r = 0;
+
+			if (f->applied)
+				continue;
+			while (r < transform_count && transform_table[r] != f->rule)
+				r++;
+			json_object_array_add(list, sarif_result(results[i].path, f, r));
+		}
+	}
+	json_object_object_add(run, "results", list);
+	json_object_object_add(run, "columnKind", json_object_new_string("unicodeCodePoints"));
+	json_object_array_add(runs, run);
+	json_object_object_add(log, "runs", runs);
+	fputs(json_object_to_json_string_ext(log, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_SPACED |
+						     JSON_C_TO_STRING_NOSLASHESCAPE),
+	      out);
+	fputc('\n', out);
+	json_object_put(log);
+}
+
+/* Prints `s` escaped for a workflow command: `%`, CR and LF always, and
+ * `:` and `,` too in a property value. */
+static void put_github_escaped(FILE *out, const char *s, bool property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			fputs("%25", out);
+		else if (*s == '\r')
+			fputs("%0D", out);
+		else if (*s == '\n')
+			fputs("%0A", out);
+		else if (property && *s == ':')
+			fputs("%3A", out);
+		else if (property && *s == ',')
+			fputs("%2C", out);
+		else
+			fputc(*s, out);
+	}
 }
 
 void report_github(FILE *out, const struct file_result *results, size_t n)
 {
-	(void)out, (void)results, (void)n;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < results[i].findings.len; k++) {
+			const struct finding *f = vec_at(&results[i].findings, k);
+
+			if (f->applied)
+				continue;
+			fputs("::warning file=", out);
+			put_github_escaped(out, results[i].path, true);
+			fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", f->line,
+				f->column, f->end_line, f->end_column);
+			put_github_escaped(out, f->rule->code, true);
+			fputs("::", out);
+			put_github_escaped(out, f->message, false);
+			if (f->reason) {
+				fputs(" (reason: ", out);
+				put_github_escaped(out, f->reason, false);
+				fputc(')', out);
+			}
+			fputc('\n', out);
+		}
+	}
 }

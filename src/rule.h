@@ -33,6 +33,9 @@ enum fix_class {
 struct edit {
 	uint32_t start, end;	/* byte range of the source text to replace */
 	char *text;		/* replacement, owned */
+	/* 1-based line and character column of start and end, for the
+	 * sinks (SARIF fixes); 0 until the pipeline fills them */
+	unsigned line, column, end_line, end_column;
 };
 
 enum need_kind {
@@ -84,6 +87,19 @@ struct transform {
 	const char *const *tokens;	/* NULL-terminated: a file lacking all of them cannot match */
 	/* Inspects one match. Returns 0, or negative on an internal failure. */
 	int (*check)(struct rule_ctx *ctx, const TSQueryMatch *match);
+
+	/* The long description, for `asyncmod explain` and SARIF help. Plain
+	 * text; paragraphs may hold newlines. */
+	const char *finds;		/* what it finds */
+	const char *why;		/* why it matters */
+	/* NULL-terminated pairs: a section of the standard (its headings,
+	 * joined by " > ") and the line(s) of it quoted verbatim */
+	const char *const *standard;
+	const char *fix_text;		/* what the fix writes */
+	/* NULL-terminated pairs: a reason token and when it is given */
+	const char *const *reasons;
+	const char *example_before;	/* Python code the rule finds */
+	const char *example_after;	/* the same code after the fix */
 };
 
 /* The capture called `name` in `match`; a null node when absent. */

@@ -174,6 +174,36 @@ done:
 	return 0;
 }
 
+
+/* For `asyncmod explain`: the lines of the standard this rule enforces. */
+static const char *const standard[] = {
+	"核心原则 > ❌ 禁止行为",
+	"- 在 async 函数中使用阻塞 I/O（如 `time.sleep`、`requests.get`）",
+	"避免阻塞事件循环 > 阻塞操作检测",
+	"# ❌ 禁止 - 使用 time.sleep",
+	"避免阻塞事件循环 > 阻塞操作检测",
+	"# ✅ 正确 - 使用 asyncio.sleep",
+	"检查清单",
+	"- [ ] 没有在异步函数中使用 `time.sleep`",
+	NULL,
+};
+
+static const char *const reasons[] = {
+	"nested-sync-scope", "the call is in a `def`, `lambda` or generator expression nested in "
+	"the coroutine, where `await` is a syntax error or would turn the generator async",
+	"sleep-as-value", "`time.sleep` is referenced but not called (`to_thread(time.sleep, 1)`, "
+	"`f = time.sleep`)",
+	"under-sync-lock", "inside a sync `with` over a lock, semaphore or condition: yielding "
+	"while a thread lock is held can deadlock",
+	"in-cleanup", "in a `finally` block, an `except CancelledError`/`BaseException`/bare "
+	"`except` handler or `__aexit__`, which would become interruptible",
+	"unusual-arguments", "not exactly one positional argument (keywords, `*args`)",
+	"ambiguous-name", "the name may or may not mean `time.sleep` (conditional imports)",
+	"non-asyncio-runtime", "the module runs under anyio or trio",
+	"import-name-shadowed", "the name `asyncio` means something else where the call is",
+	NULL,
+};
+
 const struct transform transform_blocking_sleep = {
 	.code = "ASYNC251",
 	.name = "blocking-sleep-in-async-function",
@@ -182,4 +212,29 @@ const struct transform transform_blocking_sleep = {
 	.query = blocking_sleep_scm,
 	.tokens = tokens,
 	.check = check,
+	.finds = "A call of `time.sleep(x)` whose nearest enclosing function is an `async def`. "
+		 "The name is resolved through the module's imports (`import time as t`, "
+		 "`from time import sleep`); a local or parameter called `sleep` is not it.",
+	.why = "`time.sleep` blocks the thread, and with it the event loop: no other task runs "
+	       "until it returns. `await asyncio.sleep(x)` waits as long while the loop runs the "
+	       "other tasks.",
+	.standard = standard,
+	.fix_text = "`time.sleep(x)` becomes `await asyncio.sleep(x)`, through the module's "
+		    "asyncio import or alias (one is added when there is none); an `import time` "
+		    "left unused is removed. The call becomes a point where other tasks run and "
+		    "where cancellation can arrive; a negative delay no longer raises.",
+	.reasons = reasons,
+	.example_before = "import asyncio\n"
+			  "import time\n"
+			  "\n"
+			  "\n"
+			  "async def wait_then_fetch(client):\n"
+			  "    time.sleep(1)\n"
+			  "    return await client.fetch()\n",
+	.example_after = "import asyncio\n"
+			 "\n"
+			 "\n"
+			 "async def wait_then_fetch(client):\n"
+			 "    await asyncio.sleep(1)\n"
+			 "    return await client.fetch()\n",
 };

@@ -240,6 +240,22 @@ done:
 	return 0;
 }
 
+
+/* For `asyncmod explain`: the lines of the standard this rule enforces. */
+static const char *const standard[] = {
+	"核心原则 > ❌ 禁止行为",
+	"- 使用 `asyncio.create_task` 但不等待结果",
+	NULL,
+};
+
+static const char *const reasons[] = {
+	"compound-statement", "the statement shares its line with other code",
+	"loop-closed", "the function later closes, stops or runs the loop the task was created "
+	"on, so a kept task would outlive its loop",
+	"non-asyncio-runtime", "the module runs under anyio or trio",
+	NULL,
+};
+
 const struct transform transform_dangling_task = {
 	.code = "ASYNC300",
 	.name = "create-task-no-reference",
@@ -248,4 +264,34 @@ const struct transform transform_dangling_task = {
 	.query = dangling_task_scm,
 	.tokens = tokens,
 	.check = check,
+	.finds = "An expression statement that calls `asyncio.create_task(..)`, "
+		 "`asyncio.ensure_future(..)` or `loop.create_task(..)` and drops the task it "
+		 "returns.",
+	.why = "The event loop keeps only weak references to tasks: a task nobody refers to "
+	       "can be garbage-collected before it finishes. The standard forbids creating a "
+	       "task without waiting for its result; keeping a reference is the least change "
+	       "that makes the task safe, and lets it be awaited or supervised later.",
+	.standard = standard,
+	.fix_text = "The task is kept in a module-level set until it is done, as the asyncio "
+		    "documentation shows: the statement becomes `_task = asyncio.create_task(..)`, "
+		    "`_background_tasks.add(_task)` and "
+		    "`_task.add_done_callback(_background_tasks.discard)`, and "
+		    "`_background_tasks: set[asyncio.Task] = set()` is added once after the imports "
+		    "(an existing `_background_tasks = set()` is reused; new names never collide "
+		    "with names in the file).",
+	.reasons = reasons,
+	.example_before = "import asyncio\n"
+			  "\n"
+			  "\n"
+			  "async def start(worker):\n"
+			  "    asyncio.create_task(worker.run())\n",
+	.example_after = "import asyncio\n"
+			 "\n"
+			 "_background_tasks: set[asyncio.Task] = set()\n"
+			 "\n"
+			 "\n"
+			 "async def start(worker):\n"
+			 "    _task = asyncio.create_task(worker.run())\n"
+			 "    _background_tasks.add(_task)\n"
+			 "    _task.add_done_callback(_background_tasks.discard)\n",
 };

@@ -70,6 +70,25 @@ done:
 	return 0;
 }
 
+
+/* For `asyncmod explain`: the lines of the standard this rule enforces. */
+static const char *const standard[] = {
+	"核心原则 > ✅ 必须遵守",
+	"1. **使用 asyncio** - Python 3.11+ 优先使用 `asyncio` 而非其他异步框架",
+	NULL,
+};
+
+static const char *const reasons[] = {
+	"loop-not-in-coroutine", "the call is not directly in a coroutine (module level, a "
+	"plain `def`, a lambda): there `get_running_loop()` raises when no loop runs; create the "
+	"loop with `asyncio.run()` and pass it in",
+	"ambiguous-name", "the name may or may not mean `asyncio.get_event_loop` (conditional "
+	"imports)",
+	"import-name-shadowed", "a bare `get_event_loop` needs `asyncio.` in front, and the name "
+	"`asyncio` means something else there",
+	NULL,
+};
+
 const struct transform transform_get_event_loop = {
 	.code = "AM105",
 	.name = "get-event-loop-in-coroutine",
@@ -78,4 +97,29 @@ const struct transform transform_get_event_loop = {
 	.query = get_event_loop_scm,
 	.tokens = tokens,
 	.check = check,
+	.finds = "A call of `asyncio.get_event_loop()` with no arguments in a coroutine, "
+		 "under any import alias. The same call outside a coroutine is reported.",
+	.why = "In a coroutine `get_event_loop()` always returns the running loop, so "
+	       "`get_running_loop()` is the same call without the fallback that creates a loop "
+	       "when none runs, deprecated since Python 3.12 and an error since 3.14. The "
+	       "standard takes asyncio on Python 3.11+ as its baseline (its older examples still "
+	       "call `asyncio.get_event_loop()` in coroutines, the form this rule updates).",
+	.standard = standard,
+	.fix_text = "`asyncio.get_event_loop()` becomes `asyncio.get_running_loop()`: only the "
+		    "attribute is rewritten, so an alias (`aio.get_event_loop()`) is kept; a bare "
+		    "`get_event_loop()` imported from asyncio becomes "
+		    "`asyncio.get_running_loop()`, with the import added when needed.",
+	.reasons = reasons,
+	.example_before = "import asyncio\n"
+			  "\n"
+			  "\n"
+			  "async def schedule_tick():\n"
+			  "    loop = asyncio.get_event_loop()\n"
+			  "    loop.call_later(1, print, \"tick\")\n",
+	.example_after = "import asyncio\n"
+			 "\n"
+			 "\n"
+			 "async def schedule_tick():\n"
+			 "    loop = asyncio.get_running_loop()\n"
+			 "    loop.call_later(1, print, \"tick\")\n",
 };

@@ -11,3 +11,12 @@ const struct transform *const transform_table[] = {
 };
 
 const size_t transform_count = sizeof(transform_table) / sizeof(transform_table[0]);
+
+size_t transform_index(const struct transform *t)
+{
+	size_t i = 0;
+
+	while (i < transform_count && transform_table[i] != t)
+		i++;
+	return i;
+}

@@ -12,6 +12,9 @@
 extern const struct transform *const transform_table[];
 extern const size_t transform_count;
 
+/* The position of `t` in the table, or transform_count when it is not in it. */
+size_t transform_index(const struct transform *t);
+
 extern const struct transform transform_blocking_sleep;
 extern const struct transform transform_get_event_loop;
 extern const struct transform transform_timeout_error;

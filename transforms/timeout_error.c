@@ -192,6 +192,28 @@ done:
 	return 0;
 }
 
+
+/* For `asyncmod explain`: the lines of the standard this rule enforces. */
+static const char *const standard[] = {
+	"超时控制 > 设置超时",
+	"# ✅ 推荐 - 使用 asyncio.timeout（Python 3.11+）",
+	"超时控制 > 设置超时",
+	"    except TimeoutError:",
+	"超时控制 > 设置超时",
+	"# ✅ 兼容 - 使用 asyncio.wait_for（Python 3.10-）",
+	"超时控制 > 设置超时",
+	"    except asyncio.TimeoutError:",
+	NULL,
+};
+
+static const char *const reasons[] = {
+	"target-version", "the target is below Python 3.11, where `asyncio.wait_for` raises "
+	"`asyncio.TimeoutError`, which `except TimeoutError` does not catch",
+	"shadowed-timeouterror", "the module binds a `TimeoutError` of its own",
+	"comment-would-be-lost", "the expression or except tuple to rewrite holds a comment",
+	NULL,
+};
+
 const struct transform transform_timeout_error = {
 	.code = "AM203",
 	.name = "timeout-error-alias",
@@ -200,4 +222,36 @@ const struct transform transform_timeout_error = {
 	.query = timeout_error_scm,
 	.tokens = tokens,
 	.check = check,
+	.finds = "`asyncio.TimeoutError` or `asyncio.exceptions.TimeoutError` under any import "
+		 "alias, in `except` clauses, `raise`, `isinstance` and elsewhere, and the import "
+		 "`from asyncio import TimeoutError`.",
+	.why = "Since Python 3.11 `asyncio.TimeoutError` is the builtin `TimeoutError`, which "
+	       "`asyncio.timeout()` and `asyncio.wait_for()` raise. The standard's 3.11+ form "
+	       "catches the builtin; `asyncio.TimeoutError` belongs to its 3.10- compatibility "
+	       "form only.",
+	.standard = standard,
+	.fix_text = "`asyncio.TimeoutError` becomes `TimeoutError`. An except tuple that then "
+		    "names it twice keeps one (`except (asyncio.TimeoutError, TimeoutError)` "
+		    "becomes `except TimeoutError`); `from asyncio import TimeoutError` is removed "
+		    "(its uses now mean the builtin, the same class); an `import asyncio` left "
+		    "unused is removed.",
+	.reasons = reasons,
+	.example_before = "import asyncio\n"
+			  "\n"
+			  "\n"
+			  "async def read_or_empty(reader):\n"
+			  "    try:\n"
+			  "        async with asyncio.timeout(5):\n"
+			  "            return await reader.read()\n"
+			  "    except asyncio.TimeoutError:\n"
+			  "        return b\"\"\n",
+	.example_after = "import asyncio\n"
+			 "\n"
+			 "\n"
+			 "async def read_or_empty(reader):\n"
+			 "    try:\n"
+			 "        async with asyncio.timeout(5):\n"
+			 "            return await reader.read()\n"
+			 "    except TimeoutError:\n"
+			 "        return b\"\"\n",
 };

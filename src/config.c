@@ -1,0 +1,467 @@
+/*
+ * config: reading and finding pyproject.toml settings.
+ *
+ * Patterns (exclude, per-file-ignores) are globs relative to the folder of
+ * the pyproject.toml: one without a slash matches any single path
+ * component (`build`, `*_pb2.py`), one with a slash matches the relative
+ * path, `*` crossing slashes as ruff's globs do for `**`.
+ */
+#include "config.h"
+#include "rule.h"
+#include "toml.h"
+
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const TOOL[] = { "tool", "asyncmod" };
+static const char *const REQUIRES[] = { "project", "requires-python" };
+
+int config_requires_minor(const char *spec)
+{
+	const char *p = spec;
+
+	/* the first clause that sets a lower bound: >=, ~=, ==, > */
+	while ((p = strstr(p, "3."))) {
+		const char *op = p;
+		int minor = atoi(p + 2);
+
+		while (op > spec && (op[-1] == ' '))
+			op--;
+		if (op - spec >= 2 && (!strncmp(op - 2, ">=", 2) || !strncmp(op - 2, "~=", 2) ||
+				       !strncmp(op - 2, "==", 2)))
+			return minor;
+		if (op - spec >= 1 && op[-1] == '>')
+			return minor + 1;
+		p += 2;
+	}
+	return 0;
+}
+
+static int type_error(const char *path, const struct toml_entry *e, const char *key,
+		      const char *want, struct err *err)
+{
+	return err_set(err, "%s:%u: '%s' must be %s, not %s", path, e->line, key, want,
+		       toml_type_name(e->value.type));
+}
+
+/* Joins an array of strings with commas; -1 when an item is not a string. */
+static int join_strings(char **out, const struct toml_value *v)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < v->items.len; i++) {
+		const struct toml_value *it = vec_at(&v->items, i);
+
+		if (it->type != TOML_STRING) {
+			buf_release(&b);
+			return -1;
+		}
+		if (i)
+			buf_putc(&b, ',');
+		buf_puts(&b, it->str);
+	}
+	*out = buf_detach(&b);
+	return 0;
+}
+
+static int read_tool_key(struct config *c, const struct toml_entry *e, struct err *err)
+{
+	const char *key = e->path[2];
+	const struct toml_value *v = &e->value;
+	char *s;
+
+	if (!strcmp(key, "per-file-ignores")) {
+		struct config_ignore *pi;
+
+		if (e->depth == 3)
+			return v->type == TOML_TABLE ? 0 : type_error(c->path, e, key, "a table", err);
+		if (e->depth != 4)
+			return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path,
+				       e->line, key);
+		if (v->type != TOML_ARRAY || join_strings(&s, v) < 0)
+			return type_error(c->path, e, "per-file-ignores", "an array of strings", err);
+		pi = vec_push(&c->per_file);
+		pi->glob = xstrdup(e->path[3]);
+		pi->codes = s;
+		return 0;
+	}
+	if (e->depth != 3)
+		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line,
+			       key);
+	if (!strcmp(key, "select") || !strcmp(key, "ignore")) {
+		if (v->type != TOML_ARRAY || join_strings(&s, v) < 0)
+			return type_error(c->path, e, key, "an array of strings", err);
+		if (key[0] == 's') {
+			free(c->select);
+			c->select = s;
+			c->select_line = e->line;
+		} else {
+			free(c->ignore);
+			c->ignore = s;
+			c->ignore_line = e->line;
+		}
+	} else if (!strcmp(key, "unsafe-fixes")) {
+		if (v->type != TOML_BOOLEAN)
+			return type_error(c->path, e, key, "a boolean", err);
+		c->unsafe_fixes = v->boolean;
+	} else if (!strcmp(key, "target-version")) {
+		char *end;
+		long minor;
+
+		if (v->type != TOML_STRING)
+			return type_error(c->path, e, key, "a string", err);
+		minor = strncmp(v->str, "py3", 3) ? 0 : strtol(v->str + 3, &end, 10);
+		if (!minor || *end || minor < PY_MIN_MINOR || minor > PY_MAX_MINOR)
+			return err_set(err, "%s:%u: invalid target-version '%s' (expected py39 ... py314)",
+				       c->path, e->line, v->str);
+		c->target_minor = (int)minor;
+	} else if (!strcmp(key, "timeout")) {
+		if (v->type != TOML_INTEGER && v->type != TOML_FLOAT)
+			return type_error(c->path, e, key, "a number", err);
+		if (!(v->number > 0))
+			return err_set(err, "%s:%u: timeout must be positive", c->path, e->line);
+		c->timeout = v->number;
+	} else if (!strcmp(key, "http-client")) {
+		if (v->type != TOML_STRING)
+			return type_error(c->path, e, key, "a string", err);
+		if (strcmp(v->str, "httpx") && strcmp(v->str, "aiohttp"))
+			return err_set(err, "%s:%u: invalid http-client '%s' (expected httpx or aiohttp)",
+				       c->path, e->line, v->str);
+		free(c->http_client);
+		c->http_client = xstrdup(v->str);
+	} else if (!strcmp(key, "exclude")) {
+		if (v->type != TOML_ARRAY)
+			return type_error(c->path, e, key, "an array of strings", err);
+		for (size_t i = 0; i < v->items.len; i++) {
+			const struct toml_value *it = vec_at(&v->items, i);
+
+			if (it->type != TOML_STRING)
+				return type_error(c->path, e, key, "an array of strings", err);
+			*(char **)vec_push(&c->exclude) = xstrdup(it->str);
+		}
+	} else {
+		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line,
+			       key);
+	}
+	return 0;
+}
+
+static char *read_file(const char *path, size_t *len, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	if (!f) {
+		err_errno(err, "%s: unable to open", path);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_release(&b);
+		err_errno(err, "%s: unable to read", path);
+		return NULL;
+	}
+	fclose(f);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+int config_load(struct config **out, const char *path, bool required, struct err *err)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+	struct vec exclude = VEC_INIT(char *), per_file = VEC_INIT(struct config_ignore);
+	struct toml_doc doc;
+	bool relevant = false;
+	size_t len;
+	char *text, *slash;
+	int error = 0;
+
+	*out = NULL;
+	c->path = xstrdup(path);
+	c->dir = xstrdup(path);
+	slash = strrchr(c->dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(c->dir, ".");
+	c->unsafe_fixes = -1;
+	c->exclude = exclude;
+	c->per_file = per_file;
+	if (!(text = read_file(path, &len, err))) {
+		config_free(c);
+		return -1;
+	}
+	if (toml_parse(&doc, path, text, len, err) < 0) {
+		free(text);
+		config_free(c);
+		return -1;
+	}
+	free(text);
+	for (size_t i = 0; i < doc.entries.len && !error; i++) {
+		const struct toml_entry *e = vec_at(&doc.entries, i);
+
+		if (toml_path_is(e, REQUIRES, 2)) {
+			if (e->value.type != TOML_STRING)
+				error = type_error(path, e, "requires-python", "a string", err);
+			else
+				c->requires_minor = config_requires_minor(e->value.str);
+			relevant = true;
+		} else if (toml_path_under(e, TOOL, 2)) {
+			relevant = true;
+			if (e->depth == 2) {
+				if (e->value.type != TOML_TABLE)
+					error = type_error(path, e, "tool.asyncmod", "a table", err);
+			} else {
+				error = read_tool_key(c, e, err);
+			}
+		}
+	}
+	toml_doc_release(&doc);
+	if (error < 0 || (!relevant && !required)) {
+		config_free(c);
+		return error;
+	}
+	*out = c;
+	return 0;
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->exclude.len; i++)
+		free(*(char **)vec_at(&c->exclude, i));
+	for (size_t i = 0; i < c->per_file.len; i++) {
+		struct config_ignore *pi = vec_at(&c->per_file, i);
+
+		free(pi->glob);
+		free(pi->codes);
+	}
+	vec_release(&c->exclude);
+	vec_release(&c->per_file);
+	free(c->path);
+	free(c->dir);
+	free(c->select);
+	free(c->ignore);
+	free(c->http_client);
+	free(c);
+}
+
+/* The path of `file` relative to the config's folder, or NULL when the
+ * file is not below it. */
+static char *relative(const struct config *c, const char *file)
+{
+	char dir[PATH_MAX], real[PATH_MAX], parent[PATH_MAX];
+	const char *base, *slash = strrchr(file, '/');
+	size_t n;
+
+	if (!realpath(c->dir, dir))
+		return NULL;
+	if (slash) {
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - file), file);
+		base = slash + 1;
+	} else {
+		snprintf(parent, sizeof(parent), ".");
+		base = file;
+	}
+	if (!realpath(parent, real))
+		return NULL;
+	n = strlen(dir);
+	if (strncmp(real, dir, n) || (real[n] && real[n] != '/'))
+		return NULL;
+	{
+		struct buf b = BUF_INIT;
+
+		if (real[n])
+			buf_printf(&b, "%s/", real + n + 1);
+		buf_puts(&b, base);
+		return buf_detach(&b);
+	}
+}
+
+static bool glob_matches(const char *glob, const char *rel)
+{
+	if (strchr(glob, '/')) {
+		const char *g = glob[0] == '/' ? glob + 1 : glob;
+
+		return !fnmatch(g, rel, 0) ||
+		       /* a folder pattern covers what is below it */
+		       (!strchr(g, '*') && !strncmp(rel, g, strlen(g)) && rel[strlen(g)] == '/');
+	}
+	for (const char *p = rel; p; p = strchr(p, '/')) {
+		char part[PATH_MAX];
+		const char *end;
+
+		if (*p == '/')
+			p++;
+		end = strchr(p, '/');
+		snprintf(part, sizeof(part), "%.*s", (int)(end ? end - p : (long)strlen(p)), p);
+		if (!fnmatch(glob, part, 0))
+			return true;
+	}
+	return false;
+}
+
+bool config_excludes(const struct config *c, const char *file)
+{
+	char *rel;
+	bool hit = false;
+
+	if (!c || !c->exclude.len || !(rel = relative(c, file)))
+		return false;
+	for (size_t i = 0; i < c->exclude.len && !hit; i++)
+		hit = glob_matches(*(char **)vec_at(&c->exclude, i), rel);
+	free(rel);
+	return hit;
+}
+
+void config_file_ignores(const struct config *c, const char *file, struct buf *codes)
+{
+	char *rel;
+
+	if (!c || !c->per_file.len || !(rel = relative(c, file)))
+		return;
+	for (size_t i = 0; i < c->per_file.len; i++) {
+		const struct config_ignore *pi = vec_at(&c->per_file, i);
+
+		if (!glob_matches(pi->glob, rel))
+			continue;
+		if (codes->len)
+			buf_putc(codes, ',');
+		buf_puts(codes, pi->codes);
+	}
+	free(rel);
+}
+
+/* Discovery: one entry per folder looked at, holding the config that
+ * applies there (or none). */
+struct dir_entry {
+	char *dir;			/* real path */
+	const struct config *config;	/* borrowed from `loaded` */
+};
+
+struct config_set {
+	struct config *explicit;
+	bool isolated;
+	struct vec dirs;	/* struct dir_entry */
+	struct vec loaded;	/* struct config * */
+};
+
+int config_set_new(struct config_set **out, const char *explicit, bool isolated, struct err *err)
+{
+	struct config_set *set = xcalloc(1, sizeof(*set));
+	struct vec dirs = VEC_INIT(struct dir_entry), loaded = VEC_INIT(struct config *);
+
+	set->dirs = dirs;
+	set->loaded = loaded;
+	set->isolated = isolated;
+	if (explicit && config_load(&set->explicit, explicit, true, err) < 0) {
+		free(set);
+		return -1;
+	}
+	*out = set;
+	return 0;
+}
+
+void config_set_free(struct config_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->dirs.len; i++)
+		free(((struct dir_entry *)vec_at(&set->dirs, i))->dir);
+	for (size_t i = 0; i < set->loaded.len; i++)
+		config_free(*(struct config **)vec_at(&set->loaded, i));
+	vec_release(&set->dirs);
+	vec_release(&set->loaded);
+	config_free(set->explicit);
+	free(set);
+}
+
+/* The config for folder `dir` (a real path), looking upwards. */
+static int config_for_dir(const struct config **out, struct config_set *set, const char *dir,
+			  struct err *err)
+{
+	struct buf path = BUF_INIT;
+	struct config *c = NULL;
+	struct dir_entry *d;
+	struct stat st;
+
+	for (size_t i = 0; i < set->dirs.len; i++) {
+		d = vec_at(&set->dirs, i);
+		if (!strcmp(d->dir, dir)) {
+			*out = d->config;
+			return 0;
+		}
+	}
+	buf_printf(&path, "%s/pyproject.toml", strcmp(dir, "/") ? dir : "");
+	if (!stat(path.ptr, &st) && S_ISREG(st.st_mode)) {
+		if (config_load(&c, path.ptr, false, err) < 0) {
+			buf_release(&path);
+			return -1;
+		}
+	}
+	buf_release(&path);
+	if (c) {
+		*(struct config **)vec_push(&set->loaded) = c;
+		*out = c;
+	} else if (strcmp(dir, "/")) {
+		char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
+
+		if (slash == parent)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (config_for_dir(out, set, parent, err) < 0) {
+			free(parent);
+			return -1;
+		}
+		free(parent);
+	} else {
+		*out = NULL;
+	}
+	d = vec_push(&set->dirs);
+	d->dir = xstrdup(dir);
+	d->config = *out;
+	return 0;
+}
+
+int config_for(const struct config **out, struct config_set *set, const char *file,
+	       struct err *err)
+{
+	char parent[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(file, '/');
+
+	*out = NULL;
+	if (set->explicit) {
+		*out = set->explicit;
+		return 0;
+	}
+	if (set->isolated)
+		return 0;
+	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - file) : 1,
+		 slash ? file : ".");
+	if (!parent[0])
+		strcpy(parent, "/");
+	if (!realpath(parent, real))
+		return 0;
+	return config_for_dir(out, set, real, err);
+}
+
+int config_each(struct config_set *set, int (*fn)(const struct config *, void *, struct err *),
+		void *arg, struct err *err)
+{
+	if (set->explicit && fn(set->explicit, arg, err) < 0)
+		return -1;
+	for (size_t i = 0; i < set->loaded.len; i++)
+		if (fn(*(struct config **)vec_at(&set->loaded, i), arg, err) < 0)
+			return -1;
+	return 0;
+}
