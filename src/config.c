@@ -385,6 +385,20 @@ void config_set_free(struct config_set *set)
 	free(set);
 }
 
+/* `path` relative to the working folder when it lies below it, for messages. */
+static void display_path(struct buf *out, const char *path)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+
+	if (getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) > 1 && !strncmp(path, cwd, n) &&
+	    path[n] == '/') {
+		buf_puts(out, path + n + 1);
+		return;
+	}
+	buf_puts(out, path);
+}
+
 /* The config for folder `dir` (a real path), looking upwards. */
 static int config_for_dir(const struct config **out, struct config_set *set, const char *dir,
 			  struct err *err)
@@ -403,6 +417,12 @@ static int config_for_dir(const struct config **out, struct config_set *set, con
 	}
 	buf_printf(&path, "%s/pyproject.toml", strcmp(dir, "/") ? dir : "");
 	if (!stat(path.ptr, &st) && S_ISREG(st.st_mode)) {
+		struct buf shown = BUF_INIT;
+
+		display_path(&shown, path.ptr);
+		buf_clear(&path);
+		buf_add(&path, shown.ptr, shown.len);
+		buf_release(&shown);
 		if (config_load(&c, path.ptr, false, err) < 0) {
 			buf_release(&path);
 			return -1;

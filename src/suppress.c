@@ -56,7 +56,7 @@ bool suppress_skip_file(const char *text, size_t len)
 			i++;
 			while (i < n && (l[i] == ' ' || l[i] == '\t'))
 				i++;
-			if (n - i >= 20 && !strncmp(l + i, "asyncmod:", 9)) {
+			if (n - i >= 18 && !strncmp(l + i, "asyncmod:", 9)) {
 				size_t k = i + 9;
 
 				while (k < n && (l[k] == ' ' || l[k] == '\t'))

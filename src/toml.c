@@ -227,7 +227,7 @@ static void read_value(const struct reader *r, TSNode n, struct toml_value *v, s
 			key_parts(r, ts_node_named_child(pair, 0), path);
 			add_entry(r, path, ts_node_named_child(pair, 1), TOML_OTHER, line_of(pair));
 			while (path->len > depth)
-				free(*(char **)vec_at(path, --path->len));
+				free(*(char **)vec_pop(path));
 		}
 	} else {
 		v->type = TOML_OTHER;
@@ -247,7 +247,7 @@ static void read_pairs(const struct reader *r, TSNode table, struct vec *path, u
 		key_parts(r, ts_node_named_child(pair, 0), path);
 		add_entry(r, path, ts_node_named_child(pair, 1), TOML_OTHER, line_of(pair));
 		while (path->len > depth)
-			free(*(char **)vec_at(path, --path->len));
+			free(*(char **)vec_pop(path));
 	}
 }
 
@@ -303,7 +303,7 @@ int toml_parse(struct toml_doc *out, const char *name, const char *text, size_t 
 			  line_of(t));
 		read_pairs(&r, t, &path, 1);
 		while (path.len)
-			free(*(char **)vec_at(&path, --path.len));
+			free(*(char **)vec_pop(&path));
 	}
 	vec_release(&path);
 	ts_tree_delete(tree);

@@ -34,6 +34,13 @@ void vec_sort(struct vec *v, int (*cmp)(const void *, const void *))
 		qsort(v->items, v->len, v->size, cmp);
 }
 
+void *vec_pop(struct vec *v)
+{
+	assert(v->len > 0);
+	v->len--;
+	return (char *)v->items + v->len * v->size;
+}
+
 void vec_remove(struct vec *v, size_t i)
 {
 	assert(i < v->len);

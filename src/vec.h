@@ -23,6 +23,8 @@ void *vec_push(struct vec *v);
 /* Returns element `i` (no bounds check beyond an assert). */
 void *vec_at(const struct vec *v, size_t i);
 void vec_sort(struct vec *v, int (*cmp)(const void *, const void *));
+/* Removes the last element and returns it (valid until the next push). */
+void *vec_pop(struct vec *v);
 /* Removes element `i`, keeping order. */
 void vec_remove(struct vec *v, size_t i);
 void vec_release(struct vec *v);

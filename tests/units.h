@@ -11,5 +11,6 @@ Suite *suite_edit(void);
 Suite *suite_scope(void);
 Suite *suite_query(void);
 Suite *suite_fsio(void);
+Suite *suite_config(void);
 
 #endif
