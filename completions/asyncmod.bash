@@ -17,6 +17,7 @@
 _asyncmod_rule_codes()
 {
     local prog=${1:-asyncmod} code rest
+    # shellcheck disable=SC2088 # a literal ~/ left in the typed word
     [[ $prog == "~/"* ]] && prog=$HOME/${prog#"~/"}
     type -P -- "$prog" >/dev/null 2>&1 || prog=asyncmod
     "$prog" rules 2>/dev/null | while read -r code rest; do
@@ -60,6 +61,7 @@ _asyncmod_code_list()
 
 _asyncmod()
 {
+    # shellcheck disable=SC2034 # split is set by _init_completion -s
     local cur prev words cword split
     if declare -F _init_completion >/dev/null; then
         # -s: `--opt=value` comes as prev=--opt, cur=value

@@ -34,6 +34,16 @@ void cli_usage(FILE *out)
 	      "                           else requires-python, else py311)\n"
 	      "  --config FILE            read settings from FILE (a pyproject.toml)\n"
 	      "  --isolated               read no configuration file\n"
+	      "\n"
+	      "git options:\n"
+	      "  --changed-since REV      only files changed since REV\n"
+	      "  --commit                 with --fix: commit the fixes to tracked files on a\n"
+	      "                           new branch, leaving the work tree alone\n"
+	      "  --branch NAME            the branch (default asyncmod/<rule codes>)\n"
+	      "  -m, --message TEXT       the commit message (default: the rules and counts)\n"
+	      "  --in-place               commit on the current branch and update the work tree\n"
+	      "  --allow-dirty            commit even if files to change have local changes\n"
+	      "  --force-branch           replace an existing branch of the same name\n"
 	      "  --output-format FORMAT   text (default), concise, json, sarif or github\n"
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
@@ -188,6 +198,27 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			o->config_path = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
+		} else if (!strcmp(a, "--commit")) {
+			o->commit = true;
+		} else if (!strcmp(a, "--in-place")) {
+			o->in_place = true;
+		} else if (!strcmp(a, "--allow-dirty")) {
+			o->allow_dirty = true;
+		} else if (!strcmp(a, "--force-branch")) {
+			o->force_branch = true;
+		} else if ((r = take_value(&v, argc, argv, &i, "--changed-since", err))) {
+			if (r < 0)
+				return -1;
+			o->changed_since = v;
+		} else if ((r = take_value(&v, argc, argv, &i, "--branch", err))) {
+			if (r < 0)
+				return -1;
+			o->branch = v;
+		} else if ((r = take_value(&v, argc, argv, &i, "--message", err)) ||
+			   (r = take_value(&v, argc, argv, &i, "-m", err))) {
+			if (r < 0)
+				return -1;
+			o->message = v;
 		} else if ((r = take_value(&v, argc, argv, &i, "--target-version", err))) {
 			if (r < 0 || cli_parse_version(&o->target_minor, v, err) < 0)
 				return -1;
@@ -208,12 +239,19 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	}
 	if (fix && diff)
 		return err_set(err, "--fix and --diff cannot be used together");
+	if (o->commit && !fix)
+		return err_set(err, "--commit records fixes: use it with --fix");
+	if (!o->commit && (o->in_place || o->branch || o->message || o->force_branch))
+		return err_set(err, "--in-place, --branch, --message and --force-branch go with --commit");
+	if (o->in_place && (o->branch || o->force_branch))
+		return err_set(err, "--in-place commits on the current branch: --branch does not apply");
 	o->mode = diff ? MODE_DIFF : fix ? MODE_FIX : MODE_CHECK;
 	if (o->npaths) {
 		o->paths = argv + first_path;
 	} else {
 		o->paths = default_paths;
 		o->npaths = 1;
+		o->default_paths = true;
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "config.h"
 #include "query.h"
+#include "repo.h"
 #include "report.h"
 #include "suppress.h"
 #include "walk.h"
@@ -106,7 +107,39 @@ struct pool {
 	struct file_result *results;
 	size_t nfiles;
 	size_t next;		/* shared: the next file to take */
+	/* --commit: files are read from HEAD, the fixed texts kept */
+	struct repo *repo;
+	struct buf *fixed;
+	unsigned *modes;
+	pthread_mutex_t lock;	/* libgit2 object reads, one at a time */
 };
+
+/* --commit: runs file `i` on its content in HEAD. */
+static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
+{
+	struct buf text = BUF_INIT;
+	struct err err = ERR_INIT;
+	bool found = false;
+	int rc;
+
+	pthread_mutex_lock(&p->lock);
+	rc = repo_head_content(p->repo, p->files[i], &text, &p->modes[i], &found, &err);
+	pthread_mutex_unlock(&p->lock);
+	if (rc < 0 || !found) {
+		memset(&p->results[i], 0, sizeof(p->results[i]));
+		p->results[i].path = xstrdup(p->files[i]);
+		p->results[i].findings = (struct vec)VEC_INIT(struct finding);
+		if (rc < 0)
+			p->results[i].error = xstrdup(err.msg);
+		buf_release(&text);
+		return;
+	}
+	pipeline_run_text(w, p->files[i], text.ptr ? text.ptr : "", text.len, &p->settings[i],
+			  &p->results[i], &p->fixed[i]);
+	if (p->results[i].fixed == 0)
+		buf_release(&p->fixed[i]);
+	buf_release(&text);
+}
 
 static void *pool_work(void *arg)
 {
@@ -118,7 +151,10 @@ static void *pool_work(void *arg)
 
 		if (i >= p->nfiles)
 			break;
-		pipeline_run(w, p->files[i], &p->settings[i], &p->results[i]);
+		if (p->repo)
+			run_from_head(p, w, i);
+		else
+			pipeline_run(w, p->files[i], &p->settings[i], &p->results[i]);
 	}
 	pipeline_worker_free(w);
 	return NULL;
@@ -129,8 +165,10 @@ static void pool_run(struct pool *p, int jobs)
 	pthread_t *threads;
 	int started = 0;
 
+	pthread_mutex_init(&p->lock, NULL);
 	if (jobs <= 1 || p->nfiles <= 1) {
 		pool_work(p);
+		pthread_mutex_destroy(&p->lock);
 		return;
 	}
 	if ((size_t)jobs > p->nfiles)
@@ -146,6 +184,7 @@ static void pool_run(struct pool *p, int jobs)
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+	pthread_mutex_destroy(&p->lock);
 }
 
 static const char **collect_tokens(const bool *any_enabled)
@@ -253,6 +292,186 @@ static int settle_files(struct vec *files, struct file_settings **settings, bool
 	return config_each(configs, check_config, NULL, err);
 }
 
+static bool in_list(const struct vec *sorted, const char *s)
+{
+	size_t lo = 0, hi = sorted->len;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(*(char **)vec_at(sorted, mid), s);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The files of the run: the paths walked, or (no PATH, inside a work
+ * tree) git's own list; narrowed by --changed-since. */
+static int collect_files(struct vec *files, struct vec *errors, struct repo **repo,
+			 const struct engine_options *opts, FILE *errs, struct err *err)
+{
+	bool need_repo = opts->default_paths || opts->changed_since || opts->commit;
+
+	if (need_repo && repo_open(repo, err) < 0)
+		return -1;
+	if (!*repo && (opts->changed_since || opts->commit))
+		return err_set(err, "%s needs a git work tree",
+			       opts->commit ? "--commit" : "--changed-since");
+	if (*repo && opts->default_paths) {
+		struct vec notes = VEC_INIT(char *);
+		int rc = repo_list_files(*repo, files, &notes, err);
+
+		for (size_t i = 0; i < notes.len; i++) {
+			fprintf(errs, "asyncmod: note: %s\n", *(char **)vec_at(&notes, i));
+			free(*(char **)vec_at(&notes, i));
+		}
+		vec_release(&notes);
+		if (rc < 0)
+			return -1;
+	} else {
+		walk_collect(files, errors, opts->paths, opts->npaths);
+	}
+	if (opts->changed_since) {
+		struct vec changed = VEC_INIT(char *);
+		size_t w = 0;
+
+		if (repo_changed_files(*repo, opts->changed_since, &changed, err) < 0)
+			return -1;
+		for (size_t r = 0; r < files->len; r++) {
+			char *f = *(char **)vec_at(files, r);
+
+			if (in_list(&changed, f))
+				*(char **)vec_at(files, w++) = f;
+			else
+				free(f);
+		}
+		files->len = w;
+		for (size_t i = 0; i < changed.len; i++)
+			free(*(char **)vec_at(&changed, i));
+		vec_release(&changed);
+	}
+	return 0;
+}
+
+static int code_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The commit message and default branch name from the fixes applied. */
+static void describe_fixes(struct buf *message, struct buf *branch, const struct pool *p)
+{
+	struct vec codes = VEC_INIT(const char *);
+	size_t *counts = xcalloc(transform_count, sizeof(size_t)), nfiles = 0;
+
+	for (size_t i = 0; i < p->nfiles; i++) {
+		bool any = false;
+
+		for (size_t k = 0; k < p->results[i].findings.len; k++) {
+			const struct finding *f = vec_at(&p->results[i].findings, k);
+			size_t t = transform_index(f->rule);
+
+			if (f->applied && t < transform_count) {
+				counts[t]++;
+				any = true;
+			}
+		}
+		nfiles += any;
+	}
+	for (size_t t = 0; t < transform_count; t++)
+		if (counts[t])
+			*(const char **)vec_push(&codes) = transform_table[t]->code;
+	vec_sort(&codes, code_cmp);
+	buf_puts(message, "asyncmod: fix ");
+	buf_puts(branch, "asyncmod/");
+	for (size_t i = 0; i < codes.len; i++) {
+		const char *code = *(const char **)vec_at(&codes, i);
+
+		buf_printf(message, "%s%s", i ? ", " : "", code);
+		for (const char *c = code; *c; c++)
+			buf_putc(branch, (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c));
+		if (i + 1 < codes.len)
+			buf_putc(branch, '-');
+	}
+	buf_printf(message, "\n\nFixes made by asyncmod in %zu file%s:\n\n", nfiles,
+		   nfiles == 1 ? "" : "s");
+	for (size_t i = 0; i < codes.len; i++) {
+		const char *code = *(const char **)vec_at(&codes, i);
+
+		for (size_t t = 0; t < transform_count; t++)
+			if (!strcmp(transform_table[t]->code, code))
+				buf_printf(message, "  %-9s %4zu  %s\n", code, counts[t],
+					   transform_table[t]->summary);
+	}
+	vec_release(&codes);
+	free(counts);
+}
+
+/* --commit: checks that no file to change is dirty, then commits. */
+static int commit_results(struct repo *repo, const struct engine_options *opts,
+			  const struct pool *p, FILE *out, FILE *errs, struct err *err)
+{
+	struct vec changes = VEC_INIT(struct repo_change);
+	struct buf message = BUF_INIT, branch = BUF_INIT, id = BUF_INIT;
+	struct repo_commit_opts co;
+	size_t dirty = 0;
+	int error = 0;
+
+	for (size_t i = 0; i < p->nfiles; i++) {
+		struct repo_change *c;
+		bool is_dirty = false;
+
+		if (!p->fixed[i].len)
+			continue;
+		if ((error = repo_is_dirty(repo, p->files[i], &is_dirty, err)) < 0)
+			goto done;
+		if (is_dirty && (!opts->allow_dirty || opts->in_place)) {
+			fprintf(errs, "asyncmod: error: %s: has uncommitted changes\n", p->files[i]);
+			dirty++;
+			continue;
+		}
+		c = vec_push(&changes);
+		c->path = p->files[i];
+		c->text = p->fixed[i].ptr;
+		c->len = p->fixed[i].len;
+		c->mode = p->modes[i];
+	}
+	if (dirty) {
+		error = err_set(err, "nothing committed: %zu file%s to change %s uncommitted changes%s",
+				dirty, dirty == 1 ? "" : "s", dirty == 1 ? "has" : "have",
+				opts->in_place ? "" : " (--allow-dirty commits HEAD's content fixed)");
+		goto done;
+	}
+	if (!changes.len) {
+		fputs("Nothing to commit: no fix applies.\n", out);
+		goto done;
+	}
+	describe_fixes(&message, &branch, p);
+	co.branch = opts->branch ? opts->branch : branch.ptr;
+	co.message = opts->message ? opts->message : message.ptr;
+	co.force_branch = opts->force_branch;
+	co.in_place = opts->in_place;
+	if ((error = repo_commit(repo, &changes, &co, &id, err)) < 0)
+		goto done;
+	if (opts->in_place)
+		fprintf(out, "Committed %zu file%s on the current branch as %.12s.\n", changes.len,
+			changes.len == 1 ? "" : "s", id.ptr);
+	else
+		fprintf(out, "Committed %zu file%s on branch %s as %.12s.\n", changes.len,
+			changes.len == 1 ? "" : "s", co.branch, id.ptr);
+done:
+	vec_release(&changes);
+	buf_release(&message);
+	buf_release(&branch);
+	buf_release(&id);
+	return error;
+}
+
 int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *status,
 		 struct err *err)
 {
@@ -260,6 +479,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	struct vec files = VEC_INIT(char *), errors = VEC_INIT(char *);
 	struct pipeline_config config;
 	struct config_set *configs = NULL;
+	struct repo *repo = NULL;
 	struct suppress *suppress = NULL;
 	struct file_settings *settings = NULL;
 	bool *masks = NULL, *any_enabled = xcalloc(transform_count, sizeof(bool));
@@ -270,8 +490,12 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	bool any_diff = false;
 	int error = 0;
 
+	git_libgit2_init();
 	pool.results = NULL;
 	pool.nfiles = 0;
+	pool.repo = NULL;
+	pool.fixed = NULL;
+	pool.modes = NULL;
 	if ((error = engine_select(&rules, opts->select, opts->ignore, err)) < 0)
 		goto done;
 	if ((error = config_set_new(&configs, opts->config_path, opts->isolated, err)) < 0)
@@ -280,14 +504,14 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		goto done;
 	if ((error = query_new(&query, transform_table, transform_count, err)) < 0)
 		goto done;
-	git_libgit2_init();
-	walk_collect(&files, &errors, opts->paths, opts->npaths);
+	if ((error = collect_files(&files, &errors, &repo, opts, errs, err)) < 0)
+		goto done;
 	if ((error = settle_files(&files, &settings, &masks, any_enabled, configs, opts, err)) < 0)
 		goto done;
 	tokens = collect_tokens(any_enabled);
 	config.query = query;
 	config.tokens = tokens;
-	config.mode = opts->mode;
+	config.mode = opts->commit ? MODE_COMMIT : opts->mode;
 	config.unsafe_fixes = opts->unsafe_fixes;
 	config.target_minor = opts->target_minor ? opts->target_minor : 11;
 	config.suppress = suppress;
@@ -297,6 +521,11 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	pool.nfiles = files.len;
 	pool.results = xcalloc(files.len ? files.len : 1, sizeof(struct file_result));
 	pool.next = 0;
+	if (opts->commit) {
+		pool.repo = repo;
+		pool.fixed = xcalloc(files.len ? files.len : 1, sizeof(struct buf));
+		pool.modes = xcalloc(files.len ? files.len : 1, sizeof(unsigned));
+	}
 	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
 
 	for (size_t i = 0; i < errors.len; i++)
@@ -334,11 +563,19 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		*status = any_diff ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	else
 		*status = totals.remaining ? ENGINE_FINDINGS : ENGINE_CLEAN;
-	git_libgit2_shutdown();
+	if (opts->commit && *status != ENGINE_TROUBLE &&
+	    commit_results(repo, opts, &pool, out, errs, err) < 0) {
+		fprintf(errs, "asyncmod: error: %s\n", err->msg);
+		*status = ENGINE_TROUBLE;
+	}
 done:
 	for (size_t i = 0; i < pool.nfiles; i++)
 		pipeline_result_release(&pool.results[i]);
 	free(pool.results);
+	for (size_t i = 0; pool.fixed && i < pool.nfiles; i++)
+		buf_release(&pool.fixed[i]);
+	free(pool.fixed);
+	free(pool.modes);
 	for (size_t i = 0; i < files.len; i++)
 		free(*(char **)vec_at(&files, i));
 	for (size_t i = 0; i < errors.len; i++)
@@ -353,6 +590,8 @@ done:
 	query_free(query);
 	suppress_free(suppress);
 	config_set_free(configs);
+	repo_free(repo);
+	git_libgit2_shutdown();
 	return error;
 }
 

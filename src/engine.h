@@ -35,6 +35,14 @@ struct engine_options {
 	int jobs;		/* 0: one per core */
 	const char *config_path;	/* --config FILE, or NULL to look for pyproject.toml */
 	bool isolated;		/* --isolated: read no configuration file */
+	bool default_paths;	/* no PATH given: in a git work tree, git's file list */
+	const char *changed_since;	/* --changed-since REV */
+	bool commit;		/* --commit: record the fixes as a commit */
+	const char *branch;	/* --branch NAME */
+	const char *message;	/* --message TEXT */
+	bool in_place;		/* --in-place: commit on the current branch */
+	bool allow_dirty;
+	bool force_branch;
 };
 
 /* Exit statuses, as ruff uses them. */

@@ -259,7 +259,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 	}
 	lazy.tree = tree;
 	run_rules(w, src, tree, &lazy, fs, &res->findings);
-	if (res->findings.len && (cfg->mode != MODE_CHECK || out)) {
+	if (res->findings.len && cfg->mode != MODE_CHECK) {
 		applied = fix_apply(&fixed, &edits, src, tree, lazy.idx, &res->findings,
 				    fs->unsafe_fixes);
 		if (applied) {
@@ -357,7 +357,8 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 }
 
 void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *text,
-		       size_t len, struct file_result *res, struct buf *out)
+		       size_t len, const struct file_settings *fs, struct file_result *res,
+		       struct buf *out)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes };
 	struct source src;
@@ -373,6 +374,6 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 		buf_add(out, text, len);
 		return;
 	}
-	process(w, &src, &defaults, res, out);
+	process(w, &src, fs ? fs : &defaults, res, out);
 	source_release(&src);
 }

@@ -22,6 +22,7 @@ enum pipeline_mode {
 	MODE_CHECK,	/* report only */
 	MODE_DIFF,	/* report, and make the diff of the fixes */
 	MODE_FIX,	/* report, and write the fixes in place */
+	MODE_COMMIT,	/* report, and hand the fixed text back (for a commit) */
 };
 
 /* What every worker shares for one run. */
@@ -65,7 +66,8 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 /* Runs the rules over text in memory and returns the fixed text in `out`
  * (tests and idempotence checks). Findings go to `res` as above. */
 void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *text,
-		       size_t len, struct file_result *res, struct buf *out);
+		       size_t len, const struct file_settings *fs, struct file_result *res,
+		       struct buf *out);
 
 void pipeline_result_release(struct file_result *res);
 

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+/* PACKAGE_NAME, PACKAGE_VERSION and PACKAGE_URL come from configure. */
 
 /* SGR styles of the text format, as ruff uses them. */
 #define STYLE_PATH "1"		/* bold */
@@ -68,6 +68,7 @@ void report_text(FILE *out, const struct file_result *results, size_t n, bool un
 {
 	struct report_totals t;
 	size_t fixable = 0, hidden = 0;
+	struct buf reason = BUF_INIT;
 	char pos[64];
 
 	for (size_t i = 0; i < n; i++) {
@@ -92,16 +93,15 @@ void report_text(FILE *out, const struct file_result *results, size_t n, bool un
 			}
 			fputs(f->message, out);
 			if (f->reason) {
+				buf_clear(&reason);
+				buf_printf(&reason, "(reason: %s)", f->reason);
 				fputc(' ', out);
-				if (color)
-					fprintf(out, "\033[%sm(reason: %s)\033[0m", STYLE_REASON,
-						f->reason);
-				else
-					fprintf(out, "(reason: %s)", f->reason);
+				put_styled(out, color, STYLE_REASON, buf_cstr(&reason));
 			}
 			fputc('\n', out);
 		}
 	}
+	buf_release(&reason);
 	if (quiet)
 		return;
 	report_count(&t, results, n);
@@ -219,38 +219,44 @@ static void normalize_path(struct buf *path)
 	buf_release(&out);
 }
 
-/* The SARIF URI of `path`: relative to the current directory when the
- * file is below it (and `*relative` set), else an absolute `file://` URI. */
+/* The SARIF URI of `path`: relative to the working folder when the file
+ * is below it (and `*relative` set), else an absolute `file://` URI. */
 static void sarif_uri(struct buf *out, const char *path, bool *relative)
 {
-	struct buf norm = BUF_INIT, cwd = BUF_INIT;
+	struct buf abs = BUF_INIT, cwd = BUF_INIT;
 	char here[PATH_MAX];
+	const char *p;
 
-	buf_puts(&norm, path);
-	normalize_path(&norm);
-	*relative = norm.ptr[0] != '/' && strncmp(norm.ptr, "../", 3) && strcmp(norm.ptr, "..");
-	if (!*relative && getcwd(here, sizeof(here))) {
-		if (norm.ptr[0] != '/') {
-			buf_printf(&cwd, "%s/%s", here, buf_cstr(&norm));
-			buf_clear(&norm);
-			buf_puts(&norm, buf_cstr(&cwd));
-			normalize_path(&norm);
-		}
-		buf_clear(&cwd);
-		buf_puts(&cwd, here);
-		normalize_path(&cwd);
-		if (cwd.len > 1 && !strncmp(norm.ptr, cwd.ptr, cwd.len) && norm.ptr[cwd.len] == '/') {
-			*relative = true;
-			put_uri_path(out, norm.ptr + cwd.len + 1);
-		}
+	buf_puts(&abs, path);
+	normalize_path(&abs);
+	p = buf_cstr(&abs);
+	*relative = p[0] != '/' && strcmp(p, "..") && strncmp(p, "../", 3);
+	if (*relative || !getcwd(here, sizeof(here))) {
+		/* no working folder to resolve `..` against: keep the path */
+		put_uri_path(out, p);
+		goto done;
 	}
-	if (!*relative) {
+	buf_puts(&cwd, here);
+	normalize_path(&cwd);
+	if (p[0] != '/') {
+		struct buf joined = BUF_INIT;
+
+		buf_printf(&joined, "%s/%s", buf_cstr(&cwd), p);
+		normalize_path(&joined);
+		buf_clear(&abs);
+		buf_puts(&abs, buf_cstr(&joined));
+		buf_release(&joined);
+		p = buf_cstr(&abs);
+	}
+	if (cwd.len > 1 && !strncmp(p, cwd.ptr, cwd.len) && p[cwd.len] == '/') {
+		*relative = true;
+		put_uri_path(out, p + cwd.len + 1);
+	} else {
 		buf_puts(out, "file://");
-		put_uri_path(out, buf_cstr(&norm));
+		put_uri_path(out, p);
 	}
-	else if (!out->len)
-		put_uri_path(out, buf_cstr(&norm));
-	buf_release(&norm);
+done:
+	buf_release(&abs);
 	buf_release(&cwd);
 }
 
@@ -404,13 +410,10 @@ void report_sarif(FILE *out, const struct file_result *results, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < results[i].findings.len; k++) {
 			const struct finding *f = vec_at(&results[i].findings, k);
-			size_t r = 0;
 
-			if (f->applied)
-				continue;
-			while (r < transform_count && transform_table[r] != f->rule)
-				r++;
-			json_object_array_add(list, sarif_result(results[i].path, f, r));
+			if (!f->applied)
+				json_object_array_add(list, sarif_result(results[i].path, f,
+									 transform_index(f->rule)));
 		}
 	}
 	json_object_object_add(run, "results", list);

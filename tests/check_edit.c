@@ -274,7 +274,7 @@ START_TEST(broken_fix_is_dropped)
 	cfg.unsafe_fixes = false;
 	cfg.target_minor = 11;
 	w = pipeline_worker_new(&cfg);
-	pipeline_run_text(w, "t.py", "x = boom\n", 9, &res, &out);
+	pipeline_run_text(w, "t.py", "x = boom\n", 9, NULL, &res, &out);
 	ck_assert_uint_eq(res.findings.len, 1);
 	f = vec_at(&res.findings, 0);
 	ck_assert(!f->applied);

@@ -131,7 +131,7 @@ fi
     on && /^$/ { exit }
     on { for (i = 1; i <= NF; i++) if ($i ~ /^-/) { sub(/,$/, "", $i); print $i } }
 ' >"$TMPROOT/help-options"
-offered=" $(cd "$tree" && BCMAIN= BASHCOMP=$bashcomp bash --norc --noprofile "$TMPROOT/drive.bash" \
+offered=" $(cd "$tree" && BCMAIN='' BASHCOMP=$bashcomp bash --norc --noprofile "$TMPROOT/drive.bash" \
     asyncmod check - | tr '\n' ' ') "
 if [ ! -s "$TMPROOT/help-options" ]; then
     fail "asyncmod --help lists check options"

@@ -1,0 +1,69 @@
+/*
+ * repo: what git knows about a run's files, through libgit2.
+ *
+ * Inside a work tree, a run without paths covers the tracked Python files
+ * plus the untracked ones git does not ignore; --changed-since narrows a
+ * run to the files changed since a revision. --commit builds a commit
+ * from HEAD's content without touching the work tree, the index or the
+ * current branch (or, --in-place, on the current branch, updating the work
+ * tree and index to match). Hooks are never run: libgit2 runs none.
+ */
+#ifndef ASYNCMOD_REPO_H
+#define ASYNCMOD_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+#include "vec.h"
+
+struct repo;
+
+/* Opens the repository whose work tree holds the current folder. Sets
+ * `*out` to NULL (returning 0) outside any repository; a bare repository
+ * is an error. Free with repo_free(). */
+int repo_open(struct repo **out, struct err *err);
+void repo_free(struct repo *r);
+
+/* Appends (char *, owned) the tracked and the untracked-but-not-ignored
+ * Python files below the current folder, as paths relative to it.
+ * Submodules are skipped; their paths go to `notes` (char *, owned). */
+int repo_list_files(struct repo *r, struct vec *files, struct vec *notes, struct err *err);
+
+/* Appends (char *, owned) the files, relative to the current folder, that
+ * differ between REV and the work tree (committed since, staged, unstaged
+ * or untracked). */
+int repo_changed_files(struct repo *r, const char *rev, struct vec *files, struct err *err);
+
+/* HEAD's content of `path` (relative to the current folder). `*found` is
+ * false when HEAD has no such file (or there is no HEAD). */
+int repo_head_content(struct repo *r, const char *path, struct buf *out, unsigned *mode,
+		      bool *found, struct err *err);
+
+/* True when `path` differs in the index or the work tree from HEAD. */
+int repo_is_dirty(struct repo *r, const char *path, bool *dirty, struct err *err);
+
+/* True when the repository has no commit yet. */
+bool repo_is_unborn(struct repo *r);
+
+struct repo_change {
+	char *path;		/* relative to the current folder, owned */
+	char *text;		/* the new content, owned */
+	size_t len;
+	unsigned mode;		/* the file mode in HEAD */
+};
+
+struct repo_commit_opts {
+	const char *branch;	/* the branch to create (ignored with in_place) */
+	const char *message;
+	bool force_branch;	/* replace an existing branch of that name */
+	bool in_place;		/* commit on the current branch and update work tree and index */
+};
+
+/* Commits `changes` (struct repo_change) on top of HEAD. Writes the new
+ * commit's id (hex) into `id`. */
+int repo_commit(struct repo *r, const struct vec *changes, const struct repo_commit_opts *opts,
+		struct buf *id, struct err *err);
+
+#endif
