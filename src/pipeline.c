@@ -211,6 +211,19 @@ static void set_positions(const struct source *src, struct vec *findings,
 			source_position(src, f->start, &f->line, &f->column);
 			source_position(src, f->end, &f->end_line, &f->end_column);
 		}
+		for (size_t k = 0; k < f->edits.len; k++) {
+			struct edit *e = vec_at(&f->edits, k);
+
+			if (fixed && !f->applied) {
+				source_position(fixed, fix_map_offset(edits, e->start), &e->line,
+						&e->column);
+				source_position(fixed, fix_map_offset(edits, e->end), &e->end_line,
+						&e->end_column);
+			} else {
+				source_position(src, e->start, &e->line, &e->column);
+				source_position(src, e->end, &e->end_line, &e->end_column);
+			}
+		}
 	}
 }
 

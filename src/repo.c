@@ -145,7 +145,7 @@ int repo_list_files(struct repo *r, struct vec *files, struct vec *notes, struct
 			buf_printf(&note, "%s: submodule, skipped", rel);
 			*(char **)vec_push(notes) = buf_detach(&note);
 			free(rel);
-		} else if (access(rel, F_OK) == 0 && is_python(rel)) {
+		} else if (access(rel, F_OK) == 0 && !walk_path_skipped(rel) && is_python(rel)) {
 			*(char **)vec_push(files) = rel;
 		} else {
 			free(rel);
@@ -165,7 +165,7 @@ int repo_list_files(struct repo *r, struct vec *files, struct vec *notes, struct
 		if (!(s->status & GIT_STATUS_WT_NEW) || !s->index_to_workdir)
 			continue;
 		rel = from_repo_path(r, s->index_to_workdir->new_file.path);
-		if (rel && is_python(rel))
+		if (rel && !walk_path_skipped(rel) && is_python(rel))
 			*(char **)vec_push(files) = rel;
 		else
 			free(rel);

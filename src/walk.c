@@ -36,6 +36,30 @@ int walk_is_python_name(const char *name)
 	return (n > 3 && !strcmp(name + n - 3, ".py")) || (n > 4 && !strcmp(name + n - 4, ".pyi"));
 }
 
+int walk_path_skipped(const char *path)
+{
+	struct buf dir = BUF_INIT;
+	int skipped = 0;
+
+	for (const char *p = path, *slash; !skipped && (slash = strchr(p, '/')); p = slash + 1) {
+		size_t n = (size_t)(slash - p);
+
+		buf_add(&dir, p == path ? p : p - 1, p == path ? n : n + 1);
+		if ((n && p[0] == '.' && !(n == 1 || (n == 2 && p[1] == '.'))) ||
+		    (n == 11 && !strncmp(p, "__pycache__", 11))) {
+			skipped = 1;
+		} else {
+			struct buf cfg = BUF_INIT;
+
+			buf_printf(&cfg, "%s/pyvenv.cfg", dir.ptr);
+			skipped = access(cfg.ptr, F_OK) == 0;
+			buf_release(&cfg);
+		}
+	}
+	buf_release(&dir);
+	return skipped;
+}
+
 static int has_python_shebang(const char *path)
 {
 	char head[256];
@@ -171,8 +195,11 @@ int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size
 		char *path;
 		size_t n;
 
-		while (given[0] == '.' && given[1] == '/' && given[2])
+		while (given[0] == '.' && given[1] == '/' && given[2]) {
 			given += 2;
+			while (given[0] == '/' && given[1])
+				given++;
+		}
 		path = xstrdup(given);
 		n = strlen(path);
 

@@ -21,6 +21,10 @@
  * on. Returns 0. */
 int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size_t npaths);
 
+/* True when a folder on the way to `path` (relative) is one the walk
+ * skips: hidden, `__pycache__`, or a virtualenv. */
+int walk_path_skipped(const char *path);
+
 /* True when `name` is a Python source file name (`*.py`, `*.pyi`). */
 int walk_is_python_name(const char *name);
 
