@@ -28,6 +28,7 @@ void cli_usage(FILE *out)
 	      "  --fix                    apply safe fixes in place\n"
 	      "  --unsafe-fixes           also apply (or show) unsafe fixes\n"
 	      "  --diff                   print fixes as a unified diff; write nothing\n"
+	      "  -i, --interactive        with --fix: ask before each fix (unsafe ones too)\n"
 	      "  --select CODES           only these codes or prefixes (comma-separated)\n"
 	      "  --ignore CODES           leave out these codes or prefixes\n"
 	      "  --target-version VER     py39 ... py314 (default: the configuration's,\n"
@@ -198,6 +199,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			o->config_path = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
+		} else if (!strcmp(a, "--interactive") || !strcmp(a, "-i")) {
+			o->interactive = true;
 		} else if (!strcmp(a, "--commit")) {
 			o->commit = true;
 		} else if (!strcmp(a, "--in-place")) {
@@ -241,6 +244,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		return err_set(err, "--fix and --diff cannot be used together");
 	if (o->commit && !fix)
 		return err_set(err, "--commit records fixes: use it with --fix");
+	if (o->interactive && !fix)
+		return err_set(err, "--interactive reviews fixes: use it with --fix");
 	if (!o->commit && (o->in_place || o->branch || o->message || o->force_branch))
 		return err_set(err, "--in-place, --branch, --message and --force-branch go with --commit");
 	if (o->in_place && (o->branch || o->force_branch))

@@ -13,8 +13,9 @@
 #include "buf.h"
 #include "err.h"
 
-/* Appends the diff from `old` to `new` of file `path` (relative) with the
- * file mode `mode` to `out`. libgit2 must be initialised. */
+/* Appends the diff from `old` to `new` of file `path` (relative) to
+ * `out`; `mode` (the file's st_mode) sets the mode on the index line.
+ * libgit2 must be initialised. */
 int diff_make(struct buf *out, const char *path, unsigned mode, const char *old, size_t oldlen,
 	      const char *new, size_t newlen, struct err *err);
 

@@ -10,6 +10,8 @@
 #include "query.h"
 #include "repo.h"
 #include "report.h"
+#include "review.h"
+#include "diff.h"
 #include "suppress.h"
 #include "walk.h"
 #include "../transforms/table.h"
@@ -472,6 +474,153 @@ done:
 	return error;
 }
 
+/* The text a file's fixes start from: its content in HEAD with --commit,
+ * else the file itself. */
+static int original_text(const struct pool *p, size_t i, struct buf *text, unsigned *mode,
+			 struct err *err)
+{
+	bool found = true;
+
+	buf_clear(text);
+	if (p->repo)
+		return repo_head_content(p->repo, p->files[i], text, mode, &found, err);
+	{
+		struct source src;
+
+		if (source_load(&src, p->files[i], err) < 0)
+			return -1;
+		buf_add(text, src.text, src.len);
+		*mode = src.st.st_mode;
+		source_release(&src);
+	}
+	return 0;
+}
+
+/* Re-runs file `i` fixing only the findings of `results[i]` marked
+ * applied; writes the file (or keeps the text for --commit). */
+static void apply_accepted(struct pool *p, size_t i, const struct buf *text)
+{
+	const struct vec *fs = &p->results[i].findings;
+	struct finding_key *keys = xcalloc(fs->len ? fs->len : 1, sizeof(*keys));
+	struct file_settings only = p->settings[i];
+	struct pipeline_config cfg = *p->config;
+	struct pipeline_worker *w;
+	struct file_result res;
+	size_t n = 0;
+
+	for (size_t k = 0; k < fs->len; k++) {
+		const struct finding *f = vec_at(fs, k);
+
+		if (f->applied) {
+			keys[n].rule = f->rule;
+			keys[n].start = f->start;
+			keys[n].end = f->end;
+			n++;
+		}
+	}
+	only.only = keys;
+	only.nonly = n;
+	cfg.mode = p->repo ? MODE_COMMIT : MODE_FIX;
+	w = pipeline_worker_new(&cfg);
+	if (p->repo) {
+		pipeline_run_text(w, p->files[i], text->ptr ? text->ptr : "", text->len, &only, &res,
+				  &p->fixed[i]);
+		if (!res.fixed)
+			buf_release(&p->fixed[i]);
+	} else {
+		pipeline_run(w, p->files[i], &only, &res);
+	}
+	pipeline_worker_free(w);
+	pipeline_result_release(&p->results[i]);
+	p->results[i] = res;
+	free(keys);
+}
+
+/* --interactive: a hunk and a question per fix, then the accepted fixes
+ * are written (or committed) exactly as --fix would. */
+static int review_results(struct pool *p, FILE *out, bool color, struct err *err)
+{
+	struct vec items = VEC_INIT(struct review_item);
+	struct buf *texts = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(struct buf));
+	unsigned *modes = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(unsigned));
+	struct pipeline_worker *w = pipeline_worker_new(p->config);
+	struct review_term *term = NULL;
+	struct review_outcome outcome;
+	int error = 0;
+
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const struct vec *fs = &p->results[i].findings;
+		bool any = false;
+
+		for (size_t k = 0; k < fs->len && !any; k++)
+			any = ((struct finding *)vec_at(fs, k))->applied;
+		if (!any)
+			continue;
+		if ((error = original_text(p, i, &texts[i], &modes[i], err)) < 0)
+			goto done;
+		for (size_t k = 0; k < fs->len; k++) {
+			struct finding *f = vec_at(fs, k);
+			struct finding_key key = { f->rule, f->start, f->end };
+			struct file_settings one = p->settings[i];
+			struct buf fixed = BUF_INIT, hunk = BUF_INIT;
+			struct file_result res;
+			struct review_item *it;
+
+			if (!f->applied)
+				continue;
+			one.only = &key;
+			one.nonly = 1;
+			pipeline_run_text(w, p->files[i], texts[i].ptr ? texts[i].ptr : "", texts[i].len,
+					  &one, &res, &fixed);
+			diff_make(&hunk, p->files[i], modes[i], texts[i].ptr ? texts[i].ptr : "",
+				  texts[i].len, fixed.ptr ? fixed.ptr : "", fixed.len, err);
+			pipeline_result_release(&res);
+			buf_release(&fixed);
+			it = vec_push(&items);
+			it->path = p->files[i];
+			it->finding = f;
+			it->hunk = buf_detach(&hunk);
+		}
+	}
+	if (!items.len) {
+		fputs("No fixes to review.\n", out);
+		goto done;
+	}
+	if ((error = review_term_open(&term, STDIN_FILENO, err)) < 0)
+		goto done;
+	review_ask(term, out, items.items, items.len, color, &outcome);
+	review_term_close(term);
+	if (outcome.interrupted) {
+		for (size_t i = 0; p->fixed && i < p->nfiles; i++)
+			buf_release(&p->fixed[i]);
+		error = err_set(err, "interrupted: nothing was written");
+		goto done;
+	}
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const struct vec *fs = &p->results[i].findings;
+		bool any = false;
+
+		for (size_t k = 0; k < fs->len && !any; k++)
+			any = ((struct finding *)vec_at(fs, k))->applied;
+		if (any)
+			apply_accepted(p, i, &texts[i]);
+		else if (p->fixed)
+			buf_release(&p->fixed[i]);
+	}
+	fprintf(out, "Applied %zu fix%s, rejected %zu.\n", outcome.accepted,
+		outcome.accepted == 1 ? "" : "es", outcome.rejected);
+done:
+	for (size_t i = 0; i < items.len; i++)
+		free((char *)((struct review_item *)vec_at(&items, i))->hunk);
+	vec_release(&items);
+	for (size_t i = 0; i < p->nfiles; i++)
+		buf_release(&texts[i]);
+	free(texts);
+	free(modes);
+	pipeline_worker_free(w);
+	return error;
+}
+
 int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *status,
 		 struct err *err)
 {
@@ -496,6 +645,10 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	pool.repo = NULL;
 	pool.fixed = NULL;
 	pool.modes = NULL;
+	if (opts->interactive && !isatty(STDIN_FILENO)) {
+		error = err_set(err, "--interactive needs a terminal to ask on");
+		goto done;
+	}
 	if ((error = engine_select(&rules, opts->select, opts->ignore, err)) < 0)
 		goto done;
 	if ((error = config_set_new(&configs, opts->config_path, opts->isolated, err)) < 0)
@@ -511,7 +664,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	tokens = collect_tokens(any_enabled);
 	config.query = query;
 	config.tokens = tokens;
-	config.mode = opts->commit ? MODE_COMMIT : opts->mode;
+	config.mode = opts->commit || opts->interactive ? MODE_COMMIT : opts->mode;
 	config.unsafe_fixes = opts->unsafe_fixes;
 	config.target_minor = opts->target_minor ? opts->target_minor : 11;
 	config.suppress = suppress;
@@ -521,6 +674,11 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	pool.nfiles = files.len;
 	pool.results = xcalloc(files.len ? files.len : 1, sizeof(struct file_result));
 	pool.next = 0;
+	if (opts->interactive) {
+		/* unsafe fixes are offered too: reviewing is how they get applied */
+		for (size_t i = 0; i < files.len; i++)
+			settings[i].unsafe_fixes = true;
+	}
 	if (opts->commit) {
 		pool.repo = repo;
 		pool.fixed = xcalloc(files.len ? files.len : 1, sizeof(struct buf));
@@ -528,6 +686,11 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	}
 	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
 
+	if (opts->interactive && review_results(&pool, out, opts->color, err) < 0) {
+		fprintf(errs, "asyncmod: error: %s\n", err->msg);
+		*status = ENGINE_TROUBLE;
+		goto done;
+	}
 	for (size_t i = 0; i < errors.len; i++)
 		fprintf(errs, "asyncmod: error: %s\n", *(char **)vec_at(&errors, i));
 	for (size_t i = 0; i < pool.nfiles; i++)

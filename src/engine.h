@@ -43,6 +43,7 @@ struct engine_options {
 	bool in_place;		/* --in-place: commit on the current branch */
 	bool allow_dirty;
 	bool force_branch;
+	bool interactive;	/* --interactive: ask before each fix */
 };
 
 /* Exit statuses, as ruff uses them. */

@@ -327,7 +327,7 @@ size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		struct finding *f = vec_at(findings, i);
 		bool clash = false;
 
-		if (f->fix == FIX_NONE || f->reason || (f->fix == FIX_UNSAFE && !unsafe) ||
+		if (f->fix == FIX_NONE || f->reason || f->held || (f->fix == FIX_UNSAFE && !unsafe) ||
 		    (!f->edits.len && !f->needs.len))
 			continue;
 		for (size_t k = 0; k < f->edits.len && !clash; k++)

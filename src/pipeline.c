@@ -272,6 +272,15 @@ static void process(struct pipeline_worker *w, struct source *src,
 	}
 	lazy.tree = tree;
 	run_rules(w, src, tree, &lazy, fs, &res->findings);
+	for (size_t i = 0; fs->only && i < res->findings.len; i++) {
+		struct finding *f = vec_at(&res->findings, i);
+		bool wanted = false;
+
+		for (size_t k = 0; k < fs->nonly && !wanted; k++)
+			wanted = fs->only[k].rule == f->rule && fs->only[k].start == f->start &&
+				 fs->only[k].end == f->end;
+		f->held = !wanted;
+	}
 	if (res->findings.len && cfg->mode != MODE_CHECK) {
 		applied = fix_apply(&fixed, &edits, src, tree, lazy.idx, &res->findings,
 				    fs->unsafe_fixes);
@@ -353,7 +362,8 @@ static void process(struct pipeline_worker *w, struct source *src,
 void pipeline_run(struct pipeline_worker *w, const char *path, const struct file_settings *fs,
 		  struct file_result *res)
 {
-	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes };
+	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
+					  NULL, 0 };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
@@ -373,7 +383,8 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 		       size_t len, const struct file_settings *fs, struct file_result *res,
 		       struct buf *out)
 {
-	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes };
+	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
+					  NULL, 0 };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);

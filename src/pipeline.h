@@ -35,11 +35,19 @@ struct pipeline_config {
 	const struct suppress *suppress;	/* noqa comments; NULL: none are read */
 };
 
+/* Names one finding across runs over the same text. */
+struct finding_key {
+	const struct transform *rule;
+	uint32_t start, end;
+};
+
 /* What one file's configuration says (pyproject.toml and the command line). */
 struct file_settings {
 	const bool *enabled;	/* per transform_table index; NULL: every rule */
 	int target_minor;
 	bool unsafe_fixes;
+	const struct finding_key *only;	/* when not NULL, fix only these findings */
+	size_t nonly;
 };
 
 /* The outcome for one file. */

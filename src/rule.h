@@ -61,6 +61,7 @@ struct finding {
 	struct vec edits;	/* struct edit */
 	struct vec needs;	/* struct need */
 	bool applied;
+	bool held;		/* left out of this run's fixes (interactive review) */
 	/* filled by the pipeline for the sinks */
 	unsigned line, column, end_line, end_column;
 };
