@@ -110,8 +110,13 @@ _asyncmod()
             _asyncmod_words "text concise json sarif github"
             return
             ;;
-        -j | --jobs)
-            return # a number
+        -j | --jobs | -m | --message)
+            return # a number, a message
+            ;;
+        --changed-since | --branch)
+            # revisions and branches of the repository here
+            _asyncmod_words "$(git for-each-ref --format='%(refname:short)' refs/heads refs/tags 2>/dev/null) HEAD"
+            return
             ;;
         --config)
             _asyncmod_files
@@ -137,9 +142,14 @@ _asyncmod()
             [[ $used == *" --jobs "* ]] && used+="-j "
             [[ $used == *" -q "* ]] && used+="--quiet "
             [[ $used == *" --quiet "* ]] && used+="-q "
-            for opt in --fix --unsafe-fixes --diff --select --ignore \
+            [[ $used == *" -i "* ]] && used+="--interactive "
+            [[ $used == *" --interactive "* ]] && used+="-i "
+            [[ $used == *" -m "* ]] && used+="--message "
+            [[ $used == *" --message "* ]] && used+="-m "
+            for opt in --fix --unsafe-fixes --diff -i --interactive --select --ignore \
                 --target-version --output-format -j --jobs -q --quiet \
-                --config --isolated --help; do
+                --config --isolated --changed-since --commit --branch -m --message \
+                --in-place --allow-dirty --force-branch --help; do
                 [[ $used == *" $opt "* ]] || opts+=" $opt"
             done
             _asyncmod_words "$opts"

@@ -85,7 +85,7 @@ run_cases() {
     expect "$mode" "--unsafe-fixes" asyncmod check --u
     expect "$mode" "--diff" asyncmod check --d
     expect "$mode" "" asyncmod check --fix --d
-    expect "$mode" "--ignore --isolated" asyncmod check --i
+    expect "$mode" "--ignore --in-place --interactive --isolated" asyncmod check --i
     expect "$mode" "--quiet" asyncmod check --select AM105 --q
     expect "$mode" "" asyncmod check -j 2 --j
     expect "$mode" "--help --output-format" asyncmod rules --
