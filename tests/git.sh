@@ -26,6 +26,8 @@ CLEAN="$SRCDIR/fixtures/cli-trees/app/clean.py"    # no finding
 NAME="Asyncmod Tester"
 MAIL="tester@example.invalid"
 DEFAULT_BRANCH="asyncmod/am105-am203-async251-async300"
+# app.py keeps its report-only finding, so a successful --fix (with or
+# without --commit) exits 1: findings remain.
 OUT="$TMPROOT/out"
 ERR="$TMPROOT/err"
 
@@ -185,7 +187,7 @@ am "$r" check --fix --commit
 state "$r" >"$TMPROOT/after"
 git -C "$r" log -1 --format=%B "$DEFAULT_BRANCH" >"$TMPROOT/msg" 2>/dev/null
 problems=""
-[ "$rc" = 0 ] || problems="$problems; exit status $rc, expected 0 ($(head -n 2 "$ERR"))"
+[ "$rc" = 1 ] || problems="$problems; exit status $rc, expected 1 ($(head -n 2 "$ERR"))"
 if ! git -C "$r" rev-parse -q --verify "refs/heads/$DEFAULT_BRANCH" >/dev/null; then
     problems="$problems; no branch $DEFAULT_BRANCH ($(git -C "$r" branch --format='%(refname:short)' | tr '\n' ' '))"
 else
@@ -213,7 +215,7 @@ fi
 refs "$r" >"$TMPROOT/refs"
 am "$r" check --fix --commit --branch feature/fixes --message "Custom message"
 problems=""
-[ "$rc" = 0 ] || problems="$problems; exit status $rc ($(head -n 2 "$ERR"))"
+[ "$rc" = 1 ] || problems="$problems; exit status $rc, expected 1 ($(head -n 2 "$ERR"))"
 if git -C "$r" rev-parse -q --verify refs/heads/feature/fixes >/dev/null; then
     [ "$(git -C "$r" log -1 --format=%B feature/fixes)" = "Custom message" ] ||
         problems="$problems; message '$(git -C "$r" log -1 --format=%B feature/fixes | head -n 1)'"
@@ -248,8 +250,8 @@ am "$r" check --fix --commit --in-place
 rc2=$rc
 ran=$(ls "$marks")
 git -C "$r" commit -q --allow-empty -m "hook probe" >/dev/null 2>&1   # git itself runs them
-if [ "$rc1" != 0 ] || [ "$rc2" != 0 ]; then
-    fail "hooks-not-run: exit status $rc1 (--commit), $rc2 (--in-place), expected 0" "$(head -n 3 "$ERR")"
+if [ "$rc1" != 1 ] || [ "$rc2" != 1 ]; then
+    fail "hooks-not-run: exit status $rc1 (--commit), $rc2 (--in-place), expected 1" "$(head -n 3 "$ERR")"
 elif [ -n "$ran" ]; then
     fail "hooks-not-run: hooks ran:" $ran
 elif [ ! -e "$marks/pre-commit" ]; then
@@ -287,8 +289,8 @@ am "$r" check --fix --commit --allow-dirty
 state "$r" >"$TMPROOT/after"
 fixed "$APP" "$TMPROOT/dirty.want"
 git -C "$r" show "$DEFAULT_BRANCH:app.py" >"$TMPROOT/dirty.got" 2>/dev/null
-if [ "$rc" != 0 ]; then
-    fail "dirty-allowed: exit status $rc, expected 0" "$(head -n 3 "$ERR")"
+if [ "$rc" != 1 ]; then
+    fail "dirty-allowed: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
 elif ! git -C "$r" rev-parse -q --verify "refs/heads/$DEFAULT_BRANCH" >/dev/null; then
     fail "dirty-allowed: no branch $DEFAULT_BRANCH"
 elif ! cmp -s "$TMPROOT/dirty.want" "$TMPROOT/dirty.got"; then
@@ -308,8 +310,8 @@ put "$CLEAN" "$r/clean.py"
 commit_all "$r" init
 echo "# local note" >>"$r/clean.py"
 am "$r" check --fix --commit
-if [ "$rc" != 0 ] || ! git -C "$r" rev-parse -q --verify "refs/heads/$DEFAULT_BRANCH" >/dev/null; then
-    fail "dirty-untouched-file: exit status $rc, expected 0 and a branch" "$(head -n 3 "$ERR")"
+if [ "$rc" != 1 ] || ! git -C "$r" rev-parse -q --verify "refs/heads/$DEFAULT_BRANCH" >/dev/null; then
+    fail "dirty-untouched-file: exit status $rc, expected 1 and a branch" "$(head -n 3 "$ERR")"
 else
     pass "dirty-untouched-file"
 fi
@@ -330,7 +332,7 @@ am "$r" check --fix --commit --in-place
 refs "$r" | grep -v '^refs/heads/main ' >"$TMPROOT/refs.after"
 fixed "$APP" "$TMPROOT/inplace.want"
 problems=""
-[ "$rc" = 0 ] || problems="$problems; exit status $rc ($(head -n 2 "$ERR"))"
+[ "$rc" = 1 ] || problems="$problems; exit status $rc, expected 1 ($(head -n 2 "$ERR"))"
 [ "$(git -C "$r" symbolic-ref -q HEAD)" = refs/heads/main ] || problems="$problems; not on main any more"
 [ "$(git -C "$r" rev-parse -q --verify HEAD^@)" = "$head" ] ||
     problems="$problems; HEAD is not one commit on top of the old HEAD"
@@ -395,8 +397,8 @@ head=$(git -C "$r" rev-parse HEAD)
 state "$r" >"$TMPROOT/before"
 am "$r" check --fix --commit
 state "$r" >"$TMPROOT/after"
-if [ "$rc" != 0 ]; then
-    fail "detached-head: exit status $rc, expected 0" "$(head -n 3 "$ERR")"
+if [ "$rc" != 1 ]; then
+    fail "detached-head: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
 elif [ "$(git -C "$r" rev-parse -q --verify "refs/heads/$DEFAULT_BRANCH^@")" != "$head" ]; then
     fail "detached-head: no branch $DEFAULT_BRANCH on the detached commit"
 elif git -C "$r" symbolic-ref -q HEAD >/dev/null || ! cmp -s "$TMPROOT/before" "$TMPROOT/after"; then
@@ -429,8 +431,8 @@ state "$r" >"$TMPROOT/before.main"
 am "$wt" check --fix --commit
 state "$wt" >"$TMPROOT/after"
 state "$r" >"$TMPROOT/after.main"
-if [ "$rc" != 0 ]; then
-    fail "worktree-commit: exit status $rc, expected 0" "$(head -n 3 "$ERR")"
+if [ "$rc" != 1 ]; then
+    fail "worktree-commit: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
 elif [ "$(git -C "$r" rev-parse -q --verify "refs/heads/$DEFAULT_BRANCH^@")" != "$head" ]; then
     fail "worktree-commit: no branch $DEFAULT_BRANCH on the worktree's HEAD"
 elif ! cmp -s "$TMPROOT/before" "$TMPROOT/after" || ! cmp -s "$TMPROOT/before.main" "$TMPROOT/after.main"; then
@@ -442,8 +444,8 @@ wtbranch=$(git -C "$wt" symbolic-ref -q HEAD)
 mainhead=$(git -C "$r" rev-parse HEAD)
 am "$wt" check --fix --commit --in-place
 fixed "$APP" "$TMPROOT/wt.want"
-if [ "$rc" != 0 ]; then
-    fail "worktree-in-place: exit status $rc, expected 0" "$(head -n 3 "$ERR")"
+if [ "$rc" != 1 ]; then
+    fail "worktree-in-place: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
 elif [ "$(git -C "$wt" symbolic-ref -q HEAD)" != "$wtbranch" ] ||
     [ "$(git -C "$wt" rev-parse HEAD^@)" != "$head" ]; then
     fail "worktree-in-place: the worktree's branch did not get one commit"
@@ -507,7 +509,7 @@ head=$(git -C "$r" rev-parse HEAD)
 state "$r" >"$TMPROOT/before"
 am "$r" check --fix --commit
 state "$r" >"$TMPROOT/after"
-if [ "$rc1" != 0 ] || [ -z "$first" ]; then
+if [ "$rc1" != 1 ] || [ -z "$first" ]; then
     fail "existing-branch-refused: the first --commit failed (exit $rc1)"
 elif [ "$rc" != 2 ]; then
     fail "existing-branch-refused: exit status $rc, expected 2" "$(head -n 3 "$ERR")"
@@ -519,8 +521,8 @@ else
     pass "existing-branch-refused"
 fi
 am "$r" check --fix --commit --force-branch
-if [ "$rc" != 0 ]; then
-    fail "existing-branch-forced: exit status $rc, expected 0" "$(head -n 3 "$ERR")"
+if [ "$rc" != 1 ]; then
+    fail "existing-branch-forced: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
 elif [ "$(git -C "$r" rev-parse "$DEFAULT_BRANCH^@")" != "$head" ]; then
     fail "existing-branch-forced: the branch was not moved onto the new HEAD"
 else
@@ -555,24 +557,31 @@ elif ! (cd "$TMPROOT/modes.clone" && git apply "$TMPROOT/modes.diff") 2>"$TMPROO
 else
     pass "diff-file-mode"
 fi
-# from a subfolder, the diff applies there
+# from a subfolder, `asyncmod check --diff | git apply` run there applies
+# the fixes (git reads the paths of a "diff --git" patch from the top of the
+# work tree, and silently skips those outside the current folder)
 rm -rf "$TMPROOT/modes.clone2"
 git clone -q "$r" "$TMPROOT/modes.clone2"
 am "$r/pkg" check --diff
-if [ "$rc" != 1 ] || ! (cd "$TMPROOT/modes.clone2/pkg" && git apply "$OUT") 2>"$TMPROOT/apply.err" ||
-    [ -z "$(git -C "$TMPROOT/modes.clone2" status --porcelain pkg/mod.py)" ]; then
-    fail "diff-subfolder: exit $rc, or git apply in the subfolder failed" "$(head -n 3 "$TMPROOT/apply.err")"
+fixed "$APP" "$TMPROOT/modes.want"
+if [ "$rc" != 1 ]; then
+    fail "diff-subfolder: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
+elif ! (cd "$TMPROOT/modes.clone2/pkg" && git apply "$OUT") 2>"$TMPROOT/apply.err"; then
+    fail "diff-subfolder: git apply in pkg/ rejects the diff" "$(head -n 3 "$TMPROOT/apply.err")"
+elif ! cmp -s "$TMPROOT/modes.clone2/pkg/mod.py" "$TMPROOT/modes.want"; then
+    fail "diff-subfolder: git apply in pkg/ left pkg/mod.py unfixed" \
+        "diff header: $(grep -m1 '^diff --git' "$OUT")"
 else
     pass "diff-subfolder"
 fi
 # --commit and --fix keep the executable bit
 am "$r" check --fix --commit
 mode=$(git -C "$r" ls-tree "$DEFAULT_BRANCH" tool.py 2>/dev/null | cut -c1-6)
-if [ "$rc" != 0 ] || [ "$mode" != 100755 ]; then
+if [ "$rc" != 1 ] || [ "$mode" != 100755 ]; then
     fail "commit-file-mode: exit $rc; tool.py is '$mode' on the branch, expected 100755" "$(head -n 3 "$ERR")"
 else
     am "$r" check --fix --commit --in-place
-    if [ "$rc" != 0 ] || [ ! -x "$r/tool.py" ] ||
+    if [ "$rc" != 1 ] || [ ! -x "$r/tool.py" ] ||
         [ "$(git -C "$r" ls-tree HEAD tool.py | cut -c1-6)" != 100755 ] ||
         [ -n "$(git -C "$r" status --porcelain)" ]; then
         fail "commit-file-mode: --in-place lost the executable bit (exit $rc)" "$(git -C "$r" status --porcelain)"
