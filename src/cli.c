@@ -20,6 +20,7 @@ void cli_usage(FILE *out)
 	fputs("usage: asyncmod check [OPTIONS] [PATH...]\n"
 	      "       asyncmod rules [--output-format text|json]\n"
 	      "       asyncmod explain CODE\n"
+	      "       asyncmod batch MANIFEST [OPTIONS]\n"
 	      "       asyncmod --help | --version\n"
 	      "\n"
 	      "Finds the anti-patterns of the Python async standard and fixes them.\n"
@@ -48,6 +49,15 @@ void cli_usage(FILE *out)
 	      "  --output-format FORMAT   text (default), concise, json, sarif or github\n"
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
+	      "\n"
+	      "batch options (and --select, --ignore, --unsafe-fixes, --target-version,\n"
+	      "--branch, --message, --allow-dirty, --jobs, --config, --isolated):\n"
+	      "  --workdir DIR            clone URLs below DIR (default asyncmod-work)\n"
+	      "  --push                   push each migration branch to its remote\n"
+	      "  --dry-run                commit nothing, push nothing; print the diffs\n"
+	      "  --report FILE            one JSON record per repository\n"
+	      "  --retry-failed REPORT    only the repositories that failed in REPORT\n"
+	      "  --shard K/N              only the K-th of N stable shares of the manifest\n"
 	      "\n"
 	      "Exit status: 0 nothing to report, 1 findings remain (--diff: a diff was\n"
 	      "printed), 2 an error occurred.\n",
@@ -145,6 +155,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		out->command = CLI_RULES;
 	else if (!strcmp(argv[1], "check"))
 		out->command = CLI_CHECK;
+	else if (!strcmp(argv[1], "batch"))
+		out->command = CLI_BATCH;
 	else
 		return err_set(err, "unknown command '%s' (try 'asyncmod --help')", argv[1]);
 
@@ -152,6 +164,10 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		const char *a = argv[i], *v = NULL;
 
 		if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
+			if (out->command == CLI_BATCH && !out->batch.manifest) {
+				out->batch.manifest = a;
+				continue;
+			}
 			if (out->command != CLI_CHECK)
 				return err_set(err, "unexpected argument '%s'", a);
 			/* paths are gathered in place at the front of argv's tail */
@@ -173,8 +189,46 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 				return -1;
 			continue;
 		}
-		if (out->command != CLI_CHECK)
+		if (out->command == CLI_RULES)
 			return err_set(err, "unknown option '%s' for 'rules'", a);
+		if (out->command == CLI_BATCH) {
+			struct batch_options *b = &out->batch;
+
+			if ((r = take_value(&v, argc, argv, &i, "--workdir", err))) {
+				if (r < 0)
+					return -1;
+				b->workdir = v;
+				continue;
+			}
+			if ((r = take_value(&v, argc, argv, &i, "--report", err))) {
+				if (r < 0)
+					return -1;
+				b->report = v;
+				continue;
+			}
+			if ((r = take_value(&v, argc, argv, &i, "--retry-failed", err))) {
+				if (r < 0)
+					return -1;
+				b->retry_failed = v;
+				continue;
+			}
+			if ((r = take_value(&v, argc, argv, &i, "--shard", err))) {
+				if (r < 0 || batch_parse_shard(&b->shard_k, &b->shard_n, v, err) < 0)
+					return -1;
+				continue;
+			}
+			if (!strcmp(a, "--push") || !strcmp(a, "--dry-run")) {
+				if (a[2] == 'p')
+					b->push = true;
+				else
+					b->dry_run = true;
+				continue;
+			}
+			if (!strcmp(a, "--fix") || !strcmp(a, "--diff") || !strcmp(a, "--commit") ||
+			    !strcmp(a, "--in-place") || !strcmp(a, "--interactive") ||
+			    !strcmp(a, "-i") || !strncmp(a, "--changed-since", 15))
+				return err_set(err, "option '%s' does not apply to 'batch'", a);
+		}
 		if (!strcmp(a, "--fix")) {
 			fix = true;
 		} else if (!strcmp(a, "--no-fix")) {
@@ -240,6 +294,15 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			return err_set(err, "unknown option '%s' (try 'asyncmod --help')", a);
 		}
 	}
+	if (out->command == CLI_BATCH) {
+		if (!out->batch.manifest)
+			return err_set(err, "usage: asyncmod batch MANIFEST [OPTIONS]");
+		if (!out->batch.workdir)
+			out->batch.workdir = "asyncmod-work";
+		out->batch.jobs = o->jobs;
+		out->batch.check = *o;
+		return 0;
+	}
 	if (fix && diff)
 		return err_set(err, "--fix and --diff cannot be used together");
 	if (o->commit && !fix)
@@ -276,6 +339,12 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 	case CLI_RULES:
 		engine_rules(out, cli->opts.format);
 		return ENGINE_CLEAN;
+	case CLI_BATCH:
+		if (batch_run(&cli->batch, out, errs, &status, &err) < 0) {
+			fprintf(errs, "asyncmod: error: %s\n", err.msg);
+			return ENGINE_TROUBLE;
+		}
+		return status;
 	case CLI_EXPLAIN:
 		if (explain_print(out, cli->code, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "batch.h"
 #include "engine.h"
 #include "err.h"
 
@@ -21,12 +22,14 @@ enum cli_command {
 	CLI_HELP,
 	CLI_VERSION,
 	CLI_EXPLAIN,
+	CLI_BATCH,
 };
 
 struct cli {
 	enum cli_command command;
 	struct engine_options opts;
 	const char *code;	/* explain: the rule code */
+	struct batch_options batch;	/* batch: its own settings; .check is unused */
 };
 
 /* Parses argv. `out->opts.paths` points into argv (or at a static "."). */

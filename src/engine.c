@@ -414,6 +414,40 @@ static void describe_fixes(struct buf *message, struct buf *branch, const struct
 	free(counts);
 }
 
+void engine_summary_release(struct engine_summary *s)
+{
+	free(s->fixed);
+	free(s->remaining);
+	s->fixed = s->remaining = NULL;
+}
+
+static void summarize(struct engine_summary *s, const struct pool *p, size_t walk_errors)
+{
+	if (!s->fixed)
+		s->fixed = xcalloc(transform_count, sizeof(size_t));
+	if (!s->remaining)
+		s->remaining = xcalloc(transform_count, sizeof(size_t));
+	s->errors = walk_errors;
+	for (size_t i = 0; i < p->nfiles; i++) {
+		bool changed = false;
+
+		s->errors += p->results[i].error != NULL;
+		for (size_t k = 0; k < p->results[i].findings.len; k++) {
+			const struct finding *f = vec_at(&p->results[i].findings, k);
+			size_t t = transform_index(f->rule);
+
+			if (t >= transform_count)
+				continue;
+			if (f->applied)
+				s->fixed[t]++;
+			else
+				s->remaining[t]++;
+			changed |= f->applied;
+		}
+		s->files_changed += changed;
+	}
+}
+
 /* --commit: checks that no file to change is dirty, then commits. */
 static int commit_results(struct repo *repo, const struct engine_options *opts,
 			  const struct pool *p, FILE *out, FILE *errs, struct err *err)
@@ -422,6 +456,7 @@ static int commit_results(struct repo *repo, const struct engine_options *opts,
 	struct buf message = BUF_INIT, branch = BUF_INIT, id = BUF_INIT;
 	struct repo_commit_opts co;
 	size_t dirty = 0;
+	bool same = false;
 	int error = 0;
 
 	for (size_t i = 0; i < p->nfiles; i++) {
@@ -458,8 +493,17 @@ static int commit_results(struct repo *repo, const struct engine_options *opts,
 	co.message = opts->message ? opts->message : message.ptr;
 	co.force_branch = opts->force_branch;
 	co.in_place = opts->in_place;
-	if ((error = repo_commit(repo, &changes, &co, &id, err)) < 0)
+	co.keep_same = opts->keep_same;
+	if ((error = repo_commit(repo, &changes, &co, &id, &same, err)) < 0)
 		goto done;
+	if (opts->summary) {
+		snprintf(opts->summary->branch, sizeof(opts->summary->branch), "%s", co.branch);
+		snprintf(opts->summary->commit, sizeof(opts->summary->commit), "%s", id.ptr);
+		opts->summary->unchanged = same;
+	}
+	if (same)
+		fprintf(out, "Branch %s already holds these fixes (%.12s).\n", co.branch, id.ptr);
+	else
 	if (opts->in_place)
 		fprintf(out, "Committed %zu file%s on the current branch as %.12s.\n", changes.len,
 			changes.len == 1 ? "" : "s", id.ptr);
@@ -720,14 +764,16 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 			totals.fixed == 1 ? "" : "s", totals.remaining);
 	}
 	report_count(&totals, pool.results, pool.nfiles);
+	if (opts->summary)
+		summarize(opts->summary, &pool, errors.len);
 	if (errors.len || totals.errors)
 		*status = ENGINE_TROUBLE;
 	else if (opts->mode == MODE_DIFF)
 		*status = any_diff ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	else
 		*status = totals.remaining ? ENGINE_FINDINGS : ENGINE_CLEAN;
-	if (opts->commit && *status != ENGINE_TROUBLE &&
-	    commit_results(repo, opts, &pool, out, errs, err) < 0) {
+	/* files that could not be read or parsed were skipped: the rest is committed */
+	if (opts->commit && commit_results(repo, opts, &pool, out, errs, err) < 0) {
 		fprintf(errs, "asyncmod: error: %s\n", err->msg);
 		*status = ENGINE_TROUBLE;
 	}

@@ -44,7 +44,22 @@ struct engine_options {
 	bool allow_dirty;
 	bool force_branch;
 	bool interactive;	/* --interactive: ask before each fix */
+	bool keep_same;		/* --commit: an existing branch holding this result is kept */
+	struct engine_summary *summary;	/* filled when not NULL */
 };
+
+/* What a run did, for `batch`. Counts are per transform_table index. */
+struct engine_summary {
+	size_t files_changed;
+	size_t *fixed;		/* fixes applied per rule (owned; engine_summary_release) */
+	size_t *remaining;	/* findings left per rule */
+	size_t errors;		/* files skipped or not written */
+	char branch[256];
+	char commit[64];	/* the commit made or kept, hex; "" when none */
+	bool unchanged;		/* the branch already held this result */
+};
+
+void engine_summary_release(struct engine_summary *s);
 
 /* Exit statuses, as ruff uses them. */
 #define ENGINE_CLEAN 0

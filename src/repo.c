@@ -290,8 +290,30 @@ done:
 	return error;
 }
 
+/* True when branch `name` points at a commit whose parent is `parent` and
+ * whose tree is `tree`. */
+static bool branch_holds(struct repo *r, const char *name, const git_commit *parent,
+			 const git_oid *tree, git_oid *at)
+{
+	git_reference *ref = NULL;
+	git_commit *tip = NULL;
+	bool same = false;
+
+	if (git_branch_lookup(&ref, r->git, name, GIT_BRANCH_LOCAL) == 0 &&
+	    git_commit_lookup(&tip, r->git, git_reference_target(ref)) == 0 &&
+	    git_commit_parentcount(tip) == 1 &&
+	    git_oid_equal(git_commit_parent_id(tip, 0), git_commit_id(parent)) &&
+	    git_oid_equal(git_commit_tree_id(tip), tree)) {
+		same = true;
+		git_oid_cpy(at, git_commit_id(tip));
+	}
+	git_commit_free(tip);
+	git_reference_free(ref);
+	return same;
+}
+
 int repo_commit(struct repo *r, const struct vec *changes, const struct repo_commit_opts *opts,
-		struct buf *id, struct err *err)
+		struct buf *id, bool *same, struct err *err)
 {
 	git_tree_update *updates = xcalloc(changes->len ? changes->len : 1, sizeof(*updates));
 	git_oid *blobs = xcalloc(changes->len ? changes->len : 1, sizeof(*blobs));
@@ -318,7 +340,8 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 		error = git_fail(err, "unable to read HEAD");
 		goto done;
 	}
-	if (!opts->in_place && !opts->force_branch &&
+	*same = false;
+	if (!opts->in_place && !opts->force_branch && !opts->keep_same &&
 	    git_branch_lookup(&branch, r->git, opts->branch, GIT_BRANCH_LOCAL) == 0) {
 		error = err_set(err, "branch '%s' already exists (use --force-branch to replace it)",
 				opts->branch);
@@ -342,6 +365,14 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 	if (git_tree_create_updated(&tree_id, r->git, base, changes->len, updates) < 0 ||
 	    git_tree_lookup(&tree, r->git, &tree_id) < 0) {
 		error = git_fail(err, "unable to build the tree");
+		goto done;
+	}
+	if (opts->keep_same && !opts->in_place &&
+	    branch_holds(r, opts->branch, parent, &tree_id, &commit_id)) {
+		*same = true;
+		git_oid_tostr(hex, sizeof(hex), &commit_id);
+		buf_clear(id);
+		buf_puts(id, hex);
 		goto done;
 	}
 	if (git_commit_create(&commit_id, r->git, NULL, sig, sig, NULL, opts->message, tree, 1,
@@ -385,7 +416,8 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 		git_commit *commit = NULL;
 
 		if (git_commit_lookup(&commit, r->git, &commit_id) < 0 ||
-		    git_branch_create(&branch, r->git, opts->branch, commit, opts->force_branch) < 0) {
+		    git_branch_create(&branch, r->git, opts->branch, commit,
+				      opts->force_branch || opts->keep_same) < 0) {
 			git_commit_free(commit);
 			error = git_fail(err, "unable to create the branch");
 			goto done;

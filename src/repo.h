@@ -59,11 +59,14 @@ struct repo_commit_opts {
 	const char *message;
 	bool force_branch;	/* replace an existing branch of that name */
 	bool in_place;		/* commit on the current branch and update work tree and index */
+	bool keep_same;		/* leave an existing branch that already holds this result */
 };
 
 /* Commits `changes` (struct repo_change) on top of HEAD. Writes the new
- * commit's id (hex) into `id`. */
+ * commit's id (hex) into `id`. With `keep_same`, a branch whose commit has
+ * HEAD as parent and the same tree is left as it is, `*same` is set and
+ * `id` is that commit. */
 int repo_commit(struct repo *r, const struct vec *changes, const struct repo_commit_opts *opts,
-		struct buf *id, struct err *err);
+		struct buf *id, bool *same, struct err *err);
 
 #endif

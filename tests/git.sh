@@ -21,6 +21,13 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_NAMESPACE \
     GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE EMAIL NO_COLOR
 mkdir -p "$XDG_CONFIG_HOME"
 
+# One copy of the binary for the whole run, so that a rebuild meanwhile
+# cannot change it between two steps of a case.
+mkdir -p "$TMPROOT/bin"
+cp "$ASYNCMOD" "$TMPROOT/bin/asyncmod"
+PATH="$TMPROOT/bin:$PATH"
+export PATH
+
 APP="$SRCDIR/fixtures/cli-trees/app/app.py"        # 4 fixable findings, 1 report-only
 CLEAN="$SRCDIR/fixtures/cli-trees/app/clean.py"    # no finding
 NAME="Asyncmod Tester"
@@ -230,6 +237,41 @@ if [ -n "$problems" ]; then
 else
     pass "commit-branch-and-message"
 fi
+# from a subfolder the commit still changes the files where they are
+r="$TMPROOT/commit-sub"
+mkrepo "$r"
+put "$APP" "$r/pkg/mod.py"
+put "$CLEAN" "$r/top.py"
+commit_all "$r" init
+fixed "$APP" "$TMPROOT/commit-sub.want"
+am "$r/pkg" check --fix --commit
+git -C "$r" show "$DEFAULT_BRANCH:pkg/mod.py" >"$TMPROOT/commit-sub.got" 2>/dev/null
+changed=$(git -C "$r" diff --name-only HEAD "$DEFAULT_BRANCH" 2>/dev/null | tr '\n' ' ')
+if [ "$rc" != 1 ]; then
+    fail "commit-subfolder: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
+elif [ "$changed" != "pkg/mod.py " ] || ! cmp -s "$TMPROOT/commit-sub.want" "$TMPROOT/commit-sub.got"; then
+    fail "commit-subfolder: the commit changes '$changed', expected pkg/mod.py fixed"
+else
+    pass "commit-subfolder"
+fi
+# the commit holds what --fix writes, byte for byte: a UTF-8 BOM stays
+r="$TMPROOT/commit-bom"
+mkrepo "$r"
+{ printf '\357\273\277'; cat "$APP"; } >"$r/bom.py"
+commit_all "$r" init
+cp "$r/bom.py" "$TMPROOT/bom.orig"
+fixed "$TMPROOT/bom.orig" "$TMPROOT/bom.want"
+am "$r" check --fix --commit
+git -C "$r" show "$DEFAULT_BRANCH:bom.py" >"$TMPROOT/bom.got" 2>/dev/null
+if [ "$rc" != 1 ]; then
+    fail "commit-bom: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
+elif ! cmp -s "$TMPROOT/bom.want" "$TMPROOT/bom.got"; then
+    fail "commit-bom: the committed bom.py is not what --fix writes" \
+        "first bytes committed: $(head -c 6 "$TMPROOT/bom.got" | od -An -c | tr -s ' ')" \
+        "first bytes --fix:     $(head -c 6 "$TMPROOT/bom.want" | od -An -c | tr -s ' ')"
+else
+    pass "commit-bom"
+fi
 
 # ---------------------------------------------------------------------------
 # 4. hooks never run
@@ -406,6 +448,16 @@ elif git -C "$r" symbolic-ref -q HEAD >/dev/null || ! cmp -s "$TMPROOT/before" "
 else
     pass "detached-head"
 fi
+am "$r" check --fix --commit --in-place
+if [ "$rc" != 1 ]; then
+    fail "detached-in-place: exit status $rc, expected 1" "$(head -n 3 "$ERR")"
+elif git -C "$r" symbolic-ref -q HEAD >/dev/null || [ "$(git -C "$r" rev-parse HEAD^@)" != "$head" ]; then
+    fail "detached-in-place: HEAD is not detached one commit on top of the old one"
+elif [ -n "$(git -C "$r" status --porcelain)" ] || [ "$(git -C "$r" rev-parse main)" != "$head" ]; then
+    fail "detached-in-place: status not clean, or branch main moved" "$(git -C "$r" status --porcelain)"
+else
+    pass "detached-in-place"
+fi
 
 # ---------------------------------------------------------------------------
 # 9. linked worktree
@@ -527,6 +579,26 @@ elif [ "$(git -C "$r" rev-parse "$DEFAULT_BRANCH^@")" != "$head" ]; then
     fail "existing-branch-forced: the branch was not moved onto the new HEAD"
 else
     pass "existing-branch-forced"
+fi
+# --force-branch never moves a branch that a work tree has checked out:
+# neither the current one nor one in another linked worktree
+git -C "$r" worktree add -q "$TMPROOT/existing-wt" 2>/dev/null
+wthead=$(git -C "$TMPROOT/existing-wt" rev-parse HEAD)
+wtbranch=$(git -C "$TMPROOT/existing-wt" symbolic-ref --short HEAD)
+state "$r" >"$TMPROOT/before"
+am "$r" check --fix --commit --branch main --force-branch
+rc1=$rc
+state "$TMPROOT/existing-wt" >"$TMPROOT/before.wt"
+am "$r" check --fix --commit --branch "$wtbranch" --force-branch
+state "$TMPROOT/existing-wt" >"$TMPROOT/after.wt"
+state "$r" >"$TMPROOT/after"
+if [ "$rc1" != 2 ] || ! cmp -s "$TMPROOT/before" "$TMPROOT/after"; then
+    fail "force-branch-checked-out: --branch main --force-branch exit $rc1 (expected 2), or main changed"
+elif [ "$rc" != 2 ] || [ "$(git -C "$TMPROOT/existing-wt" rev-parse HEAD)" != "$wthead" ]; then
+    fail "force-branch-checked-out: the branch '$wtbranch' of another worktree was moved (exit $rc, expected 2)" \
+        "that worktree's status now: $(git -C "$TMPROOT/existing-wt" status --porcelain | tr '\n' ' ')"
+else
+    pass "force-branch-checked-out"
 fi
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,690 @@
+/*
+ * batch: running a migration over the repositories of a manifest.
+ *
+ * The parent parses the manifest, picks the shard, and forks a worker per
+ * repository (at most --jobs alive). A worker chdirs into its repository,
+ * runs the engine there with --fix --commit semantics and writes its
+ * record to a file in a private temporary folder; the parent collects the
+ * records in manifest order, writes the report and the summary table.
+ */
+#include "batch.h"
+#include "buf.h"
+#include "repo.h"
+#include "vec.h"
+#include "../transforms/table.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct entry {
+	unsigned line;
+	char *source;		/* path or URL as written */
+	char *display;		/* the same with credentials hidden */
+	char *branch;		/* per-line branch=, or NULL */
+	char *paths;		/* per-line paths=, comma-separated, or NULL */
+	pid_t pid;
+	bool done;
+};
+
+char *batch_redact(const char *url)
+{
+	const char *scheme = strstr(url, "://"), *at, *slash;
+	struct buf b = BUF_INIT;
+
+	if (!scheme)
+		return xstrdup(url);
+	slash = strchr(scheme + 3, '/');
+	at = memchr(scheme + 3, '@', slash ? (size_t)(slash - scheme - 3) : strlen(scheme + 3));
+	if (!at)
+		return xstrdup(url);
+	buf_add(&b, url, (size_t)(scheme + 3 - url));
+	buf_puts(&b, "***");
+	buf_puts(&b, at);
+	return buf_detach(&b);
+}
+
+/* Replaces every copy of the credentials of `url` in `text` by `***`. */
+static char *redact_in(const char *text, const char *url)
+{
+	const char *scheme = strstr(url, "://"), *at, *slash;
+	struct buf b = BUF_INIT;
+	size_t n;
+
+	if (!scheme)
+		return xstrdup(text);
+	slash = strchr(scheme + 3, '/');
+	at = memchr(scheme + 3, '@', slash ? (size_t)(slash - scheme - 3) : strlen(scheme + 3));
+	if (!at || at == scheme + 3)
+		return xstrdup(text);
+	n = (size_t)(at - (scheme + 3));
+	for (const char *p = text; *p;) {
+		if (!strncmp(p, scheme + 3, n)) {
+			buf_puts(&b, "***");
+			p += n;
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	return buf_detach(&b);
+}
+
+int batch_parse_shard(unsigned *k, unsigned *n, const char *s, struct err *err)
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10), b;
+
+	if (end == s || *end != '/')
+		return err_set(err, "invalid shard '%s' (expected K/N, e.g. 2/8)", s);
+	b = strtoul(end + 1, &end, 10);
+	if (*end || !a || !b || a > b || b > 100000)
+		return err_set(err, "invalid shard '%s' (expected K/N with 1 <= K <= N)", s);
+	*k = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+}
+
+unsigned batch_shard_of(const char *source, unsigned n)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)source; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ull;
+	}
+	return (unsigned)(h % n) + 1;
+}
+
+static bool is_url(const char *s)
+{
+	const char *colon = strchr(s, ':'), *slash = strchr(s, '/');
+
+	if (strstr(s, "://"))
+		return true;
+	/* scp-like user@host:path */
+	return colon && (!slash || colon < slash) && strchr(s, '@') && access(s, F_OK) != 0;
+}
+
+static void entry_release(struct entry *e)
+{
+	free(e->source);
+	free(e->display);
+	free(e->branch);
+	free(e->paths);
+}
+
+static int read_manifest(struct vec *entries, const char *path, struct err *err)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned no = 0;
+	ssize_t n;
+
+	if (!f)
+		return err_errno(err, "%s: unable to open the manifest", path);
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		char *p = line, *tok, *save = NULL;
+		struct entry *e = NULL;
+
+		no++;
+		if ((tok = strchr(p, '#')) && (tok == p || tok[-1] == ' ' || tok[-1] == '\t'))
+			*tok = '\0';
+		for (tok = strtok_r(p, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+			if (!e) {
+				e = vec_push(entries);
+				e->line = no;
+				e->source = xstrdup(tok);
+				e->display = batch_redact(tok);
+			} else if (!strncmp(tok, "branch=", 7) && tok[7]) {
+				free(e->branch);
+				e->branch = xstrdup(tok + 7);
+			} else if (!strncmp(tok, "paths=", 6) && tok[6]) {
+				free(e->paths);
+				e->paths = xstrdup(tok + 6);
+			} else {
+				free(line);
+				fclose(f);
+				return err_set(err, "%s:%u: unknown setting '%s' (expected branch=NAME or paths=A,B)",
+					       path, no, tok);
+			}
+		}
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* Repositories that failed in an earlier report. */
+static int read_failed(struct vec *names, const char *path, struct err *err)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned no = 0;
+
+	if (!f)
+		return err_errno(err, "%s: unable to open the report", path);
+	while (getline(&line, &cap, f) >= 0) {
+		json_object *o = json_tokener_parse(line), *repo, *status;
+
+		no++;
+		if (!o) {
+			if (strspn(line, " \t\r\n") == strlen(line))
+				continue;
+			free(line);
+			fclose(f);
+			return err_set(err, "%s:%u: not a JSON record", path, no);
+		}
+		if (json_object_object_get_ex(o, "repository", &repo) &&
+		    json_object_object_get_ex(o, "status", &status) &&
+		    !strcmp(json_object_get_string(status), "failed"))
+			*(char **)vec_push(names) = xstrdup(json_object_get_string(repo));
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* The folder a URL is cloned into: its last path part and a hash. */
+static char *clone_dir(const char *workdir, const char *url)
+{
+	const char *end = url + strlen(url), *start;
+	struct buf b = BUF_INIT;
+	size_t n;
+
+	while (end > url && end[-1] == '/')
+		end--;
+	start = end;
+	while (start > url && start[-1] != '/' && start[-1] != ':')
+		start--;
+	n = (size_t)(end - start);
+	if (n > 4 && !strncmp(end - 4, ".git", 4))
+		n -= 4;
+	buf_printf(&b, "%s/", workdir);
+	for (size_t i = 0; i < n && i < 64; i++) {
+		char c = start[i];
+
+		buf_putc(&b, (char)((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ? c : '_'));
+	}
+	buf_printf(&b, "-%08x", batch_shard_of(url, 0xffffffffu));
+	return buf_detach(&b);
+}
+
+static int git_fail(struct err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return err_set(err, "%s: %s", what, e && e->message ? e->message : "unknown error");
+}
+
+/* Brings an earlier clone up to date with its origin. */
+static int refresh_clone(const char *dir, struct err *err)
+{
+	git_repository *repo = NULL;
+	git_remote *origin = NULL;
+	git_reference *head = NULL, *upstream = NULL;
+	git_object *target = NULL;
+	int error = 0;
+
+	if (git_repository_open(&repo, dir) < 0)
+		return git_fail(err, "unable to open the earlier clone");
+	if (git_remote_lookup(&origin, repo, "origin") < 0 || git_remote_fetch(origin, NULL, NULL, NULL) < 0) {
+		error = git_fail(err, "fetch failed");
+		goto done;
+	}
+	if (git_repository_head(&head, repo) == 0 && git_branch_upstream(&upstream, head) == 0 &&
+	    git_reference_peel(&target, upstream, GIT_OBJECT_COMMIT) == 0 &&
+	    git_reset(repo, target, GIT_RESET_HARD, NULL) < 0)
+		error = git_fail(err, "unable to update the earlier clone");
+done:
+	git_object_free(target);
+	git_reference_free(upstream);
+	git_reference_free(head);
+	git_remote_free(origin);
+	git_repository_free(repo);
+	return error;
+}
+
+/* True when a tracked file differs from HEAD (untracked files do not count). */
+static int repo_dirty(const char *dir, bool *dirty, struct err *err)
+{
+	git_repository *repo = NULL;
+	git_status_list *list = NULL;
+	git_status_options opts;
+
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_repository_open(&repo, dir) < 0)
+		return git_fail(err, "not a git repository");
+	if (git_status_list_new(&list, repo, &opts) < 0) {
+		git_repository_free(repo);
+		return git_fail(err, "unable to read the status");
+	}
+	*dirty = git_status_list_entrycount(list) > 0;
+	git_status_list_free(list);
+	git_repository_free(repo);
+	return 0;
+}
+
+static int push_branch(const char *branch, struct err *err)
+{
+	git_repository *repo = NULL;
+	git_remote *origin = NULL;
+	git_push_options opts;
+	struct buf spec = BUF_INIT;
+	char *specs[1];
+	git_strarray refspecs = { specs, 1 };
+	int error = 0;
+
+	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	buf_printf(&spec, "+refs/heads/%s:refs/heads/%s", branch, branch);
+	specs[0] = spec.ptr;
+	if (git_repository_open(&repo, ".") < 0 || git_remote_lookup(&origin, repo, "origin") < 0)
+		error = git_fail(err, "no remote 'origin' to push to");
+	else if (git_remote_push(origin, &refspecs, &opts) < 0)
+		error = git_fail(err, "push failed");
+	git_remote_free(origin);
+	git_repository_free(repo);
+	buf_release(&spec);
+	return error;
+}
+
+static json_object *counts_object(const size_t *counts)
+{
+	json_object *o = json_object_new_object();
+
+	for (size_t t = 0; counts && t < transform_count; t++)
+		if (counts[t])
+			json_object_object_add(o, transform_table[t]->code,
+					       json_object_new_int64((int64_t)counts[t]));
+	return o;
+}
+
+/* Writes the worker's record and exits. */
+static void finish_worker(const char *record, const struct entry *e, const char *status,
+			  const char *reason, const struct engine_summary *s, size_t file_errors)
+{
+	json_object *o = json_object_new_object();
+	char *safe = reason ? redact_in(reason, e->source) : NULL;
+	FILE *f;
+
+	json_object_object_add(o, "repository", json_object_new_string(e->display));
+	json_object_object_add(o, "status", json_object_new_string(status));
+	json_object_object_add(o, "reason", safe ? json_object_new_string(safe) : NULL);
+	json_object_object_add(o, "files_changed",
+			       json_object_new_int64(s ? (int64_t)s->files_changed : 0));
+	json_object_object_add(o, "fixes", counts_object(s ? s->fixed : NULL));
+	json_object_object_add(o, "findings_left", counts_object(s ? s->remaining : NULL));
+	json_object_object_add(o, "file_errors", json_object_new_int64((int64_t)file_errors));
+	json_object_object_add(o, "branch",
+			       s && s->branch[0] ? json_object_new_string(s->branch) : NULL);
+	json_object_object_add(o, "commit",
+			       s && s->commit[0] ? json_object_new_string(s->commit) : NULL);
+	f = fopen(record, "w");
+	if (f) {
+		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						       JSON_C_TO_STRING_NOSLASHESCAPE), f);
+		fputc('\n', f);
+		fclose(f);
+	}
+	json_object_put(o);
+	free(safe);
+	_exit(0);
+}
+
+/* The work of one repository, in its own process. */
+static void run_worker(const struct batch_options *o, const struct entry *e, const char *record,
+		       const char *diff_path)
+{
+	struct engine_options opts = o->check;
+	struct engine_summary summary;
+	struct err err = ERR_INIT;
+	char *dir = NULL, *paths[64];
+	size_t npaths = 0;
+	FILE *out, *errs;
+	int status = 0;
+	bool dirty = false;
+
+	memset(&summary, 0, sizeof(summary));
+	git_libgit2_init();
+	if (is_url(e->source)) {
+		struct stat st;
+
+		dir = clone_dir(o->workdir, e->source);
+		if (stat(dir, &st) == 0) {
+			if (refresh_clone(dir, &err) < 0)
+				finish_worker(record, e, "failed", err.msg, NULL, 0);
+		} else {
+			git_repository *repo = NULL;
+
+			if (mkdir(o->workdir, 0777) < 0 && errno != EEXIST) {
+				err_errno(&err, "unable to create the work folder '%s'", o->workdir);
+				finish_worker(record, e, "failed", err.msg, NULL, 0);
+			}
+			if (git_clone(&repo, e->source, dir, NULL) < 0) {
+				git_fail(&err, "clone failed");
+				finish_worker(record, e, "failed", err.msg, NULL, 0);
+			}
+			git_repository_free(repo);
+		}
+	} else {
+		git_repository *repo = NULL;
+
+		dir = xstrdup(e->source);
+		if (git_repository_open(&repo, dir) < 0) {
+			git_fail(&err, "not a git repository");
+			finish_worker(record, e, "failed", err.msg, NULL, 0);
+		}
+		if (git_repository_is_bare(repo)) {
+			git_repository_free(repo);
+			finish_worker(record, e, "skipped", "bare repository: no work tree", NULL, 0);
+		}
+		git_repository_free(repo);
+		if (repo_dirty(dir, &dirty, &err) < 0)
+			finish_worker(record, e, "failed", err.msg, NULL, 0);
+		if (dirty && !o->check.allow_dirty)
+			finish_worker(record, e, "skipped",
+				      "uncommitted changes (use --allow-dirty)", NULL, 0);
+	}
+	if (chdir(dir) < 0) {
+		err_errno(&err, "unable to enter '%s'", dir);
+		finish_worker(record, e, "failed", err.msg, NULL, 0);
+	}
+	{
+		git_repository *repo = NULL;
+		bool unborn = git_repository_open(&repo, ".") == 0 &&
+			      git_repository_head_unborn(repo) == 1;
+
+		git_repository_free(repo);
+		if (unborn)
+			finish_worker(record, e, "skipped", "the repository has no commits", NULL, 0);
+	}
+	if (e->paths) {
+		char *copy = xstrdup(e->paths), *save = NULL;
+
+		for (char *p = strtok_r(copy, ",", &save); p && npaths < 64;
+		     p = strtok_r(NULL, ",", &save))
+			paths[npaths++] = xstrdup(p);
+		free(copy);
+		opts.paths = paths;
+		opts.npaths = npaths;
+		opts.default_paths = false;
+	} else {
+		static char *dot[] = { ".", NULL };
+
+		opts.paths = dot;
+		opts.npaths = 1;
+		opts.default_paths = true;
+	}
+	if (e->branch)
+		opts.branch = e->branch;
+	opts.quiet = true;
+	opts.format = FORMAT_TEXT;
+	opts.color = false;
+	opts.jobs = 1;
+	opts.summary = &summary;
+	opts.keep_same = true;
+	if (o->dry_run) {
+		opts.mode = MODE_DIFF;
+		opts.commit = false;
+	} else {
+		opts.mode = MODE_FIX;
+		opts.commit = true;
+		opts.allow_dirty = true;	/* dirt was judged above, per repository */
+	}
+	out = fopen(o->dry_run ? diff_path : "/dev/null", "w");
+	errs = tmpfile();
+	if (!out || !errs)
+		finish_worker(record, e, "failed", "unable to open scratch files", NULL, 0);
+	if (engine_check(&opts, out, errs, &status, &err) < 0) {
+		fclose(out);
+		finish_worker(record, e, "failed", err.msg, &summary, 0);
+	}
+	fclose(out);
+	if (summary.commit[0] == '\0' && status == ENGINE_TROUBLE && !summary.errors) {
+		/* the commit itself failed: its message is the last error line */
+		char line[1024] = "", last[1024] = "the commit failed";
+
+		rewind(errs);
+		while (fgets(line, sizeof(line), errs))
+			if (!strncmp(line, "asyncmod: error: ", 17))
+				snprintf(last, sizeof(last), "%s", line + 17);
+		last[strcspn(last, "\n")] = '\0';
+		finish_worker(record, e, "failed", last, &summary, 0);
+	}
+	if (o->push && !o->dry_run && summary.commit[0] && push_branch(summary.branch, &err) < 0)
+		finish_worker(record, e, "failed", err.msg, &summary, summary.errors);
+	if (o->dry_run)
+		finish_worker(record, e, summary.files_changed ? "changed" : "unchanged",
+			      summary.errors ? "some files were skipped (see the run's errors)" : NULL,
+			      &summary, summary.errors);
+	finish_worker(record, e, summary.commit[0] && !summary.unchanged ? "changed" : "unchanged",
+		      summary.errors ? "some files could not be checked (syntax errors, encodings)"
+				     : NULL,
+		      &summary, summary.errors);
+}
+
+static void progress(FILE *errs, bool tty, size_t done, size_t total)
+{
+	int width = 30, filled;
+
+	if (!tty || !total)
+		return;
+	filled = (int)(done * (size_t)width / total);
+	fprintf(errs, "\r[%.*s%*s] %zu/%zu repositories", filled,
+		"##############################", width - filled, "", done, total);
+	if (done == total)
+		fputc('\n', errs);
+	fflush(errs);
+}
+
+static json_object *read_record(const char *path)
+{
+	return json_object_from_file(path);
+}
+
+static int64_t sum_counts(json_object *record, const char *key)
+{
+	json_object *v;
+	int64_t sum = 0;
+
+	if (!json_object_object_get_ex(record, key, &v) || !json_object_is_type(v, json_type_object))
+		return 0;
+	{
+		json_object_object_foreach(v, name, count) {
+			(void)name;
+			sum += json_object_get_int64(count);
+		}
+	}
+	return sum;
+}
+
+static void print_table(FILE *out, json_object **records, size_t n)
+{
+	size_t counts[4] = { 0 };
+	static const char *const names[] = { "changed", "unchanged", "skipped", "failed" };
+
+	fprintf(out, "%-40s %-9s %5s %5s %5s  %s\n", "repository", "status", "files", "fixes",
+		"left", "branch / reason");
+	for (size_t i = 0; i < n; i++) {
+		json_object *r = records[i], *v;
+		const char *status = "failed", *detail = "";
+		int64_t fixes = 0, left = 0;
+
+		if (json_object_object_get_ex(r, "status", &v))
+			status = json_object_get_string(v);
+		fixes = sum_counts(r, "fixes");
+		left = sum_counts(r, "findings_left");
+		if ((json_object_object_get_ex(r, "reason", &v) && v) ||
+		    (json_object_object_get_ex(r, "branch", &v) && v))
+			detail = json_object_get_string(v);
+		{
+			json_object *name = NULL, *files = NULL;
+
+			json_object_object_get_ex(r, "repository", &name);
+			json_object_object_get_ex(r, "files_changed", &files);
+			fprintf(out, "%-40s %-9s %5lld %5lld %5lld  %s\n",
+				name ? json_object_get_string(name) : "?", status,
+				(long long)(files ? json_object_get_int64(files) : 0),
+				(long long)fixes, (long long)left, detail);
+		}
+		for (int s = 0; s < 4; s++)
+			counts[s] += !strcmp(status, names[s]);
+	}
+	fprintf(out, "%zu repositor%s: %zu changed, %zu unchanged, %zu skipped, %zu failed\n", n,
+		n == 1 ? "y" : "ies", counts[0], counts[1], counts[2], counts[3]);
+}
+
+int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
+	      struct err *err)
+{
+	struct vec entries = VEC_INIT(struct entry), picked = VEC_INIT(size_t);
+	struct vec failed = VEC_INIT(char *);
+	json_object **records = NULL;
+	char tmp[] = "/tmp/asyncmod-batch.XXXXXX";
+	size_t running = 0, next = 0, finished = 0;
+	bool tty = isatty(fileno(errs)), any_left = false, any_bad = false;
+	int jobs = o->jobs > 0 ? o->jobs : engine_default_jobs();
+	FILE *report = NULL;
+	int error = 0;
+
+	if ((error = read_manifest(&entries, o->manifest, err)) < 0)
+		goto done;
+	if (o->retry_failed && (error = read_failed(&failed, o->retry_failed, err)) < 0)
+		goto done;
+	for (size_t i = 0; i < entries.len; i++) {
+		struct entry *e = vec_at(&entries, i);
+		bool keep = !o->shard_n || batch_shard_of(e->source, o->shard_n) == o->shard_k;
+
+		if (keep && o->retry_failed) {
+			keep = false;
+			for (size_t k = 0; k < failed.len && !keep; k++)
+				keep = !strcmp(*(char **)vec_at(&failed, k), e->display);
+		}
+		if (keep)
+			*(size_t *)vec_push(&picked) = i;
+	}
+	if (o->report && !(report = fopen(o->report, "w"))) {
+		error = err_errno(err, "%s: unable to write the report", o->report);
+		goto done;
+	}
+	if (!mkdtemp(tmp)) {
+		error = err_errno(err, "unable to create a temporary folder");
+		goto done;
+	}
+	records = xcalloc(picked.len ? picked.len : 1, sizeof(*records));
+	fflush(out);
+	fflush(errs);
+	progress(errs, tty, 0, picked.len);
+	while (finished < picked.len) {
+		while (running < (size_t)jobs && next < picked.len) {
+			struct entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, next));
+			char record[PATH_MAX], diff[PATH_MAX];
+			pid_t pid;
+
+			snprintf(record, sizeof(record), "%s/%zu.json", tmp, next);
+			snprintf(diff, sizeof(diff), "%s/%zu.diff", tmp, next);
+			pid = fork();
+			if (pid == 0)
+				run_worker(o, e, record, diff);
+			if (pid < 0) {
+				error = err_errno(err, "unable to start a worker");
+				goto wait_all;
+			}
+			e->pid = pid;
+			running++;
+			next++;
+		}
+		{
+			int ws;
+			pid_t pid = waitpid(-1, &ws, 0);
+
+			if (pid < 0)
+				break;
+			running--;
+			finished++;
+			progress(errs, tty, finished, picked.len);
+		}
+	}
+wait_all:
+	while (running > 0 && waitpid(-1, NULL, 0) > 0)
+		running--;
+	if (error < 0)
+		goto done;
+	for (size_t i = 0; i < picked.len; i++) {
+		struct entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, i));
+		char record[PATH_MAX], diff[PATH_MAX];
+		json_object *r, *v;
+		const char *st;
+
+		snprintf(record, sizeof(record), "%s/%zu.json", tmp, i);
+		snprintf(diff, sizeof(diff), "%s/%zu.diff", tmp, i);
+		r = read_record(record);
+		if (!r) {
+			r = json_object_new_object();
+			json_object_object_add(r, "repository", json_object_new_string(e->display));
+			json_object_object_add(r, "status", json_object_new_string("failed"));
+			json_object_object_add(r, "reason", json_object_new_string("the worker died"));
+		}
+		records[i] = r;
+		st = json_object_object_get_ex(r, "status", &v) ? json_object_get_string(v) : "failed";
+		any_bad |= !strcmp(st, "failed") || !strcmp(st, "skipped");
+		if (json_object_object_get_ex(r, "findings_left", &v) && json_object_object_length(v))
+			any_left = true;
+		if (json_object_object_get_ex(r, "file_errors", &v) && json_object_get_int64(v))
+			any_left = true;
+		if (o->dry_run) {
+			FILE *d = fopen(diff, "r");
+			char chunk[8192];
+			size_t n;
+
+			if (d) {
+				while ((n = fread(chunk, 1, sizeof(chunk) - 1, d)) > 0) {
+					char *safe;
+
+					chunk[n] = '\0';
+					safe = redact_in(chunk, e->source);
+					fputs(safe, out);
+					free(safe);
+				}
+				fclose(d);
+			}
+		}
+		if (report) {
+			fputs(json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE),
+			      report);
+			fputc('\n', report);
+		}
+		unlink(record);
+		unlink(diff);
+	}
+	print_table(out, records, picked.len);
+	*status = any_bad ? ENGINE_TROUBLE : any_left ? ENGINE_FINDINGS : ENGINE_CLEAN;
+done:
+	rmdir(tmp);
+	if (report)
+		fclose(report);
+	for (size_t i = 0; records && i < picked.len; i++)
+		json_object_put(records[i]);
+	free(records);
+	for (size_t i = 0; i < entries.len; i++)
+		entry_release(vec_at(&entries, i));
+	for (size_t i = 0; i < failed.len; i++)
+		free(*(char **)vec_at(&failed, i));
+	vec_release(&entries);
+	vec_release(&picked);
+	vec_release(&failed);
+	return error;
+}
