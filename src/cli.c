@@ -187,6 +187,9 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		if ((r = take_value(&v, argc, argv, &i, "--output-format", err))) {
 			if (r < 0 || parse_format(&o->format, v, err) < 0)
 				return -1;
+			if (out->command == CLI_RULES && o->format != FORMAT_TEXT &&
+			    o->format != FORMAT_JSON)
+				return err_set(err, "'rules' prints text or json");
 			continue;
 		}
 		if (out->command == CLI_RULES)
@@ -311,6 +314,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		return err_set(err, "--interactive reviews fixes: use it with --fix");
 	if (!o->commit && (o->in_place || o->branch || o->message || o->force_branch))
 		return err_set(err, "--in-place, --branch, --message and --force-branch go with --commit");
+	if (o->in_place && o->allow_dirty)
+		return err_set(err, "--in-place never overwrites local changes: --allow-dirty does not apply");
 	if (o->in_place && (o->branch || o->force_branch))
 		return err_set(err, "--in-place commits on the current branch: --branch does not apply");
 	o->mode = diff ? MODE_DIFF : fix ? MODE_FIX : MODE_CHECK;

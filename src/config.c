@@ -44,6 +44,9 @@ int config_requires_minor(const char *spec)
 static int type_error(const char *path, const struct toml_entry *e, const char *key,
 		      const char *want, struct err *err)
 {
+	if (e->value.type == TOML_ARRAY && !strcmp(want, "an array of strings"))
+		return err_set(err, "%s:%u: '%s' must be an array of strings: every item must be "
+			       "a string", path, e->line, key);
 	return err_set(err, "%s:%u: '%s' must be %s, not %s", path, e->line, key, want,
 		       toml_type_name(e->value.type));
 }
@@ -87,6 +90,7 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 		pi = vec_push(&c->per_file);
 		pi->glob = xstrdup(e->path[3]);
 		pi->codes = s;
+		pi->line = e->line;
 		return 0;
 	}
 	if (e->depth != 3)

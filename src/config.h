@@ -21,6 +21,7 @@
 struct config_ignore {
 	char *glob;	/* owned */
 	char *codes;	/* comma-separated, owned */
+	unsigned line;
 };
 
 struct config {

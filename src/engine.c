@@ -133,6 +133,8 @@ static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
 		p->results[i].findings = (struct vec)VEC_INIT(struct finding);
 		if (rc < 0)
 			p->results[i].error = xstrdup(err.msg);
+		else
+			p->results[i].untracked = true;
 		buf_release(&text);
 		return;
 	}
@@ -213,7 +215,7 @@ static int check_config(const struct config *c, void *arg, struct err *err)
 	for (size_t i = 0; i < c->per_file.len; i++) {
 		const struct config_ignore *pi = vec_at(&c->per_file, i);
 
-		if (list_check_at(pi->codes, c->path, 0, err) < 0)
+		if (list_check_at(pi->codes, c->path, pi->line, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -317,13 +319,18 @@ static bool in_list(const struct vec *sorted, const char *s)
 static int collect_files(struct vec *files, struct vec *errors, struct repo **repo,
 			 const struct engine_options *opts, FILE *errs, struct err *err)
 {
-	bool need_repo = opts->default_paths || opts->changed_since || opts->commit;
+	/* --diff inside a work tree names files from its top, as git apply reads them */
+	bool need_repo = opts->default_paths || opts->changed_since || opts->commit ||
+			 opts->mode == MODE_DIFF;
 
 	if (need_repo && repo_open(repo, err) < 0)
 		return -1;
 	if (!*repo && (opts->changed_since || opts->commit))
 		return err_set(err, "%s needs a git work tree",
 			       opts->commit ? "--commit" : "--changed-since");
+	if (opts->commit && repo_is_unborn(*repo))
+		return err_set(err, "the repository has no commit yet: --commit builds on HEAD "
+			       "(use --fix or --diff)");
 	if (*repo && opts->default_paths) {
 		struct vec notes = VEC_INIT(char *);
 		int rc = repo_list_files(*repo, files, &notes, err);
@@ -484,6 +491,15 @@ static int commit_results(struct repo *repo, const struct engine_options *opts,
 				opts->in_place ? "" : " (--allow-dirty commits HEAD's content fixed)");
 		goto done;
 	}
+	{
+		size_t untracked = 0;
+
+		for (size_t i = 0; i < p->nfiles; i++)
+			untracked += p->results[i].untracked;
+		if (untracked)
+			fprintf(errs, "asyncmod: note: %zu file%s not in HEAD %s not part of the commit\n",
+				untracked, untracked == 1 ? "" : "s", untracked == 1 ? "is" : "are");
+	}
 	if (!changes.len) {
 		fputs("Nothing to commit: no fix applies.\n", out);
 		goto done;
@@ -533,7 +549,7 @@ static int original_text(const struct pool *p, size_t i, struct buf *text, unsig
 
 		if (source_load(&src, p->files[i], err) < 0)
 			return -1;
-		buf_add(text, src.text, src.len);
+		buf_add(text, src.bytes, src.size);
 		*mode = src.st.st_mode;
 		source_release(&src);
 	}
@@ -712,6 +728,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	config.unsafe_fixes = opts->unsafe_fixes;
 	config.target_minor = opts->target_minor ? opts->target_minor : 11;
 	config.suppress = suppress;
+	config.diff_prefix = repo && opts->mode == MODE_DIFF ? repo_prefix(repo) : NULL;
 	pool.config = &config;
 	pool.files = files.items;
 	pool.settings = settings;

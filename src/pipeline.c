@@ -249,7 +249,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 
 	if (out) {
 		buf_clear(out);
-		buf_add(out, src->text, src->len);
+		buf_add(out, src->bytes, src->size);
 	}
 	if (pipeline_prefilter_skips(cfg->tokens, src->text, src->len) ||
 	    suppress_skip_file(src->text, src->len))
@@ -304,19 +304,24 @@ static void process(struct pipeline_worker *w, struct source *src,
 	}
 	if (applied && out) {
 		buf_clear(out);
+		buf_add(out, src->bytes, src->bom);
 		buf_add(out, fixed.ptr, fixed.len);
 	}
 	if (applied && cfg->mode == MODE_DIFF) {
-		struct buf whole = BUF_INIT, d = BUF_INIT;
+		struct buf whole = BUF_INIT, d = BUF_INIT, shown = BUF_INIT;
 
 		buf_add(&whole, src->bytes, src->bom);
 		buf_add(&whole, fixed.ptr, fixed.len);
-		if (diff_make(&d, src->path, src->st.st_mode, src->bytes, src->size, whole.ptr,
+		if (cfg->diff_prefix && src->path[0] != '/' && strncmp(src->path, "../", 3))
+			buf_puts(&shown, cfg->diff_prefix);
+		buf_puts(&shown, src->path);
+		if (diff_make(&d, shown.ptr, src->st.st_mode, src->bytes, src->size, whole.ptr,
 			      whole.len, &err) < 0)
 			set_error(res, err.msg);
 		else
 			res->diff = buf_detach(&d);
 		buf_release(&whole);
+		buf_release(&shown);
 	} else if (applied && cfg->mode == MODE_FIX) {
 		struct buf whole = BUF_INIT;
 

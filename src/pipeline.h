@@ -33,6 +33,7 @@ struct pipeline_config {
 	bool unsafe_fixes;		/* defaults for files without settings of their own */
 	int target_minor;
 	const struct suppress *suppress;	/* noqa comments; NULL: none are read */
+	const char *diff_prefix;	/* put before paths in diffs (the folder in the work tree) */
 };
 
 /* Names one finding across runs over the same text. */
@@ -57,6 +58,7 @@ struct file_result {
 	char *error;		/* why the file was skipped or not written, or NULL; owned */
 	char *diff;		/* MODE_DIFF: the file's diff, or NULL; owned */
 	bool parsed;		/* the prefilter let it through */
+	bool untracked;		/* --commit: not in HEAD, so not part of the commit */
 	size_t fixed;		/* fixes applied (written in MODE_FIX) */
 };
 
@@ -71,8 +73,8 @@ void pipeline_worker_free(struct pipeline_worker *w);
 void pipeline_run(struct pipeline_worker *w, const char *path, const struct file_settings *fs,
 		  struct file_result *res);
 
-/* Runs the rules over text in memory and returns the fixed text in `out`
- * (tests and idempotence checks). Findings go to `res` as above. */
+/* Runs the rules over text in memory and returns the whole fixed file
+ * (byte order mark included) in `out`. Findings go to `res` as above. */
 void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *text,
 		       size_t len, const struct file_settings *fs, struct file_result *res,
 		       struct buf *out);

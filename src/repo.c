@@ -72,6 +72,11 @@ void repo_free(struct repo *r)
 	free(r);
 }
 
+const char *repo_prefix(const struct repo *r)
+{
+	return r->prefix;
+}
+
 bool repo_is_unborn(struct repo *r)
 {
 	return git_repository_head_unborn(r->git) == 1;
@@ -341,11 +346,17 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 		goto done;
 	}
 	*same = false;
-	if (!opts->in_place && !opts->force_branch && !opts->keep_same &&
-	    git_branch_lookup(&branch, r->git, opts->branch, GIT_BRANCH_LOCAL) == 0) {
-		error = err_set(err, "branch '%s' already exists (use --force-branch to replace it)",
-				opts->branch);
-		goto done;
+	if (!opts->in_place && git_branch_lookup(&branch, r->git, opts->branch, GIT_BRANCH_LOCAL) == 0) {
+		if (git_branch_is_checked_out(branch) == 1) {
+			error = err_set(err, "branch '%s' is checked out in a work tree: it cannot be "
+					"replaced", opts->branch);
+			goto done;
+		}
+		if (!opts->force_branch && !opts->keep_same) {
+			error = err_set(err, "branch '%s' already exists (use --force-branch to "
+					"replace it)", opts->branch);
+			goto done;
+		}
 	}
 	git_reference_free(branch);
 	branch = NULL;

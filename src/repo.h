@@ -44,6 +44,9 @@ int repo_head_content(struct repo *r, const char *path, struct buf *out, unsigne
 /* True when `path` differs in the index or the work tree from HEAD. */
 int repo_is_dirty(struct repo *r, const char *path, bool *dirty, struct err *err);
 
+/* The current folder relative to the top of the work tree ("" or "a/b/"). */
+const char *repo_prefix(const struct repo *r);
+
 /* True when the repository has no commit yet. */
 bool repo_is_unborn(struct repo *r);
 

@@ -117,7 +117,7 @@ put "$APP" "$r/untracked.py"
 put "$APP" "$r/sub/new.py"
 put "$APP" "$r/ignored_one.py"
 put "$APP" "$r/build/scratch.py"
-put "$APP" "$r/.hidden/h.py"            # untracked, in a hidden folder: skipped as walks skip it
+put "$APP" "$r/.hidden/h.py"            # hidden folder: skipped, as a walk of "." skips it
 am "$r" check -q
 printf 'build/kept.py\nsub/inner.py\nsub/new.py\ntracked.py\nuntracked.py\n' >"$TMPROOT/want"
 reported >"$TMPROOT/got"
@@ -295,7 +295,7 @@ git -C "$r" commit -q --allow-empty -m "hook probe" >/dev/null 2>&1   # git itse
 if [ "$rc1" != 1 ] || [ "$rc2" != 1 ]; then
     fail "hooks-not-run: exit status $rc1 (--commit), $rc2 (--in-place), expected 1" "$(head -n 3 "$ERR")"
 elif [ -n "$ran" ]; then
-    fail "hooks-not-run: hooks ran:" $ran
+    fail "hooks-not-run: hooks ran: $(echo "$ran" | tr "\n" " ")"
 elif [ ! -e "$marks/pre-commit" ]; then
     fail "hooks-not-run: the probe hooks do not work (test setup)"
 else
@@ -663,7 +663,9 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# 14. no identity anywhere: a clear error, nothing written
+# 14. no identity anywhere: a clear error, nothing written. (libgit2 also
+# reads the system file, /etc/gitconfig, whatever GIT_CONFIG_NOSYSTEM says:
+# this case takes it to hold no identity.)
 r="$TMPROOT/noid"
 git -c init.defaultBranch=main init -q "$r"
 put "$APP" "$r/app.py"
