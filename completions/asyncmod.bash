@@ -90,7 +90,7 @@ _asyncmod()
         if [[ $cur == -* ]]; then
             _asyncmod_words "--help --version"
         else
-            _asyncmod_words "check explain rules"
+            _asyncmod_words "batch check explain rules"
         fi
         return
     fi
@@ -162,6 +162,35 @@ _asyncmod()
             _asyncmod_words "text json"
         elif [[ $cur == -* ]]; then
             _asyncmod_words "--output-format --help"
+        fi
+        ;;
+    batch)
+        case $prev in
+        --select | --ignore)
+            _asyncmod_code_list
+            return
+            ;;
+        --target-version)
+            _asyncmod_words "py39 py310 py311 py312 py313 py314"
+            return
+            ;;
+        --workdir)
+            compopt -o dirnames 2>/dev/null
+            COMPREPLY=($(compgen -d -- "$cur"))
+            return
+            ;;
+        --report | --retry-failed | --config)
+            _asyncmod_files
+            return
+            ;;
+        -j | --jobs | --shard | --branch | -m | --message)
+            return
+            ;;
+        esac
+        if [[ $cur == -* ]]; then
+            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --branch -m --message --allow-dirty -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --help"
+        else
+            _asyncmod_files
         fi
         ;;
     explain)

@@ -109,23 +109,37 @@ def problems(r):
         p.append("commit %r" % r["commit"])
     return p
 
+def flat(v):
+    if v is None:
+        return "null"
+    if isinstance(v, str):
+        return v.replace("\t", " ").replace("\n", " ")
+    return json.dumps(v, sort_keys=True, separators=(",", ":"))
+
 cmd, path = sys.argv[1], sys.argv[2]
-if cmd == "check":                      # every line a record with the right keys and types
-    bad = ["%s: %s" % (r["repository"], "; ".join(problems(r)))
-           for r in load(path) if problems(r)]
-    if bad:
-        sys.exit("\n".join(bad))
-elif cmd == "names":                    # the records' names, in order
-    for r in load(path, strict=False):
-        print(name(r))
-elif cmd == "get":                      # get REPORT NAME KEY
-    hits = [r for r in load(path, strict=False) if name(r) == sys.argv[3]]
-    if len(hits) != 1:
-        print("<%d records>" % len(hits))
-    else:
-        v = hits[0].get(sys.argv[4], "<no key>")
-        print("null" if v is None else v if isinstance(v, str)
-              else json.dumps(v, sort_keys=True, separators=(",", ":")))
+if cmd == "load":                       # load REPORT: REPORT.problems, .names and .kv
+    problems_, names, kv = [], [], []
+    try:
+        records = load(path)
+    except SystemExit as e:
+        problems_.append(str(e.code))
+        try:
+            records = load(path, strict=False)
+        except SystemExit:
+            records = []
+    except OSError as e:
+        problems_.append("no report: %s" % e)
+        records = []
+    for r in records:
+        if set(r) == KEYS and problems(r):
+            problems_.append("%s: %s" % (r["repository"], "; ".join(problems(r))))
+        n = name(r) if isinstance(r.get("repository"), str) else "?"
+        names.append(n)
+        for k, v in r.items():
+            kv.append("%s\t%s\t%s" % (n, k, flat(v)))
+    for ext, lines in ((".problems", problems_), (".names", names), (".kv", kv)):
+        with open(path + ext, "w") as f:
+            f.write("".join(l + "\n" for l in lines))
 elif cmd == "labelled":                 # labelled OUTPUT NAME...: each diff follows its repository
     lines = open(path).read().split("\n")
     starts = [i for i, l in enumerate(lines) if l.startswith("diff --git ")]
@@ -138,7 +152,11 @@ elif cmd == "labelled":                 # labelled OUTPUT NAME...: each diff fol
             sys.exit("no line naming %s before its diff (line %d)" % (n, i + 1))
         prev = i
 EOF
-rq() { python3 "$RQ" "$@"; }
+# The interpreter itself, not a version manager's wrapper: it runs once per report.
+PY=$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)')
+rq() { "$PY" "$RQ" "$@"; }
+# loaded REPORT: reads REPORT once (a report path is never written twice).
+loaded() { [ -f "$1.kv" ] || rq load "$1"; }
 
 # ---------------------------------------------------------------------------
 # Helpers
@@ -199,16 +217,26 @@ expect_rc() {
 }
 
 # expect REPORT NAME KEY VALUE: the record's KEY is VALUE.
+# field REPORT NAME KEY: the value of KEY in the record NAME (`null` for a
+# JSON null, objects as compact JSON with sorted keys).
+field() {
+    loaded "$1"
+    awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { c++; v = $3 }
+        END { if (c == 1) print v; else printf "<%d records>\n", c }' "$1.kv"
+}
+
+# names REPORT: the records' names, one a line, in report order.
+names() { loaded "$1" && cat "$1.names"; }
+
 expect() {
-    got=$(rq get "$1" "$2" "$3")
+    got=$(field "$1" "$2" "$3")
     [ "$got" = "$4" ] || problem "$2: $3 is '$got', expected '$4'"
 }
 
 expect_valid() {
-    if [ ! -f "$1" ]; then
-        problem "no report $1"
-    elif ! msg=$(rq check "$1" 2>&1); then
-        problem "invalid report: $msg"
+    loaded "$1"
+    if [ -s "$1.problems" ]; then
+        problem "invalid report $(basename "$1"): $(head -n 3 "$1.problems" | tr '\n' ' ')"
     fi
 }
 
@@ -217,7 +245,8 @@ expect_names() {
     erep=$1
     shift
     want=$(printf '%s ' "$@")
-    got=$(rq names "$erep" | tr '\n' ' ')
+    loaded "$erep"
+    got=$(tr '\n' ' ' <"$erep.names")
     [ "$got" = "$want" ] || problem "records: '$got', expected '$want'"
 }
 
@@ -293,7 +322,7 @@ expect "$T/report" clean commit "$(rev "$T/clean" "$DEFAULT_BRANCH")"
 expect "$T/report" syntax files_changed 1
 expect "$T/report" syntax file_errors 1
 expect "$T/report" syntax fixes "$APP_FIXES"
-[ "$(rq get "$T/report" syntax reason)" != null ] || problem "syntax: no reason for the file that was not checked"
+[ "$(field "$T/report" syntax reason)" != null ] || problem "syntax: no reason for the file that was not checked"
 changed=$(git -C "$T/syntax" diff --name-only HEAD "$DEFAULT_BRANCH" 2>&1 | tr '\n' ' ')
 [ "$changed" = "app.py " ] || problem "syntax: the branch changes '$changed', expected 'app.py '"
 expect "$T/report" syntax commit "$(rev "$T/syntax" "$DEFAULT_BRANCH")"
@@ -431,8 +460,8 @@ expect_rc 1
 expect_valid "$T/r2"
 for n in app fixer syntax remote; do
     expect "$T/r2" $n status unchanged
-    expect "$T/r2" $n commit "$(rq get "$T/r1" $n commit)"
-    expect "$T/r2" $n branch "$(rq get "$T/r1" $n branch)"
+    expect "$T/r2" $n commit "$(field "$T/r1" $n commit)"
+    expect "$T/r2" $n branch "$(field "$T/r1" $n branch)"
 done
 refs "$T/app" >"$T/app.refs2"
 cmp -s "$T/app.refs1" "$T/app.refs2" || problem "app: refs changed on the re-run"
@@ -494,15 +523,15 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 done
 : >"$T/union"
 for k in 1 2 3; do
-    batch "$T" "$T/manifest" --shard "$k/3" --report "$T/shard$k" --jobs 2
+    batch "$T" "$T/manifest" --shard "$k/3" --branch shard-fix --report "$T/shard$k" --jobs 2
     [ "$rc" = 0 ] || problem "shard $k/3: exit status $rc, expected 0 ($(head -n 2 "$ERR" | tr '\n' ' '))"
     expect_valid "$T/shard$k"
-    rq names "$T/shard$k" >>"$T/union"
+    names "$T/shard$k" >>"$T/union"
     # the shard touched only its own repositories
     for i in 1 2 3 4 5 6 7 8 9 10; do
-        if grep -qx "s$i" "$T/union" && [ "$(rev "$T/s$i" "$DEFAULT_BRANCH")" = none ]; then
+        if grep -qx "s$i" "$T/union" && [ "$(rev "$T/s$i" shard-fix)" = none ]; then
             problem "s$i: in a shard so far but no branch"
-        elif ! grep -qx "s$i" "$T/union" && [ "$(rev "$T/s$i" "$DEFAULT_BRANCH")" != none ]; then
+        elif ! grep -qx "s$i" "$T/union" && [ "$(rev "$T/s$i" shard-fix)" != none ]; then
             problem "s$i: a branch although no shard so far holds it"
         fi
     done
@@ -511,9 +540,9 @@ LC_ALL=C sort "$T/union" >"$T/union.sorted"
 printf 's%s\n' 1 2 3 4 5 6 7 8 9 10 | LC_ALL=C sort >"$T/all"
 cmp -s "$T/union.sorted" "$T/all" ||
     problem "the shards do not cover every repository once: $(show_diff "$T/all" "$T/union.sorted")"
-batch "$T" "$T/manifest" --shard 2/3 --report "$T/shard2b" --jobs 2
-rq names "$T/shard2" >"$T/s2a"
-rq names "$T/shard2b" >"$T/s2b"
+batch "$T" "$T/manifest" --shard 2/3 --branch shard-fix --report "$T/shard2b" --jobs 2
+names "$T/shard2" >"$T/s2a"
+names "$T/shard2b" >"$T/s2b"
 cmp -s "$T/s2a" "$T/s2b" || problem "shard 2/3 twice: $(show_diff "$T/s2a" "$T/s2b")"
 for bad in 0/3 4/3 3 x/y; do
     batch "$T" "$T/manifest" --shard "$bad" --jobs 2
@@ -541,9 +570,9 @@ expect "$T/report" origin status changed
 expect "$T/report" local status changed
 expect "$T/report" origin commit "$(rev "$T/origin.git" pushed-url)"
 expect "$T/report" local commit "$(rev "$T/origin.git" pushed-local)"
-[ "$(rq get "$T/report" origin commit)" != null ] || problem "origin: no commit in the record"
+[ "$(field "$T/report" origin commit)" != null ] || problem "origin: no commit in the record"
 [ "$(rev "$T/origin.git" main)" = "$main_before" ] || problem "the remote's main moved"
-st=$(rq get "$T/report" noremote status)
+st=$(field "$T/report" noremote status)
 [ "$st" = failed ] || [ "$st" = skipped ] || problem "noremote (no remote to push to): status '$st'"
 [ "$(rev "$T/origin.git" nowhere)" = none ] || problem "noremote's branch reached the remote"
 verdict "push"
@@ -614,7 +643,7 @@ grep -q pre-commit "$T/probe-marks" 2>/dev/null || problem "(setup) the probe's 
 echo "$T/hooked branch=hooked-fix" >"$T/manifest"
 batch "$T" "$T/manifest" --push --report "$T/report" --jobs 2
 expect "$T/report" hooked status changed
-[ "$(rev "$T/hremote.git" hooked-fix)" = "$(rq get "$T/report" hooked commit)" ] || problem "the branch was not pushed"
+[ "$(rev "$T/hremote.git" hooked-fix)" = "$(field "$T/report" hooked commit)" ] || problem "the branch was not pushed"
 [ ! -e "$T/marks" ] || problem "hooks ran: $(tr '\n' ' ' <"$T/marks")"
 verdict "no-hooks"
 
@@ -717,8 +746,8 @@ mkdir -p "$T"
 printf '127.0.0.1:nothing.git\n' >"$T/manifest"
 batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/report" --jobs 2
 expect "$T/report" nothing status failed
-case $(rq get "$T/report" nothing reason) in
-    "not a git repository"*) problem "host:path was opened as a local path: $(rq get "$T/report" nothing reason)" ;;
+case $(field "$T/report" nothing reason) in
+    "not a git repository"*) problem "host:path was opened as a local path: $(field "$T/report" nothing reason)" ;;
 esac
 verdict "scp-like-url"
 

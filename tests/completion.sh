@@ -77,7 +77,9 @@ run_cases() {
     mode=$1
     # subcommands and top-level options
     expect "$mode" "check" asyncmod ch
-    expect "$mode" "check explain rules" asyncmod ""
+    expect "$mode" "batch check explain rules" asyncmod ""
+    expect "$mode" "--shard" asyncmod batch --sh
+    expect "$mode" "--dry-run" asyncmod batch --dr
     expect "$mode" "--help --version" asyncmod --
     expect "$mode" "" asyncmod --version ""
     # options
