@@ -65,10 +65,10 @@ static char *redact_in(const char *text, const char *url)
 	at = memchr(scheme + 3, '@', slash ? (size_t)(slash - scheme - 3) : strlen(scheme + 3));
 	if (!at || at == scheme + 3)
 		return xstrdup(text);
-	n = (size_t)(at - (scheme + 3));
+	n = (size_t)(at + 1 - (scheme + 3));	/* "user:password@" */
 	for (const char *p = text; *p;) {
 		if (!strncmp(p, scheme + 3, n)) {
-			buf_puts(&b, "***");
+			buf_puts(&b, "***@");
 			p += n;
 		} else {
 			buf_putc(&b, *p++);
@@ -109,8 +109,8 @@ static bool is_url(const char *s)
 
 	if (strstr(s, "://"))
 		return true;
-	/* scp-like user@host:path */
-	return colon && (!slash || colon < slash) && strchr(s, '@') && access(s, F_OK) != 0;
+	/* scp-like [user@]host:path, as git reads it: a colon before any slash */
+	return colon && colon - s > 1 && (!slash || colon < slash) && access(s, F_OK) != 0;
 }
 
 static void entry_release(struct entry *e)
@@ -311,9 +311,43 @@ static json_object *counts_object(const size_t *counts)
 	return o;
 }
 
+/* The "asyncmod: error:" lines a worker's run printed, one entry each. */
+static json_object *error_lines(FILE *errs, const char *url)
+{
+	json_object *a = json_object_new_array();
+	char line[2048];
+
+	if (!errs)
+		return a;
+	rewind(errs);
+	while (fgets(line, sizeof(line), errs)) {
+		char *safe;
+
+		if (strncmp(line, "asyncmod: error: ", 17))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		safe = redact_in(line + 17, url);
+		json_object_array_add(a, json_object_new_string(safe));
+		free(safe);
+	}
+	return a;
+}
+
+static void print_errors(FILE *errs, json_object *record, const struct entry *e)
+{
+	json_object *a;
+
+	if (!json_object_object_get_ex(record, "errors", &a) || !json_object_is_type(a, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(a); i++)
+		fprintf(errs, "asyncmod: error: %s: %s\n", e->display,
+			json_object_get_string(json_object_array_get_idx(a, i)));
+}
+
 /* Writes the worker's record and exits. */
 static void finish_worker(const char *record, const struct entry *e, const char *status,
-			  const char *reason, const struct engine_summary *s, size_t file_errors)
+			  const char *reason, const struct engine_summary *s, size_t file_errors,
+			  FILE *errs)
 {
 	json_object *o = json_object_new_object();
 	char *safe = reason ? redact_in(reason, e->source) : NULL;
@@ -331,6 +365,7 @@ static void finish_worker(const char *record, const struct entry *e, const char 
 			       s && s->branch[0] ? json_object_new_string(s->branch) : NULL);
 	json_object_object_add(o, "commit",
 			       s && s->commit[0] ? json_object_new_string(s->commit) : NULL);
+	json_object_object_add(o, "errors", error_lines(errs, e->source));
 	f = fopen(record, "w");
 	if (f) {
 		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
@@ -364,17 +399,17 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 		dir = clone_dir(o->workdir, e->source);
 		if (stat(dir, &st) == 0) {
 			if (refresh_clone(dir, &err) < 0)
-				finish_worker(record, e, "failed", err.msg, NULL, 0);
+				finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 		} else {
 			git_repository *repo = NULL;
 
 			if (mkdir(o->workdir, 0777) < 0 && errno != EEXIST) {
 				err_errno(&err, "unable to create the work folder '%s'", o->workdir);
-				finish_worker(record, e, "failed", err.msg, NULL, 0);
+				finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 			}
 			if (git_clone(&repo, e->source, dir, NULL) < 0) {
 				git_fail(&err, "clone failed");
-				finish_worker(record, e, "failed", err.msg, NULL, 0);
+				finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 			}
 			git_repository_free(repo);
 		}
@@ -384,22 +419,22 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 		dir = xstrdup(e->source);
 		if (git_repository_open(&repo, dir) < 0) {
 			git_fail(&err, "not a git repository");
-			finish_worker(record, e, "failed", err.msg, NULL, 0);
+			finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 		}
 		if (git_repository_is_bare(repo)) {
 			git_repository_free(repo);
-			finish_worker(record, e, "skipped", "bare repository: no work tree", NULL, 0);
+			finish_worker(record, e, "skipped", "bare repository: no work tree", NULL, 0, NULL);
 		}
 		git_repository_free(repo);
 		if (repo_dirty(dir, &dirty, &err) < 0)
-			finish_worker(record, e, "failed", err.msg, NULL, 0);
+			finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 		if (dirty && !o->check.allow_dirty)
 			finish_worker(record, e, "skipped",
-				      "uncommitted changes (use --allow-dirty)", NULL, 0);
+				      "uncommitted changes (use --allow-dirty)", NULL, 0, NULL);
 	}
 	if (chdir(dir) < 0) {
 		err_errno(&err, "unable to enter '%s'", dir);
-		finish_worker(record, e, "failed", err.msg, NULL, 0);
+		finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 	}
 	{
 		git_repository *repo = NULL;
@@ -408,7 +443,7 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 
 		git_repository_free(repo);
 		if (unborn)
-			finish_worker(record, e, "skipped", "the repository has no commits", NULL, 0);
+			finish_worker(record, e, "skipped", "the repository has no commits", NULL, 0, NULL);
 	}
 	if (e->paths) {
 		char *copy = xstrdup(e->paths), *save = NULL;
@@ -430,26 +465,23 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 	if (e->branch)
 		opts.branch = e->branch;
 	opts.quiet = true;
+	opts.no_report = true;
 	opts.format = FORMAT_TEXT;
 	opts.color = false;
 	opts.jobs = 1;
 	opts.summary = &summary;
 	opts.keep_same = true;
-	if (o->dry_run) {
-		opts.mode = MODE_DIFF;
-		opts.commit = false;
-	} else {
-		opts.mode = MODE_FIX;
-		opts.commit = true;
-		opts.allow_dirty = true;	/* dirt was judged above, per repository */
-	}
+	opts.mode = MODE_FIX;
+	opts.commit = true;
+	opts.dry_commit = o->dry_run;
+	opts.allow_dirty = true;	/* dirt was judged above, per repository */
 	out = fopen(o->dry_run ? diff_path : "/dev/null", "w");
 	errs = tmpfile();
 	if (!out || !errs)
-		finish_worker(record, e, "failed", "unable to open scratch files", NULL, 0);
+		finish_worker(record, e, "failed", "unable to open scratch files", NULL, 0, NULL);
 	if (engine_check(&opts, out, errs, &status, &err) < 0) {
 		fclose(out);
-		finish_worker(record, e, "failed", err.msg, &summary, 0);
+		finish_worker(record, e, "failed", err.msg, &summary, 0, errs);
 	}
 	fclose(out);
 	if (summary.commit[0] == '\0' && status == ENGINE_TROUBLE && !summary.errors) {
@@ -461,18 +493,17 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 			if (!strncmp(line, "asyncmod: error: ", 17))
 				snprintf(last, sizeof(last), "%s", line + 17);
 		last[strcspn(last, "\n")] = '\0';
-		finish_worker(record, e, "failed", last, &summary, 0);
+		finish_worker(record, e, "failed", last, &summary, 0, errs);
 	}
 	if (o->push && !o->dry_run && summary.commit[0] && push_branch(summary.branch, &err) < 0)
-		finish_worker(record, e, "failed", err.msg, &summary, summary.errors);
+		finish_worker(record, e, "failed", err.msg, &summary, summary.errors, errs);
 	if (o->dry_run)
-		finish_worker(record, e, summary.files_changed ? "changed" : "unchanged",
-			      summary.errors ? "some files were skipped (see the run's errors)" : NULL,
-			      &summary, summary.errors);
+		finish_worker(record, e, summary.files_changed && !summary.unchanged ? "changed" : "unchanged",
+			      summary.errors ? "some files could not be checked (see errors)" : NULL,
+			      &summary, summary.errors, errs);
 	finish_worker(record, e, summary.commit[0] && !summary.unchanged ? "changed" : "unchanged",
-		      summary.errors ? "some files could not be checked (syntax errors, encodings)"
-				     : NULL,
-		      &summary, summary.errors);
+		      summary.errors ? "some files could not be checked (see errors)" : NULL,
+		      &summary, summary.errors, errs);
 }
 
 static void progress(FILE *errs, bool tty, size_t done, size_t total)
@@ -557,8 +588,15 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	bool tty = isatty(fileno(errs)), any_left = false, any_bad = false;
 	int jobs = o->jobs > 0 ? o->jobs : engine_default_jobs();
 	FILE *report = NULL;
+	char config_abs[PATH_MAX] = "";
+	struct batch_options local = *o;
 	int error = 0;
 
+	if (o->check.config_path && o->check.config_path[0] != '/' &&
+	    !realpath(o->check.config_path, config_abs)) {
+		error = err_errno(err, "%s: unable to find the configuration", o->check.config_path);
+		goto done;
+	}
 	if ((error = read_manifest(&entries, o->manifest, err)) < 0)
 		goto done;
 	if (o->retry_failed && (error = read_failed(&failed, o->retry_failed, err)) < 0)
@@ -595,9 +633,11 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 
 			snprintf(record, sizeof(record), "%s/%zu.json", tmp, next);
 			snprintf(diff, sizeof(diff), "%s/%zu.diff", tmp, next);
+			if (config_abs[0])
+				local.check.config_path = config_abs;
 			pid = fork();
 			if (pid == 0)
-				run_worker(o, e, record, diff);
+				run_worker(&local, e, record, diff);
 			if (pid < 0) {
 				error = err_errno(err, "unable to start a worker");
 				goto wait_all;
@@ -645,22 +685,26 @@ wait_all:
 		if (json_object_object_get_ex(r, "file_errors", &v) && json_object_get_int64(v))
 			any_left = true;
 		if (o->dry_run) {
+			struct buf whole = BUF_INIT;
 			FILE *d = fopen(diff, "r");
 			char chunk[8192];
 			size_t n;
 
 			if (d) {
-				while ((n = fread(chunk, 1, sizeof(chunk) - 1, d)) > 0) {
-					char *safe;
-
-					chunk[n] = '\0';
-					safe = redact_in(chunk, e->source);
-					fputs(safe, out);
-					free(safe);
-				}
+				while ((n = fread(chunk, 1, sizeof(chunk), d)) > 0)
+					buf_add(&whole, chunk, n);
 				fclose(d);
 			}
+			if (whole.len) {
+				/* git apply skips lines before the first diff header */
+				char *safe = redact_in(whole.ptr, e->source);
+
+				fprintf(out, "# repository: %s\n%s", e->display, safe);
+				free(safe);
+			}
+			buf_release(&whole);
 		}
+		print_errors(errs, r, e);
 		if (report) {
 			fputs(json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN |
 							       JSON_C_TO_STRING_NOSLASHESCAPE),

@@ -112,6 +112,7 @@ struct pool {
 	/* --commit: files are read from HEAD, the fixed texts kept */
 	struct repo *repo;
 	struct buf *fixed;
+	struct buf *heads;	/* HEAD's texts, kept for a dry commit's diff */
 	unsigned *modes;
 	pthread_mutex_t lock;	/* libgit2 object reads, one at a time */
 };
@@ -142,7 +143,10 @@ static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
 			  &p->results[i], &p->fixed[i]);
 	if (p->results[i].fixed == 0)
 		buf_release(&p->fixed[i]);
-	buf_release(&text);
+	if (p->heads && p->fixed[i].len)
+		p->heads[i] = text;
+	else
+		buf_release(&text);
 }
 
 static void *pool_work(void *arg)
@@ -510,8 +514,29 @@ static int commit_results(struct repo *repo, const struct engine_options *opts,
 	co.force_branch = opts->force_branch;
 	co.in_place = opts->in_place;
 	co.keep_same = opts->keep_same;
+	co.dry_run = opts->dry_commit;
 	if ((error = repo_commit(repo, &changes, &co, &id, &same, err)) < 0)
 		goto done;
+	if (opts->dry_commit) {
+		/* the commit's diff, file by file, paths from the top of the work tree */
+		for (size_t i = 0; !same && i < p->nfiles; i++) {
+			struct buf d = BUF_INIT, shown = BUF_INIT;
+
+			if (!p->fixed[i].len)
+				continue;
+			buf_printf(&shown, "%s%s", repo_prefix(repo), p->files[i]);
+			if (diff_make(&d, shown.ptr, p->modes[i], p->heads[i].ptr ? p->heads[i].ptr : "",
+				      p->heads[i].len, p->fixed[i].ptr, p->fixed[i].len, err) == 0)
+				fputs(buf_cstr(&d), out);
+			buf_release(&d);
+			buf_release(&shown);
+		}
+		if (opts->summary) {
+			snprintf(opts->summary->branch, sizeof(opts->summary->branch), "%s", co.branch);
+			opts->summary->unchanged = same;
+		}
+		goto done;
+	}
 	if (opts->summary) {
 		snprintf(opts->summary->branch, sizeof(opts->summary->branch), "%s", co.branch);
 		snprintf(opts->summary->commit, sizeof(opts->summary->commit), "%s", id.ptr);
@@ -704,6 +729,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	pool.nfiles = 0;
 	pool.repo = NULL;
 	pool.fixed = NULL;
+	pool.heads = NULL;
 	pool.modes = NULL;
 	if (opts->interactive && !isatty(STDIN_FILENO)) {
 		error = err_set(err, "--interactive needs a terminal to ask on");
@@ -743,6 +769,8 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	if (opts->commit) {
 		pool.repo = repo;
 		pool.fixed = xcalloc(files.len ? files.len : 1, sizeof(struct buf));
+		if (opts->dry_commit)
+			pool.heads = xcalloc(files.len ? files.len : 1, sizeof(struct buf));
 		pool.modes = xcalloc(files.len ? files.len : 1, sizeof(unsigned));
 	}
 	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
@@ -764,7 +792,9 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 				any_diff = true;
 			}
 	}
-	if (opts->format == FORMAT_JSON)
+	if (opts->no_report)
+		;
+	else if (opts->format == FORMAT_JSON)
 		report_json(out, pool.results, pool.nfiles);
 	else if (opts->format == FORMAT_SARIF)
 		report_sarif(out, pool.results, pool.nfiles);
@@ -800,7 +830,10 @@ done:
 	free(pool.results);
 	for (size_t i = 0; pool.fixed && i < pool.nfiles; i++)
 		buf_release(&pool.fixed[i]);
+	for (size_t i = 0; pool.heads && i < pool.nfiles; i++)
+		buf_release(&pool.heads[i]);
 	free(pool.fixed);
+	free(pool.heads);
 	free(pool.modes);
 	for (size_t i = 0; i < files.len; i++)
 		free(*(char **)vec_at(&files, i));

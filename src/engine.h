@@ -45,6 +45,8 @@ struct engine_options {
 	bool force_branch;
 	bool interactive;	/* --interactive: ask before each fix */
 	bool keep_same;		/* --commit: an existing branch holding this result is kept */
+	bool dry_commit;	/* --commit: print the commit's diff instead of making it */
+	bool no_report;		/* print no findings (batch keeps its own records) */
 	struct engine_summary *summary;	/* filled when not NULL */
 };
 

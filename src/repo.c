@@ -386,6 +386,10 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 		buf_puts(id, hex);
 		goto done;
 	}
+	if (opts->dry_run) {
+		buf_clear(id);
+		goto done;
+	}
 	if (git_commit_create(&commit_id, r->git, NULL, sig, sig, NULL, opts->message, tree, 1,
 			      (const git_commit **)&parent) < 0) {
 		error = git_fail(err, "unable to create the commit");

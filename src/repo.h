@@ -63,6 +63,7 @@ struct repo_commit_opts {
 	bool force_branch;	/* replace an existing branch of that name */
 	bool in_place;		/* commit on the current branch and update work tree and index */
 	bool keep_same;		/* leave an existing branch that already holds this result */
+	bool dry_run;		/* build the tree, compare, but create nothing */
 };
 
 /* Commits `changes` (struct repo_change) on top of HEAD. Writes the new

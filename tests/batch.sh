@@ -66,7 +66,7 @@ cat >"$RQ" <<'EOF'
 import json, re, sys
 
 KEYS = {"repository", "status", "reason", "files_changed", "fixes", "findings_left",
-        "file_errors", "branch", "commit"}
+        "file_errors", "branch", "commit", "errors"}
 
 def name(r):
     s = r["repository"].rstrip("/")
@@ -216,7 +216,6 @@ expect_rc() {
     [ "$rc" = "$1" ] || problem "exit status $rc, expected $1 (stderr: $(head -n 3 "$ERR" | tr '\n' ' '))"
 }
 
-# expect REPORT NAME KEY VALUE: the record's KEY is VALUE.
 # field REPORT NAME KEY: the value of KEY in the record NAME (`null` for a
 # JSON null, objects as compact JSON with sorted keys).
 field() {
@@ -228,6 +227,7 @@ field() {
 # names REPORT: the records' names, one a line, in report order.
 names() { loaded "$1" && cat "$1.names"; }
 
+# expect REPORT NAME KEY VALUE: the record's KEY is VALUE.
 expect() {
     got=$(field "$1" "$2" "$3")
     [ "$got" = "$4" ] || problem "$2: $3 is '$got', expected '$4'"
@@ -273,9 +273,10 @@ state() {
 
 # snapshot DIR: every file (with its checksum) and folder below DIR.
 snapshot() {
-    (cd "$1" && find . \( -type f -o -type d \) -print | LC_ALL=C sort | while IFS= read -r f; do
-        if [ -d "$f" ]; then echo "dir $f"; else echo "$(cksum <"$f" | cut -d' ' -f1) $f"; fi
-    done)
+    (cd "$1" && {
+        find . -type d | sed 's/^/dir /'
+        find . -type f -exec cksum {} + | awk '{ print $1, $3 }'
+    } | LC_ALL=C sort)
 }
 
 # ---------------------------------------------------------------------------
@@ -617,6 +618,17 @@ if ! msg=$(rq labelled "$T/dry.out" "file://$T/dry.git" "$T/dl" 2>&1); then
     problem "$msg"
 fi
 verdict "dry-run-diffs-name-their-repository"
+# a dry run does everything but commit: after a real run its statuses are
+# the re-run's (`unchanged` where the branch already holds the result)
+printf '%s\n' "$T/dl" >"$T/dl.manifest"
+batch "$T" "$T/dl.manifest" --report "$T/real" --jobs 2
+expect "$T/real" dl status changed
+refs "$T/dl" >"$T/dl.refs.real"
+batch "$T" "$T/dl.manifest" --report "$T/dry-again" --dry-run --jobs 2
+expect "$T/dry-again" dl status unchanged
+refs "$T/dl" >"$T/dl.refs.dry"
+cmp -s "$T/dl.refs.real" "$T/dl.refs.dry" || problem "dl: refs changed by the dry run"
+verdict "dry-run-after-run-reports-unchanged"
 
 # ---------------------------------------------------------------------------
 # 10. no repository hook runs
@@ -652,16 +664,16 @@ verdict "no-hooks"
 T="$TMPROOT/c11"
 mkdir -p "$T"
 repo "$T/fixer" "$FIXONLY" fix.py
-repo "$T/done" "$CLEAN" app.py
+repo "$T/migrated" "$CLEAN" app.py
 repo "$T/nopy" "$TEXT" README.txt
 repo "$T/left" "$APP" app.py
-printf '%s\n%s\n%s\n' "$T/fixer" "$T/done" "$T/nopy" >"$T/ok.manifest"
+printf '%s\n%s\n%s\n' "$T/fixer" "$T/migrated" "$T/nopy" >"$T/ok.manifest"
 batch "$T" "$T/ok.manifest" --report "$T/r1" --jobs 2
 expect_rc 0
 expect "$T/r1" fixer status changed
 expect "$T/r1" fixer findings_left '{}'
 expect "$T/r1" fixer fixes '{"ASYNC251":1}'
-expect "$T/r1" done status unchanged
+expect "$T/r1" migrated status unchanged
 expect "$T/r1" nopy status unchanged
 batch "$T" "$T/ok.manifest" --report "$T/r2" --jobs 2
 expect_rc 0
