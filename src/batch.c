@@ -221,13 +221,6 @@ static char *clone_dir(const char *workdir, const char *url)
 	return buf_detach(&b);
 }
 
-static int git_fail(struct err *err, const char *what)
-{
-	const git_error *e = git_error_last();
-
-	return err_set(err, "%s: %s", what, e && e->message ? e->message : "unknown error");
-}
-
 /* Brings an earlier clone up to date with its origin. */
 static int refresh_clone(const char *dir, struct err *err)
 {
@@ -238,15 +231,15 @@ static int refresh_clone(const char *dir, struct err *err)
 	int error = 0;
 
 	if (git_repository_open(&repo, dir) < 0)
-		return git_fail(err, "unable to open the earlier clone");
+		return repo_git_error(err, "unable to open the earlier clone");
 	if (git_remote_lookup(&origin, repo, "origin") < 0 || git_remote_fetch(origin, NULL, NULL, NULL) < 0) {
-		error = git_fail(err, "fetch failed");
+		error = repo_git_error(err, "fetch failed");
 		goto done;
 	}
 	if (git_repository_head(&head, repo) == 0 && git_branch_upstream(&upstream, head) == 0 &&
 	    git_reference_peel(&target, upstream, GIT_OBJECT_COMMIT) == 0 &&
 	    git_reset(repo, target, GIT_RESET_HARD, NULL) < 0)
-		error = git_fail(err, "unable to update the earlier clone");
+		error = repo_git_error(err, "unable to update the earlier clone");
 done:
 	git_object_free(target);
 	git_reference_free(upstream);
@@ -266,10 +259,10 @@ static int repo_dirty(const char *dir, bool *dirty, struct err *err)
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
 	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if (git_repository_open(&repo, dir) < 0)
-		return git_fail(err, "not a git repository");
+		return repo_git_error(err, "not a git repository");
 	if (git_status_list_new(&list, repo, &opts) < 0) {
 		git_repository_free(repo);
-		return git_fail(err, "unable to read the status");
+		return repo_git_error(err, "unable to read the status");
 	}
 	*dirty = git_status_list_entrycount(list) > 0;
 	git_status_list_free(list);
@@ -291,9 +284,9 @@ static int push_branch(const char *branch, struct err *err)
 	buf_printf(&spec, "+refs/heads/%s:refs/heads/%s", branch, branch);
 	specs[0] = spec.ptr;
 	if (git_repository_open(&repo, ".") < 0 || git_remote_lookup(&origin, repo, "origin") < 0)
-		error = git_fail(err, "no remote 'origin' to push to");
+		error = repo_git_error(err, "no remote 'origin' to push to");
 	else if (git_remote_push(origin, &refspecs, &opts) < 0)
-		error = git_fail(err, "push failed");
+		error = repo_git_error(err, "push failed");
 	git_remote_free(origin);
 	git_repository_free(repo);
 	buf_release(&spec);
@@ -408,7 +401,7 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 				finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 			}
 			if (git_clone(&repo, e->source, dir, NULL) < 0) {
-				git_fail(&err, "clone failed");
+				repo_git_error(&err, "clone failed");
 				finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 			}
 			git_repository_free(repo);
@@ -418,7 +411,7 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 
 		dir = xstrdup(e->source);
 		if (git_repository_open(&repo, dir) < 0) {
-			git_fail(&err, "not a git repository");
+			repo_git_error(&err, "not a git repository");
 			finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
 		}
 		if (git_repository_is_bare(repo)) {

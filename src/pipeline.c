@@ -6,6 +6,7 @@
 #include "fix.h"
 #include "fsio.h"
 #include "grammar.h"
+#include "tree.h"
 #include "rule.h"
 #include "scope.h"
 #include "source.h"
@@ -79,23 +80,6 @@ bool pipeline_prefilter_skips(const char *const *tokens, const char *text, size_
 	return true;
 }
 
-/* The first ERROR or MISSING node, for the syntax error message. */
-static bool first_error(TSNode n, TSNode *out)
-{
-	uint32_t count;
-
-	if (!strcmp(ts_node_type(n), "ERROR") || ts_node_is_missing(n)) {
-		*out = n;
-		return true;
-	}
-	if (!ts_node_has_error(n))
-		return false;
-	count = ts_node_child_count(n);
-	for (uint32_t i = 0; i < count; i++)
-		if (first_error(ts_node_child(n, i), out))
-			return true;
-	return false;
-}
 
 static int finding_cmp(const void *a, const void *b)
 {
@@ -260,7 +244,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 		set_error(res, "parser failed");
 		return;
 	}
-	if (first_error(ts_tree_root_node(tree), &bad)) {
+	if (tree_first_error(ts_tree_root_node(tree), &bad)) {
 		unsigned line, col;
 		struct buf msg = BUF_INIT;
 

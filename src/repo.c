@@ -19,7 +19,7 @@ struct repo {
 	char *prefix;		/* the current folder relative to the work tree, "" or "a/b/" */
 };
 
-static int git_fail(struct err *err, const char *what)
+int repo_git_error(struct err *err, const char *what)
 {
 	const git_error *e = git_error_last();
 
@@ -133,7 +133,7 @@ int repo_list_files(struct repo *r, struct vec *files, struct vec *notes, struct
 	size_t count;
 
 	if (git_repository_index(&index, r->git) < 0)
-		return git_fail(err, "unable to read the index");
+		return repo_git_error(err, "unable to read the index");
 	count = git_index_entrycount(index);
 	for (size_t i = 0; i < count; i++) {
 		const git_index_entry *e = git_index_get_byindex(index, i);
@@ -161,7 +161,7 @@ int repo_list_files(struct repo *r, struct vec *files, struct vec *notes, struct
 	opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	if (git_status_list_new(&list, r->git, &opts) < 0)
-		return git_fail(err, "unable to read the status of the work tree");
+		return repo_git_error(err, "unable to read the status of the work tree");
 	count = git_status_list_entrycount(list);
 	for (size_t i = 0; i < count; i++) {
 		const git_status_entry *s = git_status_byindex(list, i);
@@ -189,15 +189,15 @@ int repo_changed_files(struct repo *r, const char *rev, struct vec *files, struc
 	int error = 0;
 
 	if (git_revparse_single(&obj, r->git, rev) < 0)
-		return git_fail(err, "unknown revision for --changed-since");
+		return repo_git_error(err, "unknown revision for --changed-since");
 	if (git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0) {
-		error = git_fail(err, "--changed-since names no tree");
+		error = repo_git_error(err, "--changed-since names no tree");
 		goto done;
 	}
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 	if (git_diff_tree_to_workdir_with_index(&diff, r->git, tree, &opts) < 0) {
-		error = git_fail(err, "unable to compare with the work tree");
+		error = repo_git_error(err, "unable to compare with the work tree");
 		goto done;
 	}
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
@@ -232,7 +232,7 @@ int repo_head_content(struct repo *r, const char *path, struct buf *out, unsigne
 	if (repo_is_unborn(r))
 		goto done;
 	if (git_revparse_single(&head, r->git, "HEAD^{tree}") < 0) {
-		error = git_fail(err, "unable to read HEAD");
+		error = repo_git_error(err, "unable to read HEAD");
 		goto done;
 	}
 	tree = (git_tree *)head;
@@ -242,7 +242,7 @@ int repo_head_content(struct repo *r, const char *path, struct buf *out, unsigne
 	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
 		goto done;
 	if (git_blob_lookup(&blob, r->git, git_tree_entry_id(entry)) < 0) {
-		error = git_fail(err, path);
+		error = repo_git_error(err, path);
 		goto done;
 	}
 	buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
@@ -265,7 +265,7 @@ int repo_is_dirty(struct repo *r, const char *path, bool *dirty, struct err *err
 
 	free(rp);
 	if (rc < 0)
-		return git_fail(err, path);
+		return repo_git_error(err, path);
 	*dirty = flags != GIT_STATUS_CURRENT && !(flags & GIT_STATUS_IGNORED);
 	return 0;
 }
@@ -288,7 +288,7 @@ static int update_checkout(struct repo *r, git_index *index, const struct repo_c
 	}
 	(void)blob;
 	if (git_index_add_bypath(index, rp) < 0)
-		error = git_fail(err, "unable to update the index");
+		error = repo_git_error(err, "unable to update the index");
 done:
 	source_release(&src);
 	free(rp);
@@ -342,7 +342,7 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 	}
 	if (git_revparse_single((git_object **)&parent, r->git, "HEAD^{commit}") < 0 ||
 	    git_commit_tree(&base, parent) < 0) {
-		error = git_fail(err, "unable to read HEAD");
+		error = repo_git_error(err, "unable to read HEAD");
 		goto done;
 	}
 	*same = false;
@@ -364,7 +364,7 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 		const struct repo_change *c = vec_at(changes, i);
 
 		if (git_blob_create_from_buffer(&blobs[i], r->git, c->text, c->len) < 0) {
-			error = git_fail(err, c->path);
+			error = repo_git_error(err, c->path);
 			goto done;
 		}
 		paths[i] = to_repo_path(r, c->path);
@@ -375,7 +375,7 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 	}
 	if (git_tree_create_updated(&tree_id, r->git, base, changes->len, updates) < 0 ||
 	    git_tree_lookup(&tree, r->git, &tree_id) < 0) {
-		error = git_fail(err, "unable to build the tree");
+		error = repo_git_error(err, "unable to build the tree");
 		goto done;
 	}
 	if (opts->keep_same && !opts->in_place &&
@@ -392,26 +392,26 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 	}
 	if (git_commit_create(&commit_id, r->git, NULL, sig, sig, NULL, opts->message, tree, 1,
 			      (const git_commit **)&parent) < 0) {
-		error = git_fail(err, "unable to create the commit");
+		error = repo_git_error(err, "unable to create the commit");
 		goto done;
 	}
 	if (opts->in_place) {
 		/* the work tree first: a failure there leaves HEAD where it was */
 		if (git_repository_index(&index, r->git) < 0) {
-			error = git_fail(err, "unable to read the index");
+			error = repo_git_error(err, "unable to read the index");
 			goto done;
 		}
 		for (size_t i = 0; i < changes->len; i++)
 			if ((error = update_checkout(r, index, vec_at(changes, i), &blobs[i], err)) < 0)
 				goto done;
 		if (git_index_write(index) < 0) {
-			error = git_fail(err, "unable to write the index");
+			error = repo_git_error(err, "unable to write the index");
 			goto done;
 		}
 		if (git_reference_name_to_id(&tree_id, r->git, "HEAD") < 0 ||
 		    git_repository_head_detached(r->git) == 1) {
 			if (git_repository_set_head_detached(r->git, &commit_id) < 0) {
-				error = git_fail(err, "unable to move HEAD");
+				error = repo_git_error(err, "unable to move HEAD");
 				goto done;
 			}
 		} else {
@@ -420,7 +420,7 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 			if (git_repository_head(&head, r->git) < 0 ||
 			    git_reference_set_target(&moved, head, &commit_id, "asyncmod: fixes") < 0) {
 				git_reference_free(head);
-				error = git_fail(err, "unable to move the current branch");
+				error = repo_git_error(err, "unable to move the current branch");
 				goto done;
 			}
 			git_reference_free(head);
@@ -434,7 +434,7 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 		    git_branch_create(&branch, r->git, opts->branch, commit,
 				      opts->force_branch || opts->keep_same) < 0) {
 			git_commit_free(commit);
-			error = git_fail(err, "unable to create the branch");
+			error = repo_git_error(err, "unable to create the branch");
 			goto done;
 		}
 		git_commit_free(commit);

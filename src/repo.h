@@ -47,6 +47,9 @@ int repo_is_dirty(struct repo *r, const char *path, bool *dirty, struct err *err
 /* The current folder relative to the top of the work tree ("" or "a/b/"). */
 const char *repo_prefix(const struct repo *r);
 
+/* Sets `err` to "WHAT: libgit2's last error message" and returns -1. */
+int repo_git_error(struct err *err, const char *what);
+
 /* True when the repository has no commit yet. */
 bool repo_is_unborn(struct repo *r);
 

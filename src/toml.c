@@ -8,6 +8,7 @@
 #include "toml.h"
 #include "buf.h"
 #include "grammar.h"
+#include "tree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -251,22 +252,6 @@ static void read_pairs(const struct reader *r, TSNode table, struct vec *path, u
 	}
 }
 
-static bool first_error(TSNode n, TSNode *out)
-{
-	uint32_t count;
-
-	if (is(n, "ERROR") || ts_node_is_missing(n)) {
-		*out = n;
-		return true;
-	}
-	if (!ts_node_has_error(n))
-		return false;
-	count = ts_node_child_count(n);
-	for (uint32_t i = 0; i < count; i++)
-		if (first_error(ts_node_child(n, i), out))
-			return true;
-	return false;
-}
 
 int toml_parse(struct toml_doc *out, const char *name, const char *text, size_t len,
 	       struct err *err)
@@ -283,7 +268,7 @@ int toml_parse(struct toml_doc *out, const char *name, const char *text, size_t 
 	ts_parser_set_language(parser, tree_sitter_toml());
 	tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
 	root = ts_tree_root_node(tree);
-	if (first_error(root, &bad)) {
+	if (tree_first_error(root, &bad)) {
 		unsigned line = line_of(bad);
 
 		ts_tree_delete(tree);
