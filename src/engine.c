@@ -1,17 +1,17 @@
 /*
- * engine: running `check` over many files with a pool of workers.
- *
- * Workers take the next file index from a shared counter and store each
- * result in its slot, so the sinks see results in walk order no matter
- * which thread finished first.
+ * engine: one `check` run from options to exit status: rule selection,
+ * the files (walked, or git's list), each file's settings from its
+ * configuration, the worker pool, then the sinks, the review and the
+ * commit in that order.
  */
 #include "engine.h"
 #include "config.h"
 #include "query.h"
 #include "repo.h"
+#include "commit.h"
+#include "pool.h"
 #include "report.h"
 #include "review.h"
-#include "diff.h"
 #include "suppress.h"
 #include "walk.h"
 #include "../transforms/table.h"
@@ -100,99 +100,6 @@ int engine_select(struct vec *out, const char *select, const char *ignore, struc
 		*(const struct transform **)vec_push(out) = t;
 	}
 	return 0;
-}
-
-struct pool {
-	const struct pipeline_config *config;
-	char **files;
-	const struct file_settings *settings;
-	struct file_result *results;
-	size_t nfiles;
-	size_t next;		/* shared: the next file to take */
-	/* --commit: files are read from HEAD, the fixed texts kept */
-	struct repo *repo;
-	struct buf *fixed;
-	struct buf *heads;	/* HEAD's texts, kept for a dry commit's diff */
-	unsigned *modes;
-	pthread_mutex_t lock;	/* libgit2 object reads, one at a time */
-};
-
-/* --commit: runs file `i` on its content in HEAD. */
-static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
-{
-	struct buf text = BUF_INIT;
-	struct err err = ERR_INIT;
-	bool found = false;
-	int rc;
-
-	pthread_mutex_lock(&p->lock);
-	rc = repo_head_content(p->repo, p->files[i], &text, &p->modes[i], &found, &err);
-	pthread_mutex_unlock(&p->lock);
-	if (rc < 0 || !found) {
-		memset(&p->results[i], 0, sizeof(p->results[i]));
-		p->results[i].path = xstrdup(p->files[i]);
-		p->results[i].findings = (struct vec)VEC_INIT(struct finding);
-		if (rc < 0)
-			p->results[i].error = xstrdup(err.msg);
-		else
-			p->results[i].untracked = true;
-		buf_release(&text);
-		return;
-	}
-	pipeline_run_text(w, p->files[i], text.ptr ? text.ptr : "", text.len, &p->settings[i],
-			  &p->results[i], &p->fixed[i]);
-	if (p->results[i].fixed == 0)
-		buf_release(&p->fixed[i]);
-	if (p->heads && p->fixed[i].len)
-		p->heads[i] = text;
-	else
-		buf_release(&text);
-}
-
-static void *pool_work(void *arg)
-{
-	struct pool *p = arg;
-	struct pipeline_worker *w = pipeline_worker_new(p->config);
-
-	for (;;) {
-		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
-
-		if (i >= p->nfiles)
-			break;
-		if (p->repo)
-			run_from_head(p, w, i);
-		else
-			pipeline_run(w, p->files[i], &p->settings[i], &p->results[i]);
-	}
-	pipeline_worker_free(w);
-	return NULL;
-}
-
-static void pool_run(struct pool *p, int jobs)
-{
-	pthread_t *threads;
-	int started = 0;
-
-	pthread_mutex_init(&p->lock, NULL);
-	if (jobs <= 1 || p->nfiles <= 1) {
-		pool_work(p);
-		pthread_mutex_destroy(&p->lock);
-		return;
-	}
-	if ((size_t)jobs > p->nfiles)
-		jobs = (int)p->nfiles;
-	threads = xcalloc((size_t)jobs, sizeof(*threads));
-	for (int i = 0; i < jobs; i++)
-		if (!pthread_create(&threads[i], NULL, pool_work, p))
-			started++;
-		else
-			break;
-	if (!started)
-		pool_work(p);
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	free(threads);
-	pthread_mutex_destroy(&p->lock);
 }
 
 static const char **collect_tokens(const bool *any_enabled)
@@ -371,60 +278,6 @@ static int collect_files(struct vec *files, struct vec *errors, struct repo **re
 	return 0;
 }
 
-static int code_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The commit message and default branch name from the fixes applied. */
-static void describe_fixes(struct buf *message, struct buf *branch, const struct pool *p)
-{
-	struct vec codes = VEC_INIT(const char *);
-	size_t *counts = xcalloc(transform_count, sizeof(size_t)), nfiles = 0;
-
-	for (size_t i = 0; i < p->nfiles; i++) {
-		bool any = false;
-
-		for (size_t k = 0; k < p->results[i].findings.len; k++) {
-			const struct finding *f = vec_at(&p->results[i].findings, k);
-			size_t t = transform_index(f->rule);
-
-			if (f->applied && t < transform_count) {
-				counts[t]++;
-				any = true;
-			}
-		}
-		nfiles += any;
-	}
-	for (size_t t = 0; t < transform_count; t++)
-		if (counts[t])
-			*(const char **)vec_push(&codes) = transform_table[t]->code;
-	vec_sort(&codes, code_cmp);
-	buf_puts(message, "asyncmod: fix ");
-	buf_puts(branch, "asyncmod/");
-	for (size_t i = 0; i < codes.len; i++) {
-		const char *code = *(const char **)vec_at(&codes, i);
-
-		buf_printf(message, "%s%s", i ? ", " : "", code);
-		for (const char *c = code; *c; c++)
-			buf_putc(branch, (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c));
-		if (i + 1 < codes.len)
-			buf_putc(branch, '-');
-	}
-	buf_printf(message, "\n\nFixes made by asyncmod in %zu file%s:\n\n", nfiles,
-		   nfiles == 1 ? "" : "s");
-	for (size_t i = 0; i < codes.len; i++) {
-		const char *code = *(const char **)vec_at(&codes, i);
-
-		for (size_t t = 0; t < transform_count; t++)
-			if (!strcmp(transform_table[t]->code, code))
-				buf_printf(message, "  %-9s %4zu  %s\n", code, counts[t],
-					   transform_table[t]->summary);
-	}
-	vec_release(&codes);
-	free(counts);
-}
-
 void engine_summary_release(struct engine_summary *s)
 {
 	free(s->fixed);
@@ -457,253 +310,6 @@ static void summarize(struct engine_summary *s, const struct pool *p, size_t wal
 		}
 		s->files_changed += changed;
 	}
-}
-
-/* --commit: checks that no file to change is dirty, then commits. */
-static int commit_results(struct repo *repo, const struct engine_options *opts,
-			  const struct pool *p, FILE *out, FILE *errs, struct err *err)
-{
-	struct vec changes = VEC_INIT(struct repo_change);
-	struct buf message = BUF_INIT, branch = BUF_INIT, id = BUF_INIT;
-	struct repo_commit_opts co;
-	size_t dirty = 0;
-	bool same = false;
-	int error = 0;
-
-	for (size_t i = 0; i < p->nfiles; i++) {
-		struct repo_change *c;
-		bool is_dirty = false;
-
-		if (!p->fixed[i].len)
-			continue;
-		if ((error = repo_is_dirty(repo, p->files[i], &is_dirty, err)) < 0)
-			goto done;
-		if (is_dirty && (!opts->allow_dirty || opts->in_place)) {
-			fprintf(errs, "asyncmod: error: %s: has uncommitted changes\n", p->files[i]);
-			dirty++;
-			continue;
-		}
-		c = vec_push(&changes);
-		c->path = p->files[i];
-		c->text = p->fixed[i].ptr;
-		c->len = p->fixed[i].len;
-		c->mode = p->modes[i];
-	}
-	if (dirty) {
-		error = err_set(err, "nothing committed: %zu file%s to change %s uncommitted changes%s",
-				dirty, dirty == 1 ? "" : "s", dirty == 1 ? "has" : "have",
-				opts->in_place ? "" : " (--allow-dirty commits HEAD's content fixed)");
-		goto done;
-	}
-	{
-		size_t untracked = 0;
-
-		for (size_t i = 0; i < p->nfiles; i++)
-			untracked += p->results[i].untracked;
-		if (untracked)
-			fprintf(errs, "asyncmod: note: %zu file%s not in HEAD %s not part of the commit\n",
-				untracked, untracked == 1 ? "" : "s", untracked == 1 ? "is" : "are");
-	}
-	if (!changes.len) {
-		fputs("Nothing to commit: no fix applies.\n", out);
-		goto done;
-	}
-	describe_fixes(&message, &branch, p);
-	co.branch = opts->branch ? opts->branch : branch.ptr;
-	co.message = opts->message ? opts->message : message.ptr;
-	co.force_branch = opts->force_branch;
-	co.in_place = opts->in_place;
-	co.keep_same = opts->keep_same;
-	co.dry_run = opts->dry_commit;
-	if ((error = repo_commit(repo, &changes, &co, &id, &same, err)) < 0)
-		goto done;
-	if (opts->dry_commit) {
-		/* the commit's diff, file by file, paths from the top of the work tree */
-		for (size_t i = 0; !same && i < p->nfiles; i++) {
-			struct buf d = BUF_INIT, shown = BUF_INIT;
-
-			if (!p->fixed[i].len)
-				continue;
-			buf_printf(&shown, "%s%s", repo_prefix(repo), p->files[i]);
-			if (diff_make(&d, shown.ptr, p->modes[i], p->heads[i].ptr ? p->heads[i].ptr : "",
-				      p->heads[i].len, p->fixed[i].ptr, p->fixed[i].len, err) == 0)
-				fputs(buf_cstr(&d), out);
-			buf_release(&d);
-			buf_release(&shown);
-		}
-		if (opts->summary) {
-			snprintf(opts->summary->branch, sizeof(opts->summary->branch), "%s", co.branch);
-			opts->summary->unchanged = same;
-		}
-		goto done;
-	}
-	if (opts->summary) {
-		snprintf(opts->summary->branch, sizeof(opts->summary->branch), "%s", co.branch);
-		snprintf(opts->summary->commit, sizeof(opts->summary->commit), "%s", id.ptr);
-		opts->summary->unchanged = same;
-	}
-	if (same)
-		fprintf(out, "Branch %s already holds these fixes (%.12s).\n", co.branch, id.ptr);
-	else
-	if (opts->in_place)
-		fprintf(out, "Committed %zu file%s on the current branch as %.12s.\n", changes.len,
-			changes.len == 1 ? "" : "s", id.ptr);
-	else
-		fprintf(out, "Committed %zu file%s on branch %s as %.12s.\n", changes.len,
-			changes.len == 1 ? "" : "s", co.branch, id.ptr);
-done:
-	vec_release(&changes);
-	buf_release(&message);
-	buf_release(&branch);
-	buf_release(&id);
-	return error;
-}
-
-/* The text a file's fixes start from: its content in HEAD with --commit,
- * else the file itself. */
-static int original_text(const struct pool *p, size_t i, struct buf *text, unsigned *mode,
-			 struct err *err)
-{
-	bool found = true;
-
-	buf_clear(text);
-	if (p->repo)
-		return repo_head_content(p->repo, p->files[i], text, mode, &found, err);
-	{
-		struct source src;
-
-		if (source_load(&src, p->files[i], err) < 0)
-			return -1;
-		buf_add(text, src.bytes, src.size);
-		*mode = src.st.st_mode;
-		source_release(&src);
-	}
-	return 0;
-}
-
-/* Re-runs file `i` fixing only the findings of `results[i]` marked
- * applied; writes the file (or keeps the text for --commit). */
-static void apply_accepted(struct pool *p, size_t i, const struct buf *text)
-{
-	const struct vec *fs = &p->results[i].findings;
-	struct finding_key *keys = xcalloc(fs->len ? fs->len : 1, sizeof(*keys));
-	struct file_settings only = p->settings[i];
-	struct pipeline_config cfg = *p->config;
-	struct pipeline_worker *w;
-	struct file_result res;
-	size_t n = 0;
-
-	for (size_t k = 0; k < fs->len; k++) {
-		const struct finding *f = vec_at(fs, k);
-
-		if (f->applied) {
-			keys[n].rule = f->rule;
-			keys[n].start = f->start;
-			keys[n].end = f->end;
-			n++;
-		}
-	}
-	only.only = keys;
-	only.nonly = n;
-	cfg.mode = p->repo ? MODE_COMMIT : MODE_FIX;
-	w = pipeline_worker_new(&cfg);
-	if (p->repo) {
-		pipeline_run_text(w, p->files[i], text->ptr ? text->ptr : "", text->len, &only, &res,
-				  &p->fixed[i]);
-		if (!res.fixed)
-			buf_release(&p->fixed[i]);
-	} else {
-		pipeline_run(w, p->files[i], &only, &res);
-	}
-	pipeline_worker_free(w);
-	pipeline_result_release(&p->results[i]);
-	p->results[i] = res;
-	free(keys);
-}
-
-/* --interactive: a hunk and a question per fix, then the accepted fixes
- * are written (or committed) exactly as --fix would. */
-static int review_results(struct pool *p, FILE *out, bool color, struct err *err)
-{
-	struct vec items = VEC_INIT(struct review_item);
-	struct buf *texts = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(struct buf));
-	unsigned *modes = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(unsigned));
-	struct pipeline_worker *w = pipeline_worker_new(p->config);
-	struct review_term *term = NULL;
-	struct review_outcome outcome;
-	int error = 0;
-
-	for (size_t i = 0; i < p->nfiles; i++) {
-		const struct vec *fs = &p->results[i].findings;
-		bool any = false;
-
-		for (size_t k = 0; k < fs->len && !any; k++)
-			any = ((struct finding *)vec_at(fs, k))->applied;
-		if (!any)
-			continue;
-		if ((error = original_text(p, i, &texts[i], &modes[i], err)) < 0)
-			goto done;
-		for (size_t k = 0; k < fs->len; k++) {
-			struct finding *f = vec_at(fs, k);
-			struct finding_key key = { f->rule, f->start, f->end };
-			struct file_settings one = p->settings[i];
-			struct buf fixed = BUF_INIT, hunk = BUF_INIT;
-			struct file_result res;
-			struct review_item *it;
-
-			if (!f->applied)
-				continue;
-			one.only = &key;
-			one.nonly = 1;
-			pipeline_run_text(w, p->files[i], texts[i].ptr ? texts[i].ptr : "", texts[i].len,
-					  &one, &res, &fixed);
-			diff_make(&hunk, p->files[i], modes[i], texts[i].ptr ? texts[i].ptr : "",
-				  texts[i].len, fixed.ptr ? fixed.ptr : "", fixed.len, err);
-			pipeline_result_release(&res);
-			buf_release(&fixed);
-			it = vec_push(&items);
-			it->path = p->files[i];
-			it->finding = f;
-			it->hunk = buf_detach(&hunk);
-		}
-	}
-	if (!items.len) {
-		fputs("No fixes to review.\n", out);
-		goto done;
-	}
-	if ((error = review_term_open(&term, STDIN_FILENO, err)) < 0)
-		goto done;
-	review_ask(term, out, items.items, items.len, color, &outcome);
-	review_term_close(term);
-	if (outcome.interrupted) {
-		for (size_t i = 0; p->fixed && i < p->nfiles; i++)
-			buf_release(&p->fixed[i]);
-		error = err_set(err, "interrupted: nothing was written");
-		goto done;
-	}
-	for (size_t i = 0; i < p->nfiles; i++) {
-		const struct vec *fs = &p->results[i].findings;
-		bool any = false;
-
-		for (size_t k = 0; k < fs->len && !any; k++)
-			any = ((struct finding *)vec_at(fs, k))->applied;
-		if (any)
-			apply_accepted(p, i, &texts[i]);
-		else if (p->fixed)
-			buf_release(&p->fixed[i]);
-	}
-	fprintf(out, "Applied %zu fix%s, rejected %zu.\n", outcome.accepted,
-		outcome.accepted == 1 ? "" : "es", outcome.rejected);
-done:
-	for (size_t i = 0; i < items.len; i++)
-		free((char *)((struct review_item *)vec_at(&items, i))->hunk);
-	vec_release(&items);
-	for (size_t i = 0; i < p->nfiles; i++)
-		buf_release(&texts[i]);
-	free(texts);
-	free(modes);
-	pipeline_worker_free(w);
-	return error;
 }
 
 int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *status,
@@ -775,7 +381,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	}
 	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
 
-	if (opts->interactive && review_results(&pool, out, opts->color, err) < 0) {
+	if (opts->interactive && review_run(&pool, out, opts->color, err) < 0) {
 		fprintf(errs, "asyncmod: error: %s\n", err->msg);
 		*status = ENGINE_TROUBLE;
 		goto done;
@@ -820,7 +426,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	else
 		*status = totals.remaining ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	/* files that could not be read or parsed were skipped: the rest is committed */
-	if (opts->commit && commit_results(repo, opts, &pool, out, errs, err) < 0) {
+	if (opts->commit && commit_record(repo, opts, &pool, out, errs, err) < 0) {
 		fprintf(errs, "asyncmod: error: %s\n", err->msg);
 		*status = ENGINE_TROUBLE;
 	}

@@ -1,5 +1,6 @@
 /*
- * review: the questions of --interactive, in a raw-mode terminal.
+ * review: the questions of --interactive, in a raw-mode terminal, and the
+ * run around them: a hunk per fix, then the accepted fixes applied.
  *
  * Keys are read one byte at a time with canonical mode, echo and signal
  * keys off, so Ctrl-C arrives as a byte and the terminal is restored on
@@ -7,6 +8,8 @@
  */
 #include "review.h"
 #include "buf.h"
+#include "diff.h"
+#include "source.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -198,3 +201,151 @@ void review_ask(struct review_term *t, FILE *out, struct review_item *items, siz
 	fflush(out);
 	vec_release(&rules);
 }
+
+/* The text a file's fixes start from: its content in HEAD with --commit,
+ * else the file itself. */
+static int original_text(const struct pool *p, size_t i, struct buf *text, unsigned *mode,
+			 struct err *err)
+{
+	bool found = true;
+
+	buf_clear(text);
+	if (p->repo)
+		return repo_head_content(p->repo, p->files[i], text, mode, &found, err);
+	{
+		struct source src;
+
+		if (source_load(&src, p->files[i], err) < 0)
+			return -1;
+		buf_add(text, src.bytes, src.size);
+		*mode = src.st.st_mode;
+		source_release(&src);
+	}
+	return 0;
+}
+
+/* Re-runs file `i` fixing only the findings of `results[i]` marked
+ * applied; writes the file (or keeps the text for --commit). */
+static void apply_accepted(struct pool *p, size_t i, const struct buf *text)
+{
+	const struct vec *fs = &p->results[i].findings;
+	struct finding_key *keys = xcalloc(fs->len ? fs->len : 1, sizeof(*keys));
+	struct file_settings only = p->settings[i];
+	struct pipeline_config cfg = *p->config;
+	struct pipeline_worker *w;
+	struct file_result res;
+	size_t n = 0;
+
+	for (size_t k = 0; k < fs->len; k++) {
+		const struct finding *f = vec_at(fs, k);
+
+		if (f->applied) {
+			keys[n].rule = f->rule;
+			keys[n].start = f->start;
+			keys[n].end = f->end;
+			n++;
+		}
+	}
+	only.only = keys;
+	only.nonly = n;
+	cfg.mode = p->repo ? MODE_COMMIT : MODE_FIX;
+	w = pipeline_worker_new(&cfg);
+	if (p->repo) {
+		pipeline_run_text(w, p->files[i], text->ptr ? text->ptr : "", text->len, &only, &res,
+				  &p->fixed[i]);
+		if (!res.fixed)
+			buf_release(&p->fixed[i]);
+	} else {
+		pipeline_run(w, p->files[i], &only, &res);
+	}
+	pipeline_worker_free(w);
+	pipeline_result_release(&p->results[i]);
+	p->results[i] = res;
+	free(keys);
+}
+
+/* --interactive: a hunk and a question per fix, then the accepted fixes
+ * are written (or committed) exactly as --fix would. */
+int review_run(struct pool *p, FILE *out, bool color, struct err *err)
+{
+	struct vec items = VEC_INIT(struct review_item);
+	struct buf *texts = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(struct buf));
+	unsigned *modes = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(unsigned));
+	struct pipeline_worker *w = pipeline_worker_new(p->config);
+	struct review_term *term = NULL;
+	struct review_outcome outcome;
+	int error = 0;
+
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const struct vec *fs = &p->results[i].findings;
+		bool any = false;
+
+		for (size_t k = 0; k < fs->len && !any; k++)
+			any = ((struct finding *)vec_at(fs, k))->applied;
+		if (!any)
+			continue;
+		if ((error = original_text(p, i, &texts[i], &modes[i], err)) < 0)
+			goto done;
+		for (size_t k = 0; k < fs->len; k++) {
+			struct finding *f = vec_at(fs, k);
+			struct finding_key key = { f->rule, f->start, f->end };
+			struct file_settings one = p->settings[i];
+			struct buf fixed = BUF_INIT, hunk = BUF_INIT;
+			struct file_result res;
+			struct review_item *it;
+
+			if (!f->applied)
+				continue;
+			one.only = &key;
+			one.nonly = 1;
+			pipeline_run_text(w, p->files[i], texts[i].ptr ? texts[i].ptr : "", texts[i].len,
+					  &one, &res, &fixed);
+			diff_make(&hunk, p->files[i], modes[i], texts[i].ptr ? texts[i].ptr : "",
+				  texts[i].len, fixed.ptr ? fixed.ptr : "", fixed.len, err);
+			pipeline_result_release(&res);
+			buf_release(&fixed);
+			it = vec_push(&items);
+			it->path = p->files[i];
+			it->finding = f;
+			it->hunk = buf_detach(&hunk);
+		}
+	}
+	if (!items.len) {
+		fputs("No fixes to review.\n", out);
+		goto done;
+	}
+	if ((error = review_term_open(&term, STDIN_FILENO, err)) < 0)
+		goto done;
+	review_ask(term, out, items.items, items.len, color, &outcome);
+	review_term_close(term);
+	if (outcome.interrupted) {
+		for (size_t i = 0; p->fixed && i < p->nfiles; i++)
+			buf_release(&p->fixed[i]);
+		error = err_set(err, "interrupted: nothing was written");
+		goto done;
+	}
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const struct vec *fs = &p->results[i].findings;
+		bool any = false;
+
+		for (size_t k = 0; k < fs->len && !any; k++)
+			any = ((struct finding *)vec_at(fs, k))->applied;
+		if (any)
+			apply_accepted(p, i, &texts[i]);
+		else if (p->fixed)
+			buf_release(&p->fixed[i]);
+	}
+	fprintf(out, "Applied %zu fix%s, rejected %zu.\n", outcome.accepted,
+		outcome.accepted == 1 ? "" : "es", outcome.rejected);
+done:
+	for (size_t i = 0; i < items.len; i++)
+		free((char *)((struct review_item *)vec_at(&items, i))->hunk);
+	vec_release(&items);
+	for (size_t i = 0; i < p->nfiles; i++)
+		buf_release(&texts[i]);
+	free(texts);
+	free(modes);
+	pipeline_worker_free(w);
+	return error;
+}
+

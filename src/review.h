@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "pool.h"
 #include "rule.h"
 
 struct review_item {
@@ -41,5 +42,10 @@ struct review_outcome {
 /* Asks about each item in order, writing to `out`. */
 void review_ask(struct review_term *t, FILE *out, struct review_item *items, size_t n,
 		bool color, struct review_outcome *outcome);
+
+/* The whole review of a run: the fixes of `p` (computed without writing)
+ * are asked about one by one; the accepted ones are then written, or kept
+ * in p->fixed for a commit, exactly as --fix makes them. */
+int review_run(struct pool *p, FILE *out, bool color, struct err *err);
 
 #endif

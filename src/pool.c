@@ -1,0 +1,86 @@
+/*
+ * pool: running files on worker threads.
+ */
+#include "pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --commit: runs file `i` on its content in HEAD. */
+static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
+{
+	struct buf text = BUF_INIT;
+	struct err err = ERR_INIT;
+	bool found = false;
+	int rc;
+
+	pthread_mutex_lock(&p->lock);
+	rc = repo_head_content(p->repo, p->files[i], &text, &p->modes[i], &found, &err);
+	pthread_mutex_unlock(&p->lock);
+	if (rc < 0 || !found) {
+		memset(&p->results[i], 0, sizeof(p->results[i]));
+		p->results[i].path = xstrdup(p->files[i]);
+		p->results[i].findings = (struct vec)VEC_INIT(struct finding);
+		if (rc < 0)
+			p->results[i].error = xstrdup(err.msg);
+		else
+			p->results[i].untracked = true;
+		buf_release(&text);
+		return;
+	}
+	pipeline_run_text(w, p->files[i], text.ptr ? text.ptr : "", text.len, &p->settings[i],
+			  &p->results[i], &p->fixed[i]);
+	if (p->results[i].fixed == 0)
+		buf_release(&p->fixed[i]);
+	if (p->heads && p->fixed[i].len)
+		p->heads[i] = text;
+	else
+		buf_release(&text);
+}
+
+static void *pool_work(void *arg)
+{
+	struct pool *p = arg;
+	struct pipeline_worker *w = pipeline_worker_new(p->config);
+
+	for (;;) {
+		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+
+		if (i >= p->nfiles)
+			break;
+		if (p->repo)
+			run_from_head(p, w, i);
+		else
+			pipeline_run(w, p->files[i], &p->settings[i], &p->results[i]);
+	}
+	pipeline_worker_free(w);
+	return NULL;
+}
+
+void pool_run(struct pool *p, int jobs)
+{
+	pthread_t *threads;
+	int started = 0;
+
+	pthread_mutex_init(&p->lock, NULL);
+	if (jobs <= 1 || p->nfiles <= 1) {
+		pool_work(p);
+		pthread_mutex_destroy(&p->lock);
+		return;
+	}
+	if ((size_t)jobs > p->nfiles)
+		jobs = (int)p->nfiles;
+	threads = xcalloc((size_t)jobs, sizeof(*threads));
+	for (int i = 0; i < jobs; i++)
+		if (!pthread_create(&threads[i], NULL, pool_work, p))
+			started++;
+		else
+			break;
+	if (!started)
+		pool_work(p);
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	pthread_mutex_destroy(&p->lock);
+}
+
