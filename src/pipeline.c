@@ -96,28 +96,17 @@ static int finding_cmp(const void *a, const void *b)
 	return strcmp(x->message, y->message);
 }
 
+static bool not_a_repeat(const struct finding *f, const struct finding *kept, void *arg)
+{
+	(void)arg;
+	return !kept || kept->start != f->start || kept->end != f->end || kept->rule != f->rule;
+}
+
 /* Two patterns of one rule may report the same node: keep one. */
 static void dedupe_findings(struct vec *findings)
 {
-	size_t w = 0;
-
 	vec_sort(findings, finding_cmp);
-	for (size_t r = 0; r < findings->len; r++) {
-		struct finding *f = vec_at(findings, r);
-
-		if (w) {
-			struct finding *p = vec_at(findings, w - 1);
-
-			if (p->start == f->start && p->end == f->end && p->rule == f->rule) {
-				rule_finding_release(f);
-				continue;
-			}
-		}
-		if (w != r)
-			memcpy(vec_at(findings, w), f, sizeof(*f));
-		w++;
-	}
-	findings->len = w;
+	rule_findings_keep(findings, not_a_repeat, NULL);
 }
 
 /* A module inside a package folder named trio or anyio (their own code

@@ -103,23 +103,6 @@ static char *to_repo_path(const struct repo *r, const char *path)
 	return buf_detach(&b);
 }
 
-static bool is_python(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	char head[256];
-	FILE *f;
-	size_t n;
-
-	base = base ? base + 1 : path;
-	if (walk_is_python_name(base))
-		return true;
-	if (strchr(base, '.') || !(f = fopen(path, "rb")))
-		return false;
-	n = fread(head, 1, sizeof(head), f);
-	fclose(f);
-	return source_has_python_shebang(head, n);
-}
-
 static int str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -150,7 +133,7 @@ int repo_list_files(struct repo *r, struct vec *files, struct vec *notes, struct
 			buf_printf(&note, "%s: submodule, skipped", rel);
 			*(char **)vec_push(notes) = buf_detach(&note);
 			free(rel);
-		} else if (access(rel, F_OK) == 0 && !walk_path_skipped(rel) && is_python(rel)) {
+		} else if (access(rel, F_OK) == 0 && !walk_path_skipped(rel) && walk_is_python_file(rel)) {
 			*(char **)vec_push(files) = rel;
 		} else {
 			free(rel);
@@ -170,7 +153,7 @@ int repo_list_files(struct repo *r, struct vec *files, struct vec *notes, struct
 		if (!(s->status & GIT_STATUS_WT_NEW) || !s->index_to_workdir)
 			continue;
 		rel = from_repo_path(r, s->index_to_workdir->new_file.path);
-		if (rel && !walk_path_skipped(rel) && is_python(rel))
+		if (rel && !walk_path_skipped(rel) && walk_is_python_file(rel))
 			*(char **)vec_push(files) = rel;
 		else
 			free(rel);

@@ -160,6 +160,26 @@ bool rule_inside(TSNode node, const char *type, const char *const *stop)
 	return false;
 }
 
+void rule_findings_keep(struct vec *findings,
+			bool (*keep)(const struct finding *f, const struct finding *kept, void *arg),
+			void *arg)
+{
+	size_t w = 0;
+
+	for (size_t r = 0; r < findings->len; r++) {
+		struct finding *f = vec_at(findings, r);
+
+		if (!keep(f, w ? vec_at(findings, w - 1) : NULL, arg)) {
+			rule_finding_release(f);
+			continue;
+		}
+		if (w != r)
+			memcpy(vec_at(findings, w), f, sizeof(*f));
+		w++;
+	}
+	findings->len = w;
+}
+
 void rule_finding_release(struct finding *f)
 {
 	finding_drop_fix(f);

@@ -141,6 +141,12 @@ bool rule_inside(TSNode node, const char *type, const char *const *stop);
 /* Frees what a finding owns. */
 void rule_finding_release(struct finding *f);
 
+/* Keeps, in order, the findings for which `keep` says yes (it sees the
+ * last finding kept, or NULL); the others are released. */
+void rule_findings_keep(struct vec *findings,
+			bool (*keep)(const struct finding *f, const struct finding *kept, void *arg),
+			void *arg);
+
 #endif
 
 /* When `ref` is the callee of a call, stores the call and returns true. */

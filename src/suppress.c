@@ -129,38 +129,41 @@ static void collect_comments(TSNode root, struct vec *out)
 	ts_tree_cursor_delete(&c);
 }
 
+struct noqa_ctx {
+	const struct suppress *s;
+	void *match_data;
+	const struct source *src;
+	const struct vec *comments;	/* TSNode */
+};
+
+static bool not_silenced(const struct finding *f, const struct finding *kept, void *arg)
+{
+	const struct noqa_ctx *c = arg;
+	uint32_t line = source_line_start(c->src, f->start);
+
+	(void)kept;
+	for (size_t i = 0; i < c->comments->len; i++) {
+		TSNode n = *(TSNode *)vec_at(c->comments, i);
+		uint32_t at = ts_node_start_byte(n);
+
+		if (source_line_start(c->src, at) == line &&
+		    suppress_comment_covers(c->s, c->match_data, c->src->text + at,
+					    ts_node_end_byte(n) - at, f->rule->code))
+			return false;
+	}
+	return true;
+}
+
 void suppress_filter(const struct suppress *s, void *match_data, const struct source *src,
 		     const TSTree *tree, struct vec *findings)
 {
 	struct vec comments = VEC_INIT(TSNode);
-	size_t w = 0;
+	struct noqa_ctx ctx = { s, match_data, src, &comments };
 
 	if (!findings->len || (!memmem(src->text, src->len, "noqa", 4) &&
-				       !memmem(src->text, src->len, "NOQA", 4)))
+			       !memmem(src->text, src->len, "NOQA", 4)))
 		return;
 	collect_comments(ts_tree_root_node(tree), &comments);
-	for (size_t r = 0; r < findings->len; r++) {
-		struct finding *f = vec_at(findings, r);
-		uint32_t line = source_line_start(src, f->start);
-		bool silenced = false;
-
-		for (size_t i = 0; i < comments.len && !silenced; i++) {
-			TSNode c = *(TSNode *)vec_at(&comments, i);
-			uint32_t at = ts_node_start_byte(c);
-
-			if (source_line_start(src, at) != line)
-				continue;
-			silenced = suppress_comment_covers(s, match_data, src->text + at,
-							   ts_node_end_byte(c) - at, f->rule->code);
-		}
-		if (silenced) {
-			rule_finding_release(f);
-			continue;
-		}
-		if (w != r)
-			memcpy(vec_at(findings, w), f, sizeof(*f));
-		w++;
-	}
-	findings->len = w;
+	rule_findings_keep(findings, not_silenced, &ctx);
 	vec_release(&comments);
 }

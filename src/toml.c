@@ -147,6 +147,7 @@ static char *node_text(const struct reader *r, TSNode n)
 }
 
 static void read_value(const struct reader *r, TSNode n, struct toml_value *v, struct vec *path);
+static void read_pairs(const struct reader *r, TSNode table, struct vec *path, uint32_t from);
 
 static void add_entry(const struct reader *r, struct vec *path, TSNode value_node,
 		      enum toml_type forced, unsigned line)
@@ -216,25 +217,15 @@ static void read_value(const struct reader *r, TSNode n, struct toml_value *v, s
 			read_value(r, c, vec_push(&v->items), path);
 		}
 	} else if (is(n, "inline_table")) {
-		uint32_t count = ts_node_named_child_count(n);
-
 		v->type = TOML_TABLE;
-		for (uint32_t i = 0; i < count; i++) {
-			TSNode pair = ts_node_named_child(n, i);
-			size_t depth = path->len;
-
-			if (!is(pair, "pair"))
-				continue;
-			key_parts(r, ts_node_named_child(pair, 0), path);
-			add_entry(r, path, ts_node_named_child(pair, 1), TOML_OTHER, line_of(pair));
-			while (path->len > depth)
-				free(*(char **)vec_pop(path));
-		}
+		read_pairs(r, n, path, 0);
 	} else {
 		v->type = TOML_OTHER;
 	}
 }
 
+/* Adds an entry for each `key = value` child of `table` (a document,
+ * table or inline table) from child `from` on, below `path`. */
 static void read_pairs(const struct reader *r, TSNode table, struct vec *path, uint32_t from)
 {
 	uint32_t count = ts_node_named_child_count(table);

@@ -60,13 +60,17 @@ int walk_path_skipped(const char *path)
 	return skipped;
 }
 
-static int has_python_shebang(const char *path)
+int walk_is_python_file(const char *path)
 {
+	const char *base = strrchr(path, '/');
 	char head[256];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0)
+	base = base ? base + 1 : path;
+	if (walk_is_python_name(base))
+		return 1;
+	if (strchr(base, '.') || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
 	n = read(fd, head, sizeof(head));
 	close(fd);
@@ -174,7 +178,7 @@ static void walk_dir(struct vec *files, struct vec *errors, struct repos *repos,
 				walk_dir(files, errors, repos, p.ptr);
 			buf_release(&cfg);
 		} else if (S_ISREG(st.st_mode)) {
-			if ((walk_is_python_name(name) || (!strchr(name, '.') && has_python_shebang(p.ptr))) &&
+			if (walk_is_python_file(p.ptr) &&
 			    !(repos && is_ignored(repos, p.ptr, 0)))
 				*(char **)vec_push(files) = xstrdup(p.ptr);
 		}

@@ -28,4 +28,8 @@ int walk_path_skipped(const char *path);
 /* True when `name` is a Python source file name (`*.py`, `*.pyi`). */
 int walk_is_python_name(const char *name);
 
+/* True when the file at `path` is one a walk takes: a Python file name,
+ * or no extension and a python shebang. */
+int walk_is_python_file(const char *path);
+
 #endif

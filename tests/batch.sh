@@ -250,26 +250,8 @@ expect_names() {
     [ "$got" = "$want" ] || problem "records: '$got', expected '$want'"
 }
 
-refs() { git -C "$1" for-each-ref --format='%(refname) %(objectname)'; }
 rev() { git -C "$1" rev-parse -q --verify "$2^{commit}" 2>/dev/null || echo none; }
 
-# state DIR: what the user sees: HEAD, the current branch, the index (its
-# entries and its bytes), the status and every work tree file.
-state() {
-    (
-        cd "$1" || exit 1
-        echo "HEAD $(git rev-parse -q --verify HEAD || echo unborn)"
-        echo "branch $(git symbolic-ref -q HEAD || echo detached)"
-        idx=$(git rev-parse --git-path index)
-        if [ -f "$idx" ]; then echo "index-bytes $(cksum <"$idx")"; else echo "no index"; fi
-        git ls-files -s
-        git status --porcelain=v1 -uall --ignored
-        find . -path ./.git -prune -o -type f -print | LC_ALL=C sort | while IFS= read -r f; do
-            if [ -x "$f" ]; then x=x; else x=-; fi
-            echo "$x $(cksum <"$f") $f"
-        done
-    )
-}
 
 # snapshot DIR: every file (with its checksum) and folder below DIR.
 snapshot() {

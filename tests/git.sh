@@ -61,26 +61,6 @@ am() {
 # The files named by findings in $OUT (text or concise output), sorted.
 reported() { sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: .*/\1/p' "$OUT" | LC_ALL=C sort -u; }
 
-# state DIR: what the user sees: HEAD, the current branch, the index (its
-# entries and its bytes), the status and every work tree file's content and
-# executable bit.
-state() {
-    (
-        cd "$1" || exit 1
-        echo "HEAD $(git rev-parse -q --verify HEAD || echo unborn)"
-        echo "branch $(git symbolic-ref -q HEAD || echo detached)"
-        idx=$(git rev-parse --git-path index)
-        if [ -f "$idx" ]; then echo "index-bytes $(cksum <"$idx")"; else echo "no index"; fi
-        git ls-files -s
-        git status --porcelain=v1 -uall --ignored
-        find . -path ./.git -prune -o -type f -print | LC_ALL=C sort | while IFS= read -r f; do
-            if [ -x "$f" ]; then x=x; else x=-; fi
-            echo "$x $(cksum <"$f") $f"
-        done
-    )
-}
-
-refs() { git -C "$1" for-each-ref --format='%(refname) %(objectname)'; }
 
 # fixed SRC DEST: what `asyncmod check --fix` makes of SRC, outside any repository.
 fixed() {

@@ -18,6 +18,29 @@ fail() { failed=$((failed + 1)); echo "FAIL: $1"; shift; for line in "$@"; do ec
 # Shows how two files differ, indented, for a failure message.
 show_diff() { diff -u "$1" "$2" | head -n 40 | sed 's/^/      | /'; }
 
+# Helpers for the drivers that build git repositories.
+
+# state DIR: what the user sees: HEAD, the current branch, the index (its
+# entries and its bytes), the status and every work tree file's content and
+# executable bit.
+state() {
+    (
+        cd "$1" || exit 1
+        echo "HEAD $(git rev-parse -q --verify HEAD || echo unborn)"
+        echo "branch $(git symbolic-ref -q HEAD || echo detached)"
+        idx=$(git rev-parse --git-path index)
+        if [ -f "$idx" ]; then echo "index-bytes $(cksum <"$idx")"; else echo "no index"; fi
+        git ls-files -s
+        git status --porcelain=v1 -uall --ignored
+        find . -path ./.git -prune -o -type f -print | LC_ALL=C sort | while IFS= read -r f; do
+            if [ -x "$f" ]; then x=x; else x=-; fi
+            echo "$x $(cksum <"$f") $f"
+        done
+    )
+}
+
+refs() { git -C "$1" for-each-ref --format='%(refname) %(objectname)'; }
+
 finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
