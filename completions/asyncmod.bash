@@ -110,7 +110,11 @@ _asyncmod()
             _asyncmod_words "text concise json sarif github"
             return
             ;;
-        -j | --jobs | -m | --message)
+        --http-client)
+            _asyncmod_words "httpx aiohttp"
+            return
+            ;;
+        -j | --jobs | -m | --message | --timeout)
             return # a number, a message
             ;;
         --changed-since | --branch)
@@ -147,7 +151,7 @@ _asyncmod()
             [[ $used == *" -m "* ]] && used+="--message "
             [[ $used == *" --message "* ]] && used+="-m "
             for opt in --fix --unsafe-fixes --diff -i --interactive --select --ignore \
-                --target-version --output-format -j --jobs -q --quiet \
+                --target-version --timeout --http-client --output-format -j --jobs -q --quiet \
                 --config --isolated --changed-since --commit --branch -m --message \
                 --in-place --allow-dirty --force-branch --help; do
                 [[ $used == *" $opt "* ]] || opts+=" $opt"
@@ -183,12 +187,16 @@ _asyncmod()
             _asyncmod_files
             return
             ;;
-        -j | --jobs | --shard | --branch | -m | --message)
+        --http-client)
+            _asyncmod_words "httpx aiohttp"
+            return
+            ;;
+        -j | --jobs | --shard | --branch | -m | --message | --timeout)
             return
             ;;
         esac
         if [[ $cur == -* ]]; then
-            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --branch -m --message --allow-dirty -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --help"
+            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --timeout --http-client --branch -m --message --allow-dirty -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --help"
         else
             _asyncmod_files
         fi

@@ -34,6 +34,8 @@ void cli_usage(FILE *out)
 	      "  --ignore CODES           leave out these codes or prefixes\n"
 	      "  --target-version VER     py39 ... py314 (default: the configuration's,\n"
 	      "                           else requires-python, else py311)\n"
+	      "  --timeout SECONDS        the limit of new asyncio.timeout blocks (default 30)\n"
+	      "  --http-client NAME       httpx (default) or aiohttp, for HTTP client fixes\n"
 	      "  --config FILE            read settings from FILE (a pyproject.toml)\n"
 	      "  --isolated               read no configuration file\n"
 	      "\n"
@@ -51,7 +53,8 @@ void cli_usage(FILE *out)
 	      "  -q, --quiet              print findings only, no summary\n"
 	      "\n"
 	      "batch options (and --select, --ignore, --unsafe-fixes, --target-version,\n"
-	      "--branch, --message, --allow-dirty, --jobs, --config, --isolated):\n"
+	      "--timeout, --http-client, --branch, --message, --allow-dirty, --jobs,\n"
+	      "--config, --isolated):\n"
 	      "  --workdir DIR            clone URLs below DIR (default asyncmod-work)\n"
 	      "  --push                   push each migration branch to its remote\n"
 	      "  --dry-run                commit nothing, push nothing; print the diffs\n"
@@ -282,6 +285,23 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		} else if ((r = take_value(&v, argc, argv, &i, "--target-version", err))) {
 			if (r < 0 || cli_parse_version(&o->target_minor, v, err) < 0)
 				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--timeout", err))) {
+			char *end;
+			double t;
+
+			if (r < 0)
+				return -1;
+			t = strtod(v, &end);
+			if (end == v || *end || !(t > 0) || t > 1e9)
+				return err_set(err, "invalid timeout '%s' (expected seconds > 0)",
+					       v);
+			o->timeout = t;
+		} else if ((r = take_value(&v, argc, argv, &i, "--http-client", err))) {
+			if (r < 0)
+				return -1;
+			if (strcmp(v, "httpx") && strcmp(v, "aiohttp"))
+				return err_set(err, "invalid http client '%s' (expected httpx or aiohttp)", v);
+			o->http_client = v;
 		} else if ((r = take_value(&v, argc, argv, &i, "--jobs", err)) ||
 			   (r = take_value(&v, argc, argv, &i, "-j", err))) {
 			char *end;

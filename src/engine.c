@@ -152,6 +152,7 @@ static void settle(struct file_settings *fs, bool *mask, const struct engine_opt
 	const char *select = opts->select ? opts->select : c ? c->select : NULL;
 	struct buf ignore = BUF_INIT;
 	int target = opts->target_minor;
+	const char *client;
 
 	if (opts->ignore)
 		buf_puts(&ignore, opts->ignore);
@@ -175,6 +176,11 @@ static void settle(struct file_settings *fs, bool *mask, const struct engine_opt
 	fs->enabled = mask;
 	fs->target_minor = target;
 	fs->unsafe_fixes = opts->unsafe_fixes || (c && c->unsafe_fixes == 1);
+	fs->timeout = opts->timeout > 0 ? opts->timeout
+		      : c && c->timeout > 0 ? c->timeout : RULE_DEFAULT_TIMEOUT;
+	client = opts->http_client ? opts->http_client : c ? c->http_client : NULL;
+	fs->http_client = client && !strcmp(client, "aiohttp") ? HTTP_CLIENT_AIOHTTP
+							       : HTTP_CLIENT_HTTPX;
 	buf_release(&ignore);
 }
 
@@ -359,6 +365,9 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	config.mode = opts->commit || opts->interactive ? MODE_COMMIT : opts->mode;
 	config.unsafe_fixes = opts->unsafe_fixes;
 	config.target_minor = opts->target_minor ? opts->target_minor : 11;
+	config.timeout = opts->timeout > 0 ? opts->timeout : RULE_DEFAULT_TIMEOUT;
+	config.http_client = opts->http_client && !strcmp(opts->http_client, "aiohttp")
+				     ? HTTP_CLIENT_AIOHTTP : HTTP_CLIENT_HTTPX;
 	config.suppress = suppress;
 	config.diff_prefix = repo && opts->mode == MODE_DIFF ? repo_prefix(repo) : NULL;
 	pool.config = &config;

@@ -32,6 +32,8 @@ struct engine_options {
 	const char *select;	/* comma-separated codes or prefixes, NULL: the config's, or all */
 	const char *ignore;
 	int target_minor;	/* 3.x; 0: from the config, requires-python, or 11 */
+	double timeout;		/* --timeout SECONDS; 0: the config's, or 30 */
+	const char *http_client;	/* --http-client NAME; NULL: the config's, or httpx */
 	int jobs;		/* 0: one per core */
 	const char *config_path;	/* --config FILE, or NULL to look for pyproject.toml */
 	bool isolated;		/* --isolated: read no configuration file */

@@ -159,6 +159,8 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 		ctx.scopes = lazy_get(lazy);
 		ctx.query = query_ts(q);
 		ctx.target_minor = fs->target_minor;
+		ctx.timeout = fs->timeout;
+		ctx.http_client = fs->http_client;
 		ctx.runtime = path_runtime(src->path, scope_runtime(ctx.scopes));
 		ctx.findings = findings;
 		rule->check(&ctx, &m);
@@ -341,7 +343,7 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 		  struct file_result *res)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0 };
+					  NULL, 0, w->config->timeout, w->config->http_client };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
@@ -362,7 +364,7 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 		       struct buf *out)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0 };
+					  NULL, 0, w->config->timeout, w->config->http_client };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "query.h"
+#include "rule.h"
 #include "suppress.h"
 #include "vec.h"
 
@@ -32,6 +33,8 @@ struct pipeline_config {
 	enum pipeline_mode mode;
 	bool unsafe_fixes;		/* defaults for files without settings of their own */
 	int target_minor;
+	double timeout;
+	enum http_client http_client;
 	const struct suppress *suppress;	/* noqa comments; NULL: none are read */
 	const char *diff_prefix;	/* put before paths in diffs (the folder in the work tree) */
 };
@@ -49,6 +52,8 @@ struct file_settings {
 	bool unsafe_fixes;
 	const struct finding_key *only;	/* when not NULL, fix only these findings */
 	size_t nonly;
+	double timeout;		/* seconds for new timeouts */
+	enum http_client http_client;
 };
 
 /* The outcome for one file. */

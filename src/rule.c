@@ -277,3 +277,51 @@ TSNode rule_enclosing_function(TSNode node)
 	}
 	return none;
 }
+
+bool rule_await_needs_parens(TSNode call)
+{
+	TSNode p = ts_node_parent(call);
+	const char *t = ts_node_is_null(p) ? "" : ts_node_type(p);
+
+	return !strcmp(t, "attribute") || !strcmp(t, "subscript") || !strcmp(t, "call") ||
+	       !strcmp(t, "await");
+}
+
+int rule_to_thread(struct rule_ctx *ctx, struct finding *f, TSNode call, const char *callee)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	struct buf name = BUF_INIT, text = BUF_INIT;
+	bool parens = rule_await_needs_parens(call);
+	uint32_t n = 0, open;
+
+	if (ts_node_is_null(fn) || ts_node_is_null(args))
+		return -1;
+	if (rule_module_ref(ctx, f, ts_node_start_byte(call), "asyncio", &name) < 0) {
+		buf_release(&name);
+		return -1;
+	}
+	buf_printf(&text, "%sawait %s.to_thread(", parens ? "(" : "", buf_cstr(&name));
+	if (callee) {
+		buf_puts(&text, callee);
+		rule_edit(f, ts_node_start_byte(fn), ts_node_end_byte(fn), buf_cstr(&text));
+	} else {
+		rule_edit(f, ts_node_start_byte(call), ts_node_start_byte(call), buf_cstr(&text));
+	}
+	open = ts_node_start_byte(args);
+	if (!strcmp(ts_node_type(args), "generator_expression")) {
+		/* f(x for x in y): the generator keeps its parentheses */
+		rule_edit(f, open, open, ", ");
+		rule_edit(f, ts_node_end_byte(args), ts_node_end_byte(args), ")");
+	} else {
+		for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+			if (strcmp(ts_node_type(ts_node_named_child(args, i)), "comment"))
+				n++;
+		rule_edit(f, open, open + 1, n ? ", " : "");
+	}
+	if (parens)
+		rule_edit(f, ts_node_end_byte(call), ts_node_end_byte(call), ")");
+	buf_release(&name);
+	buf_release(&text);
+	return 0;
+}

@@ -68,6 +68,15 @@ struct finding {
 
 struct options;
 
+/* The async HTTP client that HTTP fixes migrate to (`--http-client`). */
+enum http_client {
+	HTTP_CLIENT_HTTPX,
+	HTTP_CLIENT_AIOHTTP,
+};
+
+/* Seconds in a new `asyncio.timeout(N)` when nothing else is set. */
+#define RULE_DEFAULT_TIMEOUT 30.0
+
 /* What a transform's check sees for one file. */
 struct rule_ctx {
 	const struct source *src;
@@ -76,6 +85,8 @@ struct rule_ctx {
 	const TSQuery *query;
 	int target_minor;		/* target Python 3.x */
 	enum runtime runtime;		/* the module's async framework */
+	double timeout;			/* seconds for new timeouts (`--timeout`) */
+	enum http_client http_client;	/* the client HTTP fixes use */
 	struct vec *findings;		/* struct finding, owned by the pipeline */
 };
 
@@ -147,7 +158,6 @@ void rule_findings_keep(struct vec *findings,
 			bool (*keep)(const struct finding *f, const struct finding *kept, void *arg),
 			void *arg);
 
-#endif
 
 /* When `ref` is the callee of a call, stores the call and returns true. */
 bool rule_callee_of(TSNode ref, TSNode *call);
@@ -166,3 +176,19 @@ bool rule_own_line(const struct rule_ctx *ctx, TSNode stmt);
 
 /* The node of the innermost enclosing def or lambda, or a null node. */
 TSNode rule_enclosing_function(TSNode node);
+
+/* True when `await` put before `call` would bind to something larger
+ * (`f().x`, `f()[0]`, `f()()`, `await f()`), so the result needs
+ * parentheses. */
+bool rule_await_needs_parens(TSNode call);
+
+/* Adds to `f` the edits that turn `call` into
+ * `await asyncio.to_thread(CALLEE, ARGS...)`, through the module's asyncio
+ * binding (an import is added to the needs when there is none). CALLEE is
+ * `callee` when not NULL (it replaces the call's function), else the
+ * call's own function text. Parentheses are added where `await` needs
+ * them. Returns -1, adding nothing, when the name `asyncio` is taken by
+ * something else at the call. */
+int rule_to_thread(struct rule_ctx *ctx, struct finding *f, TSNode call, const char *callee);
+
+#endif

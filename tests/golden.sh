@@ -8,6 +8,7 @@
 #   3. `--diff` piped to `git apply` gives exactly the same text;
 #   4. expected.py is valid Python (checked by the Python compiler);
 #   5. a second `--fix` on the result changes nothing.
+# GOLDEN_ONLY="CODE ..." limits the run to those rules' cases.
 . "$SRCDIR/tests/lib.sh"
 
 PY=${PYTHON:-python3}
@@ -15,6 +16,9 @@ PY=${PYTHON:-python3}
 for case in "$SRCDIR"/fixtures/rules/*/*/; do
     case=${case%/}
     name=${case#"$SRCDIR"/fixtures/rules/}
+    if [ -n "${GOLDEN_ONLY:-}" ]; then
+        case " $GOLDEN_ONLY " in *" ${name%%/*} "*) ;; *) continue ;; esac
+    fi
     work="$TMPROOT/$(echo "$name" | tr / _)"
     mkdir -p "$work/fix" "$work/diff"
     args=""

@@ -100,16 +100,6 @@ static bool plain_single_argument(TSNode call)
 	return plain == 1;
 }
 
-/* True when `await` put before the call would bind to something larger. */
-static bool needs_parens(TSNode call)
-{
-	TSNode p = ts_node_parent(call);
-	const char *t = ts_node_is_null(p) ? "" : ts_node_type(p);
-
-	return !strcmp(t, "attribute") || !strcmp(t, "subscript") || !strcmp(t, "call") ||
-	       !strcmp(t, "await");
-}
-
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode ref = rule_capture(ctx, match, "ref"), call;
@@ -161,9 +151,9 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "import-name-shadowed");
 		goto done;
 	}
-	buf_printf(&text, "%sawait %s.sleep", needs_parens(call) ? "(" : "", buf_cstr(&name));
+	buf_printf(&text, "%sawait %s.sleep", rule_await_needs_parens(call) ? "(" : "", buf_cstr(&name));
 	rule_edit(f, ts_node_start_byte(ref), ts_node_end_byte(ref), buf_cstr(&text));
-	if (needs_parens(call))
+	if (rule_await_needs_parens(call))
 		rule_edit(f, ts_node_end_byte(call), ts_node_end_byte(call), ")");
 	rule_root_name(ctx, ref, &name);
 	rule_need(f, NEED_DROP, buf_cstr(&name));
