@@ -161,6 +161,7 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 		ctx.target_minor = fs->target_minor;
 		ctx.timeout = fs->timeout;
 		ctx.http_client = fs->http_client;
+		ctx.unsafe_fixes = fs->unsafe_fixes;
 		ctx.runtime = path_runtime(src->path, scope_runtime(ctx.scopes));
 		ctx.findings = findings;
 		rule->check(&ctx, &m);

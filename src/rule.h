@@ -87,6 +87,9 @@ struct rule_ctx {
 	enum runtime runtime;		/* the module's async framework */
 	double timeout;			/* seconds for new timeouts (`--timeout`) */
 	enum http_client http_client;	/* the client HTTP fixes use */
+	/* unsafe fixes are wanted: a rule with a safe and an unsafe form of
+	 * fix for the same code offers the unsafe one */
+	bool unsafe_fixes;
 	struct vec *findings;		/* struct finding, owned by the pipeline */
 };
 
