@@ -325,3 +325,132 @@ int rule_to_thread(struct rule_ctx *ctx, struct finding *f, TSNode call, const c
 	buf_release(&text);
 	return 0;
 }
+
+/* The first block whose first statement starts on a line of its own gives
+ * the unit: that line's indent less the indent of its header's line. */
+void rule_indent_unit(const struct rule_ctx *ctx, struct buf *out)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(ctx->tree));
+	struct buf outer = BUF_INIT, inner = BUF_INIT;
+	bool found = false, down = true;
+
+	buf_clear(out);
+	while (!found) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+
+		if (down && !strcmp(ts_node_type(n), "block") && ts_node_named_child_count(n)) {
+			TSNode first = ts_node_named_child(n, 0), head = ts_node_parent(n);
+
+			if (!ts_node_is_null(head) &&
+			    ts_node_start_point(first).row != ts_node_start_point(head).row) {
+				rule_indent(ctx, ts_node_start_byte(head), &outer);
+				rule_indent(ctx, ts_node_start_byte(first), &inner);
+				if (inner.len > outer.len && !memcmp(inner.ptr, outer.ptr, outer.len)) {
+					buf_add(out, inner.ptr + outer.len, inner.len - outer.len);
+					found = true;
+				}
+			}
+		}
+		if (down && ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		if (ts_tree_cursor_goto_next_sibling(&cur)) {
+			down = true;
+			continue;
+		}
+		if (!ts_tree_cursor_goto_parent(&cur))
+			break;
+		down = false;
+	}
+	if (!found)
+		buf_puts(out, "    ");
+	ts_tree_cursor_delete(&cur);
+	buf_release(&outer);
+	buf_release(&inner);
+}
+
+/* True when the line starting at `at` begins inside a string literal (the
+ * middle of a triple-quoted string), whose text must not change. */
+static bool line_in_string(const struct rule_ctx *ctx, uint32_t at)
+{
+	TSNode n = ts_node_descendant_for_byte_range(ts_tree_root_node(ctx->tree), at, at);
+
+	for (; !ts_node_is_null(n); n = ts_node_parent(n)) {
+		const char *t = ts_node_type(n);
+
+		if ((!strcmp(t, "string") || !strcmp(t, "concatenated_string")) &&
+		    ts_node_start_byte(n) < at)
+			return true;
+	}
+	return false;
+}
+
+/* True when the line starting at `at` holds only blanks. */
+static bool line_blank(const struct rule_ctx *ctx, uint32_t at)
+{
+	const char *s = ctx->src->text;
+
+	while (at < ctx->src->len && (s[at] == ' ' || s[at] == '\t' || s[at] == '\f'))
+		at++;
+	return at >= ctx->src->len || s[at] == '\n' || s[at] == '\r';
+}
+
+/* Calls `each` with the start of every line that begins in [start, end)
+ * (the line holding `start` included), is not blank and does not begin
+ * inside a string literal. */
+static void each_code_line(const struct rule_ctx *ctx, uint32_t start, uint32_t end,
+			   void (*each)(const struct rule_ctx *ctx, uint32_t at, void *arg),
+			   void *arg)
+{
+	const char *s = ctx->src->text;
+	uint32_t at = source_line_start(ctx->src, start);
+
+	while (at < end && at < ctx->src->len) {
+		if (!line_blank(ctx, at) && !line_in_string(ctx, at))
+			each(ctx, at, arg);
+		while (at < ctx->src->len && s[at] != '\n')
+			at++;
+		at++;
+	}
+}
+
+struct indent_job {
+	struct finding *f;
+	const char *text;
+	size_t len;
+};
+
+static void add_prefix(const struct rule_ctx *ctx, uint32_t at, void *arg)
+{
+	struct indent_job *job = arg;
+
+	(void)ctx;
+	rule_edit(job->f, at, at, job->text);
+}
+
+static void drop_prefix(const struct rule_ctx *ctx, uint32_t at, void *arg)
+{
+	struct indent_job *job = arg;
+	const char *s = ctx->src->text;
+	size_t n = 0;
+
+	while (n < job->len && at + n < ctx->src->len && s[at + n] == job->text[n])
+		n++;
+	if (n)
+		rule_edit(job->f, at, at + (uint32_t)n, "");
+}
+
+void rule_reindent(const struct rule_ctx *ctx, struct finding *f, uint32_t start, uint32_t end,
+		   const char *prefix)
+{
+	struct indent_job job = { f, prefix, strlen(prefix) };
+
+	each_code_line(ctx, start, end, add_prefix, &job);
+}
+
+void rule_dedent(const struct rule_ctx *ctx, struct finding *f, uint32_t start, uint32_t end,
+		 const char *unit)
+{
+	struct indent_job job = { f, unit, strlen(unit) };
+
+	each_code_line(ctx, start, end, drop_prefix, &job);
+}

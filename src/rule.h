@@ -194,4 +194,21 @@ bool rule_await_needs_parens(TSNode call);
  * something else at the call. */
 int rule_to_thread(struct rule_ctx *ctx, struct finding *f, TSNode call, const char *callee);
 
+/* The file's indent unit, written into `out`: what the first indented
+ * block adds to its header's indent (say "    " or "\t"); four spaces when
+ * the file has no indented block. */
+void rule_indent_unit(const struct rule_ctx *ctx, struct buf *out);
+
+/* Adds to `f` an edit putting `prefix` at the start of each line that
+ * begins in [start, end) (the line holding `start` included), except
+ * blank lines and lines that begin inside a string literal, whose text
+ * would change. */
+void rule_reindent(const struct rule_ctx *ctx, struct finding *f, uint32_t start, uint32_t end,
+		   const char *prefix);
+
+/* The reverse: removes `unit` (or as much of it as the line starts with)
+ * from the start of the same lines. */
+void rule_dedent(const struct rule_ctx *ctx, struct finding *f, uint32_t start, uint32_t end,
+		 const char *unit);
+
 #endif

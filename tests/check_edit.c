@@ -288,6 +288,91 @@ START_TEST(broken_fix_is_dropped)
 }
 END_TEST
 
+/* The rule context of a snippet, for the layout helpers. */
+static struct rule_ctx snippet_ctx(struct snippet *s)
+{
+	struct rule_ctx ctx = { 0 };
+
+	ctx.src = &s->src;
+	ctx.tree = s->tree;
+	ctx.scopes = s->scopes;
+	ctx.findings = &s->findings;
+	return ctx;
+}
+
+static char *indent_unit_of(const char *text)
+{
+	struct snippet s;
+	struct rule_ctx ctx;
+	struct buf out = BUF_INIT;
+
+	snippet_init(&s, text);
+	ctx = snippet_ctx(&s);
+	rule_indent_unit(&ctx, &out);
+	snippet_release(&s);
+	return buf_detach(&out);
+}
+
+START_TEST(indent_unit_detected)
+{
+	char *u;
+
+	u = indent_unit_of("if x:\n  y = 1\n");
+	ck_assert_str_eq(u, "  ");
+	free(u);
+	u = indent_unit_of("class A:\n\tdef f(self):\n\t\tpass\n");
+	ck_assert_str_eq(u, "\t");
+	free(u);
+	/* a one-line block says nothing; the next block does */
+	u = indent_unit_of("if x: pass\ndef f():\n        return 1\n");
+	ck_assert_str_eq(u, "        ");
+	free(u);
+	u = indent_unit_of("x = 1\n");
+	ck_assert_str_eq(u, "    ");
+	free(u);
+}
+END_TEST
+
+START_TEST(reindent_skips_strings_and_blanks)
+{
+	struct snippet s;
+	struct rule_ctx ctx;
+	struct finding *f;
+	char *out;
+	const char *text = "def f():\n    x = '''a\nb'''\n\n    y = (1,\n2)\n    return x\n";
+
+	snippet_init(&s, text);
+	ctx = snippet_ctx(&s);
+	f = add_fix(&s, "return", "return");
+	rule_reindent(&ctx, f, (uint32_t)(strstr(text, "    x") - text),
+		      (uint32_t)(strstr(text, "    return") - text), "  ");
+	out = apply(&s);
+	ck_assert_str_eq(out, "def f():\n      x = '''a\nb'''\n\n      y = (1,\n  2)\n    return x\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
+START_TEST(dedent_removes_one_unit)
+{
+	struct snippet s;
+	struct rule_ctx ctx;
+	struct finding *f;
+	char *out;
+	const char *text = "def f():\n    if a:\n        x = '''\n        k'''\n        g(1,\n  2)\n";
+
+	snippet_init(&s, text);
+	ctx = snippet_ctx(&s);
+	f = add_fix(&s, "    if a:\n", "");
+	rule_dedent(&ctx, f, (uint32_t)(strstr(text, "        x") - text), (uint32_t)strlen(text),
+		    "    ");
+	out = apply(&s);
+	ck_assert_str_eq(out, "def f():\n    x = '''\n        k'''\n    g(1,\n2)\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
 Suite *suite_edit(void)
 {
 	Suite *s = suite_create("edit");
@@ -304,6 +389,9 @@ Suite *suite_edit(void)
 	tcase_add_test(tc, used_import_kept);
 	tcase_add_test(tc, from_import_item_dropped);
 	tcase_add_test(tc, broken_fix_is_dropped);
+	tcase_add_test(tc, indent_unit_detected);
+	tcase_add_test(tc, reindent_skips_strings_and_blanks);
+	tcase_add_test(tc, dedent_removes_one_unit);
 	suite_add_tcase(s, tc);
 	return s;
 }
