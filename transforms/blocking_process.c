@@ -472,10 +472,20 @@ static int fix_exec(struct rule_ctx *ctx, struct finding *f, TSNode call, TSNode
 		}
 		rule_edit(f, start, end, buf_cstr(&text));
 	}
-	/* the callee's import may now be unused (not when the fix names it) */
+	/* The callee's import may now be unused. Not the subprocess module's
+	 * own binding: another fix in the file may write
+	 * `subprocess.CompletedProcess`, and the drop counts only the
+	 * references left in the old text. */
 	rule_root_name(ctx, ref, &root);
-	if (!uses_sp || strcmp(buf_cstr(&root), buf_cstr(&sp)))
-		rule_need(f, NEED_DROP, buf_cstr(&root));
+	{
+		const char *q = NULL;
+		enum resolution rr = scope_resolve_name(ctx->scopes, ts_node_start_byte(ref),
+							buf_cstr(&root), root.len, &q);
+
+		if (!(uses_sp && !strcmp(buf_cstr(&root), buf_cstr(&sp))) &&
+		    !(rr == RESOLVE_MODULE && q && !strcmp(q, "subprocess")))
+			rule_need(f, NEED_DROP, buf_cstr(&root));
+	}
 	error = 0;
 done:
 	buf_release(&aio);
