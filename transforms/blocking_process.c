@@ -343,32 +343,60 @@ static void indent_unit(const struct rule_ctx *ctx, TSNode stmt, const char *ind
 	buf_release(&outer);
 }
 
-/* `AIO.create_subprocess_exec(ARGS, PIPES, PASS)` */
-static void put_create(const struct rule_ctx *ctx, struct buf *out, const struct exec_plan *p,
-		       const char *aio, bool in, bool so, bool se)
+/*
+ * The replacement is written as text around nodes of the call that stay
+ * where they are (the command's elements, `cwd=`, `env=`): each gap
+ * between two kept nodes becomes one edit. The user's expressions are
+ * then not inside any edit, so an import they name still counts as used
+ * when another fix asks to drop it.
+ */
+struct splice {
+	struct finding *f;
+	uint32_t at;		/* start of the current gap */
+	struct buf text;	/* its replacement so far */
+};
+
+static void splice_keep(struct splice *s, TSNode n)
 {
-	buf_printf(out, "await %s.create_subprocess_%s(", aio, p->shell ? "shell" : "exec");
+	if (s->text.len || ts_node_start_byte(n) > s->at)
+		rule_edit(s->f, s->at, ts_node_start_byte(n), buf_cstr(&s->text));
+	buf_clear(&s->text);
+	s->at = ts_node_end_byte(n);
+}
+
+static void splice_end(struct splice *s, uint32_t end)
+{
+	if (s->text.len || end > s->at)
+		rule_edit(s->f, s->at, end, buf_cstr(&s->text));
+	buf_release(&s->text);
+}
+
+/* `await AIO.create_subprocess_exec(ARGS, PIPES, PASS)` */
+static void put_create(struct splice *s, const struct exec_plan *p, const char *aio,
+		       bool in, bool so, bool se)
+{
+	buf_printf(&s->text, "await %s.create_subprocess_%s(", aio, p->shell ? "shell" : "exec");
 	if (p->shell) {
-		put_node(ctx, out, p->cmd);
+		splice_keep(s, p->cmd);
 	} else {
 		uint32_t k = 0;
 
 		for (uint32_t i = 0; i < ts_node_named_child_count(p->cmd); i++) {
-			buf_puts(out, k++ ? ", " : "");
-			put_node(ctx, out, ts_node_named_child(p->cmd, i));
+			buf_puts(&s->text, k++ ? ", " : "");
+			splice_keep(s, ts_node_named_child(p->cmd, i));
 		}
 	}
 	if (in)
-		buf_printf(out, ", stdin=%s.subprocess.PIPE", aio);
+		buf_printf(&s->text, ", stdin=%s.subprocess.PIPE", aio);
 	if (so)
-		buf_printf(out, ", stdout=%s.subprocess.PIPE", aio);
+		buf_printf(&s->text, ", stdout=%s.subprocess.PIPE", aio);
 	if (se)
-		buf_printf(out, ", stderr=%s.subprocess.PIPE", aio);
+		buf_printf(&s->text, ", stderr=%s.subprocess.PIPE", aio);
 	for (unsigned i = 0; i < p->npass; i++) {
-		buf_puts(out, ", ");
-		put_node(ctx, out, p->pass[i]);
+		buf_puts(&s->text, ", ");
+		splice_keep(s, p->pass[i]);
 	}
-	buf_puts(out, ")");
+	buf_puts(&s->text, ")");
 }
 
 /* Adds the create_subprocess edits to `f`. Returns -1 when a module name it
@@ -376,9 +404,9 @@ static void put_create(const struct rule_ctx *ctx, struct buf *out, const struct
 static int fix_exec(struct rule_ctx *ctx, struct finding *f, TSNode call, TSNode ref,
 		    const struct exec_plan *p)
 {
-	struct buf aio = BUF_INIT, sp = BUF_INIT, text = BUF_INIT, root = BUF_INIT,
-		   proc = BUF_INIT, out = BUF_INIT, err = BUF_INIT, indent = BUF_INIT,
-		   unit = BUF_INIT;
+	struct buf aio = BUF_INIT, sp = BUF_INIT, root = BUF_INIT, proc = BUF_INIT,
+		   out = BUF_INIT, err = BUF_INIT, indent = BUF_INIT, unit = BUF_INIT;
+	struct splice s = { f, 0, BUF_INIT };
 	const char *nl = ctx->src->newline;
 	bool in = !ts_node_is_null(p->input);
 	bool so = p->capture || p->kind == KIND_CHECK_OUTPUT, se = p->capture;
@@ -396,15 +424,16 @@ static int fix_exec(struct rule_ctx *ctx, struct finding *f, TSNode call, TSNode
 			if (rule_module_ref(ctx, f, ts_node_start_byte(call), "subprocess", &sp) < 0)
 				goto done;
 			uses_sp = true;
-			buf_printf(&text, "%s.CompletedProcess(", buf_cstr(&sp));
-			put_node(ctx, &text, p->cmd);
-			buf_puts(&text, ", ");
+			buf_printf(&s.text, "%s.CompletedProcess(", buf_cstr(&sp));
+			put_node(ctx, &s.text, p->cmd);
+			buf_puts(&s.text, ", ");
 		}
-		buf_puts(&text, parens ? "(await (" : "await (");
-		put_create(ctx, &text, p, buf_cstr(&aio), false, false, false);
-		buf_puts(&text, ").wait()");
-		buf_puts(&text, parens || completed ? ")" : "");
-		rule_edit(f, ts_node_start_byte(call), ts_node_end_byte(call), buf_cstr(&text));
+		s.at = ts_node_start_byte(call);
+		buf_puts(&s.text, parens ? "(await (" : "await (");
+		put_create(&s, p, buf_cstr(&aio), false, false, false);
+		buf_puts(&s.text, ").wait()");
+		buf_puts(&s.text, parens || completed ? ")" : "");
+		splice_end(&s, ts_node_end_byte(call));
 	} else {
 		uint32_t start = ts_node_start_byte(p->stmt), end = ts_node_end_byte(p->stmt);
 		uint32_t cend;
@@ -419,8 +448,9 @@ static int fix_exec(struct rule_ctx *ctx, struct finding *f, TSNode call, TSNode
 		rule_fresh_name(ctx, "_err", &err);
 		rule_indent(ctx, start, &indent);
 		indent_unit(ctx, p->stmt, buf_cstr(&indent), &unit);
-		buf_printf(&text, "%s = ", buf_cstr(&proc));
-		put_create(ctx, &text, p, buf_cstr(&aio), in, so, se);
+		s.at = start;
+		buf_printf(&s.text, "%s = ", buf_cstr(&proc));
+		put_create(&s, p, buf_cstr(&aio), in, so, se);
 		/* a comment after the statement stays on its first line */
 		cend = end;
 		while (cend < ctx->src->len && (ctx->src->text[cend] == ' ' ||
@@ -430,52 +460,53 @@ static int fix_exec(struct rule_ctx *ctx, struct finding *f, TSNode call, TSNode
 			while (cend < ctx->src->len && ctx->src->text[cend] != '\n' &&
 			       ctx->src->text[cend] != '\r')
 				cend++;
-			buf_add(&text, ctx->src->text + end, cend - end);
+			buf_add(&s.text, ctx->src->text + end, cend - end);
 			end = cend;
 		}
-		buf_printf(&text, "%s%s", nl, buf_cstr(&indent));
+		buf_printf(&s.text, "%s%s", nl, buf_cstr(&indent));
 		if (in || so || se) {
 			if (keep_io)
-				buf_printf(&text, "%s, %s = ", buf_cstr(&out), buf_cstr(&err));
-			buf_printf(&text, "await %s.communicate(", buf_cstr(&proc));
+				buf_printf(&s.text, "%s, %s = ", buf_cstr(&out), buf_cstr(&err));
+			buf_printf(&s.text, "await %s.communicate(", buf_cstr(&proc));
 			if (in)
-				put_node(ctx, &text, p->input);
-			buf_puts(&text, ")");
+				put_node(ctx, &s.text, p->input);
+			buf_puts(&s.text, ")");
 		} else {
-			buf_printf(&text, "await %s.wait()", buf_cstr(&proc));
+			buf_printf(&s.text, "await %s.wait()", buf_cstr(&proc));
 		}
 		if (p->check) {
-			buf_printf(&text, "%s%sif %s.returncode:%s%s%sraise %s.CalledProcessError(%s.returncode, ",
+			buf_printf(&s.text, "%s%sif %s.returncode:%s%s%sraise "
+				   "%s.CalledProcessError(%s.returncode, ",
 				   nl, buf_cstr(&indent), buf_cstr(&proc), nl, buf_cstr(&indent),
 				   buf_cstr(&unit), buf_cstr(&sp), buf_cstr(&proc));
-			put_node(ctx, &text, p->cmd);
+			put_node(ctx, &s.text, p->cmd);
 			if (in || so || se)
-				buf_printf(&text, ", %s, %s", buf_cstr(&out), buf_cstr(&err));
-			buf_puts(&text, ")");
+				buf_printf(&s.text, ", %s, %s", buf_cstr(&out), buf_cstr(&err));
+			buf_puts(&s.text, ")");
 		}
 		if (!ts_node_is_null(p->target)) {
-			buf_printf(&text, "%s%s", nl, buf_cstr(&indent));
-			put_node(ctx, &text, p->target);
-			buf_puts(&text, " = ");
+			buf_printf(&s.text, "%s%s", nl, buf_cstr(&indent));
+			put_node(ctx, &s.text, p->target);
+			buf_puts(&s.text, " = ");
 			if (p->kind == KIND_RUN) {
-				buf_printf(&text, "%s.CompletedProcess(", buf_cstr(&sp));
-				put_node(ctx, &text, p->cmd);
-				buf_printf(&text, ", %s.returncode", buf_cstr(&proc));
+				buf_printf(&s.text, "%s.CompletedProcess(", buf_cstr(&sp));
+				put_node(ctx, &s.text, p->cmd);
+				buf_printf(&s.text, ", %s.returncode", buf_cstr(&proc));
 				if (in || so || se)
-					buf_printf(&text, ", %s, %s", buf_cstr(&out), buf_cstr(&err));
-				buf_puts(&text, ")");
+					buf_printf(&s.text, ", %s, %s", buf_cstr(&out), buf_cstr(&err));
+				buf_puts(&s.text, ")");
 			} else if (p->kind == KIND_CHECK_OUTPUT) {
-				buf_puts(&text, buf_cstr(&out));
+				buf_puts(&s.text, buf_cstr(&out));
 			} else {
-				buf_printf(&text, "%s.returncode", buf_cstr(&proc));
+				buf_printf(&s.text, "%s.returncode", buf_cstr(&proc));
 			}
 		}
-		rule_edit(f, start, end, buf_cstr(&text));
+		splice_end(&s, end);
 	}
 	/* The callee's import may now be unused. Not the subprocess module's
 	 * own binding: another fix in the file may write
 	 * `subprocess.CompletedProcess`, and the drop counts only the
-	 * references left in the old text. */
+	 * references left outside the edits. */
 	rule_root_name(ctx, ref, &root);
 	{
 		const char *q = NULL;
@@ -488,9 +519,9 @@ static int fix_exec(struct rule_ctx *ctx, struct finding *f, TSNode call, TSNode
 	}
 	error = 0;
 done:
+	buf_release(&s.text);
 	buf_release(&aio);
 	buf_release(&sp);
-	buf_release(&text);
 	buf_release(&root);
 	buf_release(&proc);
 	buf_release(&out);
