@@ -737,8 +737,8 @@ const struct transform transform_process_create = {
 			  "\n"
 			  "async def start_worker(script):\n"
 			  "    return subprocess.Popen([\"python3\", script])\n",
-	.example_after = "import asyncio\n"
-			 "import subprocess\n"
+	.example_after = "import subprocess\n"
+			 "import asyncio\n"
 			 "\n"
 			 "\n"
 			 "async def start_worker(script):\n"
@@ -795,8 +795,8 @@ const struct transform transform_process_run = {
 			  "\n"
 			  "async def fetch_all():\n"
 			  "    subprocess.run([\"git\", \"fetch\", \"--all\"], check=True)\n",
-	.example_after = "import asyncio\n"
-			 "import subprocess\n"
+	.example_after = "import subprocess\n"
+			 "import asyncio\n"
 			 "\n"
 			 "\n"
 			 "async def fetch_all():\n"
@@ -835,8 +835,8 @@ const struct transform transform_process_wait = {
 			  "async def reap(pid):\n"
 			  "    _, status = os.waitpid(pid, 0)\n"
 			  "    return os.waitstatus_to_exitcode(status)\n",
-	.example_after = "import asyncio\n"
-			 "import os\n"
+	.example_after = "import os\n"
+			 "import asyncio\n"
 			 "\n"
 			 "\n"
 			 "async def reap(pid):\n"
