@@ -5,6 +5,11 @@
 
 const struct transform *const transform_table[] = {
 	&transform_blocking_sleep,	/* ASYNC251 */
+	&transform_process_create,	/* ASYNC220 */
+	&transform_process_run,		/* ASYNC221 */
+	&transform_process_wait,	/* ASYNC222 */
+	&transform_blocking_input,	/* ASYNC250 */
+	&transform_blocking_path,	/* ASYNC240 */
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_get_event_loop,	/* AM105 */
 	&transform_timeout_error,	/* AM203 */

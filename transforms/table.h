@@ -19,5 +19,10 @@ extern const struct transform transform_blocking_sleep;
 extern const struct transform transform_get_event_loop;
 extern const struct transform transform_timeout_error;
 extern const struct transform transform_dangling_task;
+extern const struct transform transform_process_create;
+extern const struct transform transform_process_run;
+extern const struct transform transform_process_wait;
+extern const struct transform transform_blocking_input;
+extern const struct transform transform_blocking_path;
 
 #endif

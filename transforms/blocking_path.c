@@ -1,0 +1,136 @@
+/*
+ * ASYNC240: an `os.path` function that touches the file system (`exists`,
+ * `isfile`, `getsize`, `realpath`, ...) called in an async function.
+ *
+ * Report only: each call is one short system call, and whether it is worth
+ * a thread depends on the file system, so the finding suggests
+ * `aiofiles.os.path` (where aiofiles has the function) or
+ * `asyncio.to_thread`. Pure path functions (`join`, `basename`) are not
+ * reported.
+ */
+#include <string.h>
+
+#include "table.h"
+#include "blocking_path.scm.h"
+
+static const char *const tokens[] = { "path", NULL };
+
+static const char *const fs_functions[] = {
+	"exists", "lexists", "isfile", "isdir", "islink", "ismount", "isjunction",
+	"getsize", "getmtime", "getatime", "getctime", "samefile", "sameopenfile",
+	"realpath", NULL,
+};
+
+/* The functions aiofiles.os.path offers (aiofiles 0.8 and later). */
+static const char *const aiofiles_functions[] = {
+	"exists", "isfile", "isdir", "islink", "getsize", "getmtime", "getatime",
+	"getctime", "samefile", "sameopenfile", NULL,
+};
+
+static bool in_list(const char *const *list, const char *name)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
+{
+	TSNode ref = rule_capture(ctx, match, "ref"), call;
+	struct buf q = BUF_INIT;
+	enum scope_context where;
+	enum resolution r;
+	struct finding *f;
+	const char *fn;
+
+	if (rule_is_name_site(ref) || !rule_callee_of(ref, &call))
+		return 0;
+	r = scope_resolve_expr(ctx->scopes, ref, &q);
+	if ((r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS) ||
+	    strncmp(buf_cstr(&q), "os.path.", 8))
+		goto done;
+	fn = buf_cstr(&q) + 8;
+	if (!in_list(fs_functions, fn))
+		goto done;
+	where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
+	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
+		goto done;
+	if (in_list(aiofiles_functions, fn))
+		f = rule_report(ctx, &transform_blocking_path, call,
+				"`os.path.%s` touches the file system and blocks the event loop; "
+				"use `await aiofiles.os.path.%s(..)` or "
+				"`await asyncio.to_thread(os.path.%s, ..)`", fn, fn, fn);
+	else
+		f = rule_report(ctx, &transform_blocking_path, call,
+				"`os.path.%s` touches the file system and blocks the event loop; "
+				"use `await asyncio.to_thread(os.path.%s, ..)`", fn, fn);
+	if (where == CONTEXT_NESTED_SYNC)
+		rule_no_fix(f, "nested-sync-scope");
+	else if (r == RESOLVE_AMBIGUOUS)
+		rule_no_fix(f, "ambiguous-name");
+done:
+	buf_release(&q);
+	return 0;
+}
+
+
+/* For `asyncmod explain`: the lines of the standard this rule enforces. */
+static const char *const standard[] = {
+	"核心原则 > ✅ 必须遵守",
+	"3. **避免阻塞** - 永远不要在异步函数中执行阻塞操作",
+	"检查清单",
+	"- [ ] 阻塞操作使用 `run_in_executor` 或异步库替代",
+	NULL,
+};
+
+static const char *const reasons[] = {
+	"nested-sync-scope", "the call is in a `def`, `lambda`, class body or generator "
+	"expression nested in the coroutine: it blocks only if that code runs on the loop",
+	"ambiguous-name", "the name may or may not mean the `os.path` function (conditional "
+	"imports)",
+	NULL,
+};
+
+const struct transform transform_blocking_path = {
+	.code = "ASYNC240",
+	.name = "blocking-path-method-in-async-function",
+	.summary = "os.path file-system calls in an async function (report: aiofiles.os.path "
+		   "or asyncio.to_thread)",
+	.fix = FIX_NONE,
+	.query = blocking_path_scm,
+	.tokens = tokens,
+	.check = check,
+	.finds = "A call of an `os.path` function that reads the file system (`exists`, "
+		 "`lexists`, `isfile`, `isdir`, `islink`, `ismount`, `isjunction`, `getsize`, "
+		 "`getmtime`, `getatime`, `getctime`, `samefile`, `sameopenfile`, `realpath`) "
+		 "whose nearest enclosing function is an `async def`, resolved through the "
+		 "imports (`import os.path as osp`, `from os.path import exists`). Functions "
+		 "that only compute on the string (`join`, `basename`, `splitext`) are not "
+		 "reported.",
+	.why = "Each of these calls is a system call (`stat`, `lstat`, `readlink`) that runs in "
+	       "the event loop's thread; on a slow or network file system it stalls every "
+	       "task.",
+	.standard = standard,
+	.fix_text = "None: the finding suggests `await aiofiles.os.path.exists(p)` (for the "
+		    "functions aiofiles offers) or `await asyncio.to_thread(os.path.exists, p)`. "
+		    "Moving a single `stat` to a thread costs more than it saves on a local "
+		    "disk, so the choice is left to the author.",
+	.reasons = reasons,
+	.example_before = "import os\n"
+			  "\n"
+			  "\n"
+			  "async def load_config(path):\n"
+			  "    if not os.path.exists(path):\n"
+			  "        return {}\n"
+			  "    return await read_config(path)\n",
+	.example_after = "import os\n"
+			 "\n"
+			 "import aiofiles.os\n"
+			 "\n"
+			 "\n"
+			 "async def load_config(path):\n"
+			 "    if not await aiofiles.os.path.exists(path):\n"
+			 "        return {}\n"
+			 "    return await read_config(path)\n",
+};
