@@ -5,6 +5,8 @@
 
 const struct transform *const transform_table[] = {
 	&transform_blocking_sleep,	/* ASYNC251 */
+	&transform_gather,		/* AM101 */
+	&transform_wait,		/* AM102 */
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_get_event_loop,	/* AM105 */
 	&transform_timeout_error,	/* AM203 */
