@@ -92,11 +92,30 @@ static const char *const coroutine_functions[] = {
 	"asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell", NULL,
 };
 
+/* The one expression a parenthesized expression holds (comments aside),
+ * or a null node. */
+static TSNode paren_inner(TSNode n)
+{
+	uint32_t count = ts_node_named_child_count(n);
+	TSNode inner = no_node;
+
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(n, i);
+
+		if (is_type(c, "comment"))
+			continue;
+		if (!ts_node_is_null(inner))
+			return no_node;
+		inner = c;
+	}
+	return inner;
+}
+
 /* The expression inside any number of parentheses. */
 static TSNode unparen(TSNode n)
 {
-	while (is_type(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
-		n = ts_node_named_child(n, 0);
+	while (is_type(n, "parenthesized_expression") && !ts_node_is_null(paren_inner(n)))
+		n = paren_inner(n);
 	return n;
 }
 
@@ -105,7 +124,7 @@ static TSNode paren_top(TSNode n)
 {
 	TSNode p = ts_node_parent(n);
 
-	while (is_type(p, "parenthesized_expression") && ts_node_named_child_count(p) == 1) {
+	while (is_type(p, "parenthesized_expression") && same(paren_inner(p), n)) {
 		n = p;
 		p = ts_node_parent(n);
 	}
@@ -658,6 +677,8 @@ static void gap_comments(const struct rule_ctx *ctx, TSNode args, uint32_t from,
 		if (!is_type(c, "comment") || ts_node_start_byte(c) < from || ts_node_end_byte(c) > to)
 			continue;
 		t = rule_text(ctx, c, &len);
+		while (len && (t[len - 1] == '\r' || t[len - 1] == ' '))
+			len--;
 		if (source_line_start(ctx->src, ts_node_start_byte(c)) <= from)
 			buf_printf(trailing, "  %.*s", (int)len, t);
 		else
