@@ -1120,7 +1120,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "comment-would-be-lost");
 		goto done;
 	}
-	if (!enclosing_handlers(ctx, p.stmt, &stars)) {
+	/* one coroutine is awaited as it is: handlers still see its own errors */
+	if (!(p.n == 1 && !p.any_starred) && !enclosing_handlers(ctx, p.stmt, &stars)) {
 		rule_no_fix(f, "gather-in-try");
 		goto done;
 	}
