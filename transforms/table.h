@@ -21,5 +21,10 @@ extern const struct transform transform_timeout_error;
 extern const struct transform transform_dangling_task;
 extern const struct transform transform_gather;
 extern const struct transform transform_wait;
+extern const struct transform transform_taskgroup_cm_var;
+extern const struct transform transform_taskgroup_single;
+extern const struct transform transform_taskgroup_jump;
+extern const struct transform transform_aenter_task;
+extern const struct transform transform_unbounded_tasks;
 
 #endif
