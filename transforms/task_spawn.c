@@ -203,15 +203,25 @@ static bool bounded_iterable(const struct rule_ctx *ctx, TSNode it, TSNode def)
 	return all && all == fixed;
 }
 
-/* True when `text` mentions a semaphore or a limiter. */
+static bool is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* True when `text` mentions a semaphore or a limiter: the words, or a
+ * name such as `sem`, `_sem`, `self.sem1`. */
 static bool mentions_limit(const char *t, uint32_t len)
 {
 	static const char *const words[] = { "semaphore", "limiter", NULL };
 
-	for (uint32_t i = 0; i < len; i++)
+	for (uint32_t i = 0; i < len; i++) {
 		for (int w = 0; words[w]; w++)
 			if (len - i >= strlen(words[w]) && !strncasecmp(t + i, words[w], strlen(words[w])))
 				return true;
+		if (len - i >= 3 && !strncasecmp(t + i, "sem", 3) && (i == 0 || !is_letter(t[i - 1])) &&
+		    (len - i == 3 || !is_letter(t[i + 3])))
+			return true;
+	}
 	return false;
 }
 

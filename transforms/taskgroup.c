@@ -183,8 +183,9 @@ static bool mentions(const struct rule_ctx *ctx, TSNode n, const char *name)
 	return false;
 }
 
-/* True when a comment lies in `n` outside [from, to). */
-static bool comment_outside(TSNode n, uint32_t from, uint32_t to)
+/* True when a comment lies in `n` outside [from, to) and before `upto`
+ * (comments after it stay where they are). */
+static bool comment_outside(TSNode n, uint32_t from, uint32_t to, uint32_t upto)
 {
 	TSTreeCursor c = ts_tree_cursor_new(n);
 	bool found = false, down = true;
@@ -193,7 +194,8 @@ static bool comment_outside(TSNode n, uint32_t from, uint32_t to)
 		TSNode x = ts_tree_cursor_current_node(&c);
 
 		if (down && is_type(x, "comment") &&
-		    (ts_node_start_byte(x) < from || ts_node_end_byte(x) > to))
+		    (ts_node_start_byte(x) < from ||
+		     (ts_node_end_byte(x) > to && ts_node_start_byte(x) < upto)))
 			found = true;
 		if (down && ts_tree_cursor_goto_first_child(&c))
 			continue;
@@ -275,7 +277,7 @@ static int check_single(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "task-options");
 		goto done;
 	}
-	if (comment_outside(with, ts_node_start_byte(coro), ts_node_end_byte(coro))) {
+	if (comment_outside(with, ts_node_start_byte(coro), ts_node_end_byte(coro), ts_node_end_byte(call))) {
 		rule_no_fix(f, "comment-would-be-lost");
 		goto done;
 	}
@@ -283,15 +285,18 @@ static int check_single(struct rule_ctx *ctx, const TSQueryMatch *match)
 	 * out by one level with it */
 	buf_puts(&text, "await ");
 	rule_edit(f, ts_node_start_byte(with), ts_node_start_byte(coro), buf_cstr(&text));
-	rule_edit(f, ts_node_end_byte(coro), ts_node_end_byte(with), "");
-	rule_indent_unit(ctx, &unit);
+	rule_edit(f, ts_node_end_byte(coro), ts_node_end_byte(call), "");
 	{
 		uint32_t s = ts_node_start_byte(coro), e = ts_node_end_byte(coro);
 
+		/* the coroutine's first line moves to the block's indent; its
+		 * other lines move as far */
+		rule_indent(ctx, s, &unit);
+		rule_indent(ctx, ts_node_start_byte(with), &text);
 		while (s < e && ctx->src->text[s] != '\n')
 			s++;
-		if (s < e)
-			rule_dedent(ctx, f, s + 1, e, buf_cstr(&unit));
+		if (s < e && unit.len > text.len && !memcmp(unit.ptr, text.ptr, text.len))
+			rule_dedent(ctx, f, s + 1, e, unit.ptr + text.len);
 	}
 	/* `import asyncio` may now be unused */
 	rule_root_name(ctx, rule_capture(ctx, match, "fn"), &text);
