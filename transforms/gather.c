@@ -1220,11 +1220,12 @@ static const char *const reasons[] = {
 	"task-options", "a `create_task(c, name=.., context=..)` argument where the fix would "
 	"not create a task of its own for it (a gather of one coroutine, or coroutines built "
 	"before the block)",
-	"unusual-arguments", "no positional argument, `**kwargs`, or a keyword other than "
-	"`return_exceptions`",
+	"unusual-arguments", "no positional argument, `**kwargs`, a keyword other than "
+	"`return_exceptions`, or a positional argument after it",
 	"compound-statement", "the statement shares its line with other code",
-	"comment-would-be-lost", "a comment sits where the statement is rewritten (outside the "
-	"arguments)",
+	"comment-would-be-lost", "a comment sits where the statement is rewritten: outside "
+	"the arguments, in a `create_task(..)` that is unwrapped, or anywhere in a gather of "
+	"one coroutine",
 	"import-name-shadowed", "the name `asyncio` means something else where the gather is",
 	"ambiguous-name", "the name may or may not mean `asyncio.gather` (conditional imports)",
 	"target-version", "the target is below Python 3.11, which has no `asyncio.TaskGroup`",
