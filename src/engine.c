@@ -485,13 +485,17 @@ void engine_rules(FILE *out, enum output_format format)
 	arr = json_object_new_array();
 	for (size_t i = 0; i < transform_count; i++) {
 		const struct transform *t = transform_table[i];
-		json_object *o = json_object_new_object();
+		json_object *o = json_object_new_object(), *reasons;
 		const char *fix = report_fix_name(t->fix);
 
 		json_object_object_add(o, "code", json_object_new_string(t->code));
 		json_object_object_add(o, "name", json_object_new_string(t->name));
 		json_object_object_add(o, "summary", json_object_new_string(t->summary));
 		json_object_object_add(o, "fix", json_object_new_string(fix ? fix : "report"));
+		reasons = json_object_new_array();
+		for (size_t k = 0; t->reasons && t->reasons[k]; k += 2)
+			json_object_array_add(reasons, json_object_new_string(t->reasons[k]));
+		json_object_object_add(o, "reasons", reasons);
 		json_object_array_add(arr, o);
 	}
 	fputs(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
