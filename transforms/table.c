@@ -10,7 +10,14 @@ const struct transform *const transform_table[] = {
 	&transform_process_wait,	/* ASYNC222 */
 	&transform_blocking_input,	/* ASYNC250 */
 	&transform_blocking_path,	/* ASYNC240 */
+	&transform_gather,		/* AM101 */
+	&transform_wait,		/* AM102 */
+	&transform_taskgroup_cm_var,	/* ASYNC111 */
+	&transform_taskgroup_single,	/* ASYNC112 */
+	&transform_aenter_task,		/* ASYNC113 */
+	&transform_taskgroup_jump,	/* ASYNC121 */
 	&transform_dangling_task,	/* ASYNC300 */
+	&transform_unbounded_tasks,	/* AM103 */
 	&transform_get_event_loop,	/* AM105 */
 	&transform_timeout_error,	/* AM203 */
 };

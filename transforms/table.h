@@ -24,5 +24,12 @@ extern const struct transform transform_process_run;
 extern const struct transform transform_process_wait;
 extern const struct transform transform_blocking_input;
 extern const struct transform transform_blocking_path;
+extern const struct transform transform_gather;
+extern const struct transform transform_wait;
+extern const struct transform transform_taskgroup_cm_var;
+extern const struct transform transform_taskgroup_single;
+extern const struct transform transform_taskgroup_jump;
+extern const struct transform transform_aenter_task;
+extern const struct transform transform_unbounded_tasks;
 
 #endif
