@@ -2,7 +2,8 @@
 # Golden cases: fixtures/rules/CODE/CASE/ holds input.py, expected.txt (the
 # findings `check` prints for it), optionally expected.py (the text after
 # `check --fix`; absent means the fix must change nothing) and args (extra
-# options, one line). Each case proves:
+# options, one line; without a --select, only the rule the case is filed
+# under runs). Each case proves:
 #   1. the findings are exactly expected.txt;
 #   2. `--fix` writes exactly expected.py;
 #   3. `--diff` piped to `git apply` gives exactly the same text;
@@ -23,6 +24,8 @@ for case in "$SRCDIR"/fixtures/rules/*/*/; do
     mkdir -p "$work/fix" "$work/diff"
     args=""
     [ -f "$case/args" ] && args=$(cat "$case/args")
+    # a case is about its own rule, unless its args select others
+    case " $args " in *" --select "*) ;; *) args="--select ${name%%/*} $args" ;; esac
     expected_py="$case/expected.py"
     [ -f "$expected_py" ] || expected_py="$case/input.py"
     cp "$case/input.py" "$work/fix/input.py"
