@@ -5,6 +5,9 @@
 
 const struct transform *const transform_table[] = {
 	&transform_blocking_sleep,	/* ASYNC251 */
+	&transform_blocking_open,	/* ASYNC230 */
+	&transform_blocking_fdopen,	/* ASYNC231 */
+	&transform_blocking_file_call,	/* ASYNC232 */
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_get_event_loop,	/* AM105 */
 	&transform_timeout_error,	/* AM203 */
