@@ -195,6 +195,20 @@ static enum open_form open_form_of(const struct rule_ctx *ctx, TSNode call)
 	return OPEN_NONE;
 }
 
+/* An import that spelled `io.open` may be left unused by the fix. */
+static void drop_open_name(const struct rule_ctx *ctx, struct finding *f, TSNode call)
+{
+	TSNode fn = field(call, "function");
+	struct buf name = BUF_INIT;
+	const char *q = NULL;
+
+	rule_root_name(ctx, fn, &name);
+	if (scope_resolve_name(ctx->scopes, ts_node_start_byte(fn), buf_cstr(&name), name.len,
+			       &q) == RESOLVE_MODULE)
+		rule_need(f, NEED_DROP, buf_cstr(&name));
+	buf_release(&name);
+}
+
 static bool is_fdopen(const struct rule_ctx *ctx, TSNode call)
 {
 	return is_type(call, "call") && resolves_to(ctx, field(call, "function"), "os.fdopen");
@@ -555,6 +569,8 @@ static bool whole_file_with(struct rule_ctx *ctx, struct finding *f, TSNode with
 	buf_add(&text, ctx->src->text + ts_node_end_byte(outer),
 		ts_node_end_byte(stmt) - ts_node_end_byte(outer));
 	rule_edit(f, ts_node_start_byte(with), ts_node_end_byte(with), buf_cstr(&text));
+	if (form == OPEN_BUILTIN)
+		drop_open_name(ctx, f, call);
 	ok = true;
 done:
 	buf_release(&text);
@@ -675,6 +691,7 @@ static const char *with_item_plan(struct rule_ctx *ctx, struct finding *f, TSNod
 		return "not-open";
 	fn = field(call, "function");
 	if (form == OPEN_BUILTIN) {
+		drop_open_name(ctx, f, call);
 		buf_printf(&text, "%s.open", aiofiles);
 		rule_edit(f, ts_node_start_byte(fn), ts_node_end_byte(fn), buf_cstr(&text));
 	} else {
@@ -788,6 +805,8 @@ static int check_open(struct rule_ctx *ctx, const TSQueryMatch *match)
 			goto report;
 		}
 		rule_edit(f, ts_node_start_byte(outer), ts_node_end_byte(outer), buf_cstr(&text));
+		if (form == OPEN_BUILTIN)
+			drop_open_name(ctx, f, call);
 		f->fix = FIX_SAFE;
 		set_message(f, "`open` blocks the event loop in an async function; read or write "
 			       "the whole file in a thread");
@@ -1142,8 +1161,8 @@ const struct transform transform_blocking_fdopen = {
 			  "\n"
 			  "async def wrap(fd):\n"
 			  "    return os.fdopen(fd, \"rb\")\n",
-	.example_after = "import asyncio\n"
-			 "import os\n"
+	.example_after = "import os\n"
+			 "import asyncio\n"
 			 "\n"
 			 "\n"
 			 "async def wrap(fd):\n"
