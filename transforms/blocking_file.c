@@ -828,6 +828,33 @@ done:
 	return 0;
 }
 
+/* rule_to_thread(), without a blank before the end of the line when the
+ * arguments start on the next one. */
+static int to_thread(struct rule_ctx *ctx, struct finding *f, TSNode call)
+{
+	uint32_t open = ts_node_start_byte(field(call, "arguments"));
+	size_t first = f->edits.len;
+	const char *s = ctx->src->text;
+
+	uint32_t next = open + 1;
+
+	if (rule_to_thread(ctx, f, call, NULL) < 0)
+		return -1;
+	while (next < ctx->src->len && (s[next] == ' ' || s[next] == '\t'))
+		next++;
+	if (next >= ctx->src->len || (s[next] != '\n' && s[next] != '\r' && s[next] != '#'))
+		return 0;
+	for (size_t i = first; i < f->edits.len; i++) {
+		struct edit *e = vec_at(&f->edits, i);
+
+		if (e->start == open && e->end == open + 1 && !strcmp(e->text, ", ")) {
+			free(e->text);
+			e->text = xstrdup(",");
+		}
+	}
+	return 0;
+}
+
 static int check_fdopen(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode call = rule_capture(ctx, match, "call"), fn = rule_capture(ctx, match, "fn");
@@ -851,7 +878,7 @@ static int check_fdopen(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "nested-sync-scope");
 	else if (ctx->runtime != RUNTIME_ASYNCIO)
 		rule_no_fix(f, "non-asyncio-runtime");
-	else if (rule_to_thread(ctx, f, call, NULL) < 0)
+	else if (to_thread(ctx, f, call) < 0)
 		rule_no_fix(f, "import-name-shadowed");
 done:
 	buf_release(&q);
@@ -1004,7 +1031,7 @@ static int check_file_call(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "nested-sync-scope");
 	else if (ctx->runtime != RUNTIME_ASYNCIO)
 		rule_no_fix(f, "non-asyncio-runtime");
-	else if (rule_to_thread(ctx, f, call, NULL) < 0)
+	else if (to_thread(ctx, f, call) < 0)
 		rule_no_fix(f, "import-name-shadowed");
 done:
 	buf_release(&name);
