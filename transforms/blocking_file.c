@@ -470,12 +470,14 @@ static bool rebound_later(const struct rule_ctx *ctx, TSNode id, TSNode with)
 			continue;
 		clause = ts_node_named_child(p, 0);
 		for (uint32_t i = 0; i < ts_node_named_child_count(clause); i++) {
-			TSNode value = field(ts_node_named_child(clause, i), "value");
-			TSNode target = ts_node_named_child(field(value, "alias"), 0);
+			TSNode value = field(ts_node_named_child(clause, i), "value"), target;
 			uint32_t len;
 			const char *t = rule_text(ctx, id, &len);
 
-			if (is_type(value, "as_pattern") && is_type(target, "identifier") &&
+			if (!is_type(value, "as_pattern"))
+				continue;
+			target = ts_node_named_child(field(value, "alias"), 0);
+			if (is_type(target, "identifier") &&
 			    ts_node_end_byte(target) - ts_node_start_byte(target) == len &&
 			    !memcmp(ctx->src->text + ts_node_start_byte(target), t, len))
 				return true;
@@ -1110,8 +1112,8 @@ static const char *const fdopen_reasons[] = {
 const struct transform transform_blocking_open = {
 	.code = "ASYNC230",
 	.name = "blocking-open-call-in-async-function",
-	.summary = "open() in an async function -> asyncio.to_thread(Path(p).read_text) or "
-		   "aiofiles.open()",
+	.summary = "open() in an async function -> await asyncio.to_thread(Path(p).read_text), "
+		   "or aiofiles.open() (unsafe)",
 	.fix = FIX_SAFE,
 	.query = blocking_open_scm,
 	.tokens = open_tokens,
