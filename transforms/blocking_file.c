@@ -296,6 +296,36 @@ static bool literal_text(const struct rule_ctx *ctx, TSNode s, struct buf *out)
 	return true;
 }
 
+/* False when the file argument of `open` looks like something that
+ * `pathlib.Path` does not take: a descriptor (`3`, `fd`, `f.fileno()`,
+ * `os.open(..)`) or a bytes path. The rest is taken to be a str or
+ * PathLike, as the names say nothing more. */
+static bool path_like(const struct rule_ctx *ctx, TSNode file)
+{
+	TSNode last = file;
+	uint32_t len;
+	const char *t;
+
+	if (is_type(file, "integer") || is_type(file, "unary_operator"))
+		return false;
+	if (is_type(file, "string")) {
+		t = rule_text(ctx, file, &len);
+		return !memchr(t, 'b', len < 3 ? len : 3) && !memchr(t, 'B', len < 3 ? len : 3);
+	}
+	if (is_type(file, "call")) {
+		last = field(file, "function");
+		if (resolves_to(ctx, last, "os.open") || resolves_to(ctx, last, "os.dup"))
+			return false;
+	}
+	if (is_type(last, "attribute"))
+		last = field(last, "attribute");
+	if (!is_type(last, "identifier"))
+		return true;
+	t = rule_text(ctx, last, &len);
+	return !((len == 2 && !memcmp(t, "fd", 2)) || (len > 3 && !memcmp(t + len - 3, "_fd", 3)) ||
+		 (len > 3 && !memcmp(t, "fd_", 3)) || (len == 6 && !memcmp(t, "fileno", 6)));
+}
+
 /* The `pathlib.Path` method that does what `open(.., ARGS).read()` (op
  * 'r') or `.write(data)` (op 'w') does, or NULL when there is none. */
 static const char *whole_file_method(const struct rule_ctx *ctx, const struct open_args *a,
@@ -307,7 +337,7 @@ static const char *whole_file_method(const struct rule_ctx *ctx, const struct op
 	const char *m;
 
 	if (a->other || (form == OPEN_BUILTIN && (ts_node_is_null(a->file) ||
-						   is_type(a->file, "integer"))))
+						   !path_like(ctx, a->file))))
 		return NULL;
 	if (!ts_node_is_null(a->mode)) {
 		if (!literal_text(ctx, a->mode, &mode) || !mode.len) {
