@@ -3,7 +3,7 @@
  *
  * ASYNC230, `open()` (the builtin, `io.open`, `pathlib.Path(..).open()`):
  * - a whole-file read or write in one statement (`open(p).read()`,
- *   `with open(p) as f: x = f.read()`) becomes
+ *   `with open(p) as f: x = f.read()`, `json.load(f)`) becomes
  *   `await asyncio.to_thread(pathlib.Path(p).read_text, ..)` (safe: the
  *   same call, in a thread);
  * - `with open(..) as f:` becomes `async with aiofiles.open(..) as f:`, with
@@ -309,8 +309,8 @@ static bool path_like(const struct rule_ctx *ctx, TSNode file)
 	if (is_type(file, "integer") || is_type(file, "unary_operator"))
 		return false;
 	if (is_type(file, "string")) {
-		t = rule_text(ctx, file, &len);
-		return !memchr(t, 'b', len < 3 ? len : 3) && !memchr(t, 'B', len < 3 ? len : 3);
+		t = rule_text(ctx, ts_node_named_child(file, 0), &len);	/* the prefix and quote */
+		return !memchr(t, 'b', len) && !memchr(t, 'B', len);
 	}
 	if (is_type(file, "call")) {
 		last = field(file, "function");
@@ -536,6 +536,57 @@ static void count_ref(TSNode id, void *arg)
 		r->first = id;
 }
 
+/* A literal, a name or a dotted name: what may be evaluated after the
+ * file is read instead of before (`parse_float=decimal.Decimal`). */
+static bool plain_name_or_literal(TSNode n)
+{
+	while (is_type(n, "attribute"))
+		n = field(n, "object");
+	return simple_value(n) || is_type(n, "true") || is_type(n, "false") || is_type(n, "none");
+}
+
+/* The call `json.load(X, kw=..)` when `x` is its X, else a null node.
+ * `json.load(fp, ..)` is `json.loads(fp.read(), ..)`, which the fixes
+ * write out. */
+static TSNode json_load_of(const struct rule_ctx *ctx, TSNode x)
+{
+	TSNode args = ts_node_parent(x), none = { { 0 }, NULL, NULL }, call, fn;
+	bool first = true;
+
+	if (!is_type(args, "argument_list"))
+		return none;
+	call = ts_node_parent(args);
+	fn = field(call, "function");
+	if (!is_type(fn, "attribute") || !resolves_to(ctx, fn, "json.load"))
+		return none;
+	for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+		TSNode c = ts_node_named_child(args, i);
+
+		if (is_type(c, "comment"))
+			continue;
+		if (first ? !same_node(c, x) : !is_type(c, "keyword_argument") ||
+					       !plain_name_or_literal(field(c, "value")))
+			return none;
+		first = false;
+	}
+	return call;
+}
+
+/* `json.load(X, ..)` written as `json.loads(REPL, ..)`. */
+static void json_loads_text(const struct rule_ctx *ctx, TSNode call, TSNode x, const char *repl,
+			    struct buf *out)
+{
+	TSNode attr = field(field(call, "function"), "attribute");
+	const char *s = ctx->src->text;
+
+	buf_clear(out);
+	buf_add(out, s + ts_node_start_byte(call), ts_node_end_byte(attr) - ts_node_start_byte(call));
+	buf_putc(out, 's');
+	buf_add(out, s + ts_node_end_byte(attr), ts_node_start_byte(x) - ts_node_end_byte(attr));
+	buf_puts(out, repl);
+	buf_add(out, s + ts_node_end_byte(x), ts_node_end_byte(call) - ts_node_end_byte(x));
+}
+
 /* True when the call is the first thing `stmt` evaluates: the whole
  * statement, the whole returned value or the whole right side of an
  * assignment, so nothing runs between opening the file and the call. */
@@ -553,9 +604,9 @@ static bool first_evaluated(TSNode call, TSNode stmt)
 static bool whole_file_with(struct rule_ctx *ctx, struct finding *f, TSNode with, TSNode item)
 {
 	TSNode body = field(with, "body"), value = field(item, "value"), call, target, stmt;
-	TSNode attr, outer, data;
+	TSNode attr, outer, data = { { 0 }, NULL, NULL }, json;
 	struct name_refs refs = { 0 };
-	struct buf text = BUF_INIT, repl = BUF_INIT;
+	struct buf text = BUF_INIT, repl = BUF_INIT, wrapped = BUF_INIT;
 	struct open_args a;
 	enum open_form form;
 	const char *method, *t;
@@ -584,16 +635,28 @@ static bool whole_file_with(struct rule_ctx *ctx, struct finding *f, TSNode with
 	    ts_node_end_byte(refs.first) > ts_node_end_byte(stmt))
 		goto done;
 	attr = ts_node_parent(refs.first);
-	if (!is_type(attr, "attribute") || !same_node(field(attr, "object"), refs.first) ||
-	    !rule_callee_of(attr, &outer) || !first_evaluated(outer, stmt) ||
-	    !(op = whole_file_op(ctx, outer, &data)))
+	json = json_load_of(ctx, refs.first);
+	if (!ts_node_is_null(json)) {
+		outer = json;
+		op = 'r';
+		if (!first_evaluated(outer, stmt))
+			goto done;
+	} else if (!is_type(attr, "attribute") || !same_node(field(attr, "object"), refs.first) ||
+		   !rule_callee_of(attr, &outer) || !first_evaluated(outer, stmt) ||
+		   !(op = whole_file_op(ctx, outer, &data))) {
 		goto done;
+	}
 	open_args_parse(ctx, call, form, &a);
 	if (!(method = whole_file_method(ctx, &a, form, op)))
 		goto done;
-	if (whole_file_text(ctx, f, call, form, &a, method, data, rule_await_needs_parens(outer),
-			    &repl) < 0)
+	if (whole_file_text(ctx, f, call, form, &a, method, data,
+			    ts_node_is_null(json) && rule_await_needs_parens(outer), &repl) < 0)
 		goto done;
+	if (!ts_node_is_null(json)) {
+		json_loads_text(ctx, json, refs.first, buf_cstr(&repl), &wrapped);
+		buf_clear(&repl);
+		buf_puts(&repl, buf_cstr(&wrapped));
+	}
 	buf_clear(&text);
 	t = rule_text(ctx, stmt, &len);
 	buf_add(&text, t, ts_node_start_byte(outer) - ts_node_start_byte(stmt));
@@ -607,6 +670,7 @@ static bool whole_file_with(struct rule_ctx *ctx, struct finding *f, TSNode with
 done:
 	buf_release(&text);
 	buf_release(&repl);
+	buf_release(&wrapped);
 	return ok;
 }
 
@@ -667,6 +731,18 @@ static void check_use(TSNode id, void *arg)
 		} else if (!starts_with_async(p)) {
 			rule_edit(u->f, ts_node_start_byte(p), ts_node_start_byte(p), "async ");
 		}
+		return;
+	}
+	if (is_type(p, "argument_list") && !ts_node_is_null(c = json_load_of(u->ctx, id))) {
+		struct buf text = BUF_INIT;
+		uint32_t len;
+		const char *t = rule_text(u->ctx, id, &len);
+		TSNode attr = field(field(c, "function"), "attribute");
+
+		buf_printf(&text, "await %.*s.read()", (int)len, t);
+		rule_edit(u->f, ts_node_end_byte(attr), ts_node_end_byte(attr), "s");
+		rule_edit(u->f, ts_node_start_byte(id), ts_node_end_byte(id), buf_cstr(&text));
+		buf_release(&text);
 		return;
 	}
 	if (is_type(p, "argument_list")) {
@@ -799,8 +875,9 @@ static const char *with_fix(struct rule_ctx *ctx, struct finding *f, TSNode with
 
 static int check_open(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
-	TSNode call = rule_capture(ctx, match, "call"), p, outer, item, with, data;
-	struct buf text = BUF_INIT;
+	TSNode call = rule_capture(ctx, match, "call"), p, outer, item, with, json;
+	TSNode data = { { 0 }, NULL, NULL };
+	struct buf text = BUF_INIT, wrapped = BUF_INIT;
 	enum scope_context where;
 	enum open_form form;
 	struct open_args a;
@@ -825,16 +902,26 @@ static int check_open(struct rule_ctx *ctx, const TSQueryMatch *match)
 		goto done;
 	}
 	p = ts_node_parent(call);
-	if (is_type(p, "attribute") && same_node(field(p, "object"), call)) {
-		if (!rule_callee_of(p, &outer) || !(op = whole_file_op(ctx, outer, &data)))
+	json = json_load_of(ctx, call);
+	if (!ts_node_is_null(json) ||
+	    (is_type(p, "attribute") && same_node(field(p, "object"), call))) {
+		if (!ts_node_is_null(json))
+			outer = json, op = 'r';
+		else if (!rule_callee_of(p, &outer) || !(op = whole_file_op(ctx, outer, &data)))
 			goto report;
 		open_args_parse(ctx, call, form, &a);
 		if (has_comment(call) || !(method = whole_file_method(ctx, &a, form, op)))
 			goto report;
 		if (whole_file_text(ctx, f, call, form, &a, method, data,
-				    rule_await_needs_parens(outer), &text) < 0) {
+				    ts_node_is_null(json) && rule_await_needs_parens(outer),
+				    &text) < 0) {
 			reason = "import-name-shadowed";
 			goto report;
+		}
+		if (!ts_node_is_null(json)) {
+			json_loads_text(ctx, json, call, buf_cstr(&text), &wrapped);
+			buf_clear(&text);
+			buf_puts(&text, buf_cstr(&wrapped));
 		}
 		rule_edit(f, ts_node_start_byte(outer), ts_node_end_byte(outer), buf_cstr(&text));
 		if (form == OPEN_BUILTIN)
@@ -857,6 +944,7 @@ report:
 	rule_no_fix(f, reason);
 done:
 	buf_release(&text);
+	buf_release(&wrapped);
 	return 0;
 }
 
@@ -1097,16 +1185,19 @@ static const char *const thread_standard[] = {
 };
 
 static const char *const open_reasons[] = {
-	"escapes-block", "the file object is passed to a function (`json.load(f)`, "
-	"`print(.., file=f)`), returned, stored, rebound, used after the block, used in a nested "
+	"escapes-block", "the file object is passed to a function (`pickle.load(f)`, "
+	"`csv.reader(f)`, `print(.., file=f)`; `json.load(f)` is rewritten), returned, stored, rebound, used after the block, used in a nested "
 	"function, lambda or class, or used in any way other than awaited methods, plain "
 	"attributes (`name`, `mode`, ..) and `for` loops",
 	"aiofiles-sync-protocol", "the file is iterated or entered the sync way: `next(f)`, "
 	"`list(f)`, `iter(f)`, `enumerate(f)`, `zip(..)`, `with f:`, a generator expression over it",
 	"aiofiles-buffer", "the block uses `f.buffer`, `f.raw`, `f.fileno()`, `f.detach()` "
 	"(the sync file again) or `f.readable()` (sync on binary files, a coroutine on text files)",
-	"aiofiles-not-with", "`open()` outside a `with` statement (`f = open(p)`), other than a "
-	"whole-file `open(p).read()`/`.write(s)` that the thread form carries; convert it by hand",
+	"aiofiles-not-with", "`open()` outside a `with` statement (`f = open(p)`, "
+	"`pickle.dump(x, open(p, \"wb\"))`), or a whole-file `open(p).read()`/`.write(s)` that "
+	"the thread form cannot carry (a descriptor or bytes path, `buffering=`, `closefd=`, "
+	"`opener=`, a mode other than r/w, written data other than a name or a literal, a "
+	"comment in the call); convert it by hand",
 	"other-with-item", "another item of the same `with` (a lock, another context manager, an "
 	"`open` whose file escapes) cannot become part of an `async with`",
 	"yield-in-scope", "the `with` block holds a `yield`: the new `async with` scope would "
@@ -1159,12 +1250,16 @@ const struct transform transform_blocking_open = {
 		    "`with open(p, \"rb\") as f: return f.read()`, `open(p, \"w\").write(s)`) "
 		    "becomes `await asyncio.to_thread(pathlib.Path(p).read_text, encoding=..)` "
 		    "(`read_bytes`, `write_text`, `write_bytes` by mode; `encoding`, `errors` and "
-		    "`newline` carried over): safe, the same work in a thread. An existing "
+		    "`newline` carried over); `json.load(f)` in that place, and "
+		    "`json.load(open(p))`, become `json.loads(await asyncio.to_thread(..))`: "
+		    "safe, the same work in a thread. A descriptor or bytes path keeps `open`. "
+		    "An existing "
 		    "`from pathlib import Path` is reused; `import pathlib` is added otherwise. "
 		    "Other `with open(..) as f:` blocks (also with several `open` items, and "
 		    "`Path(..).open(..)`) become `async with aiofiles.open(..) as f:`, with `await` "
 		    "on every method call of `f` and `async for` over it, and `import aiofiles` "
-		    "added: unsafe, because every file operation becomes a point where other "
+		    "added (`json.load(f)` there becomes `json.loads(await f.read())`): unsafe, "
+		    "because every file operation becomes a point where other "
 		    "tasks run and where cancellation can arrive (a cancelled write may be "
 		    "partial), and the project must depend on aiofiles.",
 	.reasons = open_reasons,
