@@ -1055,7 +1055,18 @@ static void bind_param(const struct rule_ctx *ctx, TSNode fn, const char *name,
 
 static bool makes_file(const struct rule_ctx *ctx, TSNode value)
 {
-	return open_form_of(ctx, value) != OPEN_NONE || is_fdopen(ctx, value);
+	TSNode call = ts_node_named_child(value, 0), args, first;
+
+	if (open_form_of(ctx, value) != OPEN_NONE || is_fdopen(ctx, value))
+		return true;
+	/* what ASYNC231's fix writes: await asyncio.to_thread(os.fdopen, ..) */
+	if (!is_type(value, "await") || !is_type(call, "call") ||
+	    !resolves_to(ctx, field(call, "function"), "asyncio.to_thread"))
+		return false;
+	args = field(call, "arguments");
+	first = ts_node_named_child(args, 0);
+	return is_type(args, "argument_list") && !ts_node_is_null(first) &&
+	       resolves_to(ctx, first, "os.fdopen");
 }
 
 /* Counts the bindings of `name` under `n`, not looking into nested
@@ -1085,7 +1096,8 @@ static void bind_body(TSNode n, const char *name, struct bindings *b)
 			TSNode as = ts_node_parent(p);
 
 			if (is_type(ts_node_parent(as), "with_item") &&
-			    is_fdopen(ctx, ts_node_named_child(as, 0)))
+			    makes_file(ctx, ts_node_named_child(as, 0)) &&
+			    open_form_of(ctx, ts_node_named_child(as, 0)) == OPEN_NONE)
 				b->files++;
 			else
 				b->others++;
@@ -1336,7 +1348,8 @@ const struct transform transform_blocking_file_call = {
 		 "`readline`, `readlines`, `write`, `writelines`, `seek`, `truncate`, `flush`, "
 		 "`close`, `peek`) on a name that the coroutine binds only to sync file objects: "
 		 "`f = open(..)`, `f = io.open(..)`, `f = Path(..).open(..)`, `f = os.fdopen(..)`, "
-		 "`with os.fdopen(..) as f`, or a parameter annotated `io.TextIOWrapper`, "
+		 "`with os.fdopen(..) as f` (also as `await asyncio.to_thread(os.fdopen, ..)`, "
+		 "ASYNC231's fix), or a parameter annotated `io.TextIOWrapper`, "
 		 "`io.BufferedReader` (and the other `io` classes), `typing.IO`, `TextIO` or "
 		 "`BinaryIO`. A file bound by `with open(..) as f` is ASYNC230's.",
 	.why = "Each method of a sync file object is a blocking system call that holds up the "
