@@ -516,6 +516,15 @@ static bool rebound_later(const struct rule_ctx *ctx, TSNode id, TSNode with)
 	return false;
 }
 
+/* True when `id` is named by `global` or `nonlocal`: the binding then
+ * outlives the function. */
+static bool declared(TSNode id)
+{
+	TSNode p = ts_node_parent(id);
+
+	return is_type(p, "global_statement") || is_type(p, "nonlocal_statement");
+}
+
 struct name_refs {
 	const struct rule_ctx *ctx;
 	TSNode with;
@@ -529,7 +538,7 @@ static void count_ref(TSNode id, void *arg)
 	struct name_refs *r = arg;
 
 	if (same_node(id, r->skip) || rule_is_name_site(id) ||
-	    ts_node_start_byte(id) < ts_node_start_byte(r->with) ||
+	    (ts_node_start_byte(id) < ts_node_start_byte(r->with) && !declared(id)) ||
 	    rebound_later(r->ctx, id, r->with))
 		return;
 	if (!r->count++)
@@ -688,8 +697,13 @@ static void check_use(TSNode id, void *arg)
 	TSNode p = ts_node_parent(id), c, fn;
 	uint32_t at = ts_node_start_byte(id);
 
-	if (u->reason || same_node(id, u->target) || rule_is_name_site(id) ||
-	    at < ts_node_start_byte(u->with))
+	if (u->reason || same_node(id, u->target) || rule_is_name_site(id))
+		return;
+	if (declared(id)) {
+		u->reason = "escapes-block";
+		return;
+	}
+	if (at < ts_node_start_byte(u->with))
 		return;
 	if (rebound_later(u->ctx, id, u->with))
 		return;
@@ -1198,9 +1212,10 @@ static const char *const thread_standard[] = {
 
 static const char *const open_reasons[] = {
 	"escapes-block", "the file object is passed to a function (`pickle.load(f)`, "
-	"`csv.reader(f)`, `print(.., file=f)`; `json.load(f)` is rewritten), returned, stored, rebound, used after the block, used in a nested "
-	"function, lambda or class, or used in any way other than awaited methods, plain "
-	"attributes (`name`, `mode`, ..) and `for` loops",
+	"`csv.reader(f)`, `print(.., file=f)`; `json.load(f)` is rewritten), returned, "
+	"stored, rebound, named by `global`/`nonlocal`, used after the block, used in a "
+	"nested function, lambda or class, or used in any way other than awaited methods, "
+	"plain attributes (`name`, `mode`, ..) and `for` loops",
 	"aiofiles-sync-protocol", "the file is iterated or entered the sync way: `next(f)`, "
 	"`list(f)`, `iter(f)`, `enumerate(f)`, `zip(..)`, `with f:`, a generator expression over it",
 	"aiofiles-buffer", "the block uses `f.buffer`, `f.raw`, `f.fileno()`, `f.detach()` "
