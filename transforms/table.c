@@ -16,6 +16,9 @@ const struct transform *const transform_table[] = {
 	&transform_taskgroup_single,	/* ASYNC112 */
 	&transform_aenter_task,		/* ASYNC113 */
 	&transform_taskgroup_jump,	/* ASYNC121 */
+	&transform_blocking_open,	/* ASYNC230 */
+	&transform_blocking_fdopen,	/* ASYNC231 */
+	&transform_blocking_file_call,	/* ASYNC232 */
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_unbounded_tasks,	/* AM103 */
 	&transform_get_event_loop,	/* AM105 */

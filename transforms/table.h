@@ -16,6 +16,9 @@ extern const size_t transform_count;
 size_t transform_index(const struct transform *t);
 
 extern const struct transform transform_blocking_sleep;
+extern const struct transform transform_blocking_open;
+extern const struct transform transform_blocking_fdopen;
+extern const struct transform transform_blocking_file_call;
 extern const struct transform transform_get_event_loop;
 extern const struct transform transform_timeout_error;
 extern const struct transform transform_dangling_task;
