@@ -1060,8 +1060,9 @@ static int io_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		goto done;
 	format_seconds(ctx->timeout, &lim);
 	f = rule_report(ctx, &transform_io_timeout, call,
-			"`%.*s` awaits network I/O with no time limit; wrap it in "
-			"`asyncio.timeout(%s)` (it then raises TimeoutError after %s s)",
+			"`%.*s` waits for I/O with no time limit; wrap the statement in "
+			"`asyncio.timeout(%s)` (after %s s it raises TimeoutError instead of "
+			"waiting)",
 			(int)(ts_node_end_byte(fn) - ts_node_start_byte(fn)),
 			ctx->src->text + ts_node_start_byte(fn), buf_cstr(&lim), buf_cstr(&lim));
 	if (where == CONTEXT_NESTED_SYNC) {
