@@ -8,6 +8,7 @@ const struct transform *const transform_table[] = {
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_get_event_loop,	/* AM105 */
 	&transform_io_timeout,		/* AM201 */
+	&transform_useless_timeout,	/* ASYNC100 */
 	&transform_wait_for,		/* AM202 */
 	&transform_timeout_error,	/* AM203 */
 };

@@ -21,5 +21,6 @@ extern const struct transform transform_timeout_error;
 extern const struct transform transform_dangling_task;
 extern const struct transform transform_io_timeout;
 extern const struct transform transform_wait_for;
+extern const struct transform transform_useless_timeout;
 
 #endif
