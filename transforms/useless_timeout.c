@@ -158,11 +158,11 @@ static uint32_t next_line(const struct rule_ctx *ctx, uint32_t at)
 	return at < ctx->src->len ? at + 1 : at;
 }
 
-/* True when only blanks precede `at` on its line. */
-static bool line_starts_at(const struct rule_ctx *ctx, uint32_t at)
+/* True when the body follows the header's ':' on the same line. */
+static bool body_on_header_line(const struct rule_ctx *ctx, TSNode with, TSNode body)
 {
-	for (uint32_t i = source_line_start(ctx->src, at); i < at; i++)
-		if (ctx->src->text[i] != ' ' && ctx->src->text[i] != '\t')
+	for (uint32_t i = header_colon(with); i < ts_node_start_byte(body); i++)
+		if (ctx->src->text[i] == '\n')
 			return false;
 	return true;
 }
@@ -180,9 +180,9 @@ static const char *removal_blocker(const struct rule_ctx *ctx, TSNode with, TSNo
 		return "as-target";
 	if (!side_effect_free(ctx, ts_node_child_by_field_name(call, "arguments", 9)))
 		return "side-effects";
-	if (!line_starts_at(ctx, ts_node_start_byte(with)) || ts_node_is_null(body))
-		return "compound-statement";
-	if (ts_node_start_point(body).row == ts_node_start_point(with).row) {
+	if (ts_node_is_null(body))
+		return "side-effects";
+	if (body_on_header_line(ctx, with, body)) {
 		/* `async with t(1): x = 1`: no line of its own to remove */
 		const char *s = ctx->src->text;
 
@@ -236,7 +236,7 @@ static void remove_block(const struct rule_ctx *ctx, struct finding *f, TSNode w
 	struct buf indent = BUF_INIT, inner = BUF_INIT, prefix = BUF_INIT, text = BUF_INIT;
 	size_t drop;
 
-	if (ts_node_start_point(body).row == ts_node_start_point(with).row) {
+	if (body_on_header_line(ctx, with, body)) {
 		rule_edit(f, start, ts_node_start_byte(body), "");
 		return;
 	}
@@ -349,7 +349,6 @@ static const char *const reasons[] = {
 	"as-target", "the block binds the timeout object (`as cm`), which the code may use",
 	"side-effects", "the timeout argument may have side effects (a call other than "
 	"`X.time()`, a subscript): removing the call would remove them",
-	"compound-statement", "the `async with` shares its line with other code",
 	"comment-would-be-lost", "the header holds a comment and the body is on the same line",
 	"non-asyncio-runtime", "the module runs under anyio or trio, where `asyncio.timeout` "
 	"raises instead of doing nothing",
