@@ -22,5 +22,9 @@ extern const struct transform transform_dangling_task;
 extern const struct transform transform_io_timeout;
 extern const struct transform transform_wait_for;
 extern const struct transform transform_useless_timeout;
+extern const struct transform transform_timeout_param;
+extern const struct transform transform_busy_wait;
+extern const struct transform transform_yield_in_cm;
+extern const struct transform transform_yield_in_cancel_scope;
 
 #endif
