@@ -69,8 +69,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (!lib)
 		return 0;
 	rule_report(ctx, &transform_busy_wait, loop,
-		    "the loop polls its condition with `%s.sleep`; wait on a `%s.Event()` set "
-		    "where the condition changes", lib, lib);
+		    "the loop polls its condition with `%s.sleep`; use `%s.Event`: `set()` it "
+		    "where the condition changes and `await event.wait()`", lib, lib);
 	return 0;
 }
 
