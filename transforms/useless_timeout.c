@@ -312,8 +312,9 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		return 0;
 	if (scope_context_at(ctx->scopes, ts_node_start_byte(with)) != CONTEXT_ASYNC)
 		return 0;
-	/* a block inside a removable one goes with it */
-	for (TSNode p = ts_node_parent(with); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	/* a removable block inside a removable one goes with it */
+	for (TSNode p = ts_node_parent(with); removable(ctx, with) && !ts_node_is_null(p);
+	     p = ts_node_parent(p)) {
 		if (is_type(p, "function_definition") || is_type(p, "lambda") ||
 		    is_type(p, "class_definition"))
 			break;
