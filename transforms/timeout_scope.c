@@ -1003,10 +1003,10 @@ static bool unbounded_io(const struct rule_ctx *ctx, TSNode call, TSNode fn_node
 	if (ts_node_is_null(recv) || ts_node_is_null(method))
 		return false;
 	m = rule_text(ctx, method, &len);
-	(void)m;
-	o = origin_of_expr(ctx, enclosing_def(call), recv, 0);
 	(void)fn_node;
-	if (o.bounded)
+	o = origin_of_expr(ctx, enclosing_def(call), recv, 0);
+	/* command_timeout bounds queries, not the wait for a free connection */
+	if (o.bounded && !(o.kind == IO_PG_POOL && len == 7 && !memcmp(m, "acquire", 7)))
 		return false;
 	switch (o.kind) {
 	case IO_LOOP: methods = loop_methods; break;
