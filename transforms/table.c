@@ -22,6 +22,13 @@ const struct transform *const transform_table[] = {
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_unbounded_tasks,	/* AM103 */
 	&transform_get_event_loop,	/* AM105 */
+	&transform_io_timeout,		/* AM201 */
+	&transform_useless_timeout,	/* ASYNC100 */
+	&transform_timeout_param,	/* ASYNC109 */
+	&transform_busy_wait,		/* ASYNC110 */
+	&transform_yield_in_cm,		/* ASYNC119 */
+	&transform_yield_in_cancel_scope,	/* ASYNC101 */
+	&transform_wait_for,		/* AM202 */
 	&transform_timeout_error,	/* AM203 */
 };
 

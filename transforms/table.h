@@ -34,5 +34,12 @@ extern const struct transform transform_taskgroup_single;
 extern const struct transform transform_taskgroup_jump;
 extern const struct transform transform_aenter_task;
 extern const struct transform transform_unbounded_tasks;
+extern const struct transform transform_io_timeout;
+extern const struct transform transform_wait_for;
+extern const struct transform transform_useless_timeout;
+extern const struct transform transform_timeout_param;
+extern const struct transform transform_busy_wait;
+extern const struct transform transform_yield_in_cm;
+extern const struct transform transform_yield_in_cancel_scope;
 
 #endif
