@@ -5,6 +5,9 @@
 
 const struct transform *const transform_table[] = {
 	&transform_blocking_sleep,	/* ASYNC251 */
+	&transform_sync_http,		/* ASYNC210 */
+	&transform_sync_http_pool,	/* ASYNC211 */
+	&transform_sync_http_client,	/* ASYNC212 */
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_get_event_loop,	/* AM105 */
 	&transform_timeout_error,	/* AM203 */
