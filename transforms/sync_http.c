@@ -759,6 +759,24 @@ static void node_text(const struct rule_ctx *ctx, TSNode n, struct buf *out)
 	buf_add(out, t, len);
 }
 
+/* True when a line of the statement after its first starts inside a
+ * string literal, which re-indenting would change. */
+static bool multiline_string(const struct rule_ctx *ctx, TSNode stmt)
+{
+	TSNode root = ts_tree_root_node(ctx->tree);
+
+	for (uint32_t i = ts_node_start_byte(stmt); i < ts_node_end_byte(stmt); i++) {
+		if (ctx->src->text[i] != '\n')
+			continue;
+		for (TSNode n = ts_node_descendant_for_byte_range(root, i + 1, i + 1);
+		     !ts_node_is_null(n); n = ts_node_parent(n))
+			if ((type_is(n, "string") || type_is(n, "concatenated_string")) &&
+			    ts_node_start_byte(n) <= i)
+				return true;
+	}
+	return false;
+}
+
 /* Checks every condition of the migration; p->why says which failed. */
 static bool plan_migration(struct plan *p)
 {
@@ -772,6 +790,10 @@ static bool plan_migration(struct plan *p)
 		return false;
 	if (p->kind == KIND_REQUESTS ? !plan_requests_args(p) : !plan_httpx_args(p))
 		return false;
+	if (multiline_string(ctx, p->stmt)) {
+		p->why = "a string literal spans lines of the statement";
+		return false;
+	}
 	if (contains_type(p->stmt, "yield") || contains_type(p->stmt, "await")) {
 		p->why = "the statement holds a `yield` or `await`";
 		return false;
@@ -801,6 +823,36 @@ static bool plan_migration(struct plan *p)
 	return true;
 }
 
+/* The index of the last argument the migration keeps (the url always is). */
+static size_t last_kept_arg(const struct plan *p)
+{
+	size_t last = 0;
+
+	for (size_t i = 0; i < p->nargs; i++)
+		if (!p->args[i].drop)
+			last = i;
+	return last;
+}
+
+/* The byte ranges the dropped arguments take, with their commas: up to the
+ * next argument, or, at the end, from the last argument kept. Returns the
+ * number of ranges. */
+static size_t dropped_ranges(const struct plan *p, uint32_t (*r)[2])
+{
+	size_t last = last_kept_arg(p), n = 0;
+
+	for (size_t i = 0; i < last; i++)
+		if (p->args[i].drop) {
+			r[n][0] = ts_node_start_byte(p->args[i].node);
+			r[n++][1] = ts_node_start_byte(p->args[i + 1].node);
+		}
+	if (last + 1 < p->nargs) {
+		r[n][0] = ts_node_end_byte(p->args[last].node);
+		r[n++][1] = ts_node_end_byte(p->args[p->nargs - 1].node);
+	}
+	return n;
+}
+
 /* Adds the edits of the migration; -1 (nothing added) when a module name
  * needed is taken. */
 static int migrate(struct plan *p, struct finding *f)
@@ -811,7 +863,8 @@ static int migrate(struct plan *p, struct finding *f)
 	const char *nl = ctx->src->newline;
 	uint32_t stmt_at = ts_node_start_byte(p->stmt);
 	bool aio = p->aiohttp && p->kind == KIND_REQUESTS;
-	size_t last_kept = 0;
+	size_t last_kept = last_kept_arg(p), ndrop;
+	uint32_t drops[MAX_ARGS + 1][2];
 
 	if (rule_module_ref((struct rule_ctx *)ctx, f, stmt_at, aio ? "aiohttp" : "httpx",
 			    &mod) < 0) {
@@ -871,18 +924,15 @@ static int migrate(struct plan *p, struct finding *f)
 		if (!strcmp(p->follow, "True"))
 			buf_puts(&extra, ", max_redirects=30");
 	}
-	for (size_t i = 0; i < p->nargs; i++)
-		if (!p->args[i].drop)
-			last_kept = i;
+	ndrop = dropped_ranges(p, drops);
+	for (size_t i = 0; i < ndrop; i++)
+		if (drops[i][0] != ts_node_end_byte(p->args[last_kept].node))
+			rule_edit(f, drops[i][0], drops[i][1], "");
 	for (size_t i = 0; i < p->nargs; i++) {
 		struct arg *a = &p->args[i];
 
-		if (a->drop) {
-			if (i < last_kept)
-				rule_edit(f, ts_node_start_byte(a->node),
-					  ts_node_start_byte(p->args[i + 1].node), "");
+		if (a->drop)
 			continue;
-		}
 		if (a->positional && i > 0) {
 			buf_clear(&text);
 			buf_printf(&text, "%s=", a->rename ? a->rename : a->name);
@@ -908,6 +958,22 @@ static int migrate(struct plan *p, struct finding *f)
 		uint32_t at = ts_node_end_byte(p->args[last_kept].node);
 
 		rule_edit(f, at, at, buf_cstr(&extra));
+	}
+
+	/* the statement's other lines move in with it */
+	for (uint32_t i = stmt_at; i < ts_node_end_byte(p->stmt); i++) {
+		uint32_t ls = i + 1, k = ls;
+		bool dropped = false;
+
+		if (ctx->src->text[i] != '\n')
+			continue;
+		for (size_t d = 0; d < ndrop; d++)
+			dropped |= drops[d][0] < ls && ls < drops[d][1];
+		while (k < ctx->src->len && (ctx->src->text[k] == ' ' || ctx->src->text[k] == '\t'))
+			k++;
+		if (!dropped && k < ctx->src->len && ctx->src->text[k] != '\n' &&
+		    ctx->src->text[k] != '\r')
+			rule_edit(f, ls, ls, buf_cstr(&unit));
 	}
 
 	/* the uses of the response, and its body read while the session is open */
@@ -953,6 +1019,25 @@ static bool streams(const struct rule_ctx *ctx, TSNode call)
 			return true;
 	}
 	return false;
+}
+
+/* rule_to_thread turns `f(` into `f, `: when the arguments start on the
+ * next line, drop the space it would leave at the end of the line. */
+static void tidy_to_thread(const struct rule_ctx *ctx, struct finding *f, TSNode call)
+{
+	uint32_t open = ts_node_start_byte(field(call, "arguments"));
+	char next = open + 1 < ctx->src->len ? ctx->src->text[open + 1] : '\0';
+
+	if (next != '\n' && next != '\r')
+		return;
+	for (size_t i = 0; i < f->edits.len; i++) {
+		struct edit *e = vec_at(&f->edits, i);
+
+		if (e->start == open && e->end == open + 1 && !strcmp(e->text, ", ")) {
+			free(e->text);
+			e->text = xstrdup(",");
+		}
+	}
 }
 
 static void set_message(struct finding *f, const struct buf *msg)
@@ -1045,6 +1130,7 @@ static void finish(struct rule_ctx *ctx, const struct transform *rule, TSNode ca
 		rule_no_fix(f, "import-name-shadowed");
 		goto done;
 	}
+	tidy_to_thread(ctx, f, call);
 	f->fix = FIX_SAFE;
 done:
 	buf_release(&msg);

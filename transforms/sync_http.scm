@@ -3,7 +3,8 @@
 ((call
    function: (attribute
      attribute: (identifier) @_attr) @ref) @call
- (#any-of? @_attr "get" "post" "put" "patch" "delete" "head" "options" "request" "urlopen"))
+ (#any-of? @_attr "get" "post" "put" "patch" "delete" "head" "options" "request" "urlopen"
+               "stream"))
 
 ; ...or a name bound by `from requests import get [as x]` and the like.
 ((call
@@ -11,4 +12,5 @@
  (#imports? @ref "requests.get" "requests.post" "requests.put" "requests.patch"
                  "requests.delete" "requests.head" "requests.options" "requests.request"
                  "httpx.get" "httpx.post" "httpx.put" "httpx.patch" "httpx.delete"
-                 "httpx.head" "httpx.options" "httpx.request" "urllib.request.urlopen"))
+                 "httpx.head" "httpx.options" "httpx.request" "httpx.stream"
+                 "urllib.request.urlopen"))
