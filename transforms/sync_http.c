@@ -1359,8 +1359,8 @@ const struct transform transform_sync_http_pool = {
 			  "    http = urllib3.PoolManager()\n"
 			  "    r = http.request(\"GET\", url)\n"
 			  "    return r.status\n",
-	.example_after = "import asyncio\n"
-			 "import urllib3\n"
+	.example_after = "import urllib3\n"
+			 "import asyncio\n"
 			 "\n"
 			 "\n"
 			 "async def fetch(url):\n"
@@ -1396,8 +1396,8 @@ const struct transform transform_sync_http_client = {
 			  "    with httpx.Client() as client:\n"
 			  "        r = client.get(url)\n"
 			  "    return r.status_code\n",
-	.example_after = "import asyncio\n"
-			 "import httpx\n"
+	.example_after = "import httpx\n"
+			 "import asyncio\n"
 			 "\n"
 			 "\n"
 			 "async def fetch(url):\n"
