@@ -559,6 +559,23 @@ static bool trailer_follows(TSNode n)
 	       (type_is(p, "call") && same_node(field(p, "function"), n));
 }
 
+/* True when `n` is written or deleted: the target of an assignment or a
+ * `del`, or a subscript or attribute of such a target's chain. */
+static bool is_store(TSNode n)
+{
+	TSNode p = ts_node_parent(n);
+
+	if (type_is(p, "subscript") && same_node(field(p, "value"), n))
+		return is_store(p);
+	if (type_is(p, "expression_list") || type_is(p, "pattern_list") ||
+	    type_is(p, "tuple_pattern") || type_is(p, "list_pattern"))
+		return is_store(p);
+	if (type_is(p, "assignment") || type_is(p, "augmented_assignment") ||
+	    type_is(p, "for_statement"))
+		return same_node(field(p, "left"), n);
+	return type_is(p, "delete_statement");
+}
+
 /* One use of the response name: checks it (f NULL) or adds its edits. */
 static bool response_use(struct plan *p, TSNode id, struct finding *f)
 {
@@ -571,6 +588,18 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 		return false;
 	}
 	name = field(attr, "attribute");
+	if (is_store(attr)) {
+		p->why = "a response attribute is assigned or deleted";
+		return false;
+	}
+	if (p->kind == KIND_HTTPX) {
+		/* the same Response class: only closing it is sync-only */
+		if (rule_text_is(ctx, name, "close")) {
+			p->why = "`close()` on the response (an async response has `aclose()`)";
+			return false;
+		}
+		return true;
+	}
 	for (ra = response_attrs; ra->name; ra++)
 		if (rule_text_is(ctx, name, ra->name))
 			break;
@@ -598,7 +627,7 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 		    rule_text_is(ctx, field(up, "attribute"), "get") &&
 		    type_is(ts_node_parent(up), "call"))
 			ok = true;
-		if (!ok) {
+		if (!ok || is_store(up)) {
 			p->why = "`headers` used other than `headers[..]` or `headers.get(..)`";
 			return false;
 		}
@@ -803,7 +832,7 @@ static bool plan_migration(struct plan *p)
 		p->why = "an enclosing `try` catches exceptions, whose types differ";
 		return false;
 	}
-	if (p->kind == KIND_REQUESTS && !ts_node_is_null(p->target)) {
+	if (!ts_node_is_null(p->target)) {
 		struct buf name = BUF_INIT;
 		struct bindings b = { 0 };
 
@@ -1250,6 +1279,14 @@ static int check_client(struct rule_ctx *ctx, const TSQueryMatch *match)
 static const char *const standard[] = {
 	"核心原则 > ❌ 禁止行为",
 	"- 在 async 函数中使用阻塞 I/O（如 `time.sleep`、`requests.get`）",
+	"避免阻塞事件循环 > 阻塞操作检测",
+	"# ❌ 禁止 - 使用 requests 库",
+	"避免阻塞事件循环 > 阻塞操作检测",
+	"# ✅ 正确 - 使用 httpx/aiohttp",
+	"检查清单",
+	"- [ ] 阻塞操作使用 `run_in_executor` 或异步库替代",
+	"检查清单",
+	"- [ ] 没有在异步函数中使用阻塞 I/O（如 `open`、`requests`）",
 	NULL,
 };
 
