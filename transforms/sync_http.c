@@ -583,6 +583,8 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 	TSNode attr = ts_node_parent(id), name, whole;
 	const struct response_attr *ra;
 
+	if (type_is(attr, "assignment") && same_node(field(attr, "left"), id))
+		return true;	/* bound again: not a use (requests' name is bound once) */
 	if (!type_is(attr, "attribute") || !same_node(field(attr, "object"), id)) {
 		p->why = "the response is used as a whole (passed, returned or stored)";
 		return false;
@@ -838,7 +840,8 @@ static bool plan_migration(struct plan *p)
 
 		node_text(ctx, p->target, &name);
 		scan_bindings(ctx, p->fn, buf_cstr(&name), session_ctors, &b);
-		if (b.global || b.ctor + b.other != 1) {
+		/* renamed uses must all mean this response; httpx's keep their names */
+		if (b.global || (p->kind == KIND_REQUESTS && b.ctor + b.other != 1)) {
 			p->why = "the response name is bound more than once or is global";
 			buf_release(&name);
 			return false;
