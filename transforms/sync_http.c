@@ -19,6 +19,7 @@
  * tasks (module-level or from an outer function), `stream=True` (reading
  * the body would still block), anyio/trio modules.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,42 @@ static bool is_ctor_call(const struct rule_ctx *ctx, TSNode n, const char *const
 	return yes;
 }
 
+/* What a walk does after visiting a node. */
+enum walk {
+	WALK_INTO,		/* go on into the node's children */
+	WALK_PAST,		/* skip its children */
+	WALK_STOP,		/* end the walk */
+};
+
+/* Visits the nodes under `n` (not `n` itself) in order, with one cursor:
+ * indexing children one by one is quadratic in their number. Returns
+ * false when a visit stopped it. */
+static bool walk(TSNode n, enum walk (*visit)(TSNode node, void *arg), void *arg)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(n);
+	bool stopped = false;
+
+	if (ts_tree_cursor_goto_first_child(&cur)) {
+		for (;;) {
+			enum walk w = visit(ts_tree_cursor_current_node(&cur), arg);
+
+			if (w == WALK_STOP) {
+				stopped = true;
+				break;
+			}
+			if (w == WALK_INTO && ts_tree_cursor_goto_first_child(&cur))
+				continue;
+			while (!ts_tree_cursor_goto_next_sibling(&cur))
+				if (!ts_tree_cursor_goto_parent(&cur) ||
+				    ts_node_eq(ts_tree_cursor_current_node(&cur), n))
+					goto done;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+	return !stopped;
+}
+
 /* The bindings of one name in one scope. */
 struct bindings {
 	unsigned ctor;		/* `NAME = Ctor(..)`, `with Ctor(..) as NAME` */
@@ -160,31 +197,72 @@ static void classify_binding(const struct rule_ctx *ctx, TSNode id, const char *
 	}
 }
 
+struct scan {
+	const struct rule_ctx *ctx;
+	const char *name;
+	const char *const *ctors;
+	struct bindings *b;
+};
+
+static enum walk scan_visit(TSNode c, void *arg)
+{
+	struct scan *sc = arg;
+	const char *t = ts_node_type(c);
+
+	if (!ts_node_is_named(c))
+		return WALK_PAST;
+	if (!strcmp(t, "function_definition") || !strcmp(t, "class_definition")) {
+		if (rule_text_is(sc->ctx, field(c, "name"), sc->name))
+			sc->b->other++;
+		return WALK_PAST;
+	}
+	if (!strcmp(t, "lambda"))
+		return WALK_PAST;
+	if (!strcmp(t, "identifier")) {
+		if (rule_text_is(sc->ctx, c, sc->name))
+			classify_binding(sc->ctx, c, sc->ctors, sc->b);
+		return WALK_PAST;
+	}
+	return WALK_INTO;
+}
+
 /* Collects the bindings of `name` under `n`, not looking into nested
  * functions, lambdas or classes (whose own name does bind). */
 static void scan_bindings(const struct rule_ctx *ctx, TSNode n, const char *name,
 			  const char *const *ctors, struct bindings *b)
 {
-	uint32_t count = ts_node_named_child_count(n);
+	struct scan sc = { ctx, name, ctors, b };
 
-	for (uint32_t i = 0; i < count; i++) {
-		TSNode c = ts_node_named_child(n, i);
-		const char *t = ts_node_type(c);
+	walk(n, scan_visit, &sc);
+}
 
-		if (!strcmp(t, "function_definition") || !strcmp(t, "class_definition")) {
-			if (rule_text_is(ctx, field(c, "name"), name))
-				b->other++;
+/* A cheap look at the text first: a client object is bound by
+ * `NAME = Ctor(..)` (a `(` on the same line) or `.. as NAME`. */
+static bool may_bind_call(const struct rule_ctx *ctx, const char *name)
+{
+	const char *s = ctx->src->text, *end = s + ctx->src->len, *p = s;
+	size_t len = strlen(name);
+
+	while ((p = memmem(p, (size_t)(end - p), name, len))) {
+		const char *q = p + len, *b = p;
+
+		p = q;
+		if ((b > s && (isalnum((unsigned char)b[-1]) || b[-1] == '_' || b[-1] == '.')) ||
+		    (q < end && (isalnum((unsigned char)*q) || *q == '_')))
 			continue;
-		}
-		if (!strcmp(t, "lambda"))
-			continue;
-		if (!strcmp(t, "identifier")) {
-			if (rule_text_is(ctx, c, name))
-				classify_binding(ctx, c, ctors, b);
-			continue;
-		}
-		scan_bindings(ctx, c, name, ctors, b);
+		while (b > s && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b - s >= 3 && b[-2] == 'a' && b[-1] == 's' &&
+		    !isalnum((unsigned char)b[-3]) && b[-3] != '_')
+			return true;
+		while (q < end && *q != '\n' && *q != '=' && *q != '(' && *q != ')' && *q != ',')
+			q++;	/* `NAME: T = ..` */
+		if (q + 1 < end && *q == '=' && q[1] != '=')
+			for (; q < end && *q != '\n'; q++)
+				if (*q == '(')
+					return true;
 	}
+	return false;
 }
 
 /* Whether `obj`, the receiver of a method call at `call`, is a client
@@ -207,6 +285,8 @@ static enum owner owner_of(const struct rule_ctx *ctx, TSNode obj, TSNode call,
 		return OWNER_UNKNOWN;
 	memcpy(name, t, len);
 	name[len] = '\0';
+	if (!may_bind_call(ctx, name))
+		return OWNER_UNKNOWN;
 	for (; !ts_node_is_null(fn); fn = rule_enclosing_function(fn)) {
 		memset(&b, 0, sizeof(b));
 		scan_bindings(ctx, fn, name, ctors, &b);
@@ -665,26 +745,29 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 
 /* Visits every identifier named like the response in the function: checks
  * (f NULL) or edits them. */
+struct uses {
+	struct plan *p;
+	const char *name;
+	struct finding *f;
+};
+
+static enum walk uses_visit(TSNode c, void *arg)
+{
+	struct uses *u = arg;
+
+	if (!type_is(c, "identifier"))
+		return WALK_INTO;
+	if (rule_text_is(u->p->ctx, c, u->name) && !same_node(c, u->p->target) &&
+	    !rule_is_name_site(c) && !response_use(u->p, c, u->f))
+		return WALK_STOP;
+	return WALK_PAST;
+}
+
 static bool response_uses(struct plan *p, TSNode n, const char *name, struct finding *f)
 {
-	uint32_t count = ts_node_named_child_count(n);
+	struct uses u = { p, name, f };
 
-	for (uint32_t i = 0; i < count; i++) {
-		TSNode c = ts_node_named_child(n, i);
-
-		if (type_is(c, "identifier")) {
-			if (!rule_text_is(p->ctx, c, name) || same_node(c, p->target))
-				continue;
-			if (rule_is_name_site(c))
-				continue;
-			if (!response_use(p, c, f))
-				return false;
-			continue;
-		}
-		if (!response_uses(p, c, name, f))
-			return false;
-	}
-	return true;
+	return walk(n, uses_visit, &u);
 }
 
 /* Finds the statement holding the call and the name bound to the result. */
@@ -741,14 +824,16 @@ static bool in_try_with_handlers(TSNode n)
 	return false;
 }
 
-static bool contains_type(TSNode n, const char *type)
+static enum walk yield_visit(TSNode c, void *arg)
 {
-	if (type_is(n, type))
-		return true;
-	for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-		if (contains_type(ts_node_named_child(n, i), type))
-			return true;
-	return false;
+	(void)arg;
+	return type_is(c, "yield") || type_is(c, "await") ? WALK_STOP : WALK_INTO;
+}
+
+/* True when the statement holds a `yield` or an `await`. */
+static bool suspends(TSNode stmt)
+{
+	return !walk(stmt, yield_visit, NULL);
 }
 
 /* The file's indent unit, from the function's body against its header. */
@@ -825,7 +910,7 @@ static bool plan_migration(struct plan *p)
 		p->why = "a string literal spans lines of the statement";
 		return false;
 	}
-	if (contains_type(p->stmt, "yield") || contains_type(p->stmt, "await")) {
+	if (suspends(p->stmt)) {
 		p->why = "the statement holds a `yield` or `await`";
 		return false;
 	}
@@ -1168,6 +1253,15 @@ done:
 	buf_release(&msg);
 }
 
+/* True when the call runs in an async function, directly or in a nested
+ * sync scope. */
+static bool in_async_code(const struct rule_ctx *ctx, TSNode call)
+{
+	enum scope_context where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
+
+	return where == CONTEXT_ASYNC || where == CONTEXT_NESTED_SYNC;
+}
+
 /* The method name of `ref` when it is `obj.method`, else NULL; `obj` gets
  * the receiver. */
 static const char *method_of(const struct rule_ctx *ctx, TSNode ref, TSNode *obj, char *buf,
@@ -1225,6 +1319,8 @@ static int check_requests(struct rule_ctx *ctx, const TSQueryMatch *match)
 		verb = method_of(ctx, ref, &obj, method, sizeof(method));
 		if (!verb || (!str_in(verb, verbs) && strcmp(verb, "request")))
 			goto done;
+		if (!in_async_code(ctx, call))
+			goto done;	/* before the costlier look at the receiver */
 		owner = owner_of(ctx, obj, call, session_ctors);
 		if (owner == OWNER_UNKNOWN)
 			goto done;
@@ -1258,6 +1354,8 @@ static int check_method(struct rule_ctx *ctx, const TSQueryMatch *match,
 	buf_release(&q);
 	if (r == RESOLVE_MODULE || r == RESOLVE_AMBIGUOUS)
 		return 0;	/* `urllib3.request`, `httpx.get`: a module's function */
+	if (!in_async_code(ctx, call))
+		return 0;	/* before the costlier look at the receiver */
 	owner = owner_of(ctx, obj, call, ctors);
 	if (owner == OWNER_UNKNOWN)
 		return 0;
