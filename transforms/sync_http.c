@@ -1157,6 +1157,25 @@ static void tidy_to_thread(const struct rule_ctx *ctx, struct finding *f, TSNode
 	}
 }
 
+/* True when the call is in a lambda handed straight to a thread:
+ * `asyncio.to_thread(lambda: ..)`, `loop.run_in_executor(None, lambda: ..)`. */
+static bool runs_in_thread(const struct rule_ctx *ctx, TSNode call)
+{
+	TSNode fn = rule_enclosing_function(call), list, outer, callee;
+
+	if (!type_is(fn, "lambda"))
+		return false;
+	list = ts_node_parent(fn);
+	outer = ts_node_parent(list);
+	if (!type_is(list, "argument_list") || !type_is(outer, "call"))
+		return false;
+	callee = field(outer, "function");
+	if (type_is(callee, "attribute"))
+		callee = field(callee, "attribute");
+	return rule_text_is(ctx, callee, "to_thread") ||
+	       rule_text_is(ctx, callee, "run_in_executor");
+}
+
 static void set_message(struct finding *f, const struct buf *msg)
 {
 	free(f->message);
@@ -1175,6 +1194,8 @@ static void finish(struct rule_ctx *ctx, const struct transform *rule, TSNode ca
 	struct plan p;
 
 	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
+		return;
+	if (where == CONTEXT_NESTED_SYNC && runs_in_thread(ctx, call))
 		return;
 	f = rule_report(ctx, rule, call, "`%s` blocks the event loop in an async function; run it "
 			"in a thread with `asyncio.to_thread`", label);
@@ -1430,7 +1451,8 @@ const struct transform transform_sync_http = {
 		 "or of a method of a `requests.Session` object, whose nearest enclosing function "
 		 "is an `async def`. Names are resolved through the module's imports "
 		 "(`import requests as rq`, `from requests import get`); a local or parameter "
-		 "with the same name is not it.",
+		 "with the same name is not it. A call in a lambda handed straight to "
+		 "`asyncio.to_thread` or `run_in_executor` already runs in a thread: not reported.",
 	.why = "A synchronous HTTP request blocks the thread, and with it the event loop, for the "
 	       "whole exchange: no other task runs until the answer has arrived.",
 	.standard = standard,
@@ -1482,7 +1504,8 @@ const struct transform transform_sync_http_pool = {
 	.finds = "A request (`request`, `urlopen`, `request_encode_url`, `request_encode_body`) on "
 		 "a urllib3 pool — `urllib3.PoolManager().request(..)`, or `http.request(..)` where "
 		 "`http` is bound to a `PoolManager`, `ProxyManager` or connection pool — whose "
-		 "nearest enclosing function is an `async def`.",
+		 "nearest enclosing function is an `async def` (a lambda handed straight to "
+		 "`asyncio.to_thread` or `run_in_executor` aside).",
 	.why = "urllib3 requests are synchronous: they block the event loop for the whole "
 	       "exchange.",
 	.standard = standard,
@@ -1518,7 +1541,8 @@ const struct transform transform_sync_http_client = {
 	.finds = "A request method (get, post, put, patch, delete, head, options, request, send, "
 		 "stream) of a sync `httpx.Client` — bound by `client = httpx.Client(..)` or "
 		 "`with httpx.Client() as client` — whose nearest enclosing function is an "
-		 "`async def`.",
+		 "`async def` (a lambda handed straight to `asyncio.to_thread` or "
+		 "`run_in_executor` aside).",
 	.why = "A sync httpx client blocks the thread, and with it the event loop, for the whole "
 	       "exchange.",
 	.standard = standard,
