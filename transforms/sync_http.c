@@ -392,7 +392,7 @@ struct arg {
 
 /* The parts of one migration, gathered before any edit is made. */
 struct plan {
-	const struct rule_ctx *ctx;
+	struct rule_ctx *ctx;
 	enum kind kind;
 	const char *verb;
 	bool aiohttp;
@@ -983,7 +983,7 @@ static int migrate(struct plan *p, struct finding *f)
 	size_t last_kept = last_kept_arg(p), ndrop;
 	uint32_t drops[MAX_ARGS + 1][2];
 
-	if (rule_module_ref((struct rule_ctx *)ctx, f, stmt_at, aio ? "aiohttp" : "httpx",
+	if (rule_module_ref(p->ctx, f, stmt_at, aio ? "aiohttp" : "httpx",
 			    &mod) < 0) {
 		buf_release(&mod);
 		return -1;
