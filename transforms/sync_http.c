@@ -573,8 +573,11 @@ static bool plan_requests_args(struct plan *p)
 				a->drop = true;
 			p->verify = a->value;
 		} else if (!strcmp(n, "stream")) {
-			p->why = "`stream=`";
-			return false;
+			if (!type_is(a->value, "false")) {
+				p->why = "`stream=`";
+				return false;
+			}
+			a->drop = true;	/* the default */
 		} else if (!strcmp(n, "hooks")) {
 			p->why = "`hooks=` (httpx event hooks are read-only)";
 			return false;
@@ -608,9 +611,9 @@ static bool plan_httpx_args(struct plan *p)
 	return true;
 }
 
-/* The response attributes a use may name: requests' name, httpx's and
- * aiohttp's spelling (NULL: no exact equivalent). `call` marks methods
- * (`r.json()`), `await` those that aiohttp must await. */
+/* The response attributes a use may name: requests' name, then httpx's
+ * and aiohttp's spelling. `call` marks methods (`r.json()`), `await` those
+ * that aiohttp must await. Any other attribute keeps the thread form. */
 struct response_attr {
 	const char *name, *httpx, *aiohttp;
 	bool call, await;
