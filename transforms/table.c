@@ -19,6 +19,9 @@ const struct transform *const transform_table[] = {
 	&transform_blocking_open,	/* ASYNC230 */
 	&transform_blocking_fdopen,	/* ASYNC231 */
 	&transform_blocking_file_call,	/* ASYNC232 */
+	&transform_sync_http,		/* ASYNC210 */
+	&transform_sync_http_pool,	/* ASYNC211 */
+	&transform_sync_http_client,	/* ASYNC212 */
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_unbounded_tasks,	/* AM103 */
 	&transform_get_event_loop,	/* AM105 */

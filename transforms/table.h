@@ -41,5 +41,8 @@ extern const struct transform transform_timeout_param;
 extern const struct transform transform_busy_wait;
 extern const struct transform transform_yield_in_cm;
 extern const struct transform transform_yield_in_cancel_scope;
+extern const struct transform transform_sync_http;
+extern const struct transform transform_sync_http_pool;
+extern const struct transform transform_sync_http_client;
 
 #endif
