@@ -6,6 +6,7 @@
 const struct transform *const transform_table[] = {
 	&transform_blocking_sleep,	/* ASYNC251 */
 	&transform_dangling_task,	/* ASYNC300 */
+	&transform_run_in_executor,	/* AM104 */
 	&transform_get_event_loop,	/* AM105 */
 	&transform_timeout_error,	/* AM203 */
 };

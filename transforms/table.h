@@ -19,5 +19,6 @@ extern const struct transform transform_blocking_sleep;
 extern const struct transform transform_get_event_loop;
 extern const struct transform transform_timeout_error;
 extern const struct transform transform_dangling_task;
+extern const struct transform transform_run_in_executor;
 
 #endif

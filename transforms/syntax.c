@@ -1,0 +1,211 @@
+/*
+ * syntax: shared questions about Python syntax trees.
+ */
+#include "syntax.h"
+
+#include <string.h>
+
+static bool is(TSNode n, const char *type)
+{
+	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
+}
+
+static bool same(TSNode a, TSNode b)
+{
+	return !ts_node_is_null(a) && !ts_node_is_null(b) &&
+	       ts_node_start_byte(a) == ts_node_start_byte(b) &&
+	       ts_node_end_byte(a) == ts_node_end_byte(b) &&
+	       !strcmp(ts_node_type(a), ts_node_type(b));
+}
+
+TSNode syntax_unwrap_parens(TSNode n)
+{
+	while (is(n, "parenthesized_expression")) {
+		TSNode inner = { { 0 }, NULL, NULL };
+		uint32_t count = ts_node_named_child_count(n), exprs = 0;
+
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode c = ts_node_named_child(n, i);
+
+			if (!is(c, "comment")) {
+				inner = c;
+				exprs++;
+			}
+		}
+		if (exprs != 1)
+			break;
+		n = inner;
+	}
+	return n;
+}
+
+/* True when container `n` (a tuple, list or pattern) is itself a target. */
+static bool in_target(TSNode n)
+{
+	TSNode p = ts_node_parent(n);
+	const char *t;
+
+	if (ts_node_is_null(p))
+		return false;
+	t = ts_node_type(p);
+	if (!strcmp(t, "assignment") || !strcmp(t, "augmented_assignment") ||
+	    !strcmp(t, "for_statement") || !strcmp(t, "for_in_clause"))
+		return same(ts_node_child_by_field_name(p, "left", 4), n);
+	if (!strcmp(t, "as_pattern_target") || !strcmp(t, "delete_statement"))
+		return true;
+	if (!strcmp(t, "pattern_list") || !strcmp(t, "tuple_pattern") ||
+	    !strcmp(t, "list_pattern") || !strcmp(t, "list_splat_pattern") ||
+	    !strcmp(t, "tuple") || !strcmp(t, "list") || !strcmp(t, "list_splat") ||
+	    !strcmp(t, "parenthesized_expression") || !strcmp(t, "expression_list"))
+		return in_target(p);
+	return false;
+}
+
+bool syntax_is_store(TSNode id)
+{
+	TSNode p = ts_node_parent(id);
+	const char *t;
+
+	if (ts_node_is_null(p))
+		return false;
+	t = ts_node_type(p);
+	if (!strcmp(t, "named_expression") || !strcmp(t, "function_definition") ||
+	    !strcmp(t, "class_definition") || !strcmp(t, "default_parameter") ||
+	    !strcmp(t, "typed_default_parameter"))
+		return same(ts_node_child_by_field_name(p, "name", 4), id);
+	if (!strcmp(t, "parameters") || !strcmp(t, "lambda_parameters") ||
+	    !strcmp(t, "typed_parameter") || !strcmp(t, "dictionary_splat_pattern") ||
+	    !strcmp(t, "global_statement") || !strcmp(t, "nonlocal_statement") ||
+	    !strcmp(t, "aliased_import") || !strcmp(t, "dotted_name"))
+		return true;
+	if (!strcmp(t, "list_splat_pattern")) {
+		TSNode g = ts_node_parent(p);
+
+		return is(g, "parameters") || is(g, "lambda_parameters") || in_target(p);
+	}
+	return in_target(id);
+}
+
+bool syntax_is_scope(TSNode n)
+{
+	const char *t = ts_node_type(n);
+
+	return !strcmp(t, "function_definition") || !strcmp(t, "lambda") ||
+	       !strcmp(t, "class_definition") || !strcmp(t, "list_comprehension") ||
+	       !strcmp(t, "set_comprehension") || !strcmp(t, "dictionary_comprehension") ||
+	       !strcmp(t, "generator_expression");
+}
+
+bool syntax_owned_by(TSNode scope, TSNode n)
+{
+	TSNode child = n;
+
+	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); child = p, p = ts_node_parent(p)) {
+		if (same(p, scope))
+			return true;
+		if (!syntax_is_scope(p))
+			continue;
+		if ((is(p, "function_definition") || is(p, "class_definition")) &&
+		    same(ts_node_child_by_field_name(p, "name", 4), child))
+			continue;
+		return false;
+	}
+	return is(scope, "module");
+}
+
+static void find_names(const struct rule_ctx *ctx, TSNode n, const char *name, size_t len,
+		       struct vec *out)
+{
+	uint32_t count = ts_node_named_child_count(n);
+
+	if (is(n, "identifier")) {
+		if (ts_node_end_byte(n) - ts_node_start_byte(n) == len &&
+		    !memcmp(ctx->src->text + ts_node_start_byte(n), name, len))
+			*(TSNode *)vec_push(out) = n;
+		return;
+	}
+	for (uint32_t i = 0; i < count; i++)
+		find_names(ctx, ts_node_named_child(n, i), name, len, out);
+}
+
+void syntax_find_names(const struct rule_ctx *ctx, TSNode root, const char *name, size_t len,
+		       struct vec *out)
+{
+	find_names(ctx, root, name, len, out);
+}
+
+static void find_owned(TSNode n, const char *type, struct vec *out, bool top)
+{
+	uint32_t count = ts_node_named_child_count(n);
+
+	if (!top && syntax_is_scope(n))
+		return;
+	if (!strcmp(ts_node_type(n), type))
+		*(TSNode *)vec_push(out) = n;
+	for (uint32_t i = 0; i < count; i++)
+		find_owned(ts_node_named_child(n, i), type, out, false);
+}
+
+void syntax_find_owned(TSNode root, const char *type, struct vec *out)
+{
+	find_owned(root, type, out, true);
+}
+
+bool syntax_comment_in(TSNode node, uint32_t start, uint32_t end)
+{
+	uint32_t count = ts_node_child_count(node);
+
+	if (ts_node_end_byte(node) <= start || ts_node_start_byte(node) >= end)
+		return false;
+	if (is(node, "comment"))
+		return true;
+	for (uint32_t i = 0; i < count; i++)
+		if (syntax_comment_in(ts_node_child(node, i), start, end))
+			return true;
+	return false;
+}
+
+bool syntax_whole_lines(const struct rule_ctx *ctx, TSNode stmt, uint32_t *start, uint32_t *end)
+{
+	const char *s = ctx->src->text;
+	uint32_t a = ts_node_start_byte(stmt), b = ts_node_end_byte(stmt);
+
+	for (uint32_t i = source_line_start(ctx->src, a); i < a; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	while (b < ctx->src->len && (s[b] == ' ' || s[b] == '\t'))
+		b++;
+	if (b < ctx->src->len && s[b] == '\r')
+		b++;
+	if (b < ctx->src->len && s[b] != '\n')
+		return false;
+	if (b < ctx->src->len)
+		b++;
+	*start = source_line_start(ctx->src, a);
+	*end = b;
+	return true;
+}
+
+int syntax_positional(TSNode args, TSNode *out, int max)
+{
+	uint32_t count;
+	int n = 0;
+
+	if (!is(args, "argument_list"))
+		return -1;
+	count = ts_node_named_child_count(args);
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(args, i);
+		const char *t = ts_node_type(c);
+
+		if (!strcmp(t, "comment"))
+			continue;
+		if (!strcmp(t, "keyword_argument") || !strcmp(t, "list_splat") ||
+		    !strcmp(t, "dictionary_splat") || !strcmp(t, "parenthesized_list_splat"))
+			return -1;
+		if (n < max)
+			out[n] = c;
+		n++;
+	}
+	return n;
+}
