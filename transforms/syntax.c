@@ -209,3 +209,49 @@ int syntax_positional(TSNode args, TSNode *out, int max)
 	}
 	return n;
 }
+
+int syntax_binds(const struct rule_ctx *ctx, TSNode scope, const char *name, size_t len)
+{
+	struct vec ids = VEC_INIT(TSNode);
+	int how = 0;
+
+	syntax_find_names(ctx, scope, name, len, &ids);
+	for (size_t i = 0; i < ids.len && how != 2; i++) {
+		TSNode id = *(TSNode *)vec_at(&ids, i);
+
+		if (!syntax_is_store(id) || !syntax_owned_by(scope, id))
+			continue;
+		if (is(ts_node_parent(id), "global_statement"))
+			how = 2;
+		else if ((is(scope, "function_definition") || is(scope, "class_definition")) &&
+			 same(ts_node_child_by_field_name(scope, "name", 4), id))
+			continue;	/* its own name binds outside */
+		else
+			how = 1;
+	}
+	vec_release(&ids);
+	return how;
+}
+
+bool syntax_means_module(const struct rule_ctx *ctx, TSNode id)
+{
+	uint32_t len = ts_node_end_byte(id) - ts_node_start_byte(id);
+	const char *name = ctx->src->text + ts_node_start_byte(id);
+	bool innermost = true;
+
+	for (TSNode p = ts_node_parent(id); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		int how;
+
+		if (!syntax_is_scope(p) || !syntax_owned_by(p, id))
+			continue;
+		if (is(p, "class_definition") && !innermost)
+			continue;
+		innermost = false;
+		how = syntax_binds(ctx, p, name, len);
+		if (how == 2)
+			return true;
+		if (how == 1)
+			return false;
+	}
+	return true;
+}

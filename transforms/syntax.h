@@ -50,4 +50,12 @@ bool syntax_whole_lines(const struct rule_ctx *ctx, TSNode stmt, uint32_t *start
  * there is a keyword argument, a splat or a generator argument. */
 int syntax_positional(TSNode args, TSNode *out, int max);
 
+/* How `scope` (a def, lambda, class, comprehension) binds `name` itself:
+ * 0 not at all, 1 as a local, 2 through `global`. */
+int syntax_binds(const struct rule_ctx *ctx, TSNode scope, const char *name, size_t len);
+
+/* True when the identifier `id` means the module's own binding of its
+ * name: no enclosing function scope binds it (or it is declared global). */
+bool syntax_means_module(const struct rule_ctx *ctx, TSNode id);
+
 #endif
