@@ -9,6 +9,7 @@ const struct transform *const transform_table[] = {
 	&transform_run_in_executor,	/* AM104 */
 	&transform_get_event_loop,	/* AM105 */
 	&transform_run_until_complete,	/* AM106 */
+	&transform_missing_await,	/* AM107 */
 	&transform_timeout_error,	/* AM203 */
 };
 

@@ -21,5 +21,6 @@ extern const struct transform transform_timeout_error;
 extern const struct transform transform_dangling_task;
 extern const struct transform transform_run_in_executor;
 extern const struct transform transform_run_until_complete;
+extern const struct transform transform_missing_await;
 
 #endif
