@@ -11,6 +11,8 @@ const struct transform *const transform_table[] = {
 	&transform_run_until_complete,	/* AM106 */
 	&transform_missing_await,	/* AM107 */
 	&transform_timeout_error,	/* AM203 */
+	&transform_cancelled_caught,	/* ASYNC103 */
+	&transform_cancelled_exit,	/* ASYNC104 */
 };
 
 const size_t transform_count = sizeof(transform_table) / sizeof(transform_table[0]);

@@ -22,5 +22,7 @@ extern const struct transform transform_dangling_task;
 extern const struct transform transform_run_in_executor;
 extern const struct transform transform_run_until_complete;
 extern const struct transform transform_missing_await;
+extern const struct transform transform_cancelled_caught;
+extern const struct transform transform_cancelled_exit;
 
 #endif
