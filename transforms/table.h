@@ -24,5 +24,6 @@ extern const struct transform transform_run_until_complete;
 extern const struct transform transform_missing_await;
 extern const struct transform transform_cancelled_caught;
 extern const struct transform transform_cancelled_exit;
+extern const struct transform transform_legacy_coroutine;
 
 #endif
