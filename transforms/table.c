@@ -13,6 +13,7 @@ const struct transform *const transform_table[] = {
 	&transform_timeout_error,	/* AM203 */
 	&transform_cancelled_caught,	/* ASYNC103 */
 	&transform_cancelled_exit,	/* ASYNC104 */
+	&transform_unclosed_client,	/* AM301 */
 	&transform_legacy_coroutine,	/* AM302 */
 };
 

@@ -25,5 +25,6 @@ extern const struct transform transform_missing_await;
 extern const struct transform transform_cancelled_caught;
 extern const struct transform transform_cancelled_exit;
 extern const struct transform transform_legacy_coroutine;
+extern const struct transform transform_unclosed_client;
 
 #endif
