@@ -107,7 +107,7 @@ static bool method_never_replaced(const struct rule_ctx *ctx, const char *m, siz
 		}
 		if (!syntax_is_store(id))
 			continue;
-		for (TSNode s = p; !ts_node_is_null(s); s = ts_node_parent(s)) {
+		for (TSNode s = ts_node_parent(p); !ts_node_is_null(s); s = ts_node_parent(s)) {
 			if (!syntax_is_scope(s) || !syntax_owned_by(s, id))
 				continue;
 			if (is(s, "class_definition") &&

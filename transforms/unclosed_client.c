@@ -11,7 +11,7 @@
  * that is not awaited at once, used in a nested function) or the block
  * (used after it, bound again); a `yield` in the block; a close that is
  * not in a `finally`; a client never bound to a name; a statement sharing
- * its line.
+ * its line. A parenthesised call keeps its parentheses and comments.
  */
 #include <string.h>
 
@@ -197,7 +197,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	shaped = is(p, "assignment") && is(stmt, "expression_statement") &&
 		 ts_node_named_child_count(stmt) == 1 && is(left, "identifier") &&
 		 ts_node_is_null(ts_node_child_by_field_name(p, "type", 4)) &&
-		 ts_node_start_byte(right) == ts_node_start_byte(call);
+		 ts_node_start_byte(syntax_unwrap_parens(right)) == ts_node_start_byte(call);
 	fn = rule_enclosing_function(call);
 	how = shaped ? closed(ctx, fn, left) : 0;
 	if (how == 1)
@@ -231,10 +231,6 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	}
 	if (!is(block, "block") || !alone(stmt) || !rule_own_line(ctx, stmt)) {
 		rule_no_fix(f, "compound-statement");
-		goto done;
-	}
-	if (syntax_comment_in(p, ts_node_start_byte(p), ts_node_start_byte(right))) {
-		rule_no_fix(f, "comment-would-be-lost");
 		goto done;
 	}
 	rule_indent_unit(ctx, &unit);
@@ -292,7 +288,6 @@ static const char *const reasons[] = {
 	"open while the generator is suspended",
 	"compound-statement", "the assignment shares its line with other code or with its "
 	"block's header",
-	"comment-would-be-lost", "a comment sits between the name and the call",
 	NULL,
 };
 
