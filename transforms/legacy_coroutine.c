@@ -334,9 +334,12 @@ const struct transform transform_legacy_coroutine = {
 			  "\n"
 			  "@asyncio.coroutine\n"
 			  "def read_line(reader):\n"
-			  "    line = yield from reader.readline()\n"
+			  "    line = yield from asyncio.wait_for(reader.readline(), 5)\n"
 			  "    return line.strip()\n",
-	.example_after = "async def read_line(reader):\n"
-			 "    line = await reader.readline()\n"
+	.example_after = "import asyncio\n"
+			 "\n"
+			 "\n"
+			 "async def read_line(reader):\n"
+			 "    line = await asyncio.wait_for(reader.readline(), 5)\n"
 			 "    return line.strip()\n",
 };
