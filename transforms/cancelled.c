@@ -223,13 +223,19 @@ static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_edit(f, ts_node_end_byte(last), ts_node_end_byte(last), "; raise");
 		goto done;
 	}
+	/* the new line goes in at the start of the next line, where a fix
+	 * re-indenting the lines (AM301) would clash with it rather than
+	 * leave it at the old indentation */
 	rule_indent(ctx, ts_node_start_byte(body), &indent);
 	at = ts_node_end_byte(last);
-	while (at < ctx->src->len && ctx->src->text[at] != '\n' && ctx->src->text[at] != '\r')
+	while (at < ctx->src->len && ctx->src->text[at] != '\n')
 		at++;
-	buf_printf(&text, "%s%sraise", ctx->src->newline, buf_cstr(&indent));
-	if (at >= ctx->src->len)
-		buf_puts(&text, ctx->src->newline);
+	if (at < ctx->src->len)
+		buf_printf(&text, "%sraise%s", buf_cstr(&indent), ctx->src->newline);
+	else
+		buf_printf(&text, "%s%sraise%s", ctx->src->newline, buf_cstr(&indent),
+			   ctx->src->newline);
+	at += at < ctx->src->len;
 	rule_edit(f, at, at, buf_cstr(&text));
 done:
 	buf_release(&text);
