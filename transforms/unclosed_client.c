@@ -13,6 +13,7 @@
  * not in a `finally`; a client never bound to a name; a statement sharing
  * its line. A parenthesised call keeps its parentheses and comments.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
@@ -171,6 +172,37 @@ static bool alone(TSNode stmt)
 	return ts_node_start_point(ts_node_parent(block)).row != ts_node_start_point(stmt).row;
 }
 
+/* Claims the end of each line that begins in [start, end) (its last
+ * character and line break, rewritten as they are), so that another
+ * fix adding a line there clashes with this one and waits for the next
+ * run: a line it added would keep the old indentation and fall out of
+ * the new block (or break the file). */
+static void guard_line_ends(const struct rule_ctx *ctx, struct finding *f, uint32_t start,
+			    uint32_t end)
+{
+	const char *s = ctx->src->text;
+	uint32_t i = start;
+
+	while (i < ctx->src->len && i < end) {
+		uint32_t nl = i, last;
+		char *text;
+
+		while (nl < ctx->src->len && s[nl] != '\n')
+			nl++;
+		last = nl;
+		if (last > i && s[last - 1] == '\r')
+			last--;
+		if (last > i) {
+			uint32_t to = nl < ctx->src->len ? nl + 1 : nl;
+
+			text = xstrndup(s + last - 1, to - (last - 1));
+			rule_edit(f, last - 1, to, text);
+			free(text);
+		}
+		i = nl + 1;
+	}
+}
+
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode call = rule_capture(ctx, match, "call"), fnref = rule_capture(ctx, match, "fn");
@@ -251,6 +283,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_edit(f, at, at, buf_cstr(&text));
 	} else if (at < ctx->src->len) {
 		rule_reindent(ctx, f, at + 1, ts_node_end_byte(last), buf_cstr(&unit));
+		guard_line_ends(ctx, f, at + 1, ts_node_end_byte(last));
 	}
 done:
 	vec_release(&yields);
