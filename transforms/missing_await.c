@@ -44,6 +44,27 @@ static bool plain_coroutine_function(TSNode def)
 	return yes;
 }
 
+/* True when `body` (the module or a class body) holds an `async def`
+ * called `name` among its own statements: the cheap test before the
+ * exact one, since most calls are not of such functions. */
+static bool defines_coroutine(const struct rule_ctx *ctx, TSNode body, const char *name,
+			      size_t len)
+{
+	uint32_t n = ts_node_named_child_count(body);
+
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode s = ts_node_named_child(body, i), id;
+
+		if (!is(s, "function_definition") || strcmp(ts_node_type(ts_node_child(s, 0)), "async"))
+			continue;
+		id = ts_node_child_by_field_name(s, "name", 4);
+		if (ts_node_end_byte(id) - ts_node_start_byte(id) == len &&
+		    !memcmp(ctx->src->text + ts_node_start_byte(id), name, len))
+			return true;
+	}
+	return false;
+}
+
 /* The only binding of `name` that scope node `scope` makes itself, when it
  * is a coroutine function defined directly in it; else a null node. Any
  * `global`/`nonlocal` of the name anywhere (for the module) disqualifies. */
@@ -136,7 +157,8 @@ static bool is_own_coroutine_method(const struct rule_ctx *ctx, TSNode call, TSN
 		return false;
 	block = ts_node_parent(fn);
 	cls = ts_node_parent(block);
-	if (!is(block, "block") || !is(cls, "class_definition"))
+	if (!is(block, "block") || !is(cls, "class_definition") ||
+	    !defines_coroutine(ctx, ts_node_child_by_field_name(cls, "body", 4), mt, mlen))
 		return false;
 	params = ts_node_child_by_field_name(fn, "parameters", 10);
 	first = ts_node_named_child(params, 0);
@@ -173,7 +195,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (ts_node_named_child_count(stmt) != 1)
 		return 0;
 	if (ts_node_is_null(self)) {
-		if (scope_resolve_name(ctx->scopes, ts_node_start_byte(name), t, len, &q) !=
+		if (!defines_coroutine(ctx, root, t, len) ||
+		    scope_resolve_name(ctx->scopes, ts_node_start_byte(name), t, len, &q) !=
 			    RESOLVE_LOCAL ||
 		    !syntax_means_module(ctx, name) ||
 		    ts_node_is_null(sole_coroutine(ctx, root, root, t, len)))
