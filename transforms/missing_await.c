@@ -14,6 +14,7 @@
  * run) or stored is not a dropped one. Reported instead: in sync code,
  * where `await` is impossible.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "table.h"
@@ -73,18 +74,29 @@ static TSNode sole_coroutine(const struct rule_ctx *ctx, TSNode scope, TSNode bo
 {
 	TSNode none = { { 0 }, NULL, NULL }, found = none;
 	struct vec ids = VEC_INIT(TSNode);
-	bool module = is(scope, "module");
+	const char *text = ctx->src->text;
 
-	syntax_find_names(ctx, scope, name, len, &ids);
+	if (is(scope, "module") && (memmem(text, ctx->src->len, "global", 6) ||
+				    memmem(text, ctx->src->len, "nonlocal", 8))) {
+		/* `global NAME` in a function binds the module's name too */
+		syntax_find_names(ctx, scope, name, len, &ids);
+		for (size_t i = 0; i < ids.len; i++) {
+			TSNode p = ts_node_parent(*(TSNode *)vec_at(&ids, i));
+
+			if (is(p, "global_statement") || is(p, "nonlocal_statement"))
+				goto bad;
+		}
+		ids.len = 0;
+	}
+	syntax_find_stores(ctx, scope, name, len, &ids);
 	for (size_t i = 0; i < ids.len; i++) {
 		TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id);
 
-		if (!syntax_is_store(id))
-			continue;
-		if (module && (is(p, "global_statement") || is(p, "nonlocal_statement")))
-			goto bad;
-		if (!syntax_owned_by(scope, id))
-			continue;
+		if (is(scope, "class_definition") &&
+		    ts_node_start_byte(ts_node_child_by_field_name(scope, "name", 4)) ==
+			    ts_node_start_byte(id))
+			continue;	/* the class's own name binds outside */
+
 		if (!ts_node_is_null(found) || !is(p, "function_definition") ||
 		    ts_node_start_byte(ts_node_parent(p)) != ts_node_start_byte(body) ||
 		    !plain_coroutine_function(p))
@@ -98,45 +110,57 @@ bad:
 	return none;
 }
 
-/* True when `m` is only ever an async method: no class of the file binds
- * it otherwise, and no `x.m = ..` assignment exists. */
+/* True when the text assigns or deletes an attribute called `m`
+ * (`x.m = ..`, `x.m += ..`, `x.m: T = ..`, `del x.m`), found by scanning
+ * the text, which errs towards "yes" (strings and comments count too). */
+static bool attribute_assigned(const struct rule_ctx *ctx, const char *m, size_t len)
+{
+	const char *t = ctx->src->text, *end = t + ctx->src->len, *hit = t;
+
+	while ((hit = memmem(hit, (size_t)(end - hit), m, len))) {
+		const char *b = hit, *a = hit + len;
+
+		hit += len;
+		while (b > t && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b == t || b[-1] != '.' || (a < end && (isalnum((unsigned char)*a) || *a == '_')))
+			continue;
+		while (a < end && (*a == ' ' || *a == '\t' || *a == ')'))
+			a++;
+		if (a < end && ((*a == '=' && (a + 1 >= end || a[1] != '=')) || *a == ':' ||
+				*a == ',' || (a + 1 < end && a[1] == '=' && strchr("+-*/%&|^@<>", *a))))
+			return true;
+		for (const char *d = b - 1; d > t && d[-1] != '\n'; d--)
+			if (!strncmp(d, "del ", 4))
+				return true;
+	}
+	return false;
+}
+
+/* True when `m` is only ever an async method: every class of the file
+ * that binds it does so with a coroutine function, and no attribute of
+ * that name is assigned. */
 static bool method_never_replaced(const struct rule_ctx *ctx, const char *m, size_t len)
 {
-	TSNode root = ts_tree_root_node(ctx->tree);
-	struct vec ids = VEC_INIT(TSNode);
-	bool ok = true;
+	struct vec classes = VEC_INIT(TSNode), ids = VEC_INIT(TSNode);
+	bool ok = !attribute_assigned(ctx, m, len);
 
-	syntax_find_names(ctx, root, m, len, &ids);
-	for (size_t i = 0; i < ids.len && ok; i++) {
-		TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id), target = id;
+	syntax_find_all(ts_tree_root_node(ctx->tree), "class_definition", &classes);
+	for (size_t c = 0; c < classes.len && ok; c++) {
+		TSNode cls = *(TSNode *)vec_at(&classes, c);
 
-		if (is(p, "attribute") &&
-		    ts_node_start_byte(ts_node_child_by_field_name(p, "attribute", 9)) ==
-			    ts_node_start_byte(id)) {
-			/* `x.m = ..`, `x.m += ..`, `del x.m`, `for x.m in ..` */
-			target = p;
-			p = ts_node_parent(p);
-			if ((is(p, "assignment") || is(p, "augmented_assignment") ||
-			     is(p, "for_statement")) &&
-			    ts_node_start_byte(ts_node_child_by_field_name(p, "left", 4)) ==
-				    ts_node_start_byte(target))
-				ok = false;
-			else if (is(p, "delete_statement") || is(p, "pattern_list") ||
-				 is(p, "tuple") || is(p, "expression_list"))
-				ok = false;
-			continue;
-		}
-		if (!syntax_is_store(id))
-			continue;
-		for (TSNode s = ts_node_parent(p); !ts_node_is_null(s); s = ts_node_parent(s)) {
-			if (!syntax_is_scope(s) || !syntax_owned_by(s, id))
-				continue;
-			if (is(s, "class_definition") &&
-			    !(is(p, "function_definition") && plain_coroutine_function(p)))
-				ok = false;
-			break;
+		ids.len = 0;
+		syntax_find_stores(ctx, cls, m, len, &ids);
+		for (size_t i = 0; i < ids.len && ok; i++) {
+			TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id);
+
+			if (ts_node_start_byte(ts_node_child_by_field_name(cls, "name", 4)) ==
+			    ts_node_start_byte(id))
+				continue;	/* the class's own name */
+			ok = is(p, "function_definition") && plain_coroutine_function(p);
 		}
 	}
+	vec_release(&classes);
 	vec_release(&ids);
 	return ok;
 }
@@ -165,14 +189,8 @@ static bool is_own_coroutine_method(const struct rule_ctx *ctx, TSNode call, TSN
 	if (!is(first, "identifier") || ts_node_end_byte(first) - ts_node_start_byte(first) != slen ||
 	    memcmp(ctx->src->text + ts_node_start_byte(first), st, slen))
 		return false;
-	syntax_find_names(ctx, fn, st, slen, &ids);
-	for (size_t i = 0; i < ids.len; i++) {
-		TSNode id = *(TSNode *)vec_at(&ids, i);
-
-		if (syntax_is_store(id) && (syntax_owned_by(fn, id) ||
-					    is(ts_node_parent(id), "nonlocal_statement")))
-			stores++;
-	}
+	syntax_find_stores(ctx, fn, st, slen, &ids);
+	stores = ids.len;
 	vec_release(&ids);
 	if (stores != 1)
 		return false;

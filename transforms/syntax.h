@@ -38,6 +38,10 @@ void syntax_find_names(const struct rule_ctx *ctx, TSNode root, const char *name
  * `root` that `root` runs itself (nested scopes skipped). */
 void syntax_find_owned(TSNode root, const char *type, struct vec *out);
 
+/* Appends to `out` every node of type `type` under `root`, nested scopes
+ * included. */
+void syntax_find_all(TSNode root, const char *type, struct vec *out);
+
 /* True when a comment lies under `node` within [start, end). */
 bool syntax_comment_in(TSNode node, uint32_t start, uint32_t end);
 
@@ -49,6 +53,12 @@ bool syntax_whole_lines(const struct rule_ctx *ctx, TSNode stmt, uint32_t *start
  * `out` (at most `max`); returns how many there are in all, or -1 when
  * there is a keyword argument, a splat or a generator argument. */
 int syntax_positional(TSNode args, TSNode *out, int max);
+
+/* Appends to `out` the identifiers called `name` that `scope` (a def,
+ * lambda, class, comprehension or the module) binds itself: stores in its
+ * own code and the names of the defs and classes directly in it. */
+void syntax_find_stores(const struct rule_ctx *ctx, TSNode scope, const char *name, size_t len,
+			struct vec *out);
 
 /* How `scope` (a def, lambda, class, comprehension) binds `name` itself:
  * 0 not at all, 1 as a local, 2 through `global`. */
