@@ -32,7 +32,14 @@ const struct transform *const transform_table[] = {
 	&transform_yield_in_cm,		/* ASYNC119 */
 	&transform_yield_in_cancel_scope,	/* ASYNC101 */
 	&transform_wait_for,		/* AM202 */
+	&transform_run_in_executor,	/* AM104 */
+	&transform_run_until_complete,	/* AM106 */
+	&transform_missing_await,	/* AM107 */
 	&transform_timeout_error,	/* AM203 */
+	&transform_cancelled_caught,	/* ASYNC103 */
+	&transform_cancelled_exit,	/* ASYNC104 */
+	&transform_unclosed_client,	/* AM301 */
+	&transform_legacy_coroutine,	/* AM302 */
 };
 
 const size_t transform_count = sizeof(transform_table) / sizeof(transform_table[0]);

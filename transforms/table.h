@@ -44,5 +44,12 @@ extern const struct transform transform_yield_in_cancel_scope;
 extern const struct transform transform_sync_http;
 extern const struct transform transform_sync_http_pool;
 extern const struct transform transform_sync_http_client;
+extern const struct transform transform_run_in_executor;
+extern const struct transform transform_run_until_complete;
+extern const struct transform transform_missing_await;
+extern const struct transform transform_cancelled_caught;
+extern const struct transform transform_cancelled_exit;
+extern const struct transform transform_legacy_coroutine;
+extern const struct transform transform_unclosed_client;
 
 #endif

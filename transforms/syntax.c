@@ -1,0 +1,413 @@
+/*
+ * syntax: shared questions about Python syntax trees.
+ */
+#include "syntax.h"
+
+#include <string.h>
+
+static bool is(TSNode n, const char *type)
+{
+	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
+}
+
+static bool same(TSNode a, TSNode b)
+{
+	return !ts_node_is_null(a) && !ts_node_is_null(b) &&
+	       ts_node_start_byte(a) == ts_node_start_byte(b) &&
+	       ts_node_end_byte(a) == ts_node_end_byte(b) &&
+	       !strcmp(ts_node_type(a), ts_node_type(b));
+}
+
+TSNode syntax_unwrap_parens(TSNode n)
+{
+	while (is(n, "parenthesized_expression")) {
+		TSNode inner = { { 0 }, NULL, NULL };
+		uint32_t count = ts_node_named_child_count(n), exprs = 0;
+
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode c = ts_node_named_child(n, i);
+
+			if (!is(c, "comment")) {
+				inner = c;
+				exprs++;
+			}
+		}
+		if (exprs != 1)
+			break;
+		n = inner;
+	}
+	return n;
+}
+
+/* True when container `n` (a tuple, list or pattern) is itself a target. */
+static bool in_target(TSNode n)
+{
+	TSNode p = ts_node_parent(n);
+	const char *t;
+
+	if (ts_node_is_null(p))
+		return false;
+	t = ts_node_type(p);
+	if (!strcmp(t, "assignment") || !strcmp(t, "augmented_assignment") ||
+	    !strcmp(t, "for_statement") || !strcmp(t, "for_in_clause"))
+		return same(ts_node_child_by_field_name(p, "left", 4), n);
+	if (!strcmp(t, "as_pattern_target") || !strcmp(t, "delete_statement"))
+		return true;
+	if (!strcmp(t, "pattern_list") || !strcmp(t, "tuple_pattern") ||
+	    !strcmp(t, "list_pattern") || !strcmp(t, "list_splat_pattern") ||
+	    !strcmp(t, "tuple") || !strcmp(t, "list") || !strcmp(t, "list_splat") ||
+	    !strcmp(t, "parenthesized_expression") || !strcmp(t, "expression_list"))
+		return in_target(p);
+	return false;
+}
+
+bool syntax_is_store(TSNode id)
+{
+	TSNode p = ts_node_parent(id);
+	const char *t;
+
+	if (ts_node_is_null(p))
+		return false;
+	t = ts_node_type(p);
+	if (!strcmp(t, "named_expression") || !strcmp(t, "function_definition") ||
+	    !strcmp(t, "class_definition") || !strcmp(t, "default_parameter") ||
+	    !strcmp(t, "typed_default_parameter"))
+		return same(ts_node_child_by_field_name(p, "name", 4), id);
+	if (!strcmp(t, "parameters") || !strcmp(t, "lambda_parameters") ||
+	    !strcmp(t, "typed_parameter") || !strcmp(t, "dictionary_splat_pattern") ||
+	    !strcmp(t, "global_statement") || !strcmp(t, "nonlocal_statement") ||
+	    !strcmp(t, "aliased_import") || !strcmp(t, "dotted_name"))
+		return true;
+	if (!strcmp(t, "list_splat_pattern")) {
+		TSNode g = ts_node_parent(p);
+
+		return is(g, "parameters") || is(g, "lambda_parameters") || in_target(p);
+	}
+	return in_target(id);
+}
+
+bool syntax_is_scope(TSNode n)
+{
+	const char *t = ts_node_type(n);
+
+	return !strcmp(t, "function_definition") || !strcmp(t, "lambda") ||
+	       !strcmp(t, "class_definition") || !strcmp(t, "list_comprehension") ||
+	       !strcmp(t, "set_comprehension") || !strcmp(t, "dictionary_comprehension") ||
+	       !strcmp(t, "generator_expression");
+}
+
+bool syntax_owned_by(TSNode scope, TSNode n)
+{
+	TSNode child = n;
+
+	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); child = p, p = ts_node_parent(p)) {
+		if (same(p, scope))
+			return true;
+		if (!syntax_is_scope(p))
+			continue;
+		if ((is(p, "function_definition") || is(p, "class_definition")) &&
+		    same(ts_node_child_by_field_name(p, "name", 4), child))
+			continue;
+		return false;
+	}
+	return is(scope, "module");
+}
+
+/* Visits the named descendants of `root` in order with a cursor (indexed
+ * child access is linear per call, which makes wide blocks quadratic).
+ * `visit` returns false to skip a node's children. */
+static void walk(TSNode root, bool (*visit)(TSNode n, void *arg), void *arg)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		bool down = !ts_node_is_named(n) || visit(n, arg);
+
+		if (down && ts_tree_cursor_goto_first_child(&c))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&c))
+			if (!ts_tree_cursor_goto_parent(&c))
+				goto done;
+	}
+done:
+	ts_tree_cursor_delete(&c);
+}
+
+struct name_walk {
+	const struct rule_ctx *ctx;
+	const char *name;
+	size_t len;
+	struct vec *out;
+};
+
+static bool visit_name(TSNode n, void *arg)
+{
+	struct name_walk *w = arg;
+
+	if (is(n, "identifier")) {
+		if (ts_node_end_byte(n) - ts_node_start_byte(n) == w->len &&
+		    !memcmp(w->ctx->src->text + ts_node_start_byte(n), w->name, w->len))
+			*(TSNode *)vec_push(w->out) = n;
+		return false;
+	}
+	return true;
+}
+
+void syntax_find_names(const struct rule_ctx *ctx, TSNode root, const char *name, size_t len,
+		       struct vec *out)
+{
+	struct name_walk w = { ctx, name, len, out };
+	uint32_t start = ts_node_start_byte(root), end = ts_node_end_byte(root);
+
+	if (!len || end - start < len || !memmem(ctx->src->text + start, end - start, name, len))
+		return;
+	walk(root, visit_name, &w);
+}
+
+struct owned_walk {
+	const char *type;
+	struct vec *out;
+	bool root_seen;
+};
+
+static bool visit_owned(TSNode n, void *arg)
+{
+	struct owned_walk *w = arg;
+
+	if (w->root_seen && syntax_is_scope(n))
+		return false;
+	w->root_seen = true;
+	if (!strcmp(ts_node_type(n), w->type))
+		*(TSNode *)vec_push(w->out) = n;
+	return true;
+}
+
+void syntax_find_owned(TSNode root, const char *type, struct vec *out)
+{
+	struct owned_walk w = { type, out, false };
+
+	walk(root, visit_owned, &w);
+}
+
+static bool visit_all(TSNode n, void *arg)
+{
+	struct owned_walk *w = arg;
+
+	if (!strcmp(ts_node_type(n), w->type))
+		*(TSNode *)vec_push(w->out) = n;
+	return true;
+}
+
+void syntax_find_all(TSNode root, const char *type, struct vec *out)
+{
+	struct owned_walk w = { type, out, false };
+
+	walk(root, visit_all, &w);
+}
+
+bool syntax_comment_in(TSNode node, uint32_t start, uint32_t end)
+{
+	uint32_t count = ts_node_child_count(node);
+
+	if (ts_node_end_byte(node) <= start || ts_node_start_byte(node) >= end)
+		return false;
+	if (is(node, "comment"))
+		return true;
+	for (uint32_t i = 0; i < count; i++)
+		if (syntax_comment_in(ts_node_child(node, i), start, end))
+			return true;
+	return false;
+}
+
+bool syntax_whole_lines(const struct rule_ctx *ctx, TSNode stmt, uint32_t *start, uint32_t *end)
+{
+	const char *s = ctx->src->text;
+	uint32_t a = ts_node_start_byte(stmt), b = ts_node_end_byte(stmt);
+
+	for (uint32_t i = source_line_start(ctx->src, a); i < a; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	while (b < ctx->src->len && (s[b] == ' ' || s[b] == '\t'))
+		b++;
+	if (b < ctx->src->len && s[b] == '\r')
+		b++;
+	if (b < ctx->src->len && s[b] != '\n')
+		return false;
+	if (b < ctx->src->len)
+		b++;
+	*start = source_line_start(ctx->src, a);
+	*end = b;
+	return true;
+}
+
+int syntax_positional(TSNode args, TSNode *out, int max)
+{
+	uint32_t count;
+	int n = 0;
+
+	if (!is(args, "argument_list"))
+		return -1;
+	count = ts_node_named_child_count(args);
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(args, i);
+		const char *t = ts_node_type(c);
+
+		if (!strcmp(t, "comment"))
+			continue;
+		if (!strcmp(t, "keyword_argument") || !strcmp(t, "list_splat") ||
+		    !strcmp(t, "dictionary_splat") || !strcmp(t, "parenthesized_list_splat"))
+			return -1;
+		if (n < max)
+			out[n] = c;
+		n++;
+	}
+	return n;
+}
+
+/* Store test from an ancestor stack (stack[depth] is the node, stack[0]
+ * the walk's root): the same answers as syntax_is_store() without the
+ * cost of ts_node_parent(), which is linear in the width of the tree. */
+static bool stack_in_target(const TSNode *stack, int depth)
+{
+	TSNode n = stack[depth], p;
+	const char *t;
+
+	if (depth == 0)
+		return false;
+	p = stack[depth - 1];
+	t = ts_node_type(p);
+	if (!strcmp(t, "assignment") || !strcmp(t, "augmented_assignment") ||
+	    !strcmp(t, "for_statement") || !strcmp(t, "for_in_clause"))
+		return same(ts_node_child_by_field_name(p, "left", 4), n);
+	if (!strcmp(t, "as_pattern_target") || !strcmp(t, "delete_statement"))
+		return true;
+	if (!strcmp(t, "pattern_list") || !strcmp(t, "tuple_pattern") ||
+	    !strcmp(t, "list_pattern") || !strcmp(t, "list_splat_pattern") ||
+	    !strcmp(t, "tuple") || !strcmp(t, "list") || !strcmp(t, "list_splat") ||
+	    !strcmp(t, "parenthesized_expression") || !strcmp(t, "expression_list"))
+		return stack_in_target(stack, depth - 1);
+	return false;
+}
+
+static bool stack_is_store(const TSNode *stack, int depth)
+{
+	TSNode id = stack[depth], p;
+	const char *t;
+
+	if (depth == 0)
+		return false;
+	p = stack[depth - 1];
+	t = ts_node_type(p);
+	if (!strcmp(t, "named_expression") || !strcmp(t, "function_definition") ||
+	    !strcmp(t, "class_definition") || !strcmp(t, "default_parameter") ||
+	    !strcmp(t, "typed_default_parameter"))
+		return same(ts_node_child_by_field_name(p, "name", 4), id);
+	if (!strcmp(t, "parameters") || !strcmp(t, "lambda_parameters") ||
+	    !strcmp(t, "typed_parameter") || !strcmp(t, "dictionary_splat_pattern") ||
+	    !strcmp(t, "global_statement") || !strcmp(t, "nonlocal_statement") ||
+	    !strcmp(t, "aliased_import") || !strcmp(t, "dotted_name"))
+		return true;
+	if (!strcmp(t, "list_splat_pattern"))
+		return (depth >= 2 && (is(stack[depth - 2], "parameters") ||
+				       is(stack[depth - 2], "lambda_parameters"))) ||
+		       stack_in_target(stack, depth - 1);
+	return stack_in_target(stack, depth);
+}
+
+#define SYNTAX_MAX_DEPTH 400
+
+void syntax_find_stores(const struct rule_ctx *ctx, TSNode scope, const char *name, size_t len,
+			struct vec *out)
+{
+	TSNode stack[SYNTAX_MAX_DEPTH];
+	uint32_t start = ts_node_start_byte(scope), end = ts_node_end_byte(scope);
+	TSTreeCursor c;
+	int depth = 0;
+
+	if (!len || end - start < len || !memmem(ctx->src->text + start, end - start, name, len))
+		return;
+	c = ts_tree_cursor_new(scope);
+	stack[0] = scope;
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		bool down = true;
+
+		stack[depth] = n;
+		if (is(n, "identifier")) {
+			if (ts_node_end_byte(n) - ts_node_start_byte(n) == len &&
+			    !memcmp(ctx->src->text + ts_node_start_byte(n), name, len) &&
+			    stack_is_store(stack, depth))
+				*(TSNode *)vec_push(out) = n;
+			down = false;
+		} else if (depth > 0 && syntax_is_scope(n)) {
+			/* a nested scope: only its own name binds here */
+			TSNode nm = ts_node_child_by_field_name(n, "name", 4);
+
+			if (!ts_node_is_null(nm) && (is(n, "function_definition") ||
+						     is(n, "class_definition")) &&
+			    ts_node_end_byte(nm) - ts_node_start_byte(nm) == len &&
+			    !memcmp(ctx->src->text + ts_node_start_byte(nm), name, len))
+				*(TSNode *)vec_push(out) = nm;
+			down = false;
+		} else if (ts_node_end_byte(n) - ts_node_start_byte(n) < len ||
+			   depth + 1 >= SYNTAX_MAX_DEPTH) {
+			down = false;
+		}
+		if (down && ts_tree_cursor_goto_first_child(&c)) {
+			depth++;
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (!ts_tree_cursor_goto_parent(&c))
+				goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&c);
+}
+
+int syntax_binds(const struct rule_ctx *ctx, TSNode scope, const char *name, size_t len)
+{
+	struct vec ids = VEC_INIT(TSNode);
+	int how = 0;
+
+	syntax_find_stores(ctx, scope, name, len, &ids);
+	for (size_t i = 0; i < ids.len && how != 2; i++) {
+		TSNode id = *(TSNode *)vec_at(&ids, i);
+
+		if ((is(scope, "function_definition") || is(scope, "class_definition")) &&
+		    same(ts_node_child_by_field_name(scope, "name", 4), id))
+			continue;	/* its own name binds outside */
+		if (is(ts_node_parent(id), "global_statement"))
+			how = 2;
+		else
+			how = 1;
+	}
+	vec_release(&ids);
+	return how;
+}
+
+bool syntax_means_module(const struct rule_ctx *ctx, TSNode id)
+{
+	uint32_t len = ts_node_end_byte(id) - ts_node_start_byte(id);
+	const char *name = ctx->src->text + ts_node_start_byte(id);
+	bool innermost = true;
+
+	for (TSNode p = ts_node_parent(id); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		int how;
+
+		if (!syntax_is_scope(p) || !syntax_owned_by(p, id))
+			continue;
+		if (is(p, "class_definition") && !innermost)
+			continue;
+		innermost = false;
+		how = syntax_binds(ctx, p, name, len);
+		if (how == 2)
+			return true;
+		if (how == 1)
+			return false;
+	}
+	return true;
+}

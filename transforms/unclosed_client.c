@@ -1,0 +1,367 @@
+/*
+ * AM301: an async HTTP client that nothing closes.
+ *
+ * `client = httpx.AsyncClient(..)` (or `aiohttp.ClientSession(..)`) in a
+ * coroutine, with no `async with` over it and no `aclose()`/`close()` in a
+ * `finally`, leaks its connections. Fix (unsafe): the assignment becomes
+ * `async with httpx.AsyncClient(..) as client:` over the rest of its
+ * block, re-indented with the file's indent unit; the client is then
+ * closed when the block ends, also on errors. Reported instead: the client
+ * escapes the function (returned, stored on an object, passed to a call
+ * that is not awaited at once, used in a nested function) or the block
+ * (used after it, bound again); a `yield` in the block; a close that is
+ * not in a `finally`; a client never bound to a name; a statement sharing
+ * its line. A parenthesised call keeps its parentheses and comments.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "syntax.h"
+#include "unclosed_client.scm.h"
+
+static const char *const tokens[] = { "AsyncClient", "ClientSession", NULL };
+
+static const char *const classes[] = {
+	"httpx.AsyncClient", "aiohttp.ClientSession", "aiohttp.client.ClientSession", NULL,
+};
+
+static bool is(TSNode n, const char *type)
+{
+	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
+}
+
+static TSNode parent_unparen(TSNode n)
+{
+	TSNode p = ts_node_parent(n);
+
+	while (is(p, "parenthesized_expression"))
+		p = ts_node_parent(p);
+	return p;
+}
+
+/* True when the client expression `call` is already managed where it is:
+ * `async with X(..) [as c]`, `stack.enter_async_context(X(..))`. */
+static bool managed_in_place(const struct rule_ctx *ctx, TSNode call)
+{
+	TSNode p = parent_unparen(call);
+
+	if (is(p, "as_pattern"))
+		p = ts_node_parent(p);
+	if (is(p, "with_item"))
+		return true;
+	if (is(p, "argument_list")) {
+		TSNode fn = ts_node_child_by_field_name(ts_node_parent(p), "function", 8);
+
+		return is(fn, "attribute") &&
+		       rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9),
+				    "enter_async_context");
+	}
+	return false;
+}
+
+/* How the function closes NAME: 0 never, 1 in a `finally` or by `async
+ * with NAME`, -1 only elsewhere. */
+static int closed(const struct rule_ctx *ctx, TSNode fn, TSNode name)
+{
+	struct vec ids = VEC_INIT(TSNode);
+	uint32_t len;
+	const char *t = rule_text(ctx, name, &len);
+	int how = 0;
+
+	syntax_find_names(ctx, fn, t, len, &ids);
+	for (size_t i = 0; i < ids.len && how != 1; i++) {
+		TSNode id = *(TSNode *)vec_at(&ids, i), p = parent_unparen(id), call;
+
+		if (is(p, "with_item")) {
+			how = 1;
+			continue;
+		}
+		if (!is(p, "attribute") ||
+		    ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) !=
+			    ts_node_start_byte(id) ||
+		    (!rule_text_is(ctx, ts_node_child_by_field_name(p, "attribute", 9), "aclose") &&
+		     !rule_text_is(ctx, ts_node_child_by_field_name(p, "attribute", 9), "close")) ||
+		    !rule_callee_of(p, &call))
+			continue;
+		how = rule_inside(call, "finally_clause", (const char *const[]){
+			"function_definition", "lambda", NULL }) ? 1 : -1;
+	}
+	vec_release(&ids);
+	return how;
+}
+
+/* True when the use `id` of the client lets it outlive the block: the bare
+ * name anywhere but as an argument of a call awaited at once; an attribute
+ * of it returned, yielded or stored on an object without being awaited. */
+static bool escapes(TSNode id)
+{
+	TSNode p = parent_unparen(id);
+
+	if (is(p, "attribute") && ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) ==
+					  ts_node_start_byte(id)) {
+		TSNode child = p;
+
+		for (TSNode q = ts_node_parent(p); !ts_node_is_null(q);
+		     child = q, q = ts_node_parent(q)) {
+			const char *t = ts_node_type(q);
+
+			if (!strcmp(t, "await"))
+				return false;
+			if (!strcmp(t, "return_statement") || !strcmp(t, "yield") ||
+			    !strcmp(t, "lambda"))
+				return true;
+			if (!strcmp(t, "assignment") || !strcmp(t, "augmented_assignment")) {
+				TSNode left = ts_node_child_by_field_name(q, "left", 4);
+
+				return ts_node_start_byte(child) != ts_node_start_byte(left) &&
+				       !is(left, "identifier");
+			}
+			if (!strcmp(t, "block") || !strcmp(t, "module"))
+				return false;
+		}
+		return false;
+	}
+	if (is(p, "keyword_argument"))
+		p = parent_unparen(p);
+	if (!is(p, "argument_list"))
+		return true;
+	return !is(parent_unparen(ts_node_parent(p)), "await");
+}
+
+/* Checks the uses of NAME in `fn`: returns a reason to report, or NULL
+ * when all of them lie in [from, to) and none lets the client escape. */
+static const char *check_uses(const struct rule_ctx *ctx, TSNode fn, TSNode stmt, TSNode name,
+			      uint32_t from, uint32_t to)
+{
+	struct vec ids = VEC_INIT(TSNode);
+	uint32_t len;
+	const char *t = rule_text(ctx, name, &len), *why = NULL;
+
+	syntax_find_names(ctx, fn, t, len, &ids);
+	for (size_t i = 0; i < ids.len && !why; i++) {
+		TSNode id = *(TSNode *)vec_at(&ids, i);
+		uint32_t at = ts_node_start_byte(id);
+
+		if (at == ts_node_start_byte(name) || rule_is_name_site(id))
+			continue;
+		if (!syntax_owned_by(fn, id))
+			why = syntax_is_store(id) ? NULL : "escapes-function";
+		else if (syntax_is_store(id) || at < from || at >= to)
+			why = "escapes-block";
+		else if (escapes(id))
+			why = "escapes-function";
+	}
+	vec_release(&ids);
+	(void)stmt;
+	return why;
+}
+
+/* True when `stmt` shares no line with another statement or its block's
+ * header. */
+static bool alone(TSNode stmt)
+{
+	TSNode prev = ts_node_prev_sibling(stmt), next = ts_node_next_sibling(stmt);
+	TSNode block = ts_node_parent(stmt);
+
+	if (!ts_node_is_null(prev) && ts_node_end_point(prev).row == ts_node_start_point(stmt).row)
+		return false;
+	if (!ts_node_is_null(next) && !is(next, "comment") &&
+	    ts_node_start_point(next).row == ts_node_end_point(stmt).row)
+		return false;
+	return ts_node_start_point(ts_node_parent(block)).row != ts_node_start_point(stmt).row;
+}
+
+/* Claims the end of each line that begins in [start, end) (its last
+ * character and line break, rewritten as they are), so that another
+ * fix adding a line there clashes with this one and waits for the next
+ * run: a line it added would keep the old indentation and fall out of
+ * the new block (or break the file). */
+static void guard_line_ends(const struct rule_ctx *ctx, struct finding *f, uint32_t start,
+			    uint32_t end)
+{
+	const char *s = ctx->src->text;
+	uint32_t i = start;
+
+	while (i < ctx->src->len && i < end) {
+		uint32_t nl = i, last;
+		char *text;
+
+		while (nl < ctx->src->len && s[nl] != '\n')
+			nl++;
+		last = nl;
+		if (last > i && s[last - 1] == '\r')
+			last--;
+		if (last > i) {
+			uint32_t to = nl < ctx->src->len ? nl + 1 : nl;
+
+			text = xstrndup(s + last - 1, to - (last - 1));
+			rule_edit(f, last - 1, to, text);
+			free(text);
+		}
+		i = nl + 1;
+	}
+}
+
+static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
+{
+	TSNode call = rule_capture(ctx, match, "call"), fnref = rule_capture(ctx, match, "fn");
+	TSNode p, stmt, left, right, fn, block, last;
+	struct buf q = BUF_INIT, unit = BUF_INIT, text = BUF_INIT, indent = BUF_INIT;
+	struct vec yields = VEC_INIT(TSNode);
+	struct finding *f;
+	bool known = false, shaped;
+	int how;
+	const char *why;
+	uint32_t from, to, at;
+
+	if (scope_resolve_expr(ctx->scopes, fnref, &q) != RESOLVE_MODULE)
+		goto done;
+	for (int i = 0; classes[i]; i++)
+		known = known || !strcmp(q.ptr, classes[i]);
+	if (!known || scope_context_at(ctx->scopes, ts_node_start_byte(call)) != CONTEXT_ASYNC ||
+	    managed_in_place(ctx, call))
+		goto done;
+	p = parent_unparen(call);
+	stmt = ts_node_parent(p);
+	left = ts_node_child_by_field_name(p, "left", 4);
+	right = ts_node_child_by_field_name(p, "right", 5);
+	shaped = is(p, "assignment") && is(stmt, "expression_statement") &&
+		 ts_node_named_child_count(stmt) == 1 && is(left, "identifier") &&
+		 ts_node_is_null(ts_node_child_by_field_name(p, "type", 4)) &&
+		 ts_node_start_byte(syntax_unwrap_parens(right)) == ts_node_start_byte(call);
+	fn = rule_enclosing_function(call);
+	how = shaped ? closed(ctx, fn, left) : 0;
+	if (how == 1)
+		goto done;	/* closed in a `finally` or by `async with NAME` */
+	f = rule_report(ctx, &transform_unclosed_client, call,
+			"`%s` is not closed by `async with` or a `finally`: its connections leak; "
+			"manage it with `async with` (the fix closes it when the block ends)",
+			q.ptr);
+	if (!shaped) {
+		rule_no_fix(f, is(p, "attribute") ? "not-bound" : "escapes-function");
+		goto done;
+	}
+	if (how < 0) {
+		rule_no_fix(f, "closed-without-finally");
+		goto done;
+	}
+	block = ts_node_parent(stmt);
+	last = ts_node_named_child(block, ts_node_named_child_count(block) - 1);
+	from = ts_node_end_byte(stmt);
+	to = ts_node_end_byte(block);
+	if ((why = check_uses(ctx, fn, stmt, left, from, to))) {
+		rule_no_fix(f, why);
+		goto done;
+	}
+	for (TSNode s = ts_node_next_named_sibling(stmt); !ts_node_is_null(s);
+	     s = ts_node_next_named_sibling(s))
+		syntax_find_owned(s, "yield", &yields);
+	if (yields.len) {
+		rule_no_fix(f, "yield-in-scope");
+		goto done;
+	}
+	if (!is(block, "block") || !alone(stmt) || !rule_own_line(ctx, stmt)) {
+		rule_no_fix(f, "compound-statement");
+		goto done;
+	}
+	rule_indent_unit(ctx, &unit);
+	rule_edit(f, ts_node_start_byte(stmt), ts_node_start_byte(right), "async with ");
+	buf_printf(&text, " as %.*s:", (int)(ts_node_end_byte(left) - ts_node_start_byte(left)),
+		   ctx->src->text + ts_node_start_byte(left));
+	rule_edit(f, ts_node_end_byte(right), ts_node_end_byte(right), buf_cstr(&text));
+	at = ts_node_end_byte(stmt);
+	while (at < ctx->src->len && ctx->src->text[at] != '\n')
+		at++;
+	if (ts_node_start_byte(last) == ts_node_start_byte(stmt)) {
+		/* nothing follows in the block: the new body is `pass` */
+		rule_indent(ctx, ts_node_start_byte(stmt), &indent);
+		buf_clear(&text);
+		buf_printf(&text, "%s%s%spass", ctx->src->newline, buf_cstr(&indent), buf_cstr(&unit));
+		if (at > 0 && ctx->src->text[at - 1] == '\r')
+			at--;
+		rule_edit(f, at, at, buf_cstr(&text));
+	} else if (at < ctx->src->len) {
+		rule_reindent(ctx, f, at + 1, ts_node_end_byte(last), buf_cstr(&unit));
+		guard_line_ends(ctx, f, at + 1, ts_node_end_byte(last));
+	}
+done:
+	vec_release(&yields);
+	buf_release(&q);
+	buf_release(&unit);
+	buf_release(&text);
+	buf_release(&indent);
+	return 0;
+}
+
+
+/* For `asyncmod explain`: the lines of the standard this rule enforces. */
+static const char *const standard[] = {
+	"核心原则 > ✅ 必须遵守",
+	"4. **正确的上下文管理** - 异步资源使用 `async with` 管理",
+	"最佳实践总结 > 2. 资源管理",
+	"# ✅ 推荐 - 使用上下文管理器",
+	"检查清单",
+	"- [ ] 异步资源使用 `async with` 管理",
+	NULL,
+};
+
+static const char *const reasons[] = {
+	"escapes-function", "the client outlives the function: returned, yielded, stored on "
+	"an object or in a container, passed to a call that is not awaited at once (a task), "
+	"used in a nested function, or never bound to a plain name",
+	"escapes-block", "the name is used after the block the client was created in, or "
+	"bound again in the function",
+	"not-bound", "the client is used as a temporary (`await httpx.AsyncClient().get(..)`) "
+	"and never bound to a name",
+	"closed-without-finally", "the function closes the client, but not in a `finally`: "
+	"an exception before the close leaks it; use `async with` or move the close into "
+	"`finally`",
+	"yield-in-scope", "the rest of the block holds a `yield`: a new `async with` would stay "
+	"open while the generator is suspended",
+	"compound-statement", "the assignment shares its line with other code or with its "
+	"block's header",
+	NULL,
+};
+
+const struct transform transform_unclosed_client = {
+	.code = "AM301",
+	.name = "unclosed-async-client",
+	.summary = "httpx.AsyncClient()/aiohttp.ClientSession() never closed -> async with",
+	.fix = FIX_UNSAFE,
+	.query = unclosed_client_scm,
+	.tokens = tokens,
+	.check = check,
+	.finds = "A call of `httpx.AsyncClient(..)` or `aiohttp.ClientSession(..)` (under any "
+		 "import alias) in a coroutine that is not the subject of an `async with`, not "
+		 "given to `enter_async_context`, and whose name is not closed by "
+		 "`aclose()`/`close()` in a `finally` or by `async with NAME`.",
+	.why = "A client holds a connection pool; one never closed leaks sockets and, with "
+	       "aiohttp, warns \"Unclosed client session\". The standard requires async "
+	       "resources to be managed with `async with`.",
+	.standard = standard,
+	.fix_text = "`client = httpx.AsyncClient(..)` becomes `async with httpx.AsyncClient(..) "
+		    "as client:` and the rest of its block moves into it, re-indented with the "
+		    "file's indent unit. What changes: the client is closed when the block ends "
+		    "(also when it raises), so anything that kept it past the block would find "
+		    "it closed; such uses are reported instead.",
+	.reasons = reasons,
+	.example_before = "import httpx\n"
+			  "\n"
+			  "\n"
+			  "async def fetch_all(urls):\n"
+			  "    client = httpx.AsyncClient()\n"
+			  "    pages = []\n"
+			  "    for url in urls:\n"
+			  "        pages.append((await client.get(url)).text)\n"
+			  "    return pages\n",
+	.example_after = "import httpx\n"
+			 "\n"
+			 "\n"
+			 "async def fetch_all(urls):\n"
+			 "    async with httpx.AsyncClient() as client:\n"
+			 "        pages = []\n"
+			 "        for url in urls:\n"
+			 "            pages.append((await client.get(url)).text)\n"
+			 "        return pages\n",
+};
