@@ -1,40 +1,40 @@
 /*
- * table: the list of transforms.
+ * table: the list of transforms, in the order of the rule catalog.
  */
 #include "table.h"
 
 const struct transform *const transform_table[] = {
 	&transform_blocking_sleep,	/* ASYNC251 */
+	&transform_blocking_open,	/* ASYNC230 */
+	&transform_sync_http,	/* ASYNC210 */
 	&transform_process_create,	/* ASYNC220 */
-	&transform_process_run,		/* ASYNC221 */
+	&transform_process_run,	/* ASYNC221 */
 	&transform_process_wait,	/* ASYNC222 */
 	&transform_blocking_input,	/* ASYNC250 */
-	&transform_blocking_path,	/* ASYNC240 */
-	&transform_gather,		/* AM101 */
-	&transform_wait,		/* AM102 */
-	&transform_taskgroup_cm_var,	/* ASYNC111 */
-	&transform_taskgroup_single,	/* ASYNC112 */
-	&transform_aenter_task,		/* ASYNC113 */
-	&transform_taskgroup_jump,	/* ASYNC121 */
-	&transform_blocking_open,	/* ASYNC230 */
-	&transform_blocking_fdopen,	/* ASYNC231 */
-	&transform_blocking_file_call,	/* ASYNC232 */
-	&transform_sync_http,		/* ASYNC210 */
 	&transform_sync_http_pool,	/* ASYNC211 */
 	&transform_sync_http_client,	/* ASYNC212 */
+	&transform_blocking_fdopen,	/* ASYNC231 */
+	&transform_blocking_file_call,	/* ASYNC232 */
+	&transform_blocking_path,	/* ASYNC240 */
+	&transform_gather,	/* AM101 */
+	&transform_wait,	/* AM102 */
+	&transform_taskgroup_cm_var,	/* ASYNC111 */
+	&transform_taskgroup_single,	/* ASYNC112 */
+	&transform_aenter_task,	/* ASYNC113 */
+	&transform_taskgroup_jump,	/* ASYNC121 */
 	&transform_dangling_task,	/* ASYNC300 */
 	&transform_unbounded_tasks,	/* AM103 */
-	&transform_get_event_loop,	/* AM105 */
-	&transform_io_timeout,		/* AM201 */
-	&transform_useless_timeout,	/* ASYNC100 */
-	&transform_timeout_param,	/* ASYNC109 */
-	&transform_busy_wait,		/* ASYNC110 */
-	&transform_yield_in_cm,		/* ASYNC119 */
-	&transform_yield_in_cancel_scope,	/* ASYNC101 */
-	&transform_wait_for,		/* AM202 */
 	&transform_run_in_executor,	/* AM104 */
+	&transform_get_event_loop,	/* AM105 */
 	&transform_run_until_complete,	/* AM106 */
 	&transform_missing_await,	/* AM107 */
+	&transform_io_timeout,	/* AM201 */
+	&transform_useless_timeout,	/* ASYNC100 */
+	&transform_timeout_param,	/* ASYNC109 */
+	&transform_busy_wait,	/* ASYNC110 */
+	&transform_yield_in_cm,	/* ASYNC119 */
+	&transform_yield_in_cancel_scope,	/* ASYNC101 */
+	&transform_wait_for,	/* AM202 */
 	&transform_timeout_error,	/* AM203 */
 	&transform_cancelled_caught,	/* ASYNC103 */
 	&transform_cancelled_exit,	/* ASYNC104 */

@@ -15,41 +15,41 @@ extern const size_t transform_count;
 /* The position of `t` in the table, or transform_count when it is not in it. */
 size_t transform_index(const struct transform *t);
 
-extern const struct transform transform_blocking_sleep;
-extern const struct transform transform_blocking_open;
-extern const struct transform transform_blocking_fdopen;
-extern const struct transform transform_blocking_file_call;
-extern const struct transform transform_get_event_loop;
-extern const struct transform transform_timeout_error;
-extern const struct transform transform_dangling_task;
-extern const struct transform transform_process_create;
-extern const struct transform transform_process_run;
-extern const struct transform transform_process_wait;
-extern const struct transform transform_blocking_input;
-extern const struct transform transform_blocking_path;
-extern const struct transform transform_gather;
-extern const struct transform transform_wait;
-extern const struct transform transform_taskgroup_cm_var;
-extern const struct transform transform_taskgroup_single;
-extern const struct transform transform_taskgroup_jump;
-extern const struct transform transform_aenter_task;
-extern const struct transform transform_unbounded_tasks;
-extern const struct transform transform_io_timeout;
-extern const struct transform transform_wait_for;
-extern const struct transform transform_useless_timeout;
-extern const struct transform transform_timeout_param;
-extern const struct transform transform_busy_wait;
-extern const struct transform transform_yield_in_cm;
-extern const struct transform transform_yield_in_cancel_scope;
-extern const struct transform transform_sync_http;
-extern const struct transform transform_sync_http_pool;
-extern const struct transform transform_sync_http_client;
-extern const struct transform transform_run_in_executor;
-extern const struct transform transform_run_until_complete;
-extern const struct transform transform_missing_await;
-extern const struct transform transform_cancelled_caught;
-extern const struct transform transform_cancelled_exit;
-extern const struct transform transform_legacy_coroutine;
-extern const struct transform transform_unclosed_client;
+extern const struct transform transform_blocking_sleep;	/* ASYNC251 */
+extern const struct transform transform_blocking_open;	/* ASYNC230 */
+extern const struct transform transform_sync_http;	/* ASYNC210 */
+extern const struct transform transform_process_create;	/* ASYNC220 */
+extern const struct transform transform_process_run;	/* ASYNC221 */
+extern const struct transform transform_process_wait;	/* ASYNC222 */
+extern const struct transform transform_blocking_input;	/* ASYNC250 */
+extern const struct transform transform_sync_http_pool;	/* ASYNC211 */
+extern const struct transform transform_sync_http_client;	/* ASYNC212 */
+extern const struct transform transform_blocking_fdopen;	/* ASYNC231 */
+extern const struct transform transform_blocking_file_call;	/* ASYNC232 */
+extern const struct transform transform_blocking_path;	/* ASYNC240 */
+extern const struct transform transform_gather;	/* AM101 */
+extern const struct transform transform_wait;	/* AM102 */
+extern const struct transform transform_taskgroup_cm_var;	/* ASYNC111 */
+extern const struct transform transform_taskgroup_single;	/* ASYNC112 */
+extern const struct transform transform_aenter_task;	/* ASYNC113 */
+extern const struct transform transform_taskgroup_jump;	/* ASYNC121 */
+extern const struct transform transform_dangling_task;	/* ASYNC300 */
+extern const struct transform transform_unbounded_tasks;	/* AM103 */
+extern const struct transform transform_run_in_executor;	/* AM104 */
+extern const struct transform transform_get_event_loop;	/* AM105 */
+extern const struct transform transform_run_until_complete;	/* AM106 */
+extern const struct transform transform_missing_await;	/* AM107 */
+extern const struct transform transform_io_timeout;	/* AM201 */
+extern const struct transform transform_useless_timeout;	/* ASYNC100 */
+extern const struct transform transform_timeout_param;	/* ASYNC109 */
+extern const struct transform transform_busy_wait;	/* ASYNC110 */
+extern const struct transform transform_yield_in_cm;	/* ASYNC119 */
+extern const struct transform transform_yield_in_cancel_scope;	/* ASYNC101 */
+extern const struct transform transform_wait_for;	/* AM202 */
+extern const struct transform transform_timeout_error;	/* AM203 */
+extern const struct transform transform_cancelled_caught;	/* ASYNC103 */
+extern const struct transform transform_cancelled_exit;	/* ASYNC104 */
+extern const struct transform transform_unclosed_client;	/* AM301 */
+extern const struct transform transform_legacy_coroutine;	/* AM302 */
 
 #endif
