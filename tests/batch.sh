@@ -52,7 +52,7 @@ printf 'import asyncio\nimport time\n\n\nasync def handler():\n    time.sleep(0.
 printf 'import asyncio\n\n\nasync def broken(:\n    await asyncio.sleep(1)\n' >"$BAD"
 DEFAULT_BRANCH="asyncmod/am105-am203-async251-async300"
 APP_FIXES='{"AM105":1,"AM203":1,"ASYNC251":1,"ASYNC300":1}'
-APP_LEFT='{"AM105":1}'
+APP_LEFT='{"AM105":1,"AM202":1}'
 OUT="$TMPROOT/out"
 ERR="$TMPROOT/err"
 PROB="$TMPROOT/problems"
