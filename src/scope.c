@@ -42,6 +42,7 @@ struct scope_index {
 	struct vec scopes;	/* struct scope; index 0 is the module */
 	struct vec bindings;	/* struct binding */
 	struct vec refs;	/* struct ref */
+	struct vec from_imports;	/* size_t: the bindings made by `from m import x` */
 	enum runtime runtime;
 	bool has_all;
 };
@@ -506,6 +507,7 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 	struct vec scopes = VEC_INIT(struct scope);
 	struct vec bindings = VEC_INIT(struct binding);
 	struct vec refs = VEC_INIT(struct ref);
+	struct vec from_imports = VEC_INIT(size_t);
 	TSNode root = ts_tree_root_node(tree);
 
 	idx->text = text;
@@ -518,6 +520,14 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 
 	scope_add(idx, SCOPE_MODULE, -1, 0, len + 1);
 	visit_children(idx, root, 0);
+	/* `#imports?` asks about every identifier: keep its candidates apart */
+	idx->from_imports = from_imports;
+	for (size_t i = 0; i < idx->bindings.len; i++) {
+		const struct binding *b = vec_at(&idx->bindings, i);
+
+		if (b->kind == BIND_IMPORT && b->from)
+			*(size_t *)vec_push(&idx->from_imports) = i;
+	}
 	return idx;
 }
 
@@ -534,6 +544,7 @@ void scope_index_free(struct scope_index *idx)
 	vec_release(&idx->bindings);
 	vec_release(&idx->scopes);
 	vec_release(&idx->refs);
+	vec_release(&idx->from_imports);
 	free(idx);
 }
 
@@ -705,11 +716,11 @@ enum resolution scope_resolve_expr(const struct scope_index *idx, TSNode expr,
 bool scope_imports_name(const struct scope_index *idx, const char *text, size_t len,
 			const char *const *qnames, size_t n)
 {
-	for (size_t i = 0; i < idx->bindings.len; i++) {
-		const struct binding *b = vec_at(&idx->bindings, i);
+	for (size_t i = 0; i < idx->from_imports.len; i++) {
+		const struct binding *b =
+			vec_at(&idx->bindings, *(size_t *)vec_at(&idx->from_imports, i));
 
-		if (b->kind != BIND_IMPORT || !b->from || strlen(b->name) != len ||
-		    memcmp(b->name, text, len))
+		if (strlen(b->name) != len || memcmp(b->name, text, len))
 			continue;
 		for (size_t k = 0; k < n; k++)
 			if (!strcmp(b->qname, qnames[k]))

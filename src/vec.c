@@ -22,12 +22,6 @@ void *vec_push(struct vec *v)
 	return slot;
 }
 
-void *vec_at(const struct vec *v, size_t i)
-{
-	assert(i < v->len);
-	return (char *)v->items + i * v->size;
-}
-
 void vec_sort(struct vec *v, int (*cmp)(const void *, const void *))
 {
 	if (v->len > 1)

@@ -7,6 +7,7 @@
 #ifndef ASYNCMOD_VEC_H
 #define ASYNCMOD_VEC_H
 
+#include <assert.h>
 #include <stddef.h>
 
 struct vec {
@@ -20,8 +21,13 @@ struct vec {
 
 /* Appends a zero-filled element and returns it; valid until the next push. */
 void *vec_push(struct vec *v);
-/* Returns element `i` (no bounds check beyond an assert). */
-void *vec_at(const struct vec *v, size_t i);
+/* Returns element `i` (no bounds check beyond an assert). Inline: the
+ * scope and rule code calls it in its innermost loops. */
+static inline void *vec_at(const struct vec *v, size_t i)
+{
+	assert(i < v->len);
+	return (char *)v->items + i * v->size;
+}
 void vec_sort(struct vec *v, int (*cmp)(const void *, const void *));
 /* Removes the last element and returns it (valid until the next push). */
 void *vec_pop(struct vec *v);
