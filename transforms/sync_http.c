@@ -1445,7 +1445,7 @@ const struct transform transform_sync_http = {
 	.name = "blocking-http-call-in-async-function",
 	.summary = "requests/httpx/urlopen call in an async function -> asyncio.to_thread, "
 		   "or an async client (unsafe)",
-	.fix = FIX_UNSAFE,
+	.fix = FIX_SAFE,
 	.query = sync_http_scm,
 	.tokens = tokens_requests,
 	.check = check_requests,
