@@ -590,13 +590,13 @@ static int check_process(struct rule_ctx *ctx, const TSQueryMatch *match,
 		const char *form = plan.shell ? "shell" : "exec";
 
 		if (why) {
+			/* the safe form still applies: unsafe fixes never fix less */
 			f = rule_report(ctx, self, call,
-					"`%s` %s in an async function, blocking the event loop; "
-					"`asyncio.create_subprocess_%s` cannot take this call over "
-					"exactly: run it with `asyncio.to_thread` (the fix without "
-					"unsafe fixes)", qn, what_it_does(self), form);
-			rule_no_fix(f, why);
-			goto done;
+					"`%s` %s in an async function, blocking the event loop; run "
+					"it in a thread with `asyncio.to_thread` "
+					"(`asyncio.create_subprocess_%s` cannot take this call over "
+					"exactly: %s)", qn, what_it_does(self), form, why);
+			goto thread;
 		}
 		f = rule_report(ctx, self, call,
 				"`%s` %s in an async function, blocking the event loop; use "
@@ -616,6 +616,7 @@ static int check_process(struct rule_ctx *ctx, const TSQueryMatch *match,
 		rule_no_fix(f, reason);
 		goto done;
 	}
+thread:
 	f->fix = FIX_SAFE;
 	if (rule_to_thread(ctx, f, call, NULL) < 0)
 		rule_no_fix(f, "import-name-shadowed");
@@ -677,26 +678,6 @@ static const char *const reasons_create[] = {
 static const char *const reasons_run[] = {
 	SUBPROCESS_REASONS,
 	COMMON_REASONS,
-	"subprocess-text", "with unsafe fixes: `text=`, `encoding=`, `errors=` or "
-	"`universal_newlines=` is given, which `create_subprocess_*` rejects",
-	"subprocess-timeout", "with unsafe fixes: `timeout=` is given; `run` kills the child "
-	"when it expires, cancelling `communicate()` does not",
-	"subprocess-check", "with unsafe fixes: `check=` is not a literal `True` or `False`",
-	"subprocess-input", "with unsafe fixes: `input=` is not a bytes literal or a name (it "
-	"would be evaluated after the child starts)",
-	"subprocess-non-literal-args", "with unsafe fixes: the command is not a list literal of "
-	"strings, names and attributes (or, with `shell=True` and for `os.system`, a string "
-	"literal), so it cannot be split into `create_subprocess_exec` arguments or repeated "
-	"exactly",
-	"subprocess-other-argument", "with unsafe fixes: an argument other than the command, "
-	"`check=`, `capture_output=`, `input=`, `shell=`, `cwd=` and `env=` is given",
-	"subprocess-result-used", "with unsafe fixes: the result of a call that needs pipes or a "
-	"check is used inside an expression, not kept by `NAME = ...` or dropped",
-	"os-system-result-used", "with unsafe fixes: the result of `os.system` is used; it is a "
-	"wait status (`exitcode << 8` on Unix), while `Process.returncode` is the exit code",
-	"compound-statement", "with unsafe fixes: the statement shares its line or is the body of "
-	"a one-line compound statement, so it cannot become several statements",
-	"comment-in-call", "with unsafe fixes: a comment inside the call would be lost",
 	NULL,
 };
 
@@ -786,9 +767,17 @@ const struct transform transform_process_run = {
 		    "(`_out` for `check_output`, the return code for `call`/`check_call`). "
 		    "What changes: cancelling the task leaves the child running (`run` kills "
 		    "it on an exception), and a loop without subprocess support (Windows' "
-		    "`SelectorEventLoop`) raises `NotImplementedError`. Other shapes of these "
-		    "calls are reported with unsafe fixes; without them they get the safe "
-		    "form.",
+		    "`SelectorEventLoop`) raises `NotImplementedError`. Any other call gets "
+		    "the safe form, and with unsafe fixes its message names why the process "
+		    "API cannot take it over: `subprocess-text` (`text=`, `encoding=`, "
+		    "`errors=`, `universal_newlines=`), `subprocess-timeout` (`run` kills the "
+		    "child when `timeout=` expires), `subprocess-check` (`check=` not a "
+		    "literal), `subprocess-input` (`input=` not a bytes literal or a name), "
+		    "`subprocess-non-literal-args` (the command is not a literal), "
+		    "`subprocess-other-argument` (other arguments), `subprocess-result-used` "
+		    "(the result is used inside an expression), `os-system-result-used` (a "
+		    "wait status, not an exit code), `compound-statement` (the statement "
+		    "shares its line) or `comment-in-call` (a comment would be lost).",
 	.reasons = reasons_run,
 	.example_before = "import subprocess\n"
 			  "\n"
