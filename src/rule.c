@@ -454,3 +454,15 @@ void rule_dedent(const struct rule_ctx *ctx, struct finding *f, uint32_t start, 
 
 	each_code_line(ctx, start, end, drop_prefix, &job);
 }
+
+const char *rule_site_reason(const struct rule_ctx *ctx, enum resolution r,
+			     enum scope_context where)
+{
+	if (r == RESOLVE_AMBIGUOUS)
+		return "ambiguous-name";
+	if (where == CONTEXT_NESTED_SYNC)
+		return "nested-sync-scope";
+	if (ctx->runtime != RUNTIME_ASYNCIO)
+		return "non-asyncio-runtime";
+	return NULL;
+}

@@ -194,6 +194,13 @@ bool rule_await_needs_parens(TSNode call);
  * something else at the call. */
 int rule_to_thread(struct rule_ctx *ctx, struct finding *f, TSNode call, const char *callee);
 
+/* The reason every rule gives for not fixing a call at a resolved name:
+ * the name may or may not be it (`ambiguous-name`), the call is in a
+ * nested sync scope (`nested-sync-scope`), or the module runs under anyio
+ * or trio (`non-asyncio-runtime`); NULL when none applies. */
+const char *rule_site_reason(const struct rule_ctx *ctx, enum resolution r,
+			     enum scope_context where);
+
 /* The file's indent unit, written into `out`: what the first indented
  * block adds to its header's indent (say "    " or "\t"); four spaces when
  * the file has no indented block. */

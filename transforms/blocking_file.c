@@ -996,6 +996,7 @@ static int check_fdopen(struct rule_ctx *ctx, const TSQueryMatch *match)
 	enum scope_context where;
 	enum resolution r;
 	struct finding *f;
+	const char *reason;
 
 	r = scope_resolve_expr(ctx->scopes, fn, &q);
 	if ((r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS) || strcmp(buf_cstr(&q), "os.fdopen"))
@@ -1006,12 +1007,8 @@ static int check_fdopen(struct rule_ctx *ctx, const TSQueryMatch *match)
 	f = rule_report(ctx, &transform_blocking_fdopen, call,
 			"`os.fdopen` blocks the event loop in an async function; "
 			"call it in a thread");
-	if (r == RESOLVE_AMBIGUOUS)
-		rule_no_fix(f, "ambiguous-name");
-	else if (where == CONTEXT_NESTED_SYNC)
-		rule_no_fix(f, "nested-sync-scope");
-	else if (ctx->runtime != RUNTIME_ASYNCIO)
-		rule_no_fix(f, "non-asyncio-runtime");
+	if ((reason = rule_site_reason(ctx, r, where)))
+		rule_no_fix(f, reason);
 	else if (to_thread(ctx, f, call) < 0)
 		rule_no_fix(f, "import-name-shadowed");
 done:

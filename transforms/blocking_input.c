@@ -21,6 +21,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	enum scope_context where;
 	enum resolution r;
 	struct finding *f;
+	const char *reason;
 
 	if (rule_is_name_site(ref) || !rule_callee_of(ref, &call))
 		return 0;
@@ -38,12 +39,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	f = rule_report(ctx, &transform_blocking_input, call,
 			"`input()` blocks the event loop until a line arrives; run it in a "
 			"thread with `asyncio.to_thread`");
-	if (r == RESOLVE_AMBIGUOUS)
-		rule_no_fix(f, "ambiguous-name");
-	else if (where == CONTEXT_NESTED_SYNC)
-		rule_no_fix(f, "nested-sync-scope");
-	else if (ctx->runtime != RUNTIME_ASYNCIO)
-		rule_no_fix(f, "non-asyncio-runtime");
+	if ((reason = rule_site_reason(ctx, r, where)))
+		rule_no_fix(f, reason);
 	else if (rule_to_thread(ctx, f, call, NULL) < 0)
 		rule_no_fix(f, "import-name-shadowed");
 done:

@@ -127,16 +127,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	}
 	f->start = ts_node_start_byte(call);
 	f->end = ts_node_end_byte(call);
-	if (r == RESOLVE_AMBIGUOUS) {
-		rule_no_fix(f, "ambiguous-name");
-		goto done;
-	}
-	if (where == CONTEXT_NESTED_SYNC) {
-		rule_no_fix(f, "nested-sync-scope");
-		goto done;
-	}
-	if (ctx->runtime != RUNTIME_ASYNCIO) {
-		rule_no_fix(f, "non-asyncio-runtime");
+	if ((reason = rule_site_reason(ctx, r, where))) {
+		rule_no_fix(f, reason);
 		goto done;
 	}
 	if ((reason = guarded_reason(ctx, call))) {

@@ -1194,6 +1194,7 @@ static void finish(struct rule_ctx *ctx, const struct transform *rule, TSNode ca
 	enum scope_context where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
 	struct buf msg = BUF_INIT;
 	struct finding *f;
+	const char *reason;
 	struct plan p;
 
 	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
@@ -1204,16 +1205,8 @@ static void finish(struct rule_ctx *ctx, const struct transform *rule, TSNode ca
 			"in a thread with `asyncio.to_thread`", label);
 	f->start = ts_node_start_byte(call);
 	f->end = ts_node_end_byte(call);
-	if (r == RESOLVE_AMBIGUOUS) {
-		rule_no_fix(f, "ambiguous-name");
-		return;
-	}
-	if (where == CONTEXT_NESTED_SYNC) {
-		rule_no_fix(f, "nested-sync-scope");
-		return;
-	}
-	if (ctx->runtime != RUNTIME_ASYNCIO) {
-		rule_no_fix(f, "non-asyncio-runtime");
+	if ((reason = rule_site_reason(ctx, r, where))) {
+		rule_no_fix(f, reason);
 		return;
 	}
 	if (owner == OWNER_SHARED) {

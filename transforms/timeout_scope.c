@@ -435,7 +435,7 @@ static int wait_for_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	enum resolution r;
 	struct finding *f;
 	uint32_t len, keep[6];
-	const char *t;
+	const char *t, *reason;
 
 	r = scope_resolve_expr(ctx->scopes, fn, &q);
 	if ((r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS) ||
@@ -446,16 +446,8 @@ static int wait_for_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		goto done;
 	f = rule_report(ctx, &transform_wait_for, call,
 			"`asyncio.wait_for` can be an `async with asyncio.timeout(..)` block");
-	if (r == RESOLVE_AMBIGUOUS) {
-		rule_no_fix(f, "ambiguous-name");
-		goto done;
-	}
-	if (where == CONTEXT_NESTED_SYNC) {
-		rule_no_fix(f, "nested-sync-scope");
-		goto done;
-	}
-	if (ctx->runtime != RUNTIME_ASYNCIO) {
-		rule_no_fix(f, "non-asyncio-runtime");
+	if ((reason = rule_site_reason(ctx, r, where))) {
+		rule_no_fix(f, reason);
 		goto done;
 	}
 	if (ctx->target_minor < 11) {
