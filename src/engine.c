@@ -329,6 +329,8 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	struct suppress *suppress = NULL;
 	struct file_settings *settings = NULL;
 	bool *masks = NULL, *any_enabled = xcalloc(transform_count, sizeof(bool));
+	const struct transform **enabled = xcalloc(transform_count, sizeof(*enabled));
+	size_t nenabled = 0;
 	struct query *query = NULL;
 	struct report_totals totals;
 	struct pool pool;
@@ -353,11 +355,18 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		goto done;
 	if ((error = suppress_new(&suppress, err)) < 0)
 		goto done;
-	if ((error = query_new(&query, transform_table, transform_count, err)) < 0)
-		goto done;
 	if ((error = collect_files(&files, &errors, &repo, opts, errs, err)) < 0)
 		goto done;
 	if ((error = settle_files(&files, &settings, &masks, any_enabled, configs, opts, err)) < 0)
+		goto done;
+	/* compiling the query is most of the start-up: only the rules some
+	 * file runs take part */
+	for (size_t i = 0; i < transform_count; i++)
+		if (any_enabled[i])
+			enabled[nenabled++] = transform_table[i];
+	if (!nenabled)
+		enabled[nenabled++] = transform_table[0];
+	if ((error = query_new(&query, enabled, nenabled, err)) < 0)
 		goto done;
 	tokens = collect_tokens(any_enabled);
 	config.query = query;
@@ -461,6 +470,7 @@ done:
 	free(settings);
 	free(masks);
 	free(any_enabled);
+	free(enabled);
 	query_free(query);
 	suppress_free(suppress);
 	config_set_free(configs);
