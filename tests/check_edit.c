@@ -71,7 +71,7 @@ static char *apply(struct snippet *s)
 	struct buf out = BUF_INIT;
 	struct vec edits;
 
-	fix_apply(&out, &edits, &s->src, s->tree, s->scopes, &s->findings, false);
+	fix_apply(&out, &edits, &s->src, s->tree, s->scopes, &s->findings, false, NULL);
 	fix_edits_release(&edits);
 	return buf_detach(&out);
 }
