@@ -860,6 +860,7 @@ struct bound {
 	int scope;
 	enum binding_kind kind;
 	uint32_t at;	/* the first binding of the group: the earliest position */
+	bool stored;	/* ... and whether the scope assigns the name */
 };
 
 static int bound_cmp(const void *a, const void *b)
@@ -918,7 +919,7 @@ static bool bound_from(const struct scope_index *idx, const struct vec *sorted,
 		}
 		b = bound_find(sorted, name, s);
 		if (b && b->kind == BIND_GLOBAL)
-			return bound_find(sorted, name, 0) != NULL;
+			return b->stored || bound_find(sorted, name, 0) != NULL;
 		if (b)
 			return s != 0 || later || b->at <= at;
 		if (sc->kind == SCOPE_FUNCTION || sc->kind == SCOPE_ASYNC_FUNCTION ||
@@ -943,6 +944,7 @@ size_t scope_unresolved(const struct scope_index *idx, struct vec *names)
 		o->scope = b->scope;
 		o->kind = b->kind;
 		o->at = b->at;
+		o->stored = b->kind != BIND_GLOBAL;
 	}
 	/* the first of a group stands for it: a scope's `global` declaration
 	 * decides over its other bindings, and the earliest position counts */
@@ -956,6 +958,8 @@ size_t scope_unresolved(const struct scope_index *idx, struct vec *names)
 		}
 		if (b->kind == BIND_GLOBAL)
 			a->kind = BIND_GLOBAL;
+		else
+			a->stored = true;
 		if (b->at < a->at)
 			a->at = b->at;
 	}
