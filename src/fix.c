@@ -233,6 +233,46 @@ static void drop_items(struct vec *edits, const struct source *src, const TSTree
 	}
 }
 
+/* True when removing the import statement of `imp` leaves its block
+ * with a statement: the module, or a body with another statement. */
+static bool leaves_a_statement(const TSTree *tree, const struct scope_import *imp)
+{
+	TSNode stmt = import_statement_at(tree, imp->stmt_start, imp->stmt_end);
+	TSNode parent;
+
+	if (ts_node_is_null(stmt))
+		return false;
+	parent = ts_node_parent(stmt);
+	if (ts_node_is_null(parent))
+		return false;
+	if (!strcmp(ts_node_type(parent), "module"))
+		return true;
+	for (uint32_t i = 0, n = ts_node_named_child_count(parent); i < n; i++) {
+		TSNode c = ts_node_named_child(parent, i);
+
+		if (!ts_node_eq(c, stmt) && strcmp(ts_node_type(c), "comment"))
+			return true;
+	}
+	return false;
+}
+
+/* True when the module may export `name` through `__all__`: the file
+ * mentions `__all__` and holds the name as a string literal. */
+static bool exported(const struct source *src, const struct scope_index *scopes,
+		     const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!scope_has_all(scopes))
+		return false;
+	for (const char *p = src->text, *end = src->text + src->len;
+	     (p = memmem(p, (size_t)(end - p), name, n)) != NULL; p++)
+		if (p > src->text && p + n < end && (p[-1] == '"' || p[-1] == '\'') &&
+		    p[n] == p[-1])
+			return true;
+	return false;
+}
+
 static void drop_imports(struct vec *edits, const struct source *src, const TSTree *tree,
 			 const struct scope_index *scopes, struct vec *drops, struct vec *forced,
 			 const struct vec *taken)
@@ -255,9 +295,10 @@ static void drop_imports(struct vec *edits, const struct source *src, const TSTr
 			const char *name = *(char **)vec_at(names, i);
 			struct scope_import imp;
 
-			if (!scope_top_import(scopes, name, &imp))
+			if (!scope_top_import(scopes, name, &imp) &&
+			    !(scope_sole_import(scopes, name, &imp) && leaves_a_statement(tree, &imp)))
 				continue;
-			if (!pass && (scope_has_all(scopes) || strs_has(forced, name) ||
+			if (!pass && (exported(src, scopes, name) || strs_has(forced, name) ||
 				      scope_count_refs(scopes, name, skip, nskip) > 0))
 				continue;
 			*(struct scope_import *)vec_push(&plan) = imp;

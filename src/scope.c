@@ -791,6 +791,30 @@ bool scope_top_import(const struct scope_index *idx, const char *name, struct sc
 	return true;
 }
 
+bool scope_sole_import(const struct scope_index *idx, const char *name, struct scope_import *out)
+{
+	const struct binding *found = NULL;
+
+	for (size_t i = 0; i < idx->bindings.len; i++) {
+		const struct binding *b = vec_at(&idx->bindings, i);
+
+		if (strcmp(b->name, name))
+			continue;
+		if (found || b->kind != BIND_IMPORT)
+			return false;
+		found = b;
+	}
+	if (!found)
+		return false;
+	out->stmt_start = found->stmt_start;
+	out->stmt_end = found->stmt_end;
+	out->item_start = found->item_start;
+	out->item_end = found->item_end;
+	out->qname = found->qname;
+	out->from = found->from;
+	return true;
+}
+
 size_t scope_count_refs(const struct scope_index *idx, const char *name, const uint32_t *skip,
 			size_t nskip)
 {
