@@ -7,6 +7,7 @@
  * path, `*` crossing slashes as ruff's globs do for `**`.
  */
 #include "config.h"
+#include "fsio.h"
 #include "rule.h"
 #include "toml.h"
 
@@ -156,24 +157,13 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 
 static char *read_file(const char *path, size_t *len, struct err *err)
 {
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
+	struct stat st;
 
-	if (!f) {
-		err_errno(err, "%s: unable to open", path);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
+	if (fsio_read_regular(&b, &st, path, CONFIG_MAX_BYTES, err) < 0) {
 		buf_release(&b);
-		err_errno(err, "%s: unable to read", path);
 		return NULL;
 	}
-	fclose(f);
 	*len = b.len;
 	return buf_detach(&b);
 }

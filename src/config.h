@@ -18,6 +18,9 @@
 #include "err.h"
 #include "vec.h"
 
+/* A pyproject.toml larger than this is refused. */
+#define CONFIG_MAX_BYTES (1024u * 1024u)
+
 struct config_ignore {
 	char *glob;	/* owned */
 	char *codes;	/* comma-separated, owned */

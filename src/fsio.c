@@ -9,10 +9,58 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int fsio_read_regular(struct buf *out, struct stat *st, const char *path, size_t max,
+		      struct err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	char chunk[65536];
+
+	buf_clear(out);
+	if (fd < 0)
+		return err_errno(err, "%s: unable to open", path);
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return err_errno(err, "%s: unable to stat", path);
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return err_set(err, "%s: not a regular file, skipped", path);
+	}
+	if ((uint64_t)st->st_size > max) {
+		close(fd);
+		return err_set(err, "%s: file too large (%lld bytes, the limit is %zu), skipped", path,
+			       (long long)st->st_size, max);
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			buf_clear(out);
+			return err_errno(err, "%s: unable to read", path);
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max) {	/* it grew while we read */
+			close(fd);
+			buf_clear(out);
+			return err_set(err, "%s: file too large (the limit is %zu bytes), skipped",
+				       path, max);
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
 
 int fsio_unchanged(const struct source *orig)
 {

@@ -12,9 +12,18 @@
 #define ASYNCMOD_FSIO_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
+#include "buf.h"
 #include "err.h"
 #include "source.h"
+
+/* Reads the whole of `path` into `out` (cleared first; NUL-terminated)
+ * and its identity into `st`. Only a regular file of at most `max` bytes
+ * is read: a FIFO, a device or a folder is refused at once, without
+ * waiting for a writer. Returns 0, or -1 with `err` naming the file. */
+int fsio_read_regular(struct buf *out, struct stat *st, const char *path, size_t max,
+		      struct err *err);
 
 /* Replaces the file `orig` was read from with `data` (the full bytes,
  * BOM included). Returns 0, or -1 with `err` set and the file untouched. */

@@ -127,4 +127,27 @@ if [ "$(stat -c %a "$dir/a.py")" = 751 ] && [ "$(cat "$dir/a.py")" = "$(printf '
 else
     fail "mode-kept: $(stat -c %a "$dir/a.py")"
 fi
+# A FIFO or a device named on the command line is refused at once, never
+# read (nothing writes to it: reading would wait forever); so is one given
+# as the configuration.
+dir="$TMPROOT/fifo"; mkdir -p "$dir"
+printf '%s' "$GOOD" >"$dir/good.py"; mkfifo "$dir/pipe.py" "$dir/pipe.toml"
+status=0
+(cd "$dir" && timeout 20 "$ASYNCMOD" check --fix good.py pipe.py /dev/zero) >"$TMPROOT/fifo.out" 2>"$TMPROOT/fifo.err" || status=$?
+if [ "$status" -eq 2 ] && grep -q "pipe.py: not a regular file" "$TMPROOT/fifo.err" &&
+   grep -q "/dev/zero: not a regular file" "$TMPROOT/fifo.err" &&
+   [ "$(cat "$dir/good.py")" = "$(printf '%s' "$FIXED")" ]; then
+    pass "fifo-and-device-refused"
+else
+    fail "fifo-and-device-refused: status $status" "$(cat "$TMPROOT/fifo.err")"
+fi
+for config in pipe.toml /dev/zero; do
+    status=0
+    (cd "$dir" && timeout 20 "$ASYNCMOD" check --config "$config" good.py) >/dev/null 2>"$TMPROOT/fifo.err" || status=$?
+    if [ "$status" -eq 2 ] && grep -q "not a regular file" "$TMPROOT/fifo.err"; then
+        pass "config-not-regular: $config"
+    else
+        fail "config-not-regular: $config: status $status" "$(cat "$TMPROOT/fifo.err")"
+    fi
+done
 finish
