@@ -109,10 +109,23 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* The file a path names: through a symbolic link, its target, so that
+ * the link stays a link. Caller frees. */
+static char *link_target(const char *path)
+{
+	struct stat st;
+	char *real;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && (real = realpath(path, NULL)))
+		return real;
+	return xstrdup(path);
+}
+
 int fsio_write_atomic(const struct source *orig, const char *data, size_t len, struct err *err)
 {
 	struct buf tmp = BUF_INIT;
-	char *copy = xstrdup(orig->path), *copy2 = xstrdup(orig->path);
+	char *target = link_target(orig->path);
+	char *copy = xstrdup(target), *copy2 = xstrdup(target);
 	const char *dir = dirname(copy), *base = basename(copy2);
 	sigset_t block, saved;
 	int fd = -1, dfd, error = 0;
@@ -132,10 +145,23 @@ int fsio_write_atomic(const struct source *orig, const char *data, size_t len, s
 		error = err_set(err, "%s: file is read-only, not written", orig->path);
 		goto done;
 	}
+	if (orig->st.st_nlink > 1) {
+		error = err_set(err, "%s: has %lu hard links, not written (replacing it would part "
+				"them)", orig->path, (unsigned long)orig->st.st_nlink);
+		goto done;
+	}
 	buf_printf(&tmp, "%s/.%s.asyncmod-XXXXXX", dir, base);
 	fd = mkostemp(tmp.ptr, O_CLOEXEC);
 	if (fd < 0) {
 		error = err_errno(err, "%s: unable to create a temporary file in '%s'", orig->path, dir);
+		goto done;
+	}
+	/* the owner and group stay; then the mode, set-id bits included, is
+	 * the file's own again (chown clears them) */
+	if ((orig->st.st_uid != geteuid() || orig->st.st_gid != getegid()) &&
+	    fchown(fd, orig->st.st_uid, orig->st.st_gid) < 0) {
+		error = err_errno(err, "%s: not written: unable to keep its owner and group",
+				  orig->path);
 		goto done;
 	}
 	if (fchmod(fd, orig->st.st_mode & 07777) < 0 || write_all(fd, data, len) < 0 ||
@@ -153,7 +179,7 @@ int fsio_write_atomic(const struct source *orig, const char *data, size_t len, s
 		error = err_set(err, "%s: changed since it was read, not written", orig->path);
 		goto done;
 	}
-	if (rename(tmp.ptr, orig->path) < 0) {
+	if (rename(tmp.ptr, target) < 0) {
 		error = err_errno(err, "%s: unable to replace", orig->path);
 		goto done;
 	}
@@ -172,5 +198,6 @@ done:
 	buf_release(&tmp);
 	free(copy);
 	free(copy2);
+	free(target);
 	return error;
 }

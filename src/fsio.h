@@ -3,7 +3,11 @@
  *
  * As git's lockfile does: a temporary file beside the target (O_EXCL),
  * the target's mode, every write checked, fsync, then rename(2) over the
- * target and fsync of the folder. Before the rename the target is checked
+ * target and fsync of the folder. The new file keeps the owner, group and
+ * mode (set-id bits included) of the old; where the owner cannot be kept,
+ * or the file has other hard links (a rename would part them), nothing is
+ * written. Through a symbolic link the target is replaced and the link
+ * stays. Before the rename the target is checked
  * against what was read (identity, size, time and bytes): a file that
  * changed since it was read is left alone. Signals are held off while the
  * temporary file exists, so an interrupt never leaves one behind.
