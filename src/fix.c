@@ -380,6 +380,59 @@ static void keep_used_imports(struct vec *drops, TSParser *parser, const struct 
 	buf_release(&text);
 }
 
+/* Where `e` goes in `taken` (struct edit *, sorted by start, then end). */
+static size_t taken_index(const struct vec *taken, const struct edit *e)
+{
+	size_t lo = 0, hi = taken->len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (edit_cmp(*(struct edit **)vec_at(taken, mid), e) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether `e` clashes with an edit already taken. The taken edits do not
+ * overlap, so their ends grow with their starts: only the neighbours of
+ * e's place can reach it. */
+static bool clashes_with_taken(const struct vec *taken, const struct edit *e)
+{
+	size_t at = taken_index(taken, e);
+
+	for (size_t k = at; k-- > 0;) {
+		const struct edit *o = *(struct edit **)vec_at(taken, k);
+
+		if (o->end < e->start)
+			break;
+		if (edits_clash(e, o))
+			return true;
+	}
+	for (size_t k = at; k < taken->len; k++) {
+		const struct edit *o = *(struct edit **)vec_at(taken, k);
+
+		if (o->start > e->end)
+			break;
+		if (edits_clash(e, o))
+			return true;
+	}
+	return false;
+}
+
+static void take(struct vec *taken, struct edit *e)
+{
+	size_t at = taken_index(taken, e);
+	struct edit **items;
+
+	vec_push(taken);
+	items = taken->items;
+	memmove(items + at + 1, items + at, (taken->len - 1 - at) * sizeof(*items));
+	items[at] = e;
+}
+
 size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		 const TSTree *tree, const struct scope_index *scopes, struct vec *findings,
 		 bool unsafe, TSParser *parser)
@@ -398,15 +451,13 @@ size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		    (!f->edits.len && !f->needs.len))
 			continue;
 		for (size_t k = 0; k < f->edits.len && !clash; k++)
-			for (size_t t = 0; t < taken.len && !clash; t++)
-				clash = edits_clash(vec_at(&f->edits, k),
-						    *(struct edit **)vec_at(&taken, t));
+			clash = clashes_with_taken(&taken, vec_at(&f->edits, k));
 		if (clash) {
 			f->reason = "conflict";
 			continue;
 		}
 		for (size_t k = 0; k < f->edits.len; k++)
-			*(struct edit **)vec_push(&taken) = vec_at(&f->edits, k);
+			take(&taken, vec_at(&f->edits, k));
 		for (size_t k = 0; k < f->needs.len; k++) {
 			const struct need *n = vec_at(&f->needs, k);
 
@@ -419,13 +470,10 @@ size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 	}
 	for (size_t t = 0; t < taken.len; t++) {
 		const struct edit *e = *(struct edit **)vec_at(&taken, t);
-		bool dup = false;
+		const struct edit *o = all.len ? vec_at(&all, all.len - 1) : NULL;
+		/* taken is sorted and shared edits are equal: a repeat follows its twin */
+		bool dup = o && o->start == e->start && o->end == e->end && !strcmp(o->text, e->text);
 
-		for (size_t k = 0; k < all.len && !dup; k++) {
-			const struct edit *o = vec_at(&all, k);
-
-			dup = o->start == e->start && o->end == e->end && !strcmp(o->text, e->text);
-		}
 		if (!dup) {
 			struct edit *c = vec_push(&all);
 
