@@ -380,7 +380,9 @@ static void keep_used_imports(struct vec *drops, TSParser *parser, const struct 
 	buf_release(&text);
 }
 
-/* Where `e` goes in `taken` (struct edit *, sorted by start, then end). */
+/* Where `e` goes in `taken` (struct edit *, sorted by start, then end):
+ * after the edits that sort equal to it, so that two insertions at one
+ * point keep the order their fix gave them. */
 static size_t taken_index(const struct vec *taken, const struct edit *e)
 {
 	size_t lo = 0, hi = taken->len;
@@ -388,7 +390,7 @@ static size_t taken_index(const struct vec *taken, const struct edit *e)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (edit_cmp(*(struct edit **)vec_at(taken, mid), e) < 0)
+		if (edit_cmp(*(struct edit **)vec_at(taken, mid), e) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
