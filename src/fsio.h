@@ -7,7 +7,11 @@
  * mode (set-id bits included) of the old; where the owner cannot be kept,
  * or the file has other hard links (a rename would part them), nothing is
  * written. Through a symbolic link the target is replaced and the link
- * stays. Before the rename the target is checked
+ * stays. The new file is swapped in (renameat2 RENAME_EXCHANGE where the
+ * file system can) and the old one checked once more, so that an edit
+ * made in the last moment is put back rather than lost. Temporary files
+ * left by a killed run are removed when the file is next written. Before
+ * the rename the target is checked
  * against what was read (identity, size, time and bytes): a file that
  * changed since it was read is left alone. Signals are held off while the
  * temporary file exists, so an interrupt never leaves one behind.

@@ -207,4 +207,17 @@ if [ "$(id -u)" -eq 0 ]; then
         fail "owner-kept: $(stat -c '%U:%G %a' "$dir/a.py")"
     fi
 fi
+# A temporary file left by a killed run is cleaned when the file is next
+# written; a fresh one (another run may be writing) stays.
+dir="$TMPROOT/stale"; mkdir -p "$dir"
+printf '%s' "$GOOD" >"$dir/a.py"
+printf 'half' >"$dir/.a.py.asyncmod-AbC123"; touch -d '2 hours ago' "$dir/.a.py.asyncmod-AbC123"
+printf 'busy' >"$dir/.a.py.asyncmod-XyZ789"
+(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+if [ ! -e "$dir/.a.py.asyncmod-AbC123" ] && [ -e "$dir/.a.py.asyncmod-XyZ789" ] &&
+   [ "$(cat "$dir/a.py")" = "$(printf '%s' "$FIXED")" ]; then
+    pass "stale-temporary-cleaned"
+else
+    fail "stale-temporary-cleaned" "$(ls -la "$dir")"
+fi
 finish
