@@ -127,8 +127,9 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 	} else if (!strcmp(key, "timeout")) {
 		if (v->type != TOML_INTEGER && v->type != TOML_FLOAT)
 			return type_error(c->path, e, key, "a number", err);
-		if (!(v->number > 0))
-			return err_set(err, "%s:%u: timeout must be positive", c->path, e->line);
+		if (!config_timeout_ok(v->number))
+			return err_set(err, "%s:%u: invalid timeout (expected seconds > 0, at most %.0f)",
+				       c->path, e->line, CONFIG_TIMEOUT_MAX);
 		c->timeout = v->number;
 	} else if (!strcmp(key, "http-client")) {
 		if (v->type != TOML_STRING)
@@ -153,6 +154,11 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 			       key);
 	}
 	return 0;
+}
+
+bool config_timeout_ok(double seconds)
+{
+	return seconds > 0 && seconds <= CONFIG_TIMEOUT_MAX;	/* false for NaN */
 }
 
 static char *read_file(const char *path, size_t *len, struct err *err)
