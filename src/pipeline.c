@@ -511,6 +511,15 @@ static void process(struct pipeline_worker *w, struct source *src,
 		set_error(res, "parser failed");
 		return;
 	}
+	if (tree_deeper_than(ts_tree_root_node(tree), TREE_MAX_DEPTH)) {
+		struct buf msg = BUF_INIT;
+
+		buf_printf(&msg, "%s: nested more than %u levels deep, file skipped (Python "
+			   "does not compile such code either)", src->path, TREE_MAX_DEPTH);
+		res->error = buf_detach(&msg);
+		ts_tree_delete(tree);
+		return;
+	}
 	if (tree_first_error(ts_tree_root_node(tree), &bad)) {
 		unsigned line, col;
 		struct buf msg = BUF_INIT;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define POOL_STACK_BYTES (16u * 1024u * 1024u)
+
 /* --commit: runs file `i` on its content in HEAD. */
 static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
 {
@@ -102,6 +104,7 @@ static void *pool_work(void *arg)
 void pool_run(struct pool *p, int jobs)
 {
 	pthread_t *threads;
+	pthread_attr_t attr;
 	int started = 0;
 
 	pthread_mutex_init(&p->lock, NULL);
@@ -113,11 +116,16 @@ void pool_run(struct pool *p, int jobs)
 	if ((size_t)jobs > p->nfiles)
 		jobs = (int)p->nfiles;
 	threads = xcalloc((size_t)jobs, sizeof(*threads));
+	/* nesting up to TREE_MAX_DEPTH is walked recursively: a stack as
+	 * large as the main thread's, whatever the default for threads */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, POOL_STACK_BYTES);
 	for (int i = 0; i < jobs; i++)
-		if (!pthread_create(&threads[i], NULL, pool_work, p))
+		if (!pthread_create(&threads[i], &attr, pool_work, p))
 			started++;
 		else
 			break;
+	pthread_attr_destroy(&attr);
 	if (!started)
 		pool_work(p);
 	for (int i = 0; i < started; i++)

@@ -220,4 +220,29 @@ if [ ! -e "$dir/.a.py.asyncmod-AbC123" ] && [ -e "$dir/.a.py.asyncmod-XyZ789" ] 
 else
     fail "stale-temporary-cleaned" "$(ls -la "$dir")"
 fi
+# Nesting deeper than Python compiles is refused with a clear error, not a
+# crash; so is a configuration nested as deep.
+dir="$TMPROOT/deep"; mkdir -p "$dir"
+printf '%s' "$GOOD" >"$dir/good.py"
+{ printf 'import time\n\n\nasync def f():\n    time.sleep(1)\n\n\nx = '
+  i=0; while [ $i -lt 200 ]; do printf '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['; i=$((i + 1)); done
+  i=0; while [ $i -lt 200 ]; do printf ']]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'; i=$((i + 1)); done
+  printf '\n'; } >"$dir/deep.py"
+cp "$dir/deep.py" "$dir/deep.before"
+status=0
+(cd "$dir" && "$ASYNCMOD" check --fix good.py deep.py) >/dev/null 2>"$TMPROOT/deep.err" || status=$?
+if [ "$status" -eq 2 ] && grep -q "deep.py: nested more than 4000 levels deep, file skipped" "$TMPROOT/deep.err" &&
+   cmp -s "$dir/deep.py" "$dir/deep.before" && [ "$(cat "$dir/good.py")" = "$(printf '%s' "$FIXED")" ]; then
+    pass "deep-nesting-refused"
+else
+    fail "deep-nesting-refused: status $status" "$(cat "$TMPROOT/deep.err")"
+fi
+{ printf '[tool.asyncmod]\nx = '; sed -n '$p' "$dir/deep.before" | cut -c5-; } >"$dir/deep.toml"
+status=0
+(cd "$dir" && "$ASYNCMOD" check --config deep.toml good.py) >/dev/null 2>"$TMPROOT/deep.err" || status=$?
+if [ "$status" -eq 2 ] && grep -q "deep.toml: nested more than 4000 levels deep" "$TMPROOT/deep.err"; then
+    pass "deep-config-refused"
+else
+    fail "deep-config-refused: status $status" "$(cat "$TMPROOT/deep.err")"
+fi
 finish
