@@ -550,6 +550,8 @@ static void process(struct pipeline_worker *w, struct source *src,
 			settled = more > 0;
 		}
 	}
+	if (applied)
+		source_restore_cr(src, fixed.ptr, fixed.len);
 	if (applied && out) {
 		buf_clear(out);
 		buf_add(out, src->bytes, src->bom);

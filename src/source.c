@@ -200,6 +200,16 @@ static int source_take(struct source *out, const char *path, char *data, size_t 
 	out->len = (uint32_t)(len - bom);
 	nl = memchr(out->text, '\n', out->len);
 	out->newline = (nl && nl > out->text && nl[-1] == '\r') ? "\r\n" : "\n";
+	if (!nl && memchr(out->text, '\r', out->len)) {
+		/* old Mac line ends, which Python reads too: the rules see LF,
+		 * and the fixed text gets its CRs back (source_restore_cr) */
+		char *lf = xmalloc((size_t)out->len + 1);
+
+		for (uint32_t i = 0; i < out->len; i++)
+			lf[i] = out->text[i] == '\r' ? '\n' : out->text[i];
+		lf[out->len] = '\0';
+		out->text = out->cr_text = lf;
+	}
 	index_lines(out);
 	return 0;
 }
@@ -235,8 +245,18 @@ int source_load(struct source *out, const char *path, struct err *err)
 	return 0;
 }
 
+void source_restore_cr(const struct source *src, char *text, size_t len)
+{
+	if (!src->cr_text)
+		return;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			text[i] = '\r';
+}
+
 void source_release(struct source *src)
 {
+	free(src->cr_text);
 	free(src->path);
 	free(src->bytes);
 	free(src->lines);

@@ -245,4 +245,16 @@ if [ "$status" -eq 2 ] && grep -q "deep.toml: nested more than 4000 levels deep"
 else
     fail "deep-config-refused: status $status" "$(cat "$TMPROOT/deep.err")"
 fi
+# Lines ending in CR alone are Python too: read, fixed and written back
+# with CR.
+dir="$TMPROOT/cr"; mkdir -p "$dir"
+printf 'import time\r\r\rasync def f():\r    time.sleep(1)\r' >"$dir/a.py"
+(cd "$dir" && "$ASYNCMOD" check a.py >"$TMPROOT/cr.out" 2>&1)
+(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+printf 'import asyncio\r\r\rasync def f():\r    await asyncio.sleep(1)\r' >"$dir/want.py"
+if grep -q "^a.py:5:5: ASYNC251" "$TMPROOT/cr.out" && cmp -s "$dir/a.py" "$dir/want.py"; then
+    pass "cr-line-ends"
+else
+    fail "cr-line-ends" "$(cat "$TMPROOT/cr.out"; od -c "$dir/a.py" | head -5)"
+fi
 finish
