@@ -2,6 +2,7 @@
  * pipeline: processing one file from bytes to findings and fixes.
  */
 #include "pipeline.h"
+#include "pycheck.h"
 #include "diff.h"
 #include "fix.h"
 #include "fsio.h"
@@ -497,6 +498,8 @@ static void process(struct pipeline_worker *w, struct source *src,
 	TSNode bad;
 	size_t applied = 0;
 	bool settled = false;	/* later passes fixed more; findings are placed */
+	uint32_t refused_at;
+	const char *why;
 
 	if (out) {
 		buf_clear(out);
@@ -526,6 +529,16 @@ static void process(struct pipeline_worker *w, struct source *src,
 
 		source_position(src, ts_node_start_byte(bad), &line, &col);
 		buf_printf(&msg, "%s:%u:%u: syntax error, file skipped", src->path, line, col);
+		res->error = buf_detach(&msg);
+		ts_tree_delete(tree);
+		return;
+	}
+	if (pycheck_refused(src->text, src->len, ts_tree_root_node(tree), &refused_at, &why)) {
+		unsigned line, col;
+		struct buf msg = BUF_INIT;
+
+		source_position(src, refused_at, &line, &col);
+		buf_printf(&msg, "%s:%u:%u: %s, file skipped", src->path, line, col, why);
 		res->error = buf_detach(&msg);
 		ts_tree_delete(tree);
 		return;

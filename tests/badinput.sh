@@ -257,4 +257,21 @@ if grep -q "^a.py:5:5: ASYNC251" "$TMPROOT/cr.out" && cmp -s "$dir/a.py" "$dir/w
 else
     fail "cr-line-ends" "$(cat "$TMPROOT/cr.out"; od -c "$dir/a.py" | head -5)"
 fi
+# What CPython refuses though the grammar takes it: ambiguous tabs
+# (TabError) and `await await`. Tabs that CPython reads alike are fine.
+new_dir taberror; bad=bad.py
+printf 'import time\n\n\nasync def f():\n    if True:\n\ttime.sleep(1)\n' >"$dir/$bad"
+run_case tab-error "bad.py:6:1: inconsistent use of tabs and spaces" "$ASYNCMOD"
+new_dir awaitawait; bad=bad.py
+printf 'import time\n\n\nasync def f(x):\n    await await x\n    time.sleep(1)\n' >"$dir/$bad"
+run_case await-await "bad.py:5:5: .await await.: invalid syntax" "$ASYNCMOD"
+dir="$TMPROOT/tabs-ok"; mkdir -p "$dir"
+printf 'import time\n\n\nasync def f():\n\tif True:\n        \ttime.sleep(1)\n\tawait (await f())\n' >"$dir/a.py"
+status=0
+(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py) >/dev/null 2>"$TMPROOT/tabs-ok.err" || status=$?
+if [ "$status" -eq 0 ] && grep -q "await asyncio.sleep(1)" "$dir/a.py"; then
+    pass "tabs-python-reads-alike"
+else
+    fail "tabs-python-reads-alike: status $status" "$(cat "$TMPROOT/tabs-ok.err")"
+fi
 finish
