@@ -42,17 +42,54 @@ int config_requires_minor(const char *spec)
 	return 0;
 }
 
+/* A PEP 440 version specifier set: clauses "OP VERSION" separated by
+ * commas, VERSION starting with a digit ("===" takes any text). */
+static bool requires_ok(const char *spec)
+{
+	const char *p = spec + strspn(spec, " \t");
+
+	if (!*p)
+		return true;	/* no constraint */
+	for (;;) {
+		size_t op = strspn(p, "~=!<>"), n;
+
+		if (!op || (op == 1 && (*p == '=' || *p == '~' || *p == '!')) || op > 3 ||
+		    (op == 3 && strncmp(p, "===", 3)) ||
+		    (op == 2 && strncmp(p, "~=", 2) && strncmp(p, "==", 2) &&
+		     strncmp(p, "!=", 2) && strncmp(p, "<=", 2) && strncmp(p, ">=", 2)))
+			return false;
+		p += op;
+		p += strspn(p, " \t");
+		n = strcspn(p, ", \t");
+		if (!n || (op != 3 && (*p < '0' || *p > '9')) ||
+		    (op != 3 && strspn(p, "0123456789.*abcdefghijklmnopqrstuvwxyz+!_-") < n))
+			return false;
+		p += n;
+		p += strspn(p, " \t");
+		if (!*p)
+			return true;
+		if (*p++ != ',')
+			return false;
+		p += strspn(p, " \t");
+	}
+}
+
 static int type_error(const char *path, const struct toml_entry *e, const char *key,
 		      const char *want, struct err *err)
 {
+	if (e->value.type == TOML_ARRAY && !strcmp(want, "an array of strings") &&
+	    !strcmp(key, "exclude"))
+		return err_set(err, "%s:%u: 'exclude' must be an array of strings: every item must "
+			       "be a string", path, e->line);
 	if (e->value.type == TOML_ARRAY && !strcmp(want, "an array of strings"))
-		return err_set(err, "%s:%u: '%s' must be an array of strings: every item must be "
-			       "a string", path, e->line, key);
+		return err_set(err, "%s:%u: '%s' must be an array of rule codes: every item must be "
+			       "a non-empty string without commas or spaces", path, e->line, key);
 	return err_set(err, "%s:%u: '%s' must be %s, not %s", path, e->line, key, want,
 		       toml_type_name(e->value.type));
 }
 
-/* Joins an array of strings with commas; -1 when an item is not a string. */
+/* Joins an array of rule selectors with commas; -1 when an item is not a
+ * string, or is empty or holds a comma or a space. */
 static int join_strings(char **out, const struct toml_value *v)
 {
 	struct buf b = BUF_INIT;
@@ -60,7 +97,8 @@ static int join_strings(char **out, const struct toml_value *v)
 	for (size_t i = 0; i < v->items.len; i++) {
 		const struct toml_value *it = vec_at(&v->items, i);
 
-		if (it->type != TOML_STRING) {
+		if (it->type != TOML_STRING || !it->str[0] || strlen(it->str) != it->len ||
+		    strpbrk(it->str, ", \t\n")) {
 			buf_release(&b);
 			return -1;
 		}
@@ -211,6 +249,10 @@ int config_load(struct config **out, const char *path, bool required, struct err
 		if (toml_path_is(e, REQUIRES, 2)) {
 			if (e->value.type != TOML_STRING)
 				error = type_error(path, e, "requires-python", "a string", err);
+			else if (!requires_ok(e->value.str) || strlen(e->value.str) != e->value.len)
+				error = err_set(err, "%s:%u: invalid requires-python '%s' (expected "
+						"version specifiers such as \">=3.9\")", path, e->line,
+						e->value.str);
 			else
 				c->requires_minor = config_requires_minor(e->value.str);
 			relevant = true;

@@ -699,7 +699,7 @@ static int parse_datetime(struct parser *p, struct toml_value *v, const char *t,
 	size_t i = 0, k;
 
 	if (is_date(s, n)) {
-		int y = atoi(s), mo, d, h, mi;
+		int y = atoi(s), mo = 0, d = 0, h, mi;
 		static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
 		two_digits(s + 5, &mo);

@@ -76,7 +76,28 @@ START_TEST(toml_syntax_error_has_line)
 	struct err err = ERR_INIT;
 
 	ck_assert_int_eq(toml_parse(&doc, "p.toml", text, strlen(text), &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "p.toml:3: invalid TOML"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "p.toml:3:15: invalid TOML"));
+	/* what TOML 1.0 forbids is refused where it stands */
+	text = "a = 1\nb = 2\n  a = 3\n";
+	ck_assert_int_eq(toml_parse(&doc, "p.toml", text, strlen(text), &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "p.toml:3:3: invalid TOML: duplicate key 'a'"));
+	text = "[t]\n[t]\n";
+	ck_assert_int_eq(toml_parse(&doc, "p.toml", text, strlen(text), &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "p.toml:2:1: "));
+	text = "s = \"\\UFFFFFFFF\"\n";
+	ck_assert_int_eq(toml_parse(&doc, "p.toml", text, strlen(text), &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "p.toml:1:6: "));
+	text = "n = 9223372036854775808\n";
+	ck_assert_int_eq(toml_parse(&doc, "p.toml", text, strlen(text), &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "does not fit in 64 bits"));
+	text = "n = -9223372036854775808\n";
+	ck_assert_int_eq(toml_parse(&doc, "p.toml", text, strlen(text), &err), 0);
+	ck_assert(find(&doc, "n")->value.integer == -9223372036854775807LL - 1);
+	toml_doc_release(&doc);
+	/* the text need not end in NUL: the reader stops at its length */
+	ck_assert_int_eq(toml_parse(&doc, "p.toml", "n = 12", 5, &err), 0);
+	ck_assert_int_eq(find(&doc, "n")->value.integer, 1);
+	toml_doc_release(&doc);
 }
 END_TEST
 
@@ -163,7 +184,16 @@ START_TEST(errors_name_file_and_line)
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\nunsafe-fixes = \"yes\"\n"), false, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, ":2: 'unsafe-fixes' must be a boolean, not a string"));
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\nselect = [\"AM\", 3]\n"), false, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "must be an array of strings"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "must be an array of rule codes"));
+	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\nselect = [\"\"]\n"), false, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, ":2: 'select' must be an array of rule codes"));
+	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\nignore = [\"AM1,AM2\"]\n"), false, &err), -1);
+	ck_assert_int_eq(config_load(&c, write_toml("[project]\nrequires-python = \">=banana\"\n"), false, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, ":2: invalid requires-python '>=banana'"));
+	ck_assert_int_eq(config_load(&c, write_toml("[project]\nrequires-python = \"3.9\"\n"), false, &err), -1);
+	ck_assert_int_eq(config_load(&c, write_toml("[project]\nrequires-python = \">=3.9, !=3.10.*, <4\"\n"), false, &err), 0);
+	ck_assert_int_eq(c->requires_minor, 9);
+	config_free(c);
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\ntarget-version = \"py27\"\n"), false, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "invalid target-version 'py27'"));
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\ntimeout = -1\n"), false, &err), -1);
@@ -176,7 +206,7 @@ START_TEST(errors_name_file_and_line)
 	ck_assert(config_timeout_ok(30) && config_timeout_ok(0.5) && !config_timeout_ok(-0.0));
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\nhttp-client = \"urllib\"\n"), false, &err), -1);
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod\n"), false, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "pyproject.toml:1: invalid TOML"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "pyproject.toml:1:15: invalid TOML"));
 }
 END_TEST
 
