@@ -1,7 +1,6 @@
 /*
- * grammar: the tree-sitter languages compiled in from the grammar folders
- * that ./bootstrap fetched (or --with-tree-sitter-python/-toml named):
- * Python for the code we rewrite, TOML for pyproject.toml.
+ * grammar: the tree-sitter Python language, compiled in from the grammar
+ * folder that ./bootstrap fetched (or --with-tree-sitter-python named).
  */
 #ifndef ASYNCMOD_GRAMMAR_H
 #define ASYNCMOD_GRAMMAR_H
@@ -9,6 +8,5 @@
 #include <tree_sitter/api.h>
 
 const TSLanguage *tree_sitter_python(void);
-const TSLanguage *tree_sitter_toml(void);
 
 #endif

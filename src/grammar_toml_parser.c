@@ -1,2 +1,0 @@
-/* Compiles the TOML grammar's generated parser as part of this build. */
-#include <parser.c>

@@ -1,2 +1,0 @@
-/* Compiles the TOML grammar's external scanner as part of this build. */
-#include <scanner.c>
