@@ -52,6 +52,21 @@ struct parser {
 	unsigned line, column;
 };
 
+/* vec_push growing from one element: most tables and arrays here are
+ * small, and a hostile file may hold hundreds of thousands of them. */
+static void *push(struct vec *v)
+{
+	void *item;
+
+	if (v->len == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 1;
+		v->items = xrealloc(v->items, v->cap * v->size);
+	}
+	item = (char *)v->items + v->len++ * v->size;
+	memset(item, 0, v->size);
+	return item;
+}
+
 static int peek(const struct parser *p, size_t k)
 {
 	return p->pos + k < p->len ? p->s[p->pos + k] : -1;
@@ -117,6 +132,9 @@ static int unexpected(struct parser *p, const char *want)
 {
 	char tmp[32];
 
+	if (peek(p, 0) == '\r' && peek(p, 1) != '\n')
+		return fail_at(p, p->pos, "invalid TOML: expected %s, found a carriage return "
+			       "without a line feed", want);
 	return fail_at(p, p->pos, "invalid TOML: expected %s, found %s", want,
 		       shown(peek(p, 0), tmp, sizeof(tmp)));
 }
@@ -473,7 +491,7 @@ static struct toml_member *table_find(const struct toml_value *t, const char *ke
  * valid until the next member is added to `t`. */
 static struct toml_value *table_add(struct toml_value *t, struct keypart *k)
 {
-	struct toml_member *m = vec_push(&t->members);
+	struct toml_member *m = push(&t->members);
 	struct vec items = VEC_INIT(struct toml_value), members = VEC_INIT(struct toml_member);
 	size_t n = t->members.len;
 
@@ -821,7 +839,7 @@ static int parse_value(struct parser *p, struct toml_value *v, size_t depth)
 				value_release(&item);
 				return -1;
 			}
-			*(struct toml_value *)vec_push(&v->items) = item;
+			*(struct toml_value *)push(&v->items) = item;
 			if (skip_ws_nl(p) < 0)
 				return -1;
 			if (peek(p, 0) == ',')
@@ -1003,7 +1021,7 @@ static int parse_header(struct parser *p, struct toml_value *root, struct toml_v
 				m->key, kind(&m->value));
 			goto fail;
 		}
-		elem = vec_push(&arr->items);
+		elem = push(&arr->items);
 		value_init(elem, TOML_TABLE);
 		elem->flags = T_EXPLICIT;
 		key_position(elem, &here);
