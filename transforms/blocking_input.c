@@ -89,7 +89,11 @@ const struct transform transform_blocking_input = {
 	.fix_text = "`input(prompt)` becomes `await asyncio.to_thread(input, prompt)`, through "
 		    "the module's asyncio import or alias (one is added when there is none). The "
 		    "call is unchanged, in the default executor; cancelling the task does not "
-		    "stop the read.",
+		    "stop the read. The fix is unsafe because Ctrl-C changes: the "
+		    "KeyboardInterrupt reaches the main thread while the worker thread keeps "
+		    "waiting on stdin, so the read does not end, the program may need a second "
+		    "Ctrl-C to exit, and a third can abort the interpreter while it waits for the "
+		    "thread at exit.",
 	.reasons = reasons,
 	.example_before = "import asyncio\n"
 			  "\n"

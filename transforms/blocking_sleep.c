@@ -206,7 +206,11 @@ const struct transform transform_blocking_sleep = {
 	.fix_text = "`time.sleep(x)` becomes `await asyncio.sleep(x)`, through the module's "
 		    "asyncio import or alias (one is added when there is none); an `import time` "
 		    "left unused is removed. The call becomes a point where other tasks run and "
-		    "where cancellation can arrive; a negative delay no longer raises.",
+		    "where cancellation can arrive; a negative delay no longer raises. The fix is "
+		    "unsafe because blocking the loop can be what the code means (a test that "
+		    "holds the loop on purpose to see what a stall does, a command meant to "
+		    "pause the whole program), and the rule cannot see intent; ruff and "
+		    "flake8-async report this rule without a fix.",
 	.reasons = reasons,
 	.example_before = "import asyncio\n"
 			  "import time\n"
