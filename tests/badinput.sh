@@ -24,7 +24,7 @@ run_case() {
     shift 2
     cp -p "$dir/$bad" "$TMPROOT/$name.before" 2>/dev/null || true
     status=0
-    (cd "$dir" && "$@" check --fix . >"$TMPROOT/$name.out" 2>"$TMPROOT/$name.err") || status=$?
+    (cd "$dir" && "$@" check --fix --unsafe-fixes . >"$TMPROOT/$name.out" 2>"$TMPROOT/$name.err") || status=$?
     if [ "$status" -ne 2 ]; then
         fail "$name: exit status $status, expected 2" "$(cat "$TMPROOT/$name.err")"
     elif ! grep -q -- "$pattern" "$TMPROOT/$name.err"; then
@@ -71,7 +71,7 @@ run_case read-only-file "bad.py: file is read-only" "$ASYNCMOD"
 # missing path: the existing path is still processed
 new_dir missing; bad=good.py
 status=0
-(cd "$dir" && "$ASYNCMOD" check --fix good.py nowhere.py >/dev/null 2>"$TMPROOT/missing.err") || status=$?
+(cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes good.py nowhere.py >/dev/null 2>"$TMPROOT/missing.err") || status=$?
 if [ "$status" -eq 2 ] && grep -q "nowhere.py: No such file" "$TMPROOT/missing.err" &&
    [ "$(cat "$dir/good.py")" = "$(printf '%s' "$FIXED")" ]; then
     pass "missing-path"
@@ -95,7 +95,7 @@ if [ -n "$AS_USER" ]; then
     new_dir unwritable; bad=good.py
     chmod 644 "$dir/good.py"; [ "$(id -u)" -eq 0 ] && chown 65534:65534 "$dir/good.py"; chmod 555 "$dir"
     status=0
-    (cd "$dir" && $AS_USER check --fix . >/dev/null 2>"$TMPROOT/unwritable.err") || status=$?
+    (cd "$dir" && $AS_USER check --fix --unsafe-fixes . >/dev/null 2>"$TMPROOT/unwritable.err") || status=$?
     if [ "$status" -eq 2 ] && grep -q "good.py: unable to create a temporary file" "$TMPROOT/unwritable.err" &&
        [ "$(cat "$dir/good.py")" = "$(printf '%s' "$GOOD")" ] && [ -z "$(ls -A "$dir" | grep -v '^good.py$')" ]; then
         pass "unwritable-folder"
@@ -114,14 +114,14 @@ fi
 # A BOM and CRLF line endings are kept byte for byte.
 dir="$TMPROOT/bom"; mkdir -p "$dir"
 printf '\357\273\277import time\r\n\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n' >"$dir/a.py"
-(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+(cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes --quiet a.py >/dev/null 2>&1)
 printf '\357\273\277import asyncio\r\n\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n' >"$dir/want.py"
 if cmp -s "$dir/a.py" "$dir/want.py"; then pass "bom-and-crlf-kept"; else fail "bom-and-crlf-kept" "$(od -c "$dir/a.py" | head -5)"; fi
 
 # The file mode survives a rewrite.
 dir="$TMPROOT/mode"; mkdir -p "$dir"
 printf '%s' "$GOOD" >"$dir/a.py"; chmod 751 "$dir/a.py"
-(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+(cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes --quiet a.py >/dev/null 2>&1)
 if [ "$(stat -c %a "$dir/a.py")" = 751 ] && [ "$(cat "$dir/a.py")" = "$(printf '%s' "$FIXED")" ]; then
     pass "mode-kept"
 else
