@@ -11,8 +11,9 @@
  *     handler, so cancellation propagates (a code that meant to swallow it
  *     should call `asyncio.current_task().uncancel()`, which this rule
  *     accepts as intent). Only a handler naming CancelledError that
- *     swallows its own task's cancellation is fixed: around the await of a
- *     task the function cancelled (the error is the child's) and for a
+ *     swallows its own task's cancellation is fixed: around the await of an
+ *     existing task or future, or of one the function cancelled (the error
+ *     may be the child's), and for a
  *     BaseException/bare fallback it is reported; a handler that re-raises
  *     on some path or asks `.cancelling()`, and a try body raising
  *     CancelledError itself (a test double), give no finding.
@@ -310,8 +311,46 @@ static bool mentions(const char *text, uint32_t len, const char *word, uint32_t 
 	return false;
 }
 
+/* True when `n` names a value rather than making one: a name or an
+ * attribute chain (`task`, `self._reader`). */
+static bool held_value(TSNode n)
+{
+	n = syntax_unwrap_parens(n);
+	return is(n, "identifier") || is(n, "attribute");
+}
+
+/* True when the await `aw` waits for a task or future that exists apart
+ * from it: `await task`, `await self._task`, or `wait_for`, `shield`,
+ * `gather` or `wait` whose first argument is one. Whoever holds it may
+ * have cancelled it, and the CancelledError is then that child's. */
+static bool awaits_held_task(const struct rule_ctx *ctx, TSNode aw)
+{
+	static const char *const waiters[] = { "wait_for", "shield", "gather", "wait", NULL };
+	TSNode e = syntax_unwrap_parens(ts_node_named_child(aw, 0)), fn, name, args, first;
+
+	if (ts_node_is_null(e))
+		return false;
+	if (held_value(e))
+		return true;
+	if (!is(e, "call"))
+		return false;
+	fn = ts_node_child_by_field_name(e, "function", 8);
+	name = is(fn, "attribute") ? ts_node_child_by_field_name(fn, "attribute", 9) : fn;
+	args = ts_node_child_by_field_name(e, "arguments", 9);
+	if (!is(name, "identifier") || ts_node_is_null(args))
+		return false;
+	first = ts_node_named_child(args, 0);
+	if (is(first, "list_splat") || is(first, "list") || is(first, "tuple") || is(first, "set"))
+		first = ts_node_named_child(first, 0);
+	for (int i = 0; waiters[i]; i++)
+		if (rule_text_is(ctx, name, waiters[i]))
+			return !ts_node_is_null(first) && held_value(first);
+	return false;
+}
+
 /* True when the try body awaits a task this function has cancelled
- * (`X.cancel()` before the end of the body, then `await X`,
+ * (`X.cancel()` or `call_soon(X.cancel)` before the end of the body, then
+ * `await X`,
  * `await asyncio.gather(X, ..)`, `await asyncio.wait_for(X, ..)`; with
  * `for t in TASKS: t.cancel()`, an await naming TASKS): the
  * CancelledError then comes from that child, and re-raising it would make
@@ -325,15 +364,18 @@ static bool awaits_cancelled_child(const struct rule_ctx *ctx, TSNode try_stmt)
 
 	if (ts_node_is_null(fn) || ts_node_is_null(body))
 		return false;
-	syntax_find_owned(fn, "call", &calls);
 	syntax_find_owned(body, "await", &waits);
+	for (size_t k = 0; k < waits.len && !yes; k++)
+		yes = awaits_held_task(ctx, *(TSNode *)vec_at(&waits, k));
+	syntax_find_owned(fn, "attribute", &calls);
 	for (size_t i = 0; i < calls.len && !yes; i++) {
-		TSNode c = *(TSNode *)vec_at(&calls, i), f = ts_node_child_by_field_name(c, "function", 8);
+		TSNode f = *(TSNode *)vec_at(&calls, i), c = f;
 		TSNode recv, target = { { 0 }, NULL, NULL };
 		uint32_t rlen, tlen = 0;
 		const char *r, *t = NULL;
 
-		if (ts_node_start_byte(c) >= ts_node_end_byte(body) || !is(f, "attribute") ||
+		/* `X.cancel()`, or `X.cancel` handed on (`call_soon(X.cancel)`) */
+		if (ts_node_start_byte(f) >= ts_node_end_byte(body) ||
 		    !rule_text_is(ctx, ts_node_child_by_field_name(f, "attribute", 9), "cancel"))
 			continue;
 		recv = ts_node_child_by_field_name(f, "object", 6);
@@ -504,10 +546,12 @@ static const char *const standard[] = {
 };
 
 static const char *const caught_reasons[] = {
-	"cancelled-child", "the `try` body awaits a task this function cancelled (`task.cancel()` "
-	"then `await task`, `gather`/`wait_for` of it): the CancelledError is most likely the "
-	"child's, and re-raising it would make the normal path raise; to re-raise only this "
-	"task's own cancellation, check `asyncio.current_task().cancelling()`",
+	"cancelled-child", "the `try` body awaits a task or future that exists apart from the "
+	"await (`await task`, `await self._task`, `wait_for`/`shield`/`gather` of one), or one "
+	"this function cancelled (`task.cancel()` then `await task`, also through "
+	"`call_soon(task.cancel)`): the CancelledError may be the child's, cancelled here or by "
+	"whoever holds it, and re-raising it would make the normal path raise; to re-raise only "
+	"this task's own cancellation, check `asyncio.current_task().cancelling()`",
 	"broad-handler", "the handler is `except BaseException` or a bare `except:`, a fallback "
 	"for every error rather than for cancellation: adding `raise` would re-raise every "
 	"error it handles; catch `asyncio.CancelledError` on its own and re-raise there",
@@ -537,9 +581,10 @@ const struct transform transform_cancelled_caught = {
 		 "that already re-raises on some path or asks `.cancelling()`, and one whose "
 		 "`try` body raises CancelledError itself (a test double standing in for a "
 		 "cancellation). Only a handler naming CancelledError that swallows its own "
-		 "task's cancellation gets the fix; a handler around the await of a task the "
-		 "function just cancelled (`task.cancel()` then `await task`, or `gather`/"
-		 "`wait_for` of it), where the CancelledError is the child's, and a "
+		 "task's cancellation gets the fix; a handler around the await of an existing "
+		 "task or future (`await task`, `await self._task`, `wait_for`/`shield`/`gather` "
+		 "of one) or of one the function just cancelled (`task.cancel()` then "
+		 "`await task`), where the CancelledError may be the child's, and a "
 		 "`BaseException`/bare `except:` fallback, which handles every error, are "
 		 "reported with a reason.",
 	.why = "Cancellation is delivered as an exception; a handler that swallows it makes "
