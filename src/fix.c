@@ -313,9 +313,35 @@ void fix_edits_release(struct vec *edits)
 	vec_release(edits);
 }
 
+/* An import a fix may have left unused is judged on the text every other
+ * edit makes: a name another fix now refers to (`asyncio.timeout` written
+ * where `asyncio.TimeoutError` went away) keeps its import. */
+static void keep_used_imports(struct vec *drops, TSParser *parser, const struct source *src,
+			      struct vec *all)
+{
+	struct buf text = BUF_INIT;
+	TSTree *tree;
+	struct scope_index *idx;
+
+	fix_splice(&text, src->text, src->len, all);
+	tree = ts_parser_parse_string(parser, NULL, text.ptr, (uint32_t)text.len);
+	if (!tree) {
+		drops->len = 0;	/* cannot tell: keep every import */
+		buf_release(&text);
+		return;
+	}
+	idx = scope_index_new(tree, text.ptr, (uint32_t)text.len);
+	for (size_t i = drops->len; i-- > 0;)
+		if (scope_count_refs(idx, *(char **)vec_at(drops, i), NULL, 0) > 0)
+			vec_remove(drops, i);
+	scope_index_free(idx);
+	ts_tree_delete(tree);
+	buf_release(&text);
+}
+
 size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		 const TSTree *tree, const struct scope_index *scopes, struct vec *findings,
-		 bool unsafe)
+		 bool unsafe, TSParser *parser)
 {
 	struct vec taken = VEC_INIT(struct edit *);
 	struct vec all = VEC_INIT(struct edit);
@@ -368,6 +394,8 @@ size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		}
 	}
 	header_edit(&all, src, tree, &imports, &statements);
+	if (drops.len && parser)
+		keep_used_imports(&drops, parser, src, &all);
 	drop_imports(&all, src, tree, scopes, &drops, &forced, &taken);
 	fix_splice(out, src->text, src->len, &all);
 	*edits = all;

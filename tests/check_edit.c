@@ -71,7 +71,7 @@ static char *apply(struct snippet *s)
 	struct buf out = BUF_INIT;
 	struct vec edits;
 
-	fix_apply(&out, &edits, &s->src, s->tree, s->scopes, &s->findings, false);
+	fix_apply(&out, &edits, &s->src, s->tree, s->scopes, &s->findings, false, NULL);
 	fix_edits_release(&edits);
 	return buf_detach(&out);
 }
@@ -288,6 +288,93 @@ START_TEST(broken_fix_is_dropped)
 }
 END_TEST
 
+/* A transform that renames callees: `first` -> `print` (a builtin),
+ * `second` -> `nowhere` (bound nowhere), `a1` -> `a2` -> `a3`. */
+static int rename_check(struct rule_ctx *ctx, const TSQueryMatch *m);
+
+static const char *const rename_tokens[] = { "first", "second", "a1", "a2", NULL };
+static const struct transform renamer = {
+	.code = "T3",
+	.name = "renamer",
+	.summary = "renames things",
+	.fix = FIX_SAFE,
+	.query = "((identifier) @ref (#match? @ref \"^(first|second|a1|a2)$\"))",
+	.tokens = rename_tokens,
+	.check = rename_check,
+};
+
+static int rename_check(struct rule_ctx *ctx, const TSQueryMatch *m)
+{
+	TSNode ref = rule_capture(ctx, m, "ref");
+	const char *text = ctx->src->text + ts_node_start_byte(ref);
+	const char *to = !strncmp(text, "first", 5) ? "print" :
+			 !strncmp(text, "second", 6) ? "nowhere" :
+			 !strncmp(text, "a1", 2) ? "a2" : "a3";
+	struct finding *f;
+
+	if (!strcmp(ts_node_type(ts_node_parent(ref)), "assignment"))
+		return 0;	/* the bindings stay */
+	f = rule_report(ctx, &renamer, ref, "rename");
+	rule_edit(f, ts_node_start_byte(ref), ts_node_end_byte(ref), to);
+	return 0;
+}
+
+/* Runs the renamer over `text` with --fix semantics (in memory). */
+static void run_renamer(struct file_result *res, struct buf *out, const char *text)
+{
+	const struct transform *rules[] = { &renamer };
+	struct pipeline_config cfg = { 0 };
+	struct pipeline_worker *w;
+	struct query *q;
+	struct err err = ERR_INIT;
+
+	ck_assert_int_eq(query_new(&q, rules, 1, &err), 0);
+	cfg.query = q;
+	cfg.tokens = rename_tokens;
+	cfg.mode = MODE_COMMIT;
+	cfg.target_minor = 11;
+	w = pipeline_worker_new(&cfg);
+	pipeline_run_text(w, "t.py", text, strlen(text), NULL, res, out);
+	pipeline_worker_free(w);
+	query_free(q);
+}
+
+START_TEST(fix_leaving_a_name_unresolved_is_dropped)
+{
+	struct file_result res;
+	struct buf out = BUF_INIT;
+	const struct finding *f;
+
+	run_renamer(&res, &out, "first()\nsecond()\n");
+	ck_assert_str_eq(buf_cstr(&out), "print()\nsecond()\n");
+	ck_assert_uint_eq(res.findings.len, 2);
+	f = vec_at(&res.findings, 0);
+	ck_assert(f->applied);
+	f = vec_at(&res.findings, 1);
+	ck_assert(!f->applied);
+	ck_assert_str_eq(f->reason, "fix-broke-names");
+	ck_assert_uint_eq(res.fixed, 1);
+	pipeline_result_release(&res);
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(fix_runs_until_nothing_changes)
+{
+	struct file_result res;
+	struct buf out = BUF_INIT;
+
+	run_renamer(&res, &out, "a1 = 1\na2 = 2\na3 = 3\nprint(a1)\n");
+	ck_assert_str_eq(buf_cstr(&out), "a1 = 1\na2 = 2\na3 = 3\nprint(a3)\n");
+	ck_assert_uint_eq(res.fixed, 2);
+	ck_assert_uint_eq(res.findings.len, 2);
+	ck_assert(((struct finding *)vec_at(&res.findings, 0))->applied);
+	ck_assert(((struct finding *)vec_at(&res.findings, 1))->applied);
+	pipeline_result_release(&res);
+	buf_release(&out);
+}
+END_TEST
+
 /* The rule context of a snippet, for the layout helpers. */
 static struct rule_ctx snippet_ctx(struct snippet *s)
 {
@@ -389,6 +476,8 @@ Suite *suite_edit(void)
 	tcase_add_test(tc, used_import_kept);
 	tcase_add_test(tc, from_import_item_dropped);
 	tcase_add_test(tc, broken_fix_is_dropped);
+	tcase_add_test(tc, fix_leaving_a_name_unresolved_is_dropped);
+	tcase_add_test(tc, fix_runs_until_nothing_changes);
 	tcase_add_test(tc, indent_unit_detected);
 	tcase_add_test(tc, reindent_skips_strings_and_blanks);
 	tcase_add_test(tc, dedent_removes_one_unit);
