@@ -566,7 +566,9 @@ static void process(struct pipeline_worker *w, struct source *src,
 
 		buf_add(&whole, src->bytes, src->bom);
 		buf_add(&whole, fixed.ptr, fixed.len);
-		if (fsio_write_atomic(src, whole.ptr, whole.len, &err) < 0) {
+		if (fsio_write_atomic(src, whole.ptr, whole.len, &err) == 0) {
+			res->written = true;
+		} else {
 			set_error(res, err.msg);
 			for (size_t i = 0; i < res->findings.len; i++) {
 				struct finding *f = vec_at(&res->findings, i);

@@ -2,6 +2,7 @@
  * pool: running files on worker threads.
  */
 #include "pool.h"
+#include "guard.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,22 +39,63 @@ static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
 		buf_release(&text);
 }
 
+/* One file's work, as the guard runs it. */
+struct job {
+	struct pool *p;
+	struct pipeline_worker *w;
+	size_t i;
+};
+
+static void run_job(void *arg)
+{
+	struct job *j = arg;
+
+	if (j->p->repo)
+		run_from_head(j->p, j->w, j->i);
+	else
+		pipeline_run(j->w, j->p->files[j->i], &j->p->settings[j->i],
+			     &j->p->results[j->i]);
+}
+
+/* The file crashed the code: its result says so and nothing else. What
+ * the abandoned work held is left as it is, since it may be damaged. */
+static void crashed(struct pool *p, size_t i, int sig)
+{
+	struct buf msg = BUF_INIT;
+	struct file_result *r = &p->results[i];
+
+	buf_printf(&msg, "%s: internal error (%s) while checking this file; %s: please report it",
+		   p->files[i], strsignal(sig),
+		   r->written ? "its fixes were written, its findings are lost"
+			      : "it was skipped and not changed");
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(p->files[i]);
+	r->findings = (struct vec)VEC_INIT(struct finding);
+	r->error = buf_detach(&msg);
+	if (p->fixed)
+		memset(&p->fixed[i], 0, sizeof(p->fixed[i]));
+}
+
 static void *pool_work(void *arg)
 {
 	struct pool *p = arg;
-	struct pipeline_worker *w = pipeline_worker_new(p->config);
+	struct job j = { p, pipeline_worker_new(p->config), 0 };
 
+	guard_thread_init();
 	for (;;) {
-		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		int sig;
 
-		if (i >= p->nfiles)
+		j.i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		if (j.i >= p->nfiles)
 			break;
-		if (p->repo)
-			run_from_head(p, w, i);
-		else
-			pipeline_run(w, p->files[i], &p->settings[i], &p->results[i]);
+		sig = guard_run(run_job, &j);
+		if (sig) {
+			crashed(p, j.i, sig);
+			j.w = pipeline_worker_new(p->config);	/* the old one may be mid-parse */
+		}
 	}
-	pipeline_worker_free(w);
+	guard_thread_release();
+	pipeline_worker_free(j.w);
 	return NULL;
 }
 

@@ -45,6 +45,8 @@ struct scope_index {
 	struct vec bindings;	/* struct binding */
 	struct vec refs;	/* struct ref */
 	struct vec from_imports;	/* size_t: the bindings made by `from m import x` */
+	struct vec by_name;	/* const struct binding *, by name, scope, then source order */
+	struct vec ref_names;	/* struct ref, by the text they name */
 	enum runtime runtime;
 	bool has_all;
 };
@@ -505,6 +507,59 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 	}
 }
 
+/* Orders two names given by text and length as strcmp orders strings. */
+static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+static int binding_order(const void *a, const void *b)
+{
+	const struct binding *x = *(const struct binding *const *)a;
+	const struct binding *y = *(const struct binding *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->scope != y->scope)
+		return (x->scope > y->scope) - (x->scope < y->scope);
+	return (x > y) - (x < y);
+}
+
+static int ref_text_cmp(const void *a, const void *b, void *text)
+{
+	const struct ref *x = a, *y = b;
+
+	return name_cmp((const char *)text + x->start, x->len, (const char *)text + y->start,
+			y->len);
+}
+
+/* The first entry of `by_name` for `name` in `scope` (any scope when
+ * `scope` < 0), or by_name.len. */
+static size_t first_binding(const struct scope_index *idx, const char *name, size_t len,
+			    int scope)
+{
+	size_t lo = 0, hi = idx->by_name.len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct binding *b = *(const struct binding **)vec_at(&idx->by_name, mid);
+		int c = name_cmp(b->name, strlen(b->name), name, len);
+
+		if (!c && scope >= 0)
+			c = (b->scope > scope) - (b->scope < scope);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32_t len)
 {
 	struct scope_index *idx = xcalloc(1, sizeof(*idx));
@@ -512,6 +567,8 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 	struct vec bindings = VEC_INIT(struct binding);
 	struct vec refs = VEC_INIT(struct ref);
 	struct vec from_imports = VEC_INIT(size_t);
+	struct vec by_name = VEC_INIT(const struct binding *);
+	struct vec ref_names = VEC_INIT(struct ref);
 	TSNode root = ts_tree_root_node(tree);
 
 	idx->text = text;
@@ -524,6 +581,17 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 
 	scope_add(idx, SCOPE_MODULE, -1, 0, len + 1);
 	visit_children(idx, root, 0);
+	/* look-ups by name run in logarithmic time: rules ask once per finding */
+	idx->by_name = by_name;
+	for (size_t i = 0; i < idx->bindings.len; i++)
+		*(const struct binding **)vec_push(&idx->by_name) = vec_at(&idx->bindings, i);
+	vec_sort(&idx->by_name, binding_order);
+	idx->ref_names = ref_names;
+	for (size_t i = 0; i < idx->refs.len; i++)
+		*(struct ref *)vec_push(&idx->ref_names) = *(const struct ref *)vec_at(&idx->refs, i);
+	if (idx->ref_names.len)
+		qsort_r(idx->ref_names.items, idx->ref_names.len, sizeof(struct ref), ref_text_cmp,
+			(void *)text);
 	/* `#imports?` asks about every identifier: keep its candidates apart */
 	idx->from_imports = from_imports;
 	for (size_t i = 0; i < idx->bindings.len; i++) {
@@ -549,6 +617,8 @@ void scope_index_free(struct scope_index *idx)
 	vec_release(&idx->scopes);
 	vec_release(&idx->refs);
 	vec_release(&idx->from_imports);
+	vec_release(&idx->by_name);
+	vec_release(&idx->ref_names);
 	free(idx);
 }
 
@@ -606,11 +676,11 @@ static int lookup_in(const struct scope_index *idx, int scope, const char *name,
 	bool mixed = false;
 
 	*global = *nonlocal = false;
-	for (size_t i = 0; i < idx->bindings.len; i++) {
-		const struct binding *b = vec_at(&idx->bindings, i);
+	for (size_t i = first_binding(idx, name, len, scope); i < idx->by_name.len; i++) {
+		const struct binding *b = *(const struct binding **)vec_at(&idx->by_name, i);
 
 		if (b->scope != scope || strlen(b->name) != len || memcmp(b->name, name, len))
-			continue;
+			break;
 		switch (b->kind) {
 		case BIND_GLOBAL:
 			*global = true;
@@ -735,21 +805,26 @@ bool scope_imports_name(const struct scope_index *idx, const char *text, size_t 
 
 bool scope_name_used(const struct scope_index *idx, const char *name)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(name), lo = 0, hi = idx->ref_names.len, at;
 
-	for (size_t i = 0; i < idx->refs.len; i++) {
-		const struct ref *r = vec_at(&idx->refs, i);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ref *r = vec_at(&idx->ref_names, mid);
+
+		if (name_cmp(idx->text + r->start, r->len, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < idx->ref_names.len) {
+		const struct ref *r = vec_at(&idx->ref_names, lo);
 
 		if (r->len == len && !memcmp(idx->text + r->start, name, len))
 			return true;
 	}
-	for (size_t i = 0; i < idx->bindings.len; i++) {
-		const struct binding *b = vec_at(&idx->bindings, i);
-
-		if (!strcmp(b->name, name))
-			return true;
-	}
-	return false;
+	at = first_binding(idx, name, len, -1);
+	return at < idx->by_name.len &&
+	       !strcmp((*(const struct binding **)vec_at(&idx->by_name, at))->name, name);
 }
 
 const char *scope_module_alias(const struct scope_index *idx, const char *module)
@@ -777,6 +852,30 @@ bool scope_top_import(const struct scope_index *idx, const char *name, struct sc
 		if (b->scope != 0 || strcmp(b->name, name))
 			continue;
 		if (found || b->kind != BIND_IMPORT || !b->top)
+			return false;
+		found = b;
+	}
+	if (!found)
+		return false;
+	out->stmt_start = found->stmt_start;
+	out->stmt_end = found->stmt_end;
+	out->item_start = found->item_start;
+	out->item_end = found->item_end;
+	out->qname = found->qname;
+	out->from = found->from;
+	return true;
+}
+
+bool scope_sole_import(const struct scope_index *idx, const char *name, struct scope_import *out)
+{
+	const struct binding *found = NULL;
+
+	for (size_t i = 0; i < idx->bindings.len; i++) {
+		const struct binding *b = vec_at(&idx->bindings, i);
+
+		if (strcmp(b->name, name))
+			continue;
+		if (found || b->kind != BIND_IMPORT)
 			return false;
 		found = b;
 	}

@@ -107,6 +107,10 @@ const char *scope_module_alias(const struct scope_index *idx, const char *module
 bool scope_top_import(const struct scope_index *idx, const char *name,
 		      struct scope_import *out);
 
+/* The import that binds `name`, if it is the file's only binding of that
+ * name in any scope (a function's own `import asyncio`, say). */
+bool scope_sole_import(const struct scope_index *idx, const char *name,
+		       struct scope_import *out);
 /* Counts references to `name` (identifiers in load or store position,
  * outside import statements) that lie outside every range in `skip`
  * (pairs of start/end offsets, `nskip` pairs). */

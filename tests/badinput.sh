@@ -106,7 +106,21 @@ if [ -n "$AS_USER" ]; then
 
     new_dir unreadable; bad=bad.py
     printf '%s' "$GOOD" >"$dir/$bad"; chmod 000 "$dir/$bad"; chmod 777 "$dir"; chmod 666 "$dir/good.py"
+    [ "$(id -u)" -eq 0 ] && chown 65534:65534 "$dir/good.py"
     run_case unreadable-file "bad.py: unable to open: Permission denied" $AS_USER
+
+    # a file of another owner that the user may write is not given to the user
+    if [ "$(id -u)" -eq 0 ]; then
+        new_dir foreign; chmod 777 "$dir"; chmod 666 "$dir/good.py"
+        status=0
+        (cd "$dir" && $AS_USER check --fix good.py >/dev/null 2>"$TMPROOT/foreign.err") || status=$?
+        if [ "$status" -eq 2 ] && grep -q "good.py: not written: unable to keep its owner and group" "$TMPROOT/foreign.err" &&
+           [ "$(stat -c %u "$dir/good.py")" = 0 ] && [ "$(cat "$dir/good.py")" = "$(printf '%s' "$GOOD")" ]; then
+            pass "foreign-owner-kept"
+        else
+            fail "foreign-owner-kept: status $status" "$(cat "$TMPROOT/foreign.err")"
+        fi
+    fi
 else
     echo "SKIP: permission cases (no setpriv to drop root)"
 fi
@@ -126,5 +140,84 @@ if [ "$(stat -c %a "$dir/a.py")" = 751 ] && [ "$(cat "$dir/a.py")" = "$(printf '
     pass "mode-kept"
 else
     fail "mode-kept: $(stat -c %a "$dir/a.py")"
+fi
+# A FIFO or a device named on the command line is refused at once, never
+# read (nothing writes to it: reading would wait forever); so is one given
+# as the configuration.
+dir="$TMPROOT/fifo"; mkdir -p "$dir"
+printf '%s' "$GOOD" >"$dir/good.py"; mkfifo "$dir/pipe.py" "$dir/pipe.toml"
+status=0
+(cd "$dir" && timeout 20 "$ASYNCMOD" check --fix good.py pipe.py /dev/zero) >"$TMPROOT/fifo.out" 2>"$TMPROOT/fifo.err" || status=$?
+if [ "$status" -eq 2 ] && grep -q "pipe.py: not a regular file" "$TMPROOT/fifo.err" &&
+   grep -q "/dev/zero: not a regular file" "$TMPROOT/fifo.err" &&
+   [ "$(cat "$dir/good.py")" = "$(printf '%s' "$FIXED")" ]; then
+    pass "fifo-and-device-refused"
+else
+    fail "fifo-and-device-refused: status $status" "$(cat "$TMPROOT/fifo.err")"
+fi
+for config in pipe.toml /dev/zero; do
+    status=0
+    (cd "$dir" && timeout 20 "$ASYNCMOD" check --config "$config" good.py) >/dev/null 2>"$TMPROOT/fifo.err" || status=$?
+    if [ "$status" -eq 2 ] && grep -q "not a regular file" "$TMPROOT/fifo.err"; then
+        pass "config-not-regular: $config"
+    else
+        fail "config-not-regular: $config: status $status" "$(cat "$TMPROOT/fifo.err")"
+    fi
+done
+# Symbolic links stay links: the target is fixed through the link when it
+# lies inside the tree being checked (once, however many links name it),
+# and skipped with a note when it lies outside.
+dir="$TMPROOT/links"; mkdir -p "$dir/tree/sub" "$dir/outside"
+printf '%s' "$GOOD" >"$dir/tree/sub/real.py"; printf '%s' "$GOOD" >"$dir/outside/other.py"
+ln -s sub/real.py "$dir/tree/one.py"; ln -s sub/real.py "$dir/tree/two.py"
+ln -s ../outside/other.py "$dir/tree/away.py"
+status=0
+(cd "$dir/tree" && "$ASYNCMOD" check --fix one.py two.py away.py sub) >"$TMPROOT/links.out" 2>"$TMPROOT/links.err" || status=$?
+if [ "$status" -eq 0 ] && [ -L "$dir/tree/one.py" ] && [ -L "$dir/tree/two.py" ] && [ -L "$dir/tree/away.py" ] &&
+   [ "$(cat "$dir/tree/sub/real.py")" = "$(printf '%s' "$FIXED")" ] &&
+   [ "$(cat "$dir/outside/other.py")" = "$(printf '%s' "$GOOD")" ] &&
+   grep -q "away.py: a symbolic link to .*outside the tree being checked, skipped" "$TMPROOT/links.err" &&
+   grep -q "Found 1 finding (1 fixed" "$TMPROOT/links.out"; then
+    pass "symlinks-stay-links"
+else
+    fail "symlinks-stay-links: status $status" "$(cat "$TMPROOT/links.out" "$TMPROOT/links.err"; ls -l "$dir/tree")"
+fi
+
+# A file with other hard links is not replaced (that would part them).
+dir="$TMPROOT/hardlink"; mkdir -p "$dir"
+printf '%s' "$GOOD" >"$dir/a.py"; ln "$dir/a.py" "$dir/b.pyx"
+status=0
+(cd "$dir" && "$ASYNCMOD" check --fix a.py) >/dev/null 2>"$TMPROOT/hardlink.err" || status=$?
+if [ "$status" -eq 2 ] && grep -q "a.py: has 2 hard links, not written" "$TMPROOT/hardlink.err" &&
+   [ "$(cat "$dir/a.py")" = "$(printf '%s' "$GOOD")" ]; then
+    pass "hard-links-kept-together"
+else
+    fail "hard-links-kept-together: status $status" "$(cat "$TMPROOT/hardlink.err")"
+fi
+
+# Run as root, a rewrite keeps the file's owner, group and set-id bits.
+if [ "$(id -u)" -eq 0 ]; then
+    dir="$TMPROOT/owner"; mkdir -p "$dir"
+    printf '%s' "$GOOD" >"$dir/a.py"; chown nobody:nogroup "$dir/a.py"; chmod 4755 "$dir/a.py"
+    (cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+    if [ "$(stat -c '%U:%G %a' "$dir/a.py")" = "nobody:nogroup 4755" ] &&
+       [ "$(cat "$dir/a.py")" = "$(printf '%s' "$FIXED")" ]; then
+        pass "owner-kept"
+    else
+        fail "owner-kept: $(stat -c '%U:%G %a' "$dir/a.py")"
+    fi
+fi
+# A temporary file left by a killed run is cleaned when the file is next
+# written; a fresh one (another run may be writing) stays.
+dir="$TMPROOT/stale"; mkdir -p "$dir"
+printf '%s' "$GOOD" >"$dir/a.py"
+printf 'half' >"$dir/.a.py.asyncmod-AbC123"; touch -d '2 hours ago' "$dir/.a.py.asyncmod-AbC123"
+printf 'busy' >"$dir/.a.py.asyncmod-XyZ789"
+(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+if [ ! -e "$dir/.a.py.asyncmod-AbC123" ] && [ -e "$dir/.a.py.asyncmod-XyZ789" ] &&
+   [ "$(cat "$dir/a.py")" = "$(printf '%s' "$FIXED")" ]; then
+    pass "stale-temporary-cleaned"
+else
+    fail "stale-temporary-cleaned" "$(ls -la "$dir")"
 fi
 finish

@@ -218,6 +218,27 @@ START_TEST(used_import_kept)
 }
 END_TEST
 
+START_TEST(import_named_in_all_kept)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "import time\n__all__ = ['time']\ntime.sleep(1)\n");
+	rule_need(add_fix(&s, "time.sleep", "pause"), NEED_DROP, "time");
+	out = apply(&s);
+	ck_assert_str_eq(out, "import time\n__all__ = ['time']\npause(1)\n");
+	free(out);
+	snippet_release(&s);
+	/* an `__all__` that does not name it exports nothing of it */
+	snippet_init(&s, "import time\n__all__ = ['x']\ntime.sleep(1)\n");
+	rule_need(add_fix(&s, "time.sleep", "pause"), NEED_DROP, "time");
+	out = apply(&s);
+	ck_assert_str_eq(out, "__all__ = ['x']\npause(1)\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
 START_TEST(from_import_item_dropped)
 {
 	struct snippet s;
@@ -475,6 +496,7 @@ Suite *suite_edit(void)
 	tcase_add_test(tc, unused_import_dropped);
 	tcase_add_test(tc, used_import_kept);
 	tcase_add_test(tc, from_import_item_dropped);
+	tcase_add_test(tc, import_named_in_all_kept);
 	tcase_add_test(tc, broken_fix_is_dropped);
 	tcase_add_test(tc, fix_leaving_a_name_unresolved_is_dropped);
 	tcase_add_test(tc, fix_runs_until_nothing_changes);
