@@ -113,7 +113,7 @@ if [ -n "$AS_USER" ]; then
     if [ "$(id -u)" -eq 0 ]; then
         new_dir foreign; chmod 777 "$dir"; chmod 666 "$dir/good.py"
         status=0
-        (cd "$dir" && $AS_USER check --fix good.py >/dev/null 2>"$TMPROOT/foreign.err") || status=$?
+        (cd "$dir" && $AS_USER check --fix --unsafe-fixes good.py >/dev/null 2>"$TMPROOT/foreign.err") || status=$?
         if [ "$status" -eq 2 ] && grep -q "good.py: not written: unable to keep its owner and group" "$TMPROOT/foreign.err" &&
            [ "$(stat -c %u "$dir/good.py")" = 0 ] && [ "$(cat "$dir/good.py")" = "$(printf '%s' "$GOOD")" ]; then
             pass "foreign-owner-kept"
@@ -147,7 +147,7 @@ fi
 dir="$TMPROOT/fifo"; mkdir -p "$dir"
 printf '%s' "$GOOD" >"$dir/good.py"; mkfifo "$dir/pipe.py" "$dir/pipe.toml"
 status=0
-(cd "$dir" && timeout 20 "$ASYNCMOD" check --fix good.py pipe.py /dev/zero) >"$TMPROOT/fifo.out" 2>"$TMPROOT/fifo.err" || status=$?
+(cd "$dir" && timeout 20 "$ASYNCMOD" check --fix --unsafe-fixes good.py pipe.py /dev/zero) >"$TMPROOT/fifo.out" 2>"$TMPROOT/fifo.err" || status=$?
 if [ "$status" -eq 2 ] && grep -q "pipe.py: not a regular file" "$TMPROOT/fifo.err" &&
    grep -q "/dev/zero: not a regular file" "$TMPROOT/fifo.err" &&
    [ "$(cat "$dir/good.py")" = "$(printf '%s' "$FIXED")" ]; then
@@ -172,7 +172,7 @@ printf '%s' "$GOOD" >"$dir/tree/sub/real.py"; printf '%s' "$GOOD" >"$dir/outside
 ln -s sub/real.py "$dir/tree/one.py"; ln -s sub/real.py "$dir/tree/two.py"
 ln -s ../outside/other.py "$dir/tree/away.py"
 status=0
-(cd "$dir/tree" && "$ASYNCMOD" check --fix one.py two.py away.py sub) >"$TMPROOT/links.out" 2>"$TMPROOT/links.err" || status=$?
+(cd "$dir/tree" && "$ASYNCMOD" check --fix --unsafe-fixes one.py two.py away.py sub) >"$TMPROOT/links.out" 2>"$TMPROOT/links.err" || status=$?
 if [ "$status" -eq 0 ] && [ -L "$dir/tree/one.py" ] && [ -L "$dir/tree/two.py" ] && [ -L "$dir/tree/away.py" ] &&
    [ "$(cat "$dir/tree/sub/real.py")" = "$(printf '%s' "$FIXED")" ] &&
    [ "$(cat "$dir/outside/other.py")" = "$(printf '%s' "$GOOD")" ] &&
@@ -187,7 +187,7 @@ fi
 dir="$TMPROOT/hardlink"; mkdir -p "$dir"
 printf '%s' "$GOOD" >"$dir/a.py"; ln "$dir/a.py" "$dir/b.pyx"
 status=0
-(cd "$dir" && "$ASYNCMOD" check --fix a.py) >/dev/null 2>"$TMPROOT/hardlink.err" || status=$?
+(cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes a.py) >/dev/null 2>"$TMPROOT/hardlink.err" || status=$?
 if [ "$status" -eq 2 ] && grep -q "a.py: has 2 hard links, not written" "$TMPROOT/hardlink.err" &&
    [ "$(cat "$dir/a.py")" = "$(printf '%s' "$GOOD")" ]; then
     pass "hard-links-kept-together"
@@ -199,7 +199,7 @@ fi
 if [ "$(id -u)" -eq 0 ]; then
     dir="$TMPROOT/owner"; mkdir -p "$dir"
     printf '%s' "$GOOD" >"$dir/a.py"; chown nobody:nogroup "$dir/a.py"; chmod 4755 "$dir/a.py"
-    (cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+    (cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes --quiet a.py >/dev/null 2>&1)
     if [ "$(stat -c '%U:%G %a' "$dir/a.py")" = "nobody:nogroup 4755" ] &&
        [ "$(cat "$dir/a.py")" = "$(printf '%s' "$FIXED")" ]; then
         pass "owner-kept"
@@ -213,7 +213,7 @@ dir="$TMPROOT/stale"; mkdir -p "$dir"
 printf '%s' "$GOOD" >"$dir/a.py"
 printf 'half' >"$dir/.a.py.asyncmod-AbC123"; touch -d '2 hours ago' "$dir/.a.py.asyncmod-AbC123"
 printf 'busy' >"$dir/.a.py.asyncmod-XyZ789"
-(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+(cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes --quiet a.py >/dev/null 2>&1)
 if [ ! -e "$dir/.a.py.asyncmod-AbC123" ] && [ -e "$dir/.a.py.asyncmod-XyZ789" ] &&
    [ "$(cat "$dir/a.py")" = "$(printf '%s' "$FIXED")" ]; then
     pass "stale-temporary-cleaned"
