@@ -128,6 +128,7 @@ static int read_manifest(struct vec *entries, const char *path, struct err *err)
 	size_t cap = 0;
 	unsigned no = 0;
 	ssize_t n;
+	int error = 0;
 
 	if (!f)
 		return err_errno(err, "%s: unable to open the manifest", path);
@@ -151,16 +152,17 @@ static int read_manifest(struct vec *entries, const char *path, struct err *err)
 				free(e->paths);
 				e->paths = xstrdup(tok + 6);
 			} else {
-				free(line);
-				fclose(f);
-				return err_set(err, "%s:%u: unknown setting '%s' (expected branch=NAME or paths=A,B)",
-					       path, no, tok);
+				/* the message is built while `tok` still points into `line` */
+				error = err_set(err, "%s:%u: unknown setting '%s' (expected "
+						"branch=NAME or paths=A,B)", path, no, tok);
+				goto done;
 			}
 		}
 	}
+done:
 	free(line);
 	fclose(f);
-	return 0;
+	return error;
 }
 
 /* Repositories that failed in an earlier report. */
@@ -184,8 +186,11 @@ static int read_failed(struct vec *names, const char *path, struct err *err)
 			fclose(f);
 			return err_set(err, "%s:%u: not a JSON record", path, no);
 		}
+		/* a record of another shape (a JSON null, a number) is no failure */
 		if (json_object_object_get_ex(o, "repository", &repo) &&
+		    json_object_is_type(repo, json_type_string) &&
 		    json_object_object_get_ex(o, "status", &status) &&
+		    json_object_is_type(status, json_type_string) &&
 		    !strcmp(json_object_get_string(status), "failed"))
 			*(char **)vec_push(names) = xstrdup(json_object_get_string(repo));
 		json_object_put(o);
