@@ -430,25 +430,23 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	if (opts->no_report)
 		;
 	else if (opts->format == FORMAT_JSON)
-		report_json(out, pool.results, pool.nfiles);
+		report_json(out, pool.results, pool.nfiles, &errors);
 	else if (opts->format == FORMAT_SARIF)
-		report_sarif(out, pool.results, pool.nfiles);
+		report_sarif(out, pool.results, pool.nfiles, &errors);
 	else if (opts->format == FORMAT_GITHUB)
-		report_github(out, pool.results, pool.nfiles);
+		report_github(out, pool.results, pool.nfiles, &errors);
 	else if (opts->format == FORMAT_CONCISE && opts->mode != MODE_DIFF)
-		report_text(out, pool.results, pool.nfiles, opts->unsafe_fixes, true, opts->color);
-	else if (opts->mode != MODE_DIFF)
-		report_text(out, pool.results, pool.nfiles, opts->unsafe_fixes, opts->quiet,
+		report_text(out, pool.results, pool.nfiles, &errors, opts->unsafe_fixes, true,
 			    opts->color);
-	else if (!opts->quiet) {
-		report_count(&totals, pool.results, pool.nfiles);
-		fprintf(errs, "Would fix %zu finding%s (%zu remaining).\n", totals.fixed,
-			totals.fixed == 1 ? "" : "s", totals.remaining);
-	}
-	report_count(&totals, pool.results, pool.nfiles);
+	else if (opts->mode != MODE_DIFF)
+		report_text(out, pool.results, pool.nfiles, &errors, opts->unsafe_fixes,
+			    opts->quiet, opts->color);
+	else if (!opts->quiet)
+		report_diff_summary(errs, pool.results, pool.nfiles, &errors);
+	report_count(&totals, pool.results, pool.nfiles, &errors);
 	if (opts->summary)
 		summarize(opts->summary, &pool, errors.len);
-	if (errors.len || totals.errors)
+	if (totals.errors)
 		*status = ENGINE_TROUBLE;
 	else if (opts->mode == MODE_DIFF)
 		*status = any_diff ? ENGINE_FINDINGS : ENGINE_CLEAN;
