@@ -36,9 +36,12 @@ const char *report_fix_name(int fix_class)
 }
 
 void report_count(struct report_totals *out, const struct file_result *results, size_t n,
-		  const struct vec *errors)
+		  const struct report_errors *errors)
 {
-	struct report_totals t = { 0, 0, 0, errors ? errors->len : 0 };
+	struct report_totals t = { 0, 0, 0, 0 };
+
+	if (errors)
+		t.errors = (errors->paths ? errors->paths->len : 0) + (errors->run != NULL);
 
 	for (size_t i = 0; i < n; i++) {
 		t.errors += results[i].error != NULL;
@@ -87,14 +90,17 @@ static void take_position(const char **p, unsigned *line, unsigned *column)
 }
 
 /* Splits `msg`, an error of the file `path` ("PATH[:LINE[:COL]]: TEXT"),
- * or with `path` NULL an error whose path ends at the first ": ". */
-static void split_error(struct error_item *e, const char *msg, const char *path)
+ * or with `path` NULL an error whose path ends at the first ": ", or with
+ * `nopath` an error of no file. */
+static void split_error(struct error_item *e, const char *msg, const char *path, bool nopath)
 {
 	const char *p = msg;
 
 	e->path = NULL;
 	e->line = e->column = 0;
-	if (path) {
+	if (nopath) {
+		/* the whole message */
+	} else if (path) {
 		size_t n = strlen(path);
 
 		e->path = xstrdup(path);
@@ -118,13 +124,15 @@ static void split_error(struct error_item *e, const char *msg, const char *path)
 /* Every error of the run in output order: the paths not walked, then each
  * file's (struct error_item). Release with release_errors(). */
 static void collect_errors(struct vec *out, const struct file_result *results, size_t n,
-			   const struct vec *errors)
+			   const struct report_errors *errors)
 {
-	for (size_t i = 0; errors && i < errors->len; i++)
-		split_error(vec_push(out), *(char **)vec_at(errors, i), NULL);
+	for (size_t i = 0; errors && errors->paths && i < errors->paths->len; i++)
+		split_error(vec_push(out), *(char **)vec_at(errors->paths, i), NULL, false);
 	for (size_t i = 0; i < n; i++)
 		if (results[i].error)
-			split_error(vec_push(out), results[i].error, results[i].path);
+			split_error(vec_push(out), results[i].error, results[i].path, false);
+	if (errors && errors->run)
+		split_error(vec_push(out), errors->run, NULL, true);
 }
 
 static void release_errors(struct vec *items)
@@ -151,7 +159,7 @@ static void put_styled(FILE *out, bool color, const char *sgr, const char *text)
 }
 
 void report_text(FILE *out, const struct file_result *results, size_t n,
-		 const struct vec *errors, bool unsafe, bool quiet, bool color)
+		 const struct report_errors *errors, bool unsafe, bool quiet, bool color)
 {
 	struct report_totals t;
 	size_t fixable = 0, hidden = 0;
@@ -215,7 +223,7 @@ void report_text(FILE *out, const struct file_result *results, size_t n,
 }
 
 void report_diff_summary(FILE *out, const struct file_result *results, size_t n,
-			 const struct vec *errors)
+			 const struct report_errors *errors)
 {
 	struct report_totals t;
 
@@ -246,25 +254,17 @@ static json_object *json_error(const struct error_item *e)
 }
 
 void report_json(FILE *out, const struct file_result *results, size_t n,
-		 const struct vec *errors)
+		 const struct report_errors *errors)
 {
 	json_object *arr = json_object_new_array();
+	struct vec items = VEC_INIT(struct error_item);
 
-	for (size_t i = 0; errors && i < errors->len; i++) {
-		struct error_item e;
-
-		split_error(&e, *(char **)vec_at(errors, i), NULL);
-		json_object_array_add(arr, json_error(&e));
-		free(e.path);
-	}
+	/* errors first, as on stderr and in the other formats */
+	collect_errors(&items, results, n, errors);
+	for (size_t i = 0; i < items.len; i++)
+		json_object_array_add(arr, json_error(vec_at(&items, i)));
+	release_errors(&items);
 	for (size_t i = 0; i < n; i++) {
-		if (results[i].error) {
-			struct error_item e;
-
-			split_error(&e, results[i].error, results[i].path);
-			json_object_array_add(arr, json_error(&e));
-			free(e.path);
-		}
 		for (size_t k = 0; k < results[i].findings.len; k++) {
 			const struct finding *f = vec_at(&results[i].findings, k);
 			json_object *o = json_object_new_object();
@@ -530,7 +530,7 @@ static json_object *sarif_result(const char *path, const struct finding *f, size
 /* The run's one invocation: whether it succeeded, and each error as a
  * tool execution notification with the file and position it names. */
 static json_object *sarif_invocation(const struct file_result *results, size_t n,
-				     const struct vec *errors)
+				     const struct report_errors *errors)
 {
 	json_object *inv = json_object_new_object(), *notes = json_object_new_array();
 	struct vec items = VEC_INIT(struct error_item);
@@ -564,7 +564,7 @@ static json_object *sarif_invocation(const struct file_result *results, size_t n
 }
 
 void report_sarif(FILE *out, const struct file_result *results, size_t n,
-		  const struct vec *errors)
+		  const struct report_errors *errors)
 {
 	json_object *invocations = json_object_new_array();
 	json_object *log = json_object_new_object(), *runs = json_object_new_array();
@@ -628,7 +628,7 @@ static void put_github_escaped(FILE *out, const char *s, bool property)
 }
 
 void report_github(FILE *out, const struct file_result *results, size_t n,
-		   const struct vec *errors)
+		   const struct report_errors *errors)
 {
 	struct vec items = VEC_INIT(struct error_item);
 
