@@ -297,12 +297,21 @@ static int push_negotiate(const git_push_update **updates, size_t len, void *pay
 
 	for (size_t i = 0; i < len; i++) {
 		const git_oid *there = &updates[i]->src;
+		git_commit *c = NULL;
 
 		if (ps->force || git_oid_is_zero(there) || git_oid_equal(there, &ps->ours) ||
 		    repo_commit_is_own(ps->repo, there, &ps->base, ps->message))
 			continue;
-		buf_printf(&ps->problem, "not pushed: origin's branch '%s' holds commits asyncmod "
-			   "did not make (use --force-branch to replace it)", ps->branch);
+		if (git_commit_lookup(&c, ps->repo, there) < 0)
+			buf_printf(&ps->problem, "not pushed: origin's branch '%s' is at a commit "
+				   "that could not be fetched to judge it (it moved, or the fetch "
+				   "failed): run again, or use --force-branch to replace it",
+				   ps->branch);
+		else
+			buf_printf(&ps->problem, "not pushed: origin's branch '%s' holds commits "
+				   "asyncmod did not make (use --force-branch to replace it)",
+				   ps->branch);
+		git_commit_free(c);
 		return -1;
 	}
 	return 0;

@@ -425,9 +425,18 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 			error = repo_git_error(err, "unable to read the index");
 			goto done;
 		}
-		for (size_t i = 0; i < changes->len; i++)
-			if ((error = update_checkout(r, index, vec_at(changes, i), &blobs[i], err)) < 0)
+		for (size_t i = 0; i < changes->len; i++) {
+			if ((error = update_checkout(r, index, vec_at(changes, i), &blobs[i], err)) < 0) {
+				struct err first = *err;
+
+				/* say what was written before the failure */
+				if (i)
+					err_set(err, "%s (already rewritten in the work tree with "
+						"the fixes: %zu file%s; HEAD and the index are "
+						"unchanged)", first.msg, i, i == 1 ? "" : "s");
 				goto done;
+			}
+		}
 		if (git_index_write(index) < 0) {
 			error = repo_git_error(err, "unable to write the index");
 			goto done;
