@@ -608,7 +608,7 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 			if (!strncmp(line, "asyncmod: error: ", 17))
 				snprintf(last, sizeof(last), "%s", line + 17);
 		last[strcspn(last, "\n")] = '\0';
-		finish_worker(&w, "failed", last, &summary, 0, errs);
+		finish_worker(&w, "failed", last, &summary, summary.errors, errs);
 	}
 	if (o->push && !o->dry_run && summary.commit[0]) {
 		if (push_branch(summary.branch, summary.commit, o->check.message,
