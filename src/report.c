@@ -61,7 +61,7 @@ void report_count(struct report_totals *out, const struct file_result *results, 
 /* One error of the run, split for the machine formats. */
 struct error_item {
 	char *path;		/* owned; NULL when the message names no file */
-	unsigned line, column;	/* 0 when there is no position */
+	unsigned line, column;	/* 0 when there is no position (column: no column) */
 	const char *text;	/* the message after its path and position */
 };
 
@@ -85,7 +85,7 @@ static void take_position(const char **p, unsigned *line, unsigned *column)
 		q = end + 1;
 	}
 	*line = (unsigned)l;
-	*column = (unsigned)(c ? c : 1);
+	*column = (unsigned)c;
 	*p = q;
 }
 
@@ -241,10 +241,11 @@ static json_object *json_error(const struct error_item *e)
 
 	json_object_object_add(o, "path", e->path ? json_object_new_string(e->path) : NULL);
 	json_object_object_add(o, "line", e->line ? json_object_new_int((int)e->line) : NULL);
-	json_object_object_add(o, "column", e->line ? json_object_new_int((int)e->column) : NULL);
+	json_object_object_add(o, "column",
+			       e->column ? json_object_new_int((int)e->column) : NULL);
 	json_object_object_add(o, "end_line", e->line ? json_object_new_int((int)e->line) : NULL);
 	json_object_object_add(o, "end_column",
-			       e->line ? json_object_new_int((int)e->column) : NULL);
+			       e->column ? json_object_new_int((int)e->column) : NULL);
 	json_object_object_add(o, "code", NULL);
 	json_object_object_add(o, "message", json_object_new_string(e->text));
 	json_object_object_add(o, "fix", NULL);
@@ -547,10 +548,16 @@ static json_object *sarif_invocation(const struct file_result *results, size_t n
 			json_object *locs = json_object_new_array();
 
 			json_object_object_add(phys, "artifactLocation", sarif_artifact(e->path));
-			if (e->line)
-				json_object_object_add(phys, "region",
-						       sarif_region(e->line, e->column, e->line,
-								    e->column));
+			if (e->line) {
+				json_object *region = json_object_new_object();
+
+				json_object_object_add(region, "startLine",
+						       json_object_new_int64(e->line));
+				if (e->column)
+					json_object_object_add(region, "startColumn",
+							       json_object_new_int64(e->column));
+				json_object_object_add(phys, "region", region);
+			}
 			json_object_object_add(loc, "physicalLocation", phys);
 			json_object_array_add(locs, loc);
 			json_object_object_add(note, "locations", locs);
@@ -641,7 +648,9 @@ void report_github(FILE *out, const struct file_result *results, size_t n,
 			fputs(" file=", out);
 			put_github_escaped(out, e->path, true);
 			if (e->line)
-				fprintf(out, ",line=%u,col=%u", e->line, e->column);
+				fprintf(out, ",line=%u", e->line);
+			if (e->column)
+				fprintf(out, ",col=%u", e->column);
 		}
 		fputs("::", out);
 		put_github_escaped(out, e->text, false);
