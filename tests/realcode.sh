@@ -20,8 +20,10 @@
 #                         modules that must fail to compile or to decode
 #   __pycache__/, and every file that is not *.py
 #
-# REALCODE_STDLIB and REALCODE_DIST name other trees; PYTHON_RUN the Python
-# that has pyflakes (Debian's python3-pyflakes).
+# No --select: every rule of the catalog runs. REALCODE_STDLIB and
+# REALCODE_DIST name other trees; REALCODE_ARGS adds options to every run
+# (say `--target-version py313`); PYTHON_RUN is the Python that has pyflakes
+# (Debian's python3-pyflakes).
 . "$SRCDIR/tests/lib.sh"
 
 PY=${PYTHON_RUN:-/usr/bin/python3}
@@ -65,7 +67,7 @@ echo "real code: $nstd files of $STDLIB, $ndist of $DIST"
 fix() {
     tree=$1 out=$2 opt=$3
     shift 3
-    (cd "$tree" && "$ASYNCMOD" check --isolated --fix --output-format json $opt "$@") \
+    (cd "$tree" && "$ASYNCMOD" check --isolated --fix --output-format json $opt ${REALCODE_ARGS:-} "$@") \
         >"$out.json" 2>"$out.err"
     echo $? >"$out.rc"
 }
