@@ -474,10 +474,12 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		rule_findings_keep(all, not_gone, NULL);
 		vec_sort(all, placed_cmp);
 	} else {
-		/* nothing more was fixed: the first pass's findings stand */
+		/* nothing more was fixed: the first pass's findings stand, but
+		 * for those the first pass's own fixes settled */
 		for (size_t i = first_len; i < all->len; i++)
 			rule_finding_release(vec_at(all, i));
 		all->len = first_len;
+		rule_findings_keep(all, not_gone, NULL);
 	}
 	source_release(&cur);
 	vec_release(&open);

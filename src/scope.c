@@ -842,6 +842,20 @@ const char *scope_module_alias(const struct scope_index *idx, const char *module
 	return NULL;
 }
 
+/* Describes the import binding `b` in `out`; false when there is none. */
+static bool import_out(const struct binding *b, struct scope_import *out)
+{
+	if (!b)
+		return false;
+	out->stmt_start = b->stmt_start;
+	out->stmt_end = b->stmt_end;
+	out->item_start = b->item_start;
+	out->item_end = b->item_end;
+	out->qname = b->qname;
+	out->from = b->from;
+	return true;
+}
+
 bool scope_top_import(const struct scope_index *idx, const char *name, struct scope_import *out)
 {
 	const struct binding *found = NULL;
@@ -855,15 +869,7 @@ bool scope_top_import(const struct scope_index *idx, const char *name, struct sc
 			return false;
 		found = b;
 	}
-	if (!found)
-		return false;
-	out->stmt_start = found->stmt_start;
-	out->stmt_end = found->stmt_end;
-	out->item_start = found->item_start;
-	out->item_end = found->item_end;
-	out->qname = found->qname;
-	out->from = found->from;
-	return true;
+	return import_out(found, out);
 }
 
 bool scope_sole_import(const struct scope_index *idx, const char *name, struct scope_import *out)
@@ -879,15 +885,7 @@ bool scope_sole_import(const struct scope_index *idx, const char *name, struct s
 			return false;
 		found = b;
 	}
-	if (!found)
-		return false;
-	out->stmt_start = found->stmt_start;
-	out->stmt_end = found->stmt_end;
-	out->item_start = found->item_start;
-	out->item_end = found->item_end;
-	out->qname = found->qname;
-	out->from = found->from;
-	return true;
+	return import_out(found, out);
 }
 
 size_t scope_count_refs(const struct scope_index *idx, const char *name, const uint32_t *skip,

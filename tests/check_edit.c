@@ -277,25 +277,34 @@ static int break_check(struct rule_ctx *ctx, const TSQueryMatch *m)
 	return 0;
 }
 
-START_TEST(broken_fix_is_dropped)
+/* Runs `rule` alone over `text` in memory, in `mode`. */
+static void run_one_rule(const struct transform *rule, enum pipeline_mode mode, const char *text,
+			 struct file_result *res, struct buf *out)
 {
-	const struct transform *rules[] = { &breaker };
-	struct pipeline_config cfg;
+	const struct transform *rules[] = { rule };
+	struct pipeline_config cfg = { 0 };
 	struct pipeline_worker *w;
 	struct query *q;
 	struct err err = ERR_INIT;
+
+	ck_assert_int_eq(query_new(&q, rules, 1, &err), 0);
+	cfg.query = q;
+	cfg.tokens = rule->tokens;
+	cfg.mode = mode;
+	cfg.target_minor = 11;
+	w = pipeline_worker_new(&cfg);
+	pipeline_run_text(w, "t.py", text, strlen(text), NULL, res, out);
+	pipeline_worker_free(w);
+	query_free(q);
+}
+
+START_TEST(broken_fix_is_dropped)
+{
 	struct file_result res;
 	struct buf out = BUF_INIT;
 	const struct finding *f;
 
-	ck_assert_int_eq(query_new(&q, rules, 1, &err), 0);
-	cfg.query = q;
-	cfg.tokens = break_tokens;
-	cfg.mode = MODE_DIFF;
-	cfg.unsafe_fixes = false;
-	cfg.target_minor = 11;
-	w = pipeline_worker_new(&cfg);
-	pipeline_run_text(w, "t.py", "x = boom\n", 9, NULL, &res, &out);
+	run_one_rule(&breaker, MODE_DIFF, "x = boom\n", &res, &out);
 	ck_assert_uint_eq(res.findings.len, 1);
 	f = vec_at(&res.findings, 0);
 	ck_assert(!f->applied);
@@ -304,8 +313,6 @@ START_TEST(broken_fix_is_dropped)
 	ck_assert_ptr_null(res.diff);
 	pipeline_result_release(&res);
 	buf_release(&out);
-	pipeline_worker_free(w);
-	query_free(q);
 }
 END_TEST
 
@@ -340,33 +347,13 @@ static int rename_check(struct rule_ctx *ctx, const TSQueryMatch *m)
 	return 0;
 }
 
-/* Runs the renamer over `text` with --fix semantics (in memory). */
-static void run_renamer(struct file_result *res, struct buf *out, const char *text)
-{
-	const struct transform *rules[] = { &renamer };
-	struct pipeline_config cfg = { 0 };
-	struct pipeline_worker *w;
-	struct query *q;
-	struct err err = ERR_INIT;
-
-	ck_assert_int_eq(query_new(&q, rules, 1, &err), 0);
-	cfg.query = q;
-	cfg.tokens = rename_tokens;
-	cfg.mode = MODE_COMMIT;
-	cfg.target_minor = 11;
-	w = pipeline_worker_new(&cfg);
-	pipeline_run_text(w, "t.py", text, strlen(text), NULL, res, out);
-	pipeline_worker_free(w);
-	query_free(q);
-}
-
 START_TEST(fix_leaving_a_name_unresolved_is_dropped)
 {
 	struct file_result res;
 	struct buf out = BUF_INIT;
 	const struct finding *f;
 
-	run_renamer(&res, &out, "first()\nsecond()\n");
+	run_one_rule(&renamer, MODE_COMMIT, "first()\nsecond()\n", &res, &out);
 	ck_assert_str_eq(buf_cstr(&out), "print()\nsecond()\n");
 	ck_assert_uint_eq(res.findings.len, 2);
 	f = vec_at(&res.findings, 0);
@@ -385,7 +372,7 @@ START_TEST(fix_runs_until_nothing_changes)
 	struct file_result res;
 	struct buf out = BUF_INIT;
 
-	run_renamer(&res, &out, "a1 = 1\na2 = 2\na3 = 3\nprint(a1)\n");
+	run_one_rule(&renamer, MODE_COMMIT, "a1 = 1\na2 = 2\na3 = 3\nprint(a1)\n", &res, &out);
 	ck_assert_str_eq(buf_cstr(&out), "a1 = 1\na2 = 2\na3 = 3\nprint(a3)\n");
 	ck_assert_uint_eq(res.fixed, 2);
 	ck_assert_uint_eq(res.findings.len, 2);

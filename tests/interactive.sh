@@ -57,7 +57,7 @@ fi
 # 2. a takes the rest of the file, d leaves the rest of the next one.
 fresh file-wide
 cp -R "$dir" "$dir.fix"
-(cd "$dir.fix" && "$ASYNCMOD" check --select "$RULES" --fix -q a.py >/dev/null 2>&1)
+(cd "$dir.fix" && "$ASYNCMOD" check --select "$RULES" --fix --unsafe-fixes -q a.py >/dev/null 2>&1)
 session "ad"
 if cmp -s "$dir/a.py" "$dir.fix/a.py" && [ "$(cat "$dir/b.py")" = "$(printf '%s' "$B")" ] &&
    grep -q "Applied 4 fixes, rejected 2." "$log" && [ "$(grep -c "Apply this fix?" "$log")" -eq 2 ]; then
