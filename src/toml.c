@@ -105,6 +105,9 @@ static int fail_at(struct parser *p, size_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	for (char *c = msg; *c; c++)	/* keys quoted in messages may hold escapes */
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	position(p, off, &line, &column);
 	return err_set(p->err, "%s:%u:%u: %s", p->name, line, column, msg);
 }
