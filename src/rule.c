@@ -433,7 +433,7 @@ void rule_indent_unit(const struct rule_ctx *ctx, struct buf *out)
 				rule_indent(ctx, ts_node_start_byte(head), &outer);
 				rule_indent(ctx, ts_node_start_byte(first), &inner);
 				if (inner.len > outer.len &&
-				    (!outer.len || !memcmp(inner.ptr, outer.ptr, outer.len))) {
+				    mem_eq(inner.ptr, outer.ptr, outer.len)) {
 					buf_add(out, inner.ptr + outer.len, inner.len - outer.len);
 					found = true;
 				}
