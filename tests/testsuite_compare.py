@@ -149,7 +149,9 @@ def main():
     for f in flaky:
         print("%s: flaky, not a change: %s" % (label, f))
     for key in sorted(set(expected) - seen):
-        print("%s: listed change did not happen: %s %s -> %s" % ((label,) + key))
+        why = load_error(after[0], module_of(key[0]))
+        print("%s: listed change did not happen: %s %s -> %s%s"
+              % ((label,) + key + ("; " + why if why else "",)))
     # the changes, by module and kind, at most SHOWN tests of each
     groups = collections.defaultdict(list)
     for mod, ub, ua, why, note, line in bad:

@@ -66,8 +66,11 @@ if bad:
 def last_line(err):
     """The exception of an outcome, on one line."""
     exc = err[1]
-    text = "%s: %s" % (type(exc).__name__, exc)
-    return text.splitlines()[0][:200] if text else ""
+    lines = [x for x in ("%s: %s" % (type(exc).__name__, exc)).splitlines() if x.strip()]
+    if len(lines) > 1:
+        # a failed import: its first line names the module, its last the error
+        return (lines[0] + " ... " + lines[-1].strip())[:300]
+    return lines[0][:300] if lines else ""
 
 
 class TestTimeout(Exception):
