@@ -122,6 +122,34 @@ static bool uncancels(const struct rule_ctx *ctx, TSNode body)
 	return yes;
 }
 
+/* True when an except clause of `try_stmt` before `handler` catches
+ * cancellation: it never reaches `handler`. */
+static bool caught_earlier(const struct rule_ctx *ctx, TSNode try_stmt, TSNode handler)
+{
+	for (uint32_t i = 0, n = ts_node_named_child_count(try_stmt); i < n; i++) {
+		TSNode c = ts_node_named_child(try_stmt, i), type, name;
+
+		if (ts_node_eq(c, handler))
+			break;
+		if (!is(c, "except_clause"))
+			continue;
+		handler_parts(c, &type, &name);
+		if (ts_node_is_null(type) || catches_cancel_type(ctx, type))
+			return true;
+	}
+	return false;
+}
+
+/* True when the handler tells cancellation apart itself
+ * (`if isinstance(e, asyncio.CancelledError): raise`). */
+static bool sorts_out_cancellation(const struct rule_ctx *ctx, TSNode body)
+{
+	const char *t = ctx->src->text + ts_node_start_byte(body);
+	size_t len = ts_node_end_byte(body) - ts_node_start_byte(body);
+
+	return memmem(t, len, "isinstance", 10) && memmem(t, len, "CancelledError", 14);
+}
+
 /* The handler to examine: one that catches cancellation around an await
  * in a coroutine, and does not mean to swallow it. */
 static bool relevant(const struct rule_ctx *ctx, TSNode try_stmt, TSNode handler)
@@ -132,7 +160,8 @@ static bool relevant(const struct rule_ctx *ctx, TSNode try_stmt, TSNode handler
 	if (ts_node_is_null(body) ||
 	    (!ts_node_is_null(type) && !catches_cancel_type(ctx, type)) ||
 	    scope_context_at(ctx->scopes, ts_node_start_byte(handler)) != CONTEXT_ASYNC ||
-	    !awaits(ts_node_child_by_field_name(try_stmt, "body", 4)))
+	    !awaits(ts_node_child_by_field_name(try_stmt, "body", 4)) ||
+	    caught_earlier(ctx, try_stmt, handler) || sorts_out_cancellation(ctx, body))
 		return false;
 	return !uncancels(ctx, body);
 }
