@@ -345,7 +345,8 @@ void rule_indent_unit(const struct rule_ctx *ctx, struct buf *out)
 			    ts_node_start_point(first).row != ts_node_start_point(head).row) {
 				rule_indent(ctx, ts_node_start_byte(head), &outer);
 				rule_indent(ctx, ts_node_start_byte(first), &inner);
-				if (inner.len > outer.len && !memcmp(inner.ptr, outer.ptr, outer.len)) {
+				if (inner.len > outer.len &&
+				    (!outer.len || !memcmp(inner.ptr, outer.ptr, outer.len))) {
 					buf_add(out, inner.ptr + outer.len, inner.len - outer.len);
 					found = true;
 				}
