@@ -251,7 +251,7 @@ static void fail(const char *what, const char *detail, const char *in, size_t in
 		 const struct buf *out)
 {
 	fprintf(stderr, "fuzz_pipeline: oracle failed: %s%s%s\n--- input ---\n%.*s\n"
-		"--- output ---\n%.*s\n", what, detail ? ": " : "", detail ? detail : "",
+		"--- output ---\n%.*s\n--- end ---\n", what, detail ? ": " : "", detail ? detail : "",
 		(int)inlen, in, (int)out->len, out->ptr ? out->ptr : "");
 	abort();
 }
@@ -303,10 +303,12 @@ static void check(struct fuzz_state *s, const char *text, size_t len, bool unsaf
 	names_release(&after);
 	if (!s->skip_idempotence) {
 		run_once(s, out.ptr, out.len, &fs, &again);
-		if (again.len != out.len || memcmp(again.ptr, out.ptr, out.len))
+		if (again.len != out.len || memcmp(again.ptr, out.ptr, out.len)) {
+			fprintf(stderr, "--- first output ---\n%.*s\n", (int)out.len, out.ptr);
 			fail(unsafe ? "a second run changes the text (unsafe fixes)"
 				    : "a second run changes the text (safe fixes)",
 			     NULL, text, len, &again);
+		}
 	}
 	buf_release(&out);
 	buf_release(&again);
