@@ -127,10 +127,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* The names of one text: every identifier, those bound (in a store
- * position or an import) and those read. */
+/* The names of one text: every identifier, those surely bound (a store
+ * position or an import), those that may be bound, and those read. */
 struct names {
-	struct vec all, stored, loaded;	/* char *, owned */
+	struct vec all, stored, bound, loaded;	/* char *, owned */
 	bool wildcard;			/* `from m import *`: anything may be bound */
 	bool error;			/* the text does not parse cleanly */
 };
@@ -171,6 +171,7 @@ static bool loosely_stored(TSNode id)
 	static const char *const binders[] = {
 		"import_statement", "import_from_statement", "future_import_statement",
 		"as_pattern_target", "case_pattern", "case_clause", "except_clause",
+		"except_group_clause",
 		"type_parameter", "type_alias_statement", "keyword_pattern", "splat_pattern",
 		"dict_pattern", "class_pattern", "global_statement", "nonlocal_statement",
 		"delete_statement", "for_in_clause", "pattern_list", "tuple_pattern", "list_pattern",
@@ -189,6 +190,7 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 	memset(nm, 0, sizeof(*nm));
 	nm->all = (struct vec)VEC_INIT(char *);
 	nm->stored = (struct vec)VEC_INIT(char *);
+	nm->bound = (struct vec)VEC_INIT(char *);
 	nm->loaded = (struct vec)VEC_INIT(char *);
 	if (!tree) {
 		nm->error = true;
@@ -208,8 +210,10 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 			const char *pt = ts_node_is_null(p) ? "" : ts_node_type(p);
 
 			add_name(&nm->all, text, n);
-			if (loosely_stored(n))
+			if (syntax_is_store(n))
 				add_name(&nm->stored, text, n);
+			if (loosely_stored(n))
+				add_name(&nm->bound, text, n);
 			else if (!rule_is_name_site(n) && strcmp(pt, "attribute") &&
 				 strcmp(pt, "keyword_argument") && strcmp(pt, "dotted_name"))
 				add_name(&nm->loaded, text, n);
@@ -230,9 +234,9 @@ done:
 
 static void names_release(struct names *nm)
 {
-	struct vec *vs[] = { &nm->all, &nm->stored, &nm->loaded };
+	struct vec *vs[] = { &nm->all, &nm->stored, &nm->bound, &nm->loaded };
 
-	for (size_t k = 0; k < 3; k++) {
+	for (size_t k = 0; k < 4; k++) {
 		for (size_t i = 0; i < vs[k]->len; i++)
 			free(*(char **)vec_at(vs[k], i));
 		vec_release(vs[k]);
@@ -274,7 +278,7 @@ static void check_names(const struct names *in, const struct names *out, const c
 	for (size_t i = 0; i < out->loaded.len; i++) {
 		const char *n = *(char **)vec_at(&out->loaded, i);
 
-		if (is_builtin(n) || vec_has(&out->stored, n))
+		if (is_builtin(n) || vec_has(&out->bound, n))
 			continue;
 		/* a new name nothing binds, or one whose only bindings went */
 		if (!vec_has(&in->all, n) || vec_has(&in->stored, n))
