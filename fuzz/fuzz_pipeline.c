@@ -7,6 +7,8 @@
  *   - an input that parses without error gives a fixed text that parses
  *     without error;
  *   - running the fixed text through again changes nothing;
+ *   - a fix never makes module-level code read a name before anything binds
+ *     it (a statement put above the import it needs);
  *   - a fix never leaves a name used that nothing binds: a name read in the
  *     output that is neither a builtin nor bound anywhere in the output,
  *     and that the input did not mention at all or bound somewhere.
@@ -129,8 +131,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* The names of one text: every identifier, those surely bound (a store
  * position or an import), those that may be bound, and those read. */
+struct name_at {
+	char *name;		/* owned */
+	uint32_t bind, load;	/* first binding anywhere, first read run at import */
+};
+
 struct names {
 	struct vec all, stored, bound, loaded;	/* char *, owned */
+	struct vec order;			/* struct name_at */
+	bool future_annotations;		/* annotations are not evaluated */
 	bool wildcard;			/* `from m import *`: anything may be bound */
 	bool error;			/* the text does not parse cleanly */
 };
@@ -155,6 +164,41 @@ static void add_name(struct vec *v, const char *text, TSNode n)
 		*(char **)vec_push(v) = s;
 }
 
+static void note_at(struct vec *v, const char *text, TSNode n, bool bind)
+{
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	struct name_at *at = NULL;
+
+	for (size_t i = 0; i < v->len && !at; i++) {
+		struct name_at *x = vec_at(v, i);
+
+		if (strlen(x->name) == b - a && !memcmp(x->name, text + a, b - a))
+			at = x;
+	}
+	if (!at) {
+		at = vec_push(v);
+		at->name = xcalloc(b - a + 1, 1);
+		memcpy(at->name, text + a, b - a);
+		at->bind = at->load = UINT32_MAX;
+	}
+	if (bind && a < at->bind)
+		at->bind = a;
+	if (!bind && a < at->load)
+		at->load = a;
+}
+
+/* True when module-level code reads `name` before anything binds it. */
+static bool read_early(const struct names *nm, const char *name)
+{
+	for (size_t i = 0; i < nm->order.len; i++) {
+		const struct name_at *x = vec_at(&nm->order, i);
+
+		if (!strcmp(x->name, name))
+			return x->bind != UINT32_MAX && x->load < x->bind;
+	}
+	return false;
+}
+
 static bool has_ancestor(TSNode n, const char *const *types)
 {
 	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
@@ -172,14 +216,28 @@ static bool loosely_stored(TSNode id)
 		"import_statement", "import_from_statement", "future_import_statement",
 		"as_pattern_target", "case_pattern", "case_clause", "except_clause",
 		"except_group_clause",
-		"type_parameter", "type_alias_statement", "keyword_pattern", "splat_pattern",
+		"type_alias_statement", "keyword_pattern", "splat_pattern",
 		"dict_pattern", "class_pattern", "global_statement", "nonlocal_statement",
 		"delete_statement", "for_in_clause", "pattern_list", "tuple_pattern", "list_pattern",
 		NULL
 	};
 
-	return syntax_is_store(id) || has_ancestor(id, binders);
+	if (syntax_is_store(id) || has_ancestor(id, binders))
+		return true;
+	/* `def f[T]()`: a type parameter list (`set[T]` in an annotation is not) */
+	for (TSNode p = ts_node_parent(id); !ts_node_is_null(p); p = ts_node_parent(p))
+		if (!strcmp(ts_node_type(p), "type_parameter")) {
+			TSNode g = ts_node_parent(p);
+
+			if (!ts_node_is_null(g) && strcmp(ts_node_type(g), "type") &&
+			    strcmp(ts_node_type(g), "generic_type"))
+				return true;
+		}
+	return false;
 }
+
+/* Code that runs later than the module body around it. */
+static const char *const deferred[] = { "function_definition", "lambda", NULL };
 
 static void names_collect(struct names *nm, TSParser *parser, const char *text, size_t len)
 {
@@ -192,6 +250,7 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 	nm->stored = (struct vec)VEC_INIT(char *);
 	nm->bound = (struct vec)VEC_INIT(char *);
 	nm->loaded = (struct vec)VEC_INIT(char *);
+	nm->order = (struct vec)VEC_INIT(struct name_at);
 	if (!tree) {
 		nm->error = true;
 		return;
@@ -205,9 +264,12 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 
 		if (!strcmp(t, "wildcard_import"))
 			nm->wildcard = true;
+		if (!strcmp(t, "future_import_statement"))
+			nm->future_annotations = true;	/* any __future__ import: no order check */
 		if (!strcmp(t, "identifier")) {
 			TSNode p = ts_node_parent(n);
 			const char *pt = ts_node_is_null(p) ? "" : ts_node_type(p);
+			bool read = false;
 
 			add_name(&nm->all, text, n);
 			if (syntax_is_store(n))
@@ -216,10 +278,16 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 				add_name(&nm->bound, text, n);
 			else if (!rule_is_name_site(n) && strcmp(pt, "attribute") &&
 				 strcmp(pt, "keyword_argument") && strcmp(pt, "dotted_name"))
-				add_name(&nm->loaded, text, n);
+				read = true;
 			else if (!strcmp(pt, "attribute") &&
 				 ts_node_start_byte(ts_node_named_child(p, 0)) == ts_node_start_byte(n))
+				read = true;
+			if (read)
 				add_name(&nm->loaded, text, n);
+			if (loosely_stored(n))
+				note_at(&nm->order, text, n, true);
+			else if (read && !has_ancestor(n, deferred))
+				note_at(&nm->order, text, n, false);
 		}
 		if (ts_tree_cursor_goto_first_child(&c))
 			continue;
@@ -241,6 +309,9 @@ static void names_release(struct names *nm)
 			free(*(char **)vec_at(vs[k], i));
 		vec_release(vs[k]);
 	}
+	for (size_t i = 0; i < nm->order.len; i++)
+		free(((struct name_at *)vec_at(&nm->order, i))->name);
+	vec_release(&nm->order);
 }
 
 static bool is_builtin(const char *s)
@@ -277,6 +348,11 @@ static void check_names(const struct names *in, const struct names *out, const c
 		return;
 	for (size_t i = 0; i < out->loaded.len; i++) {
 		const char *n = *(char **)vec_at(&out->loaded, i);
+
+		if (!out->future_annotations && !in->future_annotations && !is_builtin(n) &&
+		    read_early(out, n) && !read_early(in, n))
+			fail("a fix reads a name at import time before its binding", n, text, len,
+			     fixed);
 
 		if (is_builtin(n) || vec_has(&out->bound, n))
 			continue;
