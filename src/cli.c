@@ -4,6 +4,7 @@
  * Long options take their value as `--opt VALUE` or `--opt=VALUE`.
  */
 #include "cli.h"
+#include "config.h"
 #include "explain.h"
 #include "rule.h"
 
@@ -292,9 +293,9 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			if (r < 0)
 				return -1;
 			t = strtod(v, &end);
-			if (end == v || *end || !(t > 0) || t > 1e9)
-				return err_set(err, "invalid timeout '%s' (expected seconds > 0)",
-					       v);
+			if (end == v || *end || !config_timeout_ok(t))
+				return err_set(err, "invalid timeout '%s' (expected seconds > 0, at most %.0f)",
+					       v, CONFIG_TIMEOUT_MAX);
 			o->timeout = t;
 		} else if ((r = take_value(&v, argc, argv, &i, "--http-client", err))) {
 			if (r < 0)

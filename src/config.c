@@ -7,6 +7,7 @@
  * path, `*` crossing slashes as ruff's globs do for `**`.
  */
 #include "config.h"
+#include "fsio.h"
 #include "rule.h"
 #include "toml.h"
 
@@ -126,8 +127,9 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 	} else if (!strcmp(key, "timeout")) {
 		if (v->type != TOML_INTEGER && v->type != TOML_FLOAT)
 			return type_error(c->path, e, key, "a number", err);
-		if (!(v->number > 0))
-			return err_set(err, "%s:%u: timeout must be positive", c->path, e->line);
+		if (!config_timeout_ok(v->number))
+			return err_set(err, "%s:%u: invalid timeout (expected seconds > 0, at most %.0f)",
+				       c->path, e->line, CONFIG_TIMEOUT_MAX);
 		c->timeout = v->number;
 	} else if (!strcmp(key, "http-client")) {
 		if (v->type != TOML_STRING)
@@ -154,26 +156,20 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 	return 0;
 }
 
+bool config_timeout_ok(double seconds)
+{
+	return seconds > 0 && seconds <= CONFIG_TIMEOUT_MAX;	/* false for NaN */
+}
+
 static char *read_file(const char *path, size_t *len, struct err *err)
 {
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
+	struct stat st;
 
-	if (!f) {
-		err_errno(err, "%s: unable to open", path);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
+	if (fsio_read_regular(&b, &st, path, CONFIG_MAX_BYTES, err) < 0) {
 		buf_release(&b);
-		err_errno(err, "%s: unable to read", path);
 		return NULL;
 	}
-	fclose(f);
 	*len = b.len;
 	return buf_detach(&b);
 }

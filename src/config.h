@@ -18,6 +18,12 @@
 #include "err.h"
 #include "vec.h"
 
+/* The longest time limit accepted for new timeouts, in seconds. */
+#define CONFIG_TIMEOUT_MAX 1e9
+
+/* A pyproject.toml larger than this is refused. */
+#define CONFIG_MAX_BYTES (1024u * 1024u)
+
 struct config_ignore {
 	char *glob;	/* owned */
 	char *codes;	/* comma-separated, owned */
@@ -71,5 +77,10 @@ bool config_excludes(const struct config *c, const char *file);
 
 /* Appends to `codes` (comma-separated) the per-file-ignores matching `file`. */
 void config_file_ignores(const struct config *c, const char *file, struct buf *codes);
+
+/* True when `seconds` may be written into a new `asyncio.timeout(..)`: a
+ * finite number above 0 and at most CONFIG_TIMEOUT_MAX. The command line
+ * and the configuration both ask this. */
+bool config_timeout_ok(double seconds);
 
 #endif

@@ -262,6 +262,17 @@ static int collect_files(struct vec *files, struct vec *errors, struct repo **re
 	} else {
 		walk_collect(files, errors, opts->paths, opts->npaths);
 	}
+	{
+		struct vec notes = VEC_INIT(char *);
+
+		walk_settle_links(files, &notes, opts->default_paths ? NULL : opts->paths,
+				  opts->default_paths ? 0 : opts->npaths);
+		for (size_t i = 0; i < notes.len; i++) {
+			fprintf(errs, "asyncmod: note: %s\n", *(char **)vec_at(&notes, i));
+			free(*(char **)vec_at(&notes, i));
+		}
+		vec_release(&notes);
+	}
 	if (opts->changed_since) {
 		struct vec changed = VEC_INIT(char *);
 		size_t w = 0;

@@ -233,6 +233,46 @@ static void drop_items(struct vec *edits, const struct source *src, const TSTree
 	}
 }
 
+/* True when removing the import statement of `imp` leaves its block
+ * with a statement: the module, or a body with another statement. */
+static bool leaves_a_statement(const TSTree *tree, const struct scope_import *imp)
+{
+	TSNode stmt = import_statement_at(tree, imp->stmt_start, imp->stmt_end);
+	TSNode parent;
+
+	if (ts_node_is_null(stmt))
+		return false;
+	parent = ts_node_parent(stmt);
+	if (ts_node_is_null(parent))
+		return false;
+	if (!strcmp(ts_node_type(parent), "module"))
+		return true;
+	for (uint32_t i = 0, n = ts_node_named_child_count(parent); i < n; i++) {
+		TSNode c = ts_node_named_child(parent, i);
+
+		if (!ts_node_eq(c, stmt) && strcmp(ts_node_type(c), "comment"))
+			return true;
+	}
+	return false;
+}
+
+/* True when the module may export `name` through `__all__`: the file
+ * mentions `__all__` and holds the name as a string literal. */
+static bool exported(const struct source *src, const struct scope_index *scopes,
+		     const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!scope_has_all(scopes))
+		return false;
+	for (const char *p = src->text, *end = src->text + src->len;
+	     (p = memmem(p, (size_t)(end - p), name, n)) != NULL; p++)
+		if (p > src->text && p + n < end && (p[-1] == '"' || p[-1] == '\'') &&
+		    p[n] == p[-1])
+			return true;
+	return false;
+}
+
 static void drop_imports(struct vec *edits, const struct source *src, const TSTree *tree,
 			 const struct scope_index *scopes, struct vec *drops, struct vec *forced,
 			 const struct vec *taken)
@@ -255,9 +295,10 @@ static void drop_imports(struct vec *edits, const struct source *src, const TSTr
 			const char *name = *(char **)vec_at(names, i);
 			struct scope_import imp;
 
-			if (!scope_top_import(scopes, name, &imp))
+			if (!scope_top_import(scopes, name, &imp) &&
+			    !(scope_sole_import(scopes, name, &imp) && leaves_a_statement(tree, &imp)))
 				continue;
-			if (!pass && (scope_has_all(scopes) || strs_has(forced, name) ||
+			if (!pass && (exported(src, scopes, name) || strs_has(forced, name) ||
 				      scope_count_refs(scopes, name, skip, nskip) > 0))
 				continue;
 			*(struct scope_import *)vec_push(&plan) = imp;
@@ -313,9 +354,90 @@ void fix_edits_release(struct vec *edits)
 	vec_release(edits);
 }
 
+/* An import a fix may have left unused is judged on the text every other
+ * edit makes: a name another fix now refers to (`asyncio.timeout` written
+ * where `asyncio.TimeoutError` went away) keeps its import. */
+static void keep_used_imports(struct vec *drops, TSParser *parser, const struct source *src,
+			      struct vec *all)
+{
+	struct buf text = BUF_INIT;
+	TSTree *tree;
+	struct scope_index *idx;
+
+	fix_splice(&text, src->text, src->len, all);
+	tree = ts_parser_parse_string(parser, NULL, text.ptr, (uint32_t)text.len);
+	if (!tree) {
+		drops->len = 0;	/* cannot tell: keep every import */
+		buf_release(&text);
+		return;
+	}
+	idx = scope_index_new(tree, text.ptr, (uint32_t)text.len);
+	for (size_t i = drops->len; i-- > 0;)
+		if (scope_count_refs(idx, *(char **)vec_at(drops, i), NULL, 0) > 0)
+			vec_remove(drops, i);
+	scope_index_free(idx);
+	ts_tree_delete(tree);
+	buf_release(&text);
+}
+
+/* Where `e` goes in `taken` (struct edit *, sorted by start, then end):
+ * after the edits that sort equal to it, so that two insertions at one
+ * point keep the order their fix gave them. */
+static size_t taken_index(const struct vec *taken, const struct edit *e)
+{
+	size_t lo = 0, hi = taken->len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (edit_cmp(*(struct edit **)vec_at(taken, mid), e) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether `e` clashes with an edit already taken. The taken edits do not
+ * overlap, so their ends grow with their starts: only the neighbours of
+ * e's place can reach it. */
+static bool clashes_with_taken(const struct vec *taken, const struct edit *e)
+{
+	size_t at = taken_index(taken, e);
+
+	for (size_t k = at; k-- > 0;) {
+		const struct edit *o = *(struct edit **)vec_at(taken, k);
+
+		if (o->end < e->start)
+			break;
+		if (edits_clash(e, o))
+			return true;
+	}
+	for (size_t k = at; k < taken->len; k++) {
+		const struct edit *o = *(struct edit **)vec_at(taken, k);
+
+		if (o->start > e->end)
+			break;
+		if (edits_clash(e, o))
+			return true;
+	}
+	return false;
+}
+
+static void take(struct vec *taken, struct edit *e)
+{
+	size_t at = taken_index(taken, e);
+	struct edit **items;
+
+	vec_push(taken);
+	items = taken->items;
+	memmove(items + at + 1, items + at, (taken->len - 1 - at) * sizeof(*items));
+	items[at] = e;
+}
+
 size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		 const TSTree *tree, const struct scope_index *scopes, struct vec *findings,
-		 bool unsafe)
+		 bool unsafe, TSParser *parser)
 {
 	struct vec taken = VEC_INIT(struct edit *);
 	struct vec all = VEC_INIT(struct edit);
@@ -331,15 +453,13 @@ size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		    (!f->edits.len && !f->needs.len))
 			continue;
 		for (size_t k = 0; k < f->edits.len && !clash; k++)
-			for (size_t t = 0; t < taken.len && !clash; t++)
-				clash = edits_clash(vec_at(&f->edits, k),
-						    *(struct edit **)vec_at(&taken, t));
+			clash = clashes_with_taken(&taken, vec_at(&f->edits, k));
 		if (clash) {
 			f->reason = "conflict";
 			continue;
 		}
 		for (size_t k = 0; k < f->edits.len; k++)
-			*(struct edit **)vec_push(&taken) = vec_at(&f->edits, k);
+			take(&taken, vec_at(&f->edits, k));
 		for (size_t k = 0; k < f->needs.len; k++) {
 			const struct need *n = vec_at(&f->needs, k);
 
@@ -352,13 +472,10 @@ size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 	}
 	for (size_t t = 0; t < taken.len; t++) {
 		const struct edit *e = *(struct edit **)vec_at(&taken, t);
-		bool dup = false;
+		const struct edit *o = all.len ? vec_at(&all, all.len - 1) : NULL;
+		/* taken is sorted and shared edits are equal: a repeat follows its twin */
+		bool dup = o && o->start == e->start && o->end == e->end && !strcmp(o->text, e->text);
 
-		for (size_t k = 0; k < all.len && !dup; k++) {
-			const struct edit *o = vec_at(&all, k);
-
-			dup = o->start == e->start && o->end == e->end && !strcmp(o->text, e->text);
-		}
 		if (!dup) {
 			struct edit *c = vec_push(&all);
 
@@ -368,6 +485,8 @@ size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		}
 	}
 	header_edit(&all, src, tree, &imports, &statements);
+	if (drops.len && parser)
+		keep_used_imports(&drops, parser, src, &all);
 	drop_imports(&all, src, tree, scopes, &drops, &forced, &taken);
 	fix_splice(out, src->text, src->len, &all);
 	*edits = all;

@@ -25,10 +25,12 @@
  * whose class is allowed (safe; unsafe too when `unsafe`), marking them
  * applied, and writes the whole new text (without BOM) into `out`. The
  * edits made, sorted, go to `edits` (struct edit; release them with
- * fix_edits_release). Returns the number of fixes applied. */
+ * fix_edits_release). `parser` (may be NULL) parses the merged text to
+ * tell which imports are still used there. Returns the number of fixes
+ * applied. */
 size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		 const TSTree *tree, const struct scope_index *scopes, struct vec *findings,
-		 bool unsafe);
+		 bool unsafe, TSParser *parser);
 
 /* Where byte `off` of the original text lands after `edits`. */
 uint32_t fix_map_offset(const struct vec *edits, uint32_t off);

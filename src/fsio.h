@@ -3,7 +3,15 @@
  *
  * As git's lockfile does: a temporary file beside the target (O_EXCL),
  * the target's mode, every write checked, fsync, then rename(2) over the
- * target and fsync of the folder. Before the rename the target is checked
+ * target and fsync of the folder. The new file keeps the owner, group and
+ * mode (set-id bits included) of the old; where the owner cannot be kept,
+ * or the file has other hard links (a rename would part them), nothing is
+ * written. Through a symbolic link the target is replaced and the link
+ * stays. The new file is swapped in (renameat2 RENAME_EXCHANGE where the
+ * file system can) and the old one checked once more, so that an edit
+ * made in the last moment is put back rather than lost. Temporary files
+ * left by a killed run are removed when the file is next written. Before
+ * the rename the target is checked
  * against what was read (identity, size, time and bytes): a file that
  * changed since it was read is left alone. Signals are held off while the
  * temporary file exists, so an interrupt never leaves one behind.
@@ -12,9 +20,18 @@
 #define ASYNCMOD_FSIO_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
+#include "buf.h"
 #include "err.h"
 #include "source.h"
+
+/* Reads the whole of `path` into `out` (cleared first; NUL-terminated)
+ * and its identity into `st`. Only a regular file of at most `max` bytes
+ * is read: a FIFO, a device or a folder is refused at once, without
+ * waiting for a writer. Returns 0, or -1 with `err` naming the file. */
+int fsio_read_regular(struct buf *out, struct stat *st, const char *path, size_t max,
+		      struct err *err);
 
 /* Replaces the file `orig` was read from with `data` (the full bytes,
  * BOM included). Returns 0, or -1 with `err` set and the file untouched. */

@@ -2,11 +2,13 @@
  * pipeline: processing one file from bytes to findings and fixes.
  */
 #include "pipeline.h"
+#include "pycheck.h"
 #include "diff.h"
 #include "fix.h"
 #include "fsio.h"
 #include "grammar.h"
 #include "tree.h"
+#include "verify.h"
 #include "rule.h"
 #include "scope.h"
 #include "source.h"
@@ -15,6 +17,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Passes of the rules over their own fixed output, at most. */
+#define PIPELINE_FIX_PASSES 10
+/* Fixes a file may have for them to be tried one by one when the merged
+ * text fails verification; beyond that they all keep their findings. */
+#define PIPELINE_FIX_TRIALS 64
 
 struct pipeline_worker {
 	const struct pipeline_config *config;
@@ -209,6 +217,275 @@ static void set_error(struct file_result *res, const char *msg)
 	res->error = xstrdup(msg);
 }
 
+/* Applies the fixes `fs` allows to `findings` of `src` and checks the
+ * result (verify.h). When the merged text fails, the fixes are taken again
+ * one at a time, in order, each kept only if the text still passes; the
+ * others keep their findings with the reason. Returns the fixes applied;
+ * `fixed` and `edits` are as fix_apply leaves them. */
+static size_t fix_verified(struct pipeline_worker *w, const struct source *src,
+			   const TSTree *tree, struct lazy_scopes *lazy,
+			   const struct file_settings *fs, struct vec *findings,
+			   struct buf *fixed, struct vec *edits)
+{
+	const struct scope_index *scopes = lazy_get(lazy);
+	struct verify_base base;
+	size_t applied, n = findings->len;
+	const char *why;
+	bool *held, *keep;
+
+	applied = fix_apply(fixed, edits, src, tree, scopes, findings, fs->unsafe_fixes,
+			    w->parser);
+	if (!applied)
+		return 0;
+	verify_base_init(&base, scopes);
+	why = verify_text(&base, w->parser, fixed->ptr, fixed->len);
+	if (!why) {
+		verify_base_release(&base);
+		return applied;
+	}
+	held = xcalloc(n, sizeof(bool));
+	keep = xcalloc(n, sizeof(bool));
+	for (size_t i = 0; i < n; i++)
+		held[i] = ((struct finding *)vec_at(findings, i))->held;
+	for (size_t i = 0; i < n; i++) {
+		struct finding *f = vec_at(findings, i);
+		const char *trial;
+
+		if (!f->applied)
+			continue;
+		if (applied > PIPELINE_FIX_TRIALS) {
+			f->reason = why;
+			continue;
+		}
+		for (size_t k = 0; k < n; k++) {
+			struct finding *o = vec_at(findings, k);
+
+			o->held = held[k] || !(keep[k] || k == i);
+			o->applied = o->applied && k > i;	/* those after i are still to try */
+		}
+		fix_edits_release(edits);
+		trial = fix_apply(fixed, edits, src, tree, scopes, findings, fs->unsafe_fixes,
+				  w->parser)
+				? verify_text(&base, w->parser, fixed->ptr, fixed->len)
+				: "conflict";
+		keep[i] = !trial && f->applied;
+		if (trial && !f->reason)
+			f->reason = trial;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct finding *o = vec_at(findings, k);
+
+		o->held = held[k] || !keep[k];
+		o->applied = false;
+	}
+	fix_edits_release(edits);
+	applied = fix_apply(fixed, edits, src, tree, scopes, findings, fs->unsafe_fixes,
+			    w->parser);
+	for (size_t k = 0; k < n; k++)
+		((struct finding *)vec_at(findings, k))->held = held[k];
+	free(held);
+	free(keep);
+	verify_base_release(&base);
+	return applied;
+}
+
+/* A finding of the first pass that is still open while later passes fix
+ * the text: where it is now. */
+struct open_finding {
+	size_t at;		/* index in the result's findings */
+	uint32_t start, end;	/* in the current text */
+	bool seen;		/* found again in the current pass */
+	bool first;		/* from the first pass: has a place in the original */
+};
+
+static void place_finding(struct finding *f, const struct source *text, uint32_t start,
+			  uint32_t end)
+{
+	source_position(text, start, &f->line, &f->column);
+	source_position(text, end, &f->end_line, &f->end_column);
+	for (size_t k = 0; k < f->edits.len; k++) {
+		struct edit *e = vec_at(&f->edits, k);
+
+		source_position(text, e->start, &e->line, &e->column);
+		source_position(text, e->end, &e->end_line, &e->end_column);
+	}
+}
+
+static int placed_cmp(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return strcmp(x->rule->code, y->rule->code);
+}
+
+static bool not_gone(const struct finding *f, const struct finding *kept, void *arg)
+{
+	(void)kept;
+	(void)arg;
+	return f->message != NULL;
+}
+
+/* Runs the rules again on the fixed text, as often as a pass still fixes
+ * something (at most PIPELINE_FIX_PASSES times), so that one run leaves
+ * nothing for the next: a fix may bring a shape another rule fixes. On
+ * return `fixed` holds the last text; the result's findings are every
+ * fix applied and what is still open at the end, each placed in the text
+ * it points into (open ones in the final text under MODE_FIX, as written).
+ * Returns the fixes the later passes applied; 0 leaves everything as the
+ * first pass left it, positions unset. */
+static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
+			 const struct file_settings *fs, struct file_result *res,
+			 struct buf *fixed, const struct vec *first_edits)
+{
+	struct vec open = VEC_INIT(struct open_finding);
+	struct vec *all = &res->findings;
+	struct source cur = SOURCE_INIT;
+	struct err err = ERR_INIT;
+	size_t total = 0, first_len = all->len;
+	bool *placed;
+
+	for (size_t i = 0; i < all->len; i++) {
+		struct finding *f = vec_at(all, i);
+		struct open_finding *o;
+
+		if (f->applied)
+			continue;
+		o = vec_push(&open);
+		o->at = i;
+		o->start = fix_map_offset(first_edits, f->start);
+		o->end = fix_map_offset(first_edits, f->end);
+		o->first = true;
+	}
+	for (int pass = 1; pass <= PIPELINE_FIX_PASSES; pass++) {
+		struct lazy_scopes lazy = { NULL, NULL, NULL };
+		struct vec found = VEC_INIT(struct finding), edits = VEC_INIT(struct edit);
+		struct buf next = BUF_INIT;
+		size_t applied = 0;
+		TSTree *tree;
+
+		source_release(&cur);
+		if (source_from_bytes(&cur, src->path, fixed->ptr, fixed->len, &err) < 0)
+			break;
+		tree = ts_parser_parse_string(w->parser, NULL, cur.text, cur.len);
+		if (!tree)
+			break;
+		lazy.tree = tree;
+		lazy.src = &cur;
+		run_rules(w, &cur, tree, &lazy, fs, &found);
+		if (found.len)
+			applied = fix_verified(w, &cur, tree, &lazy, fs, &found, &next, &edits);
+		for (size_t i = 0; i < open.len; i++)
+			((struct open_finding *)vec_at(&open, i))->seen = false;
+		for (size_t i = 0; i < found.len; i++) {
+			struct finding *g = vec_at(&found, i);
+			struct open_finding *o = NULL;
+
+			for (size_t k = 0; k < open.len && !o; k++) {
+				struct open_finding *c = vec_at(&open, k);
+				const struct finding *f = vec_at(all, c->at);
+
+				if (!c->seen && f->rule == g->rule && c->start == g->start &&
+				    c->end == g->end)
+					o = c;
+			}
+			if (o && !g->applied) {
+				struct finding *f = vec_at(all, o->at);
+
+				o->seen = true;
+				f->reason = g->reason;
+				rule_finding_release(g);
+				continue;
+			}
+			if (o) {
+				rule_finding_release(vec_at(all, o->at));
+				vec_remove(&open, (size_t)(o - (struct open_finding *)vec_at(&open, 0)));
+				/* the fixed finding takes the place of the open one */
+				o = NULL;
+			}
+			place_finding(g, &cur, g->start, g->end);
+			*(struct finding *)vec_push(all) = *g;
+			if (!g->applied) {
+				o = vec_push(&open);
+				o->at = all->len - 1;
+				o->start = g->start;
+				o->end = g->end;
+				o->seen = true;
+				o->first = false;
+			}
+		}
+		vec_release(&found);
+		/* what this pass did not find again was settled by other fixes */
+		for (size_t i = open.len; i-- > 0;) {
+			struct open_finding *o = vec_at(&open, i);
+
+			if (!o->seen) {
+				rule_finding_release(vec_at(all, o->at));
+				vec_remove(&open, i);
+			}
+		}
+		if (applied) {
+			for (size_t i = 0; i < open.len; i++) {
+				struct open_finding *o = vec_at(&open, i);
+
+				o->start = fix_map_offset(&edits, o->start);
+				o->end = fix_map_offset(&edits, o->end);
+			}
+			buf_clear(fixed);
+			buf_add(fixed, next.ptr, next.len);
+			total += applied;
+		}
+		buf_release(&next);
+		fix_edits_release(&edits);
+		scope_index_free(lazy.idx);
+		ts_tree_delete(tree);
+		if (!applied)
+			break;
+	}
+	if (total) {
+		placed = xcalloc(all->len ? all->len : 1, sizeof(bool));
+		for (size_t i = first_len; i < all->len; i++)
+			placed[i] = true;	/* placed in the text of their pass */
+		source_release(&cur);
+		if (source_from_bytes(&cur, src->path, fixed->ptr, fixed->len, &err) == 0) {
+			for (size_t i = 0; i < open.len; i++) {
+				struct open_finding *o = vec_at(&open, i);
+				struct finding *f = vec_at(all, o->at);
+
+				if (!f->message)
+					continue;
+				if (w->config->mode == MODE_FIX || !o->first)
+					place_finding(f, &cur, o->start, o->end);
+				else
+					place_finding(f, src, f->start, f->end);
+				placed[o->at] = true;
+			}
+		}
+		for (size_t i = 0; i < first_len; i++) {
+			struct finding *f = vec_at(all, i);
+
+			if (f->message && !placed[i])
+				place_finding(f, src, f->start, f->end);
+		}
+		free(placed);
+		rule_findings_keep(all, not_gone, NULL);
+		vec_sort(all, placed_cmp);
+	} else {
+		/* nothing more was fixed: the first pass's findings stand, but
+		 * for those the first pass's own fixes settled */
+		for (size_t i = first_len; i < all->len; i++)
+			rule_finding_release(vec_at(all, i));
+		all->len = first_len;
+		rule_findings_keep(all, not_gone, NULL);
+	}
+	source_release(&cur);
+	vec_release(&open);
+	return total;
+}
+
 /* Fixes, verifies and emits one loaded file. `out`, when not NULL, gets
  * the fixed text whatever the mode. */
 static void process(struct pipeline_worker *w, struct source *src,
@@ -222,6 +499,9 @@ static void process(struct pipeline_worker *w, struct source *src,
 	TSTree *tree;
 	TSNode bad;
 	size_t applied = 0;
+	bool settled = false;	/* later passes fixed more; findings are placed */
+	uint32_t refused_at;
+	const char *why;
 
 	if (out) {
 		buf_clear(out);
@@ -236,12 +516,31 @@ static void process(struct pipeline_worker *w, struct source *src,
 		set_error(res, "parser failed");
 		return;
 	}
+	if (tree_deeper_than(ts_tree_root_node(tree), TREE_MAX_DEPTH)) {
+		struct buf msg = BUF_INIT;
+
+		buf_printf(&msg, "%s: nested more than %u levels deep, file skipped (Python "
+			   "does not compile such code either)", src->path, TREE_MAX_DEPTH);
+		res->error = buf_detach(&msg);
+		ts_tree_delete(tree);
+		return;
+	}
 	if (tree_first_error(ts_tree_root_node(tree), &bad)) {
 		unsigned line, col;
 		struct buf msg = BUF_INIT;
 
 		source_position(src, ts_node_start_byte(bad), &line, &col);
 		buf_printf(&msg, "%s:%u:%u: syntax error, file skipped", src->path, line, col);
+		res->error = buf_detach(&msg);
+		ts_tree_delete(tree);
+		return;
+	}
+	if (pycheck_refused(src->text, src->len, ts_tree_root_node(tree), &refused_at, &why)) {
+		unsigned line, col;
+		struct buf msg = BUF_INIT;
+
+		source_position(src, refused_at, &line, &col);
+		buf_printf(&msg, "%s:%u:%u: %s, file skipped", src->path, line, col, why);
 		res->error = buf_detach(&msg);
 		ts_tree_delete(tree);
 		return;
@@ -258,26 +557,16 @@ static void process(struct pipeline_worker *w, struct source *src,
 		f->held = !wanted;
 	}
 	if (res->findings.len && cfg->mode != MODE_CHECK) {
-		applied = fix_apply(&fixed, &edits, src, tree, lazy.idx, &res->findings,
-				    fs->unsafe_fixes);
-		if (applied) {
-			TSTree *again = ts_parser_parse_string(w->parser, NULL, fixed.ptr,
-							       (uint32_t)fixed.len);
+		applied = fix_verified(w, src, tree, &lazy, fs, &res->findings, &fixed, &edits);
+		if (applied && !fs->only) {
+			size_t more = fix_settle(w, src, fs, res, &fixed, &edits);
 
-			if (!again || ts_node_has_error(ts_tree_root_node(again))) {
-				for (size_t i = 0; i < res->findings.len; i++) {
-					struct finding *f = vec_at(&res->findings, i);
-
-					if (f->applied) {
-						f->applied = false;
-						f->reason = "fix-broke-syntax";
-					}
-				}
-				applied = 0;
-			}
-			ts_tree_delete(again);
+			applied += more;
+			settled = more > 0;
 		}
 	}
+	if (applied)
+		source_restore_cr(src, fixed.ptr, fixed.len);
 	if (applied && out) {
 		buf_clear(out);
 		buf_add(out, src->bytes, src->bom);
@@ -303,7 +592,9 @@ static void process(struct pipeline_worker *w, struct source *src,
 
 		buf_add(&whole, src->bytes, src->bom);
 		buf_add(&whole, fixed.ptr, fixed.len);
-		if (fsio_write_atomic(src, whole.ptr, whole.len, &err) < 0) {
+		if (fsio_write_atomic(src, whole.ptr, whole.len, &err) == 0) {
+			res->written = true;
+		} else {
 			set_error(res, err.msg);
 			for (size_t i = 0; i < res->findings.len; i++) {
 				struct finding *f = vec_at(&res->findings, i);
@@ -317,7 +608,9 @@ static void process(struct pipeline_worker *w, struct source *src,
 		}
 		buf_release(&whole);
 	}
-	if (applied && cfg->mode == MODE_FIX) {
+	if (settled) {
+		/* placed by fix_settle */
+	} else if (applied && cfg->mode == MODE_FIX) {
 		struct source after;
 
 		if (source_from_bytes(&after, src->path, fixed.ptr, fixed.len, &err) == 0) {

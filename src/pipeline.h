@@ -65,6 +65,7 @@ struct file_result {
 	bool parsed;		/* the prefilter let it through */
 	bool untracked;		/* --commit: not in HEAD, so not part of the commit */
 	size_t fixed;		/* fixes applied (written in MODE_FIX) */
+	bool written;		/* MODE_FIX: the fixed text is in the file */
 };
 
 struct pipeline_worker;

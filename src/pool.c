@@ -2,9 +2,12 @@
  * pool: running files on worker threads.
  */
 #include "pool.h"
+#include "guard.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define POOL_STACK_BYTES (16u * 1024u * 1024u)
 
 /* --commit: runs file `i` on its content in HEAD. */
 static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
@@ -38,28 +41,70 @@ static void run_from_head(struct pool *p, struct pipeline_worker *w, size_t i)
 		buf_release(&text);
 }
 
+/* One file's work, as the guard runs it. */
+struct job {
+	struct pool *p;
+	struct pipeline_worker *w;
+	size_t i;
+};
+
+static void run_job(void *arg)
+{
+	struct job *j = arg;
+
+	if (j->p->repo)
+		run_from_head(j->p, j->w, j->i);
+	else
+		pipeline_run(j->w, j->p->files[j->i], &j->p->settings[j->i],
+			     &j->p->results[j->i]);
+}
+
+/* The file crashed the code: its result says so and nothing else. What
+ * the abandoned work held is left as it is, since it may be damaged. */
+static void crashed(struct pool *p, size_t i, int sig)
+{
+	struct buf msg = BUF_INIT;
+	struct file_result *r = &p->results[i];
+
+	buf_printf(&msg, "%s: internal error (%s) while checking this file; %s: please report it",
+		   p->files[i], strsignal(sig),
+		   r->written ? "its fixes were written, its findings are lost"
+			      : "it was skipped and not changed");
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(p->files[i]);
+	r->findings = (struct vec)VEC_INIT(struct finding);
+	r->error = buf_detach(&msg);
+	if (p->fixed)
+		memset(&p->fixed[i], 0, sizeof(p->fixed[i]));
+}
+
 static void *pool_work(void *arg)
 {
 	struct pool *p = arg;
-	struct pipeline_worker *w = pipeline_worker_new(p->config);
+	struct job j = { p, pipeline_worker_new(p->config), 0 };
 
+	guard_thread_init();
 	for (;;) {
-		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		int sig;
 
-		if (i >= p->nfiles)
+		j.i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		if (j.i >= p->nfiles)
 			break;
-		if (p->repo)
-			run_from_head(p, w, i);
-		else
-			pipeline_run(w, p->files[i], &p->settings[i], &p->results[i]);
+		sig = guard_run(run_job, &j);
+		if (sig) {
+			crashed(p, j.i, sig);
+			j.w = pipeline_worker_new(p->config);	/* the old one may be mid-parse */
+		}
 	}
-	pipeline_worker_free(w);
+	guard_thread_release();
+	pipeline_worker_free(j.w);
 	return NULL;
 }
 
 void pool_run(struct pool *p, int jobs)
 {
 	pthread_t *threads;
+	pthread_attr_t attr;
 	int started = 0;
 
 	pthread_mutex_init(&p->lock, NULL);
@@ -71,11 +116,16 @@ void pool_run(struct pool *p, int jobs)
 	if ((size_t)jobs > p->nfiles)
 		jobs = (int)p->nfiles;
 	threads = xcalloc((size_t)jobs, sizeof(*threads));
+	/* nesting up to TREE_MAX_DEPTH is walked recursively: a stack as
+	 * large as the main thread's, whatever the default for threads */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, POOL_STACK_BYTES);
 	for (int i = 0; i < jobs; i++)
-		if (!pthread_create(&threads[i], NULL, pool_work, p))
+		if (!pthread_create(&threads[i], &attr, pool_work, p))
 			started++;
 		else
 			break;
+	pthread_attr_destroy(&attr);
 	if (!started)
 		pool_work(p);
 	for (int i = 0; i < started; i++)

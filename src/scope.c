@@ -29,11 +29,13 @@ struct binding {
 	bool top;			/* an import statement directly in the module */
 	bool from;
 	uint32_t stmt_start, stmt_end, item_start, item_end;
+	uint32_t at;			/* where the bound name is written */
 };
 
 struct ref {
 	uint32_t start;
 	uint32_t len;
+	int scope;			/* the scope the identifier is evaluated in */
 };
 
 struct scope_index {
@@ -43,6 +45,8 @@ struct scope_index {
 	struct vec bindings;	/* struct binding */
 	struct vec refs;	/* struct ref */
 	struct vec from_imports;	/* size_t: the bindings made by `from m import x` */
+	struct vec by_name;	/* const struct binding *, by name, scope, then source order */
+	struct vec ref_names;	/* struct ref, by the text they name */
 	enum runtime runtime;
 	bool has_all;
 };
@@ -98,15 +102,17 @@ static struct binding *bind(struct scope_index *idx, int scope, TSNode name,
 	b->scope = scope;
 	b->kind = kind;
 	b->name = node_strdup(idx, name);
+	b->at = ts_node_start_byte(name);
 	return b;
 }
 
-static void add_ref(struct scope_index *idx, TSNode n)
+static void add_ref(struct scope_index *idx, TSNode n, int scope)
 {
 	struct ref *r = vec_push(&idx->refs);
 
 	r->start = ts_node_start_byte(n);
 	r->len = ts_node_end_byte(n) - r->start;
+	r->scope = scope;
 }
 
 static void visit(struct scope_index *idx, TSNode node, int scope);
@@ -133,7 +139,7 @@ static void bind_target(struct scope_index *idx, TSNode t, int scope)
 
 	if (!strcmp(type, "identifier")) {
 		bind(idx, scope, t, BIND_OTHER);
-		add_ref(idx, t);
+		add_ref(idx, t, scope);
 	} else if (!strcmp(type, "pattern_list") || !strcmp(type, "tuple_pattern") ||
 		   !strcmp(type, "list_pattern") || !strcmp(type, "tuple") ||
 		   !strcmp(type, "list") || !strcmp(type, "parenthesized_expression") ||
@@ -420,7 +426,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 	const char *type = ts_node_type(node);
 
 	if (!strcmp(type, "identifier")) {
-		add_ref(idx, node);
+		add_ref(idx, node, scope);
 	} else if (!strcmp(type, "function_definition")) {
 		visit_function(idx, node, scope);
 	} else if (!strcmp(type, "lambda")) {
@@ -472,7 +478,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 
 		if (!ts_node_is_null(name)) {
 			bind(idx, walrus_scope(idx, scope), name, BIND_OTHER);
-			add_ref(idx, name);
+			add_ref(idx, name, walrus_scope(idx, scope));
 		}
 		if (!ts_node_is_null(value))
 			visit(idx, value, scope);
@@ -501,6 +507,59 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 	}
 }
 
+/* Orders two names given by text and length as strcmp orders strings. */
+static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+static int binding_order(const void *a, const void *b)
+{
+	const struct binding *x = *(const struct binding *const *)a;
+	const struct binding *y = *(const struct binding *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->scope != y->scope)
+		return (x->scope > y->scope) - (x->scope < y->scope);
+	return (x > y) - (x < y);
+}
+
+static int ref_text_cmp(const void *a, const void *b, void *text)
+{
+	const struct ref *x = a, *y = b;
+
+	return name_cmp((const char *)text + x->start, x->len, (const char *)text + y->start,
+			y->len);
+}
+
+/* The first entry of `by_name` for `name` in `scope` (any scope when
+ * `scope` < 0), or by_name.len. */
+static size_t first_binding(const struct scope_index *idx, const char *name, size_t len,
+			    int scope)
+{
+	size_t lo = 0, hi = idx->by_name.len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct binding *b = *(const struct binding **)vec_at(&idx->by_name, mid);
+		int c = name_cmp(b->name, strlen(b->name), name, len);
+
+		if (!c && scope >= 0)
+			c = (b->scope > scope) - (b->scope < scope);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32_t len)
 {
 	struct scope_index *idx = xcalloc(1, sizeof(*idx));
@@ -508,6 +567,8 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 	struct vec bindings = VEC_INIT(struct binding);
 	struct vec refs = VEC_INIT(struct ref);
 	struct vec from_imports = VEC_INIT(size_t);
+	struct vec by_name = VEC_INIT(const struct binding *);
+	struct vec ref_names = VEC_INIT(struct ref);
 	TSNode root = ts_tree_root_node(tree);
 
 	idx->text = text;
@@ -520,6 +581,17 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 
 	scope_add(idx, SCOPE_MODULE, -1, 0, len + 1);
 	visit_children(idx, root, 0);
+	/* look-ups by name run in logarithmic time: rules ask once per finding */
+	idx->by_name = by_name;
+	for (size_t i = 0; i < idx->bindings.len; i++)
+		*(const struct binding **)vec_push(&idx->by_name) = vec_at(&idx->bindings, i);
+	vec_sort(&idx->by_name, binding_order);
+	idx->ref_names = ref_names;
+	for (size_t i = 0; i < idx->refs.len; i++)
+		*(struct ref *)vec_push(&idx->ref_names) = *(const struct ref *)vec_at(&idx->refs, i);
+	if (idx->ref_names.len)
+		qsort_r(idx->ref_names.items, idx->ref_names.len, sizeof(struct ref), ref_text_cmp,
+			(void *)text);
 	/* `#imports?` asks about every identifier: keep its candidates apart */
 	idx->from_imports = from_imports;
 	for (size_t i = 0; i < idx->bindings.len; i++) {
@@ -545,6 +617,8 @@ void scope_index_free(struct scope_index *idx)
 	vec_release(&idx->scopes);
 	vec_release(&idx->refs);
 	vec_release(&idx->from_imports);
+	vec_release(&idx->by_name);
+	vec_release(&idx->ref_names);
 	free(idx);
 }
 
@@ -602,11 +676,11 @@ static int lookup_in(const struct scope_index *idx, int scope, const char *name,
 	bool mixed = false;
 
 	*global = *nonlocal = false;
-	for (size_t i = 0; i < idx->bindings.len; i++) {
-		const struct binding *b = vec_at(&idx->bindings, i);
+	for (size_t i = first_binding(idx, name, len, scope); i < idx->by_name.len; i++) {
+		const struct binding *b = *(const struct binding **)vec_at(&idx->by_name, i);
 
 		if (b->scope != scope || strlen(b->name) != len || memcmp(b->name, name, len))
-			continue;
+			break;
 		switch (b->kind) {
 		case BIND_GLOBAL:
 			*global = true;
@@ -731,21 +805,26 @@ bool scope_imports_name(const struct scope_index *idx, const char *text, size_t 
 
 bool scope_name_used(const struct scope_index *idx, const char *name)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(name), lo = 0, hi = idx->ref_names.len, at;
 
-	for (size_t i = 0; i < idx->refs.len; i++) {
-		const struct ref *r = vec_at(&idx->refs, i);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ref *r = vec_at(&idx->ref_names, mid);
+
+		if (name_cmp(idx->text + r->start, r->len, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < idx->ref_names.len) {
+		const struct ref *r = vec_at(&idx->ref_names, lo);
 
 		if (r->len == len && !memcmp(idx->text + r->start, name, len))
 			return true;
 	}
-	for (size_t i = 0; i < idx->bindings.len; i++) {
-		const struct binding *b = vec_at(&idx->bindings, i);
-
-		if (!strcmp(b->name, name))
-			return true;
-	}
-	return false;
+	at = first_binding(idx, name, len, -1);
+	return at < idx->by_name.len &&
+	       !strcmp((*(const struct binding **)vec_at(&idx->by_name, at))->name, name);
 }
 
 const char *scope_module_alias(const struct scope_index *idx, const char *module)
@@ -763,6 +842,20 @@ const char *scope_module_alias(const struct scope_index *idx, const char *module
 	return NULL;
 }
 
+/* Describes the import binding `b` in `out`; false when there is none. */
+static bool import_out(const struct binding *b, struct scope_import *out)
+{
+	if (!b)
+		return false;
+	out->stmt_start = b->stmt_start;
+	out->stmt_end = b->stmt_end;
+	out->item_start = b->item_start;
+	out->item_end = b->item_end;
+	out->qname = b->qname;
+	out->from = b->from;
+	return true;
+}
+
 bool scope_top_import(const struct scope_index *idx, const char *name, struct scope_import *out)
 {
 	const struct binding *found = NULL;
@@ -776,15 +869,23 @@ bool scope_top_import(const struct scope_index *idx, const char *name, struct sc
 			return false;
 		found = b;
 	}
-	if (!found)
-		return false;
-	out->stmt_start = found->stmt_start;
-	out->stmt_end = found->stmt_end;
-	out->item_start = found->item_start;
-	out->item_end = found->item_end;
-	out->qname = found->qname;
-	out->from = found->from;
-	return true;
+	return import_out(found, out);
+}
+
+bool scope_sole_import(const struct scope_index *idx, const char *name, struct scope_import *out)
+{
+	const struct binding *found = NULL;
+
+	for (size_t i = 0; i < idx->bindings.len; i++) {
+		const struct binding *b = vec_at(&idx->bindings, i);
+
+		if (strcmp(b->name, name))
+			continue;
+		if (found || b->kind != BIND_IMPORT)
+			return false;
+		found = b;
+	}
+	return import_out(found, out);
 }
 
 size_t scope_count_refs(const struct scope_index *idx, const char *name, const uint32_t *skip,
@@ -803,6 +904,174 @@ size_t scope_count_refs(const struct scope_index *idx, const char *name, const u
 		count += !skipped;
 	}
 	return count;
+}
+
+/* Names every module sees without binding them: the builtins of the
+ * Python versions we target and the module attributes the import system
+ * sets. Sorted for bsearch. */
+static const char *const builtin_names[] = {
+	"ArithmeticError", "AssertionError", "AttributeError", "BaseException",
+	"BaseExceptionGroup", "BlockingIOError", "BrokenPipeError", "BufferError",
+	"BytesWarning", "ChildProcessError", "ConnectionAbortedError", "ConnectionError",
+	"ConnectionRefusedError", "ConnectionResetError", "DeprecationWarning", "EOFError",
+	"Ellipsis", "EncodingWarning", "EnvironmentError", "Exception", "ExceptionGroup",
+	"False", "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning",
+	"GeneratorExit", "IOError", "ImportError", "ImportWarning", "IndentationError",
+	"IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt",
+	"LookupError", "MemoryError", "ModuleNotFoundError", "NameError", "None",
+	"NotADirectoryError", "NotImplemented", "NotImplementedError", "OSError",
+	"OverflowError", "PendingDeprecationWarning", "PermissionError", "ProcessLookupError",
+	"PythonFinalizationError", "RecursionError", "ReferenceError", "ResourceWarning",
+	"RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration", "SyntaxError",
+	"SyntaxWarning", "SystemError", "SystemExit", "TabError", "TimeoutError", "True",
+	"TypeError", "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError",
+	"UnicodeError", "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError",
+	"Warning", "ZeroDivisionError", "__annotations__", "__build_class__", "__builtins__",
+	"__cached__", "__class__", "__debug__", "__dict__", "__doc__", "__file__", "__import__",
+	"__loader__", "__module__", "__name__", "__package__", "__path__", "__qualname__",
+	"__spec__", "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint",
+	"bytearray", "bytes", "callable", "chr", "classmethod", "compile", "complex",
+	"copyright", "credits", "delattr", "dict", "dir", "divmod", "enumerate", "eval", "exec",
+	"exit", "filter", "float", "format", "frozenset", "getattr", "globals", "hasattr",
+	"hash", "help", "hex", "id", "input", "int", "isinstance", "issubclass", "iter", "len",
+	"license", "list", "locals", "map", "max", "memoryview", "min", "next", "object", "oct",
+	"open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round",
+	"set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple",
+	"type", "vars", "zip"
+};
+
+static int cstr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool is_builtin(const char *name)
+{
+	return bsearch(&name, builtin_names, sizeof(builtin_names) / sizeof(builtin_names[0]),
+		       sizeof(builtin_names[0]), cstr_cmp) != NULL;
+}
+
+/* A binding looked up by name and scope. */
+struct bound {
+	const char *name;
+	int scope;
+	enum binding_kind kind;
+	uint32_t at;	/* the first binding of the group: the earliest position */
+	bool stored;	/* ... and whether the scope assigns the name */
+};
+
+static int bound_cmp(const void *a, const void *b)
+{
+	const struct bound *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return (x->scope > y->scope) - (x->scope < y->scope);
+}
+
+/* The first binding of `name` in `scope`, or NULL. */
+static const struct bound *bound_find(const struct vec *sorted, const char *name, int scope)
+{
+	size_t lo = 0, hi = sorted->len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct bound *m = vec_at(sorted, mid);
+		int c = strcmp(m->name, name);
+
+		if (!c)
+			c = (m->scope > scope) - (m->scope < scope);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < sorted->len) {
+		const struct bound *m = vec_at(sorted, lo);
+
+		if (!strcmp(m->name, name) && m->scope == scope)
+			return m;
+	}
+	return NULL;
+}
+
+/* True when some scope from `s` outwards binds `name`, as Python looks it
+ * up: class bodies are seen only from themselves, `global` goes to the
+ * module, `nonlocal` names an outer binding. Code that runs while the
+ * module is imported (module level, class bodies, comprehensions there)
+ * sees only the module names bound above it. */
+static bool bound_from(const struct scope_index *idx, const struct vec *sorted,
+		       const char *name, int s, uint32_t at)
+{
+	bool first = true, later = false;
+
+	while (s >= 0) {
+		const struct scope *sc = vec_at(&idx->scopes, (size_t)s);
+		const struct bound *b;
+
+		if (sc->kind == SCOPE_CLASS && !first) {
+			s = sc->parent;
+			continue;
+		}
+		b = bound_find(sorted, name, s);
+		if (b && b->kind == BIND_GLOBAL)
+			return b->stored || bound_find(sorted, name, 0) != NULL;
+		if (b)
+			return s != 0 || later || b->at <= at;
+		if (sc->kind == SCOPE_FUNCTION || sc->kind == SCOPE_ASYNC_FUNCTION ||
+		    sc->kind == SCOPE_LAMBDA || sc->kind == SCOPE_GENERATOR)
+			later = true;
+		first = false;
+		s = sc->parent;
+	}
+	return false;
+}
+
+size_t scope_unresolved(const struct scope_index *idx, struct vec *names)
+{
+	struct vec sorted = VEC_INIT(struct bound);
+	size_t before = names->len;
+
+	for (size_t i = 0; i < idx->bindings.len; i++) {
+		const struct binding *b = vec_at(&idx->bindings, i);
+		struct bound *o = vec_push(&sorted);
+
+		o->name = b->name;
+		o->scope = b->scope;
+		o->kind = b->kind;
+		o->at = b->at;
+		o->stored = b->kind != BIND_GLOBAL;
+	}
+	/* the first of a group stands for it: a scope's `global` declaration
+	 * decides over its other bindings, and the earliest position counts */
+	vec_sort(&sorted, bound_cmp);
+	for (size_t i = 1, first = 0; i < sorted.len; i++) {
+		struct bound *a = vec_at(&sorted, first), *b = vec_at(&sorted, i);
+
+		if (bound_cmp(a, b)) {
+			first = i;
+			continue;
+		}
+		if (b->kind == BIND_GLOBAL)
+			a->kind = BIND_GLOBAL;
+		else
+			a->stored = true;
+		if (b->at < a->at)
+			a->at = b->at;
+	}
+	for (size_t i = 0; i < idx->refs.len; i++) {
+		const struct ref *r = vec_at(&idx->refs, i);
+		char *name = xstrndup(idx->text + r->start, r->len);
+
+		if (is_builtin(name) || bound_from(idx, &sorted, name, r->scope, r->start))
+			free(name);
+		else
+			*(char **)vec_push(names) = name;
+	}
+	vec_release(&sorted);
+	vec_sort(names, cstr_cmp);
+	return names->len - before;
 }
 
 enum runtime scope_runtime(const struct scope_index *idx)

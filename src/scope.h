@@ -21,6 +21,7 @@
 #include <tree_sitter/api.h>
 
 #include "buf.h"
+#include "vec.h"
 
 enum scope_kind {
 	SCOPE_MODULE,
@@ -106,11 +107,23 @@ const char *scope_module_alias(const struct scope_index *idx, const char *module
 bool scope_top_import(const struct scope_index *idx, const char *name,
 		      struct scope_import *out);
 
+/* The import that binds `name`, if it is the file's only binding of that
+ * name in any scope (a function's own `import asyncio`, say). */
+bool scope_sole_import(const struct scope_index *idx, const char *name,
+		       struct scope_import *out);
 /* Counts references to `name` (identifiers in load or store position,
  * outside import statements) that lie outside every range in `skip`
  * (pairs of start/end offsets, `nskip` pairs). */
 size_t scope_count_refs(const struct scope_index *idx, const char *name,
 			const uint32_t *skip, size_t nskip);
+
+/* Appends to `names` (char *, owned by the caller) the text of every
+ * identifier reference that no enclosing scope binds and that is not a
+ * builtin, once per reference, and sorts `names`. Code that runs at import
+ * time (module level, class bodies) sees only module names bound above it. Returns how many were
+ * added. A fix must not raise the count of any name: a reference it
+ * creates or leaves behind would raise NameError. */
+size_t scope_unresolved(const struct scope_index *idx, struct vec *names);
 
 /* The async framework the module runs under, from its imports. */
 enum runtime scope_runtime(const struct scope_index *idx);

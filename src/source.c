@@ -7,6 +7,7 @@
  * guessed at.
  */
 #include "source.h"
+#include "fsio.h"
 #include "buf.h"
 
 #include <ctype.h>
@@ -199,6 +200,16 @@ static int source_take(struct source *out, const char *path, char *data, size_t 
 	out->len = (uint32_t)(len - bom);
 	nl = memchr(out->text, '\n', out->len);
 	out->newline = (nl && nl > out->text && nl[-1] == '\r') ? "\r\n" : "\n";
+	if (!nl && memchr(out->text, '\r', out->len)) {
+		/* old Mac line ends, which Python reads too: the rules see LF,
+		 * and the fixed text gets its CRs back (source_restore_cr) */
+		char *lf = xmalloc((size_t)out->len + 1);
+
+		for (uint32_t i = 0; i < out->len; i++)
+			lf[i] = out->text[i] == '\r' ? '\n' : out->text[i];
+		lf[out->len] = '\0';
+		out->text = out->cr_text = lf;
+	}
 	index_lines(out);
 	return 0;
 }
@@ -219,52 +230,33 @@ int source_from_bytes(struct source *out, const char *path, const char *data, si
 
 int source_load(struct source *out, const char *path, struct err *err)
 {
+	struct buf b = BUF_INIT;
 	struct stat st;
-	char *data;
-	size_t got = 0;
-	int fd;
+	size_t len;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_errno(err, "%s: unable to open", path);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return err_errno(err, "%s: unable to stat", path);
+	if (fsio_read_regular(&b, &st, path, SOURCE_MAX_BYTES, err) < 0) {
+		buf_release(&b);
+		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return err_set(err, "%s: not a regular file, skipped", path);
-	}
-	if ((uint64_t)st.st_size > SOURCE_MAX_BYTES) {
-		close(fd);
-		return err_set(err, "%s: file too large (%lld bytes, the limit is %u), skipped", path,
-			       (long long)st.st_size, SOURCE_MAX_BYTES);
-	}
-	data = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(data);
-			close(fd);
-			return err_errno(err, "%s: unable to read", path);
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	data[got] = '\0';
-	if (source_take(out, path, data, got, err) < 0)
+	len = b.len;
+	if (source_take(out, path, buf_detach(&b), len, err) < 0)
 		return -1;
 	out->st = st;
 	return 0;
 }
 
+void source_restore_cr(const struct source *src, char *text, size_t len)
+{
+	if (!src->cr_text)
+		return;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			text[i] = '\r';
+}
+
 void source_release(struct source *src)
 {
+	free(src->cr_text);
 	free(src->path);
 	free(src->bytes);
 	free(src->lines);

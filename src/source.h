@@ -5,7 +5,7 @@
  * utf-8 or ascii; it refuses other encodings, invalid UTF-8, NUL bytes
  * (binary files) and files over SOURCE_MAX_BYTES, with a message naming
  * the file. It records the newline style (LF or CRLF, from the first line
- * break) and an index of line starts for byte -> line:column conversion.
+ * break; a file with CR alone is read with LF and written back with CR) and an index of line starts for byte -> line:column conversion.
  */
 #ifndef ASYNCMOD_SOURCE_H
 #define ASYNCMOD_SOURCE_H
@@ -25,6 +25,7 @@ struct source {
 	size_t size;		/* length of `bytes` */
 	size_t bom;		/* 3 when the file starts with a UTF-8 BOM, else 0 */
 	const char *text;	/* bytes + bom: what the parser sees */
+	char *cr_text;		/* a file whose lines end in CR alone: text with LF for CR, owned */
 	uint32_t len;		/* length of `text` */
 	const char *newline;	/* "\n" or "\r\n" */
 	uint32_t *lines;	/* byte offset in `text` of each line start, owned */
@@ -45,6 +46,10 @@ int source_from_bytes(struct source *out, const char *path, const char *data,
 		      size_t len, struct err *err);
 
 void source_release(struct source *src);
+
+/* Gives a fixed text of a CR-only file (see cr_text) its line ends back:
+ * every LF becomes CR. Does nothing for other files. */
+void source_restore_cr(const struct source *src, char *text, size_t len);
 
 /* 1-based line and column (in characters) of byte offset `off` of text. */
 void source_position(const struct source *src, uint32_t off,

@@ -259,6 +259,11 @@ int toml_parse(struct toml_doc *out, const char *name, const char *text, size_t 
 	ts_parser_set_language(parser, tree_sitter_toml());
 	tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
 	root = ts_tree_root_node(tree);
+	if (tree_deeper_than(root, TREE_MAX_DEPTH)) {
+		ts_tree_delete(tree);
+		ts_parser_delete(parser);
+		return err_set(err, "%s: nested more than %u levels deep", name, TREE_MAX_DEPTH);
+	}
 	if (tree_first_error(root, &bad)) {
 		unsigned line = line_of(bad);
 

@@ -7,17 +7,52 @@
 
 bool tree_first_error(TSNode n, TSNode *out)
 {
-	uint32_t count;
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	bool found = false;
 
-	if (!strcmp(ts_node_type(n), "ERROR") || ts_node_is_missing(n)) {
-		*out = n;
-		return true;
+	/* down into the first child that holds an error, as far as it goes;
+	 * a loop, not recursion: the tree may be deep */
+	for (;;) {
+		TSNode cur = ts_tree_cursor_current_node(&c);
+
+		if (!strcmp(ts_node_type(cur), "ERROR") || ts_node_is_missing(cur)) {
+			*out = cur;
+			found = true;
+			break;
+		}
+		if (!ts_node_has_error(cur) || !ts_tree_cursor_goto_first_child(&c))
+			break;
+		while (!ts_node_has_error(ts_tree_cursor_current_node(&c)) &&
+		       !ts_node_is_missing(ts_tree_cursor_current_node(&c)))
+			if (!ts_tree_cursor_goto_next_sibling(&c))
+				goto done;
 	}
-	if (!ts_node_has_error(n))
-		return false;
-	count = ts_node_child_count(n);
-	for (uint32_t i = 0; i < count; i++)
-		if (tree_first_error(ts_node_child(n, i), out))
-			return true;
-	return false;
+done:
+	ts_tree_cursor_delete(&c);
+	return found;
+}
+
+bool tree_deeper_than(TSNode root, uint32_t limit)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	uint32_t depth = 0;
+	bool deep = false;
+
+	for (;;) {
+		if (ts_tree_cursor_goto_first_child(&c)) {
+			if (++depth > limit) {
+				deep = true;
+				break;
+			}
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (!depth || !ts_tree_cursor_goto_parent(&c))
+				goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	return deep;
 }

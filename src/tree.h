@@ -12,4 +12,14 @@
  * syntax error's position. Returns false when there is none. */
 bool tree_first_error(TSNode n, TSNode *out);
 
+/* The deepest nesting the readers take, in tree levels: more than CPython
+ * compiles (about 3000 nested expressions), so that every file Python
+ * accepts is read, and few enough that the recursive walks stay within a
+ * thread's stack. */
+#define TREE_MAX_DEPTH 4000
+
+/* True when some node lies more than `limit` levels below `root`. Walks
+ * without recursion. */
+bool tree_deeper_than(TSNode root, uint32_t limit);
+
 #endif

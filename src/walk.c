@@ -233,3 +233,123 @@ int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size
 	files->len = w;
 	return 0;
 }
+
+/* The real folder each path argument stands for. */
+static void tree_roots(struct vec *roots, char *const *paths, size_t npaths)
+{
+	for (size_t i = 0; i < (npaths ? npaths : 1); i++) {
+		const char *path = npaths ? paths[i] : ".";
+		struct stat st;
+		char *real = NULL;
+
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			real = realpath(path, NULL);
+		} else {
+			char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+
+			if (slash == copy)
+				slash[1] = '\0';
+			else if (slash)
+				*slash = '\0';
+			real = realpath(slash ? copy : ".", NULL);
+			free(copy);
+		}
+		if (real)
+			*(char **)vec_push(roots) = real;
+	}
+}
+
+static bool below_a_root(const struct vec *roots, const char *real)
+{
+	for (size_t i = 0; i < roots->len; i++) {
+		const char *root = *(char **)vec_at(roots, i);
+		size_t n = strlen(root);
+
+		if (!strncmp(real, root, n) && (real[n] == '/' || (n == 1 && root[0] == '/')))
+			return true;
+	}
+	return false;
+}
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+static bool id_seen(const struct vec *ids, const struct stat *st)
+{
+	for (size_t i = 0; i < ids->len; i++) {
+		const struct file_id *id = vec_at(ids, i);
+
+		if (id->dev == st->st_dev && id->ino == st->st_ino)
+			return true;
+	}
+	return false;
+}
+
+void walk_settle_links(struct vec *files, struct vec *notes, char *const *paths, size_t npaths)
+{
+	struct vec roots = VEC_INIT(char *), ids = VEC_INIT(struct file_id);
+	bool *link = xcalloc(files->len ? files->len : 1, sizeof(bool));
+	bool any = false;
+	size_t w = 0;
+
+	for (size_t i = 0; i < files->len; i++) {
+		struct stat st;
+
+		link[i] = lstat(*(char **)vec_at(files, i), &st) == 0 && S_ISLNK(st.st_mode);
+		any |= link[i];
+	}
+	if (!any) {
+		free(link);
+		return;
+	}
+	tree_roots(&roots, paths, npaths);
+	/* the files named by their own path come first */
+	for (size_t i = 0; i < files->len; i++) {
+		struct stat st;
+
+		if (!link[i] && stat(*(char **)vec_at(files, i), &st) == 0 && !id_seen(&ids, &st)) {
+			struct file_id *id = vec_push(&ids);
+
+			id->dev = st.st_dev;
+			id->ino = st.st_ino;
+		}
+	}
+	for (size_t i = 0; i < files->len; i++) {
+		char *f = *(char **)vec_at(files, i);
+		struct buf note = BUF_INIT;
+		struct stat st;
+		char *real;
+
+		if (!link[i]) {
+			*(char **)vec_at(files, w++) = f;
+			continue;
+		}
+		real = realpath(f, NULL);
+		if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
+			buf_printf(&note, "%s: a symbolic link to no regular file, skipped", f);
+		} else if (!below_a_root(&roots, real)) {
+			buf_printf(&note, "%s: a symbolic link to '%s', outside the tree being checked, "
+				   "skipped", f, real);
+		} else if (!id_seen(&ids, &st)) {
+			struct file_id *id = vec_push(&ids);
+
+			id->dev = st.st_dev;
+			id->ino = st.st_ino;
+			*(char **)vec_at(files, w++) = f;
+			f = NULL;
+		}
+		if (note.len)
+			*(char **)vec_push(notes) = buf_detach(&note);
+		buf_release(&note);
+		free(real);
+		free(f);
+	}
+	files->len = w;
+	for (size_t i = 0; i < roots.len; i++)
+		free(*(char **)vec_at(&roots, i));
+	vec_release(&roots);
+	vec_release(&ids);
+	free(link);
+}

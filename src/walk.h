@@ -21,6 +21,15 @@
  * on. Returns 0. */
 int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size_t npaths);
 
+/* Settles the symbolic links among `files`: a link is kept (its target
+ * is fixed in place through it, the link stays a link) only when the
+ * target is a file inside the tree being fixed (below one of `paths`, or
+ * the current folder when there are none); otherwise it is dropped with a
+ * note in `notes` (char *, owned). Each file is kept once, however many
+ * links name it: by its own path when that is listed, else by its first
+ * link. */
+void walk_settle_links(struct vec *files, struct vec *notes, char *const *paths, size_t npaths);
+
 /* True when a folder on the way to `path` (relative) is one the walk
  * skips: hidden, `__pycache__`, or a virtualenv. */
 int walk_path_skipped(const char *path);

@@ -167,6 +167,13 @@ START_TEST(errors_name_file_and_line)
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\ntarget-version = \"py27\"\n"), false, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "invalid target-version 'py27'"));
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\ntimeout = -1\n"), false, &err), -1);
+	/* what the command line refuses, the configuration refuses too */
+	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\ntimeout = inf\n"), false, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, ":2: invalid timeout"));
+	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\ntimeout = nan\n"), false, &err), -1);
+	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\ntimeout = 1e300\n"), false, &err), -1);
+	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\ntimeout = 0\n"), false, &err), -1);
+	ck_assert(config_timeout_ok(30) && config_timeout_ok(0.5) && !config_timeout_ok(-0.0));
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod]\nhttp-client = \"urllib\"\n"), false, &err), -1);
 	ck_assert_int_eq(config_load(&c, write_toml("[tool.asyncmod\n"), false, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "pyproject.toml:1: invalid TOML"));

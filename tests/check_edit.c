@@ -71,7 +71,7 @@ static char *apply(struct snippet *s)
 	struct buf out = BUF_INIT;
 	struct vec edits;
 
-	fix_apply(&out, &edits, &s->src, s->tree, s->scopes, &s->findings, false);
+	fix_apply(&out, &edits, &s->src, s->tree, s->scopes, &s->findings, false, NULL);
 	fix_edits_release(&edits);
 	return buf_detach(&out);
 }
@@ -218,6 +218,27 @@ START_TEST(used_import_kept)
 }
 END_TEST
 
+START_TEST(import_named_in_all_kept)
+{
+	struct snippet s;
+	char *out;
+
+	snippet_init(&s, "import time\n__all__ = ['time']\ntime.sleep(1)\n");
+	rule_need(add_fix(&s, "time.sleep", "pause"), NEED_DROP, "time");
+	out = apply(&s);
+	ck_assert_str_eq(out, "import time\n__all__ = ['time']\npause(1)\n");
+	free(out);
+	snippet_release(&s);
+	/* an `__all__` that does not name it exports nothing of it */
+	snippet_init(&s, "import time\n__all__ = ['x']\ntime.sleep(1)\n");
+	rule_need(add_fix(&s, "time.sleep", "pause"), NEED_DROP, "time");
+	out = apply(&s);
+	ck_assert_str_eq(out, "__all__ = ['x']\npause(1)\n");
+	free(out);
+	snippet_release(&s);
+}
+END_TEST
+
 START_TEST(from_import_item_dropped)
 {
 	struct snippet s;
@@ -256,25 +277,34 @@ static int break_check(struct rule_ctx *ctx, const TSQueryMatch *m)
 	return 0;
 }
 
-START_TEST(broken_fix_is_dropped)
+/* Runs `rule` alone over `text` in memory, in `mode`. */
+static void run_one_rule(const struct transform *rule, enum pipeline_mode mode, const char *text,
+			 struct file_result *res, struct buf *out)
 {
-	const struct transform *rules[] = { &breaker };
-	struct pipeline_config cfg;
+	const struct transform *rules[] = { rule };
+	struct pipeline_config cfg = { 0 };
 	struct pipeline_worker *w;
 	struct query *q;
 	struct err err = ERR_INIT;
+
+	ck_assert_int_eq(query_new(&q, rules, 1, &err), 0);
+	cfg.query = q;
+	cfg.tokens = rule->tokens;
+	cfg.mode = mode;
+	cfg.target_minor = 11;
+	w = pipeline_worker_new(&cfg);
+	pipeline_run_text(w, "t.py", text, strlen(text), NULL, res, out);
+	pipeline_worker_free(w);
+	query_free(q);
+}
+
+START_TEST(broken_fix_is_dropped)
+{
 	struct file_result res;
 	struct buf out = BUF_INIT;
 	const struct finding *f;
 
-	ck_assert_int_eq(query_new(&q, rules, 1, &err), 0);
-	cfg.query = q;
-	cfg.tokens = break_tokens;
-	cfg.mode = MODE_DIFF;
-	cfg.unsafe_fixes = false;
-	cfg.target_minor = 11;
-	w = pipeline_worker_new(&cfg);
-	pipeline_run_text(w, "t.py", "x = boom\n", 9, NULL, &res, &out);
+	run_one_rule(&breaker, MODE_DIFF, "x = boom\n", &res, &out);
 	ck_assert_uint_eq(res.findings.len, 1);
 	f = vec_at(&res.findings, 0);
 	ck_assert(!f->applied);
@@ -283,8 +313,73 @@ START_TEST(broken_fix_is_dropped)
 	ck_assert_ptr_null(res.diff);
 	pipeline_result_release(&res);
 	buf_release(&out);
-	pipeline_worker_free(w);
-	query_free(q);
+}
+END_TEST
+
+/* A transform that renames callees: `first` -> `print` (a builtin),
+ * `second` -> `nowhere` (bound nowhere), `a1` -> `a2` -> `a3`. */
+static int rename_check(struct rule_ctx *ctx, const TSQueryMatch *m);
+
+static const char *const rename_tokens[] = { "first", "second", "a1", "a2", NULL };
+static const struct transform renamer = {
+	.code = "T3",
+	.name = "renamer",
+	.summary = "renames things",
+	.fix = FIX_SAFE,
+	.query = "((identifier) @ref (#match? @ref \"^(first|second|a1|a2)$\"))",
+	.tokens = rename_tokens,
+	.check = rename_check,
+};
+
+static int rename_check(struct rule_ctx *ctx, const TSQueryMatch *m)
+{
+	TSNode ref = rule_capture(ctx, m, "ref");
+	const char *text = ctx->src->text + ts_node_start_byte(ref);
+	const char *to = !strncmp(text, "first", 5) ? "print" :
+			 !strncmp(text, "second", 6) ? "nowhere" :
+			 !strncmp(text, "a1", 2) ? "a2" : "a3";
+	struct finding *f;
+
+	if (!strcmp(ts_node_type(ts_node_parent(ref)), "assignment"))
+		return 0;	/* the bindings stay */
+	f = rule_report(ctx, &renamer, ref, "rename");
+	rule_edit(f, ts_node_start_byte(ref), ts_node_end_byte(ref), to);
+	return 0;
+}
+
+START_TEST(fix_leaving_a_name_unresolved_is_dropped)
+{
+	struct file_result res;
+	struct buf out = BUF_INIT;
+	const struct finding *f;
+
+	run_one_rule(&renamer, MODE_COMMIT, "first()\nsecond()\n", &res, &out);
+	ck_assert_str_eq(buf_cstr(&out), "print()\nsecond()\n");
+	ck_assert_uint_eq(res.findings.len, 2);
+	f = vec_at(&res.findings, 0);
+	ck_assert(f->applied);
+	f = vec_at(&res.findings, 1);
+	ck_assert(!f->applied);
+	ck_assert_str_eq(f->reason, "fix-broke-names");
+	ck_assert_uint_eq(res.fixed, 1);
+	pipeline_result_release(&res);
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(fix_runs_until_nothing_changes)
+{
+	struct file_result res;
+	struct buf out = BUF_INIT;
+
+	run_one_rule(&renamer, MODE_COMMIT, "a1 = 1\na2 = 2\na3 = 3\nprint(a1)\n", &res, &out);
+	ck_assert_str_eq(buf_cstr(&out), "a1 = 1\na2 = 2\na3 = 3\nprint(a3)\n");
+	ck_assert_uint_eq(res.fixed, 2);
+	ck_assert_uint_eq(res.findings.len, 2);
+	ck_assert(((struct finding *)vec_at(&res.findings, 0))->applied);
+	ck_assert(((struct finding *)vec_at(&res.findings, 1))->applied);
+	pipeline_result_release(&res);
+	buf_release(&out);
 }
 END_TEST
 
@@ -388,7 +483,10 @@ Suite *suite_edit(void)
 	tcase_add_test(tc, unused_import_dropped);
 	tcase_add_test(tc, used_import_kept);
 	tcase_add_test(tc, from_import_item_dropped);
+	tcase_add_test(tc, import_named_in_all_kept);
 	tcase_add_test(tc, broken_fix_is_dropped);
+	tcase_add_test(tc, fix_leaving_a_name_unresolved_is_dropped);
+	tcase_add_test(tc, fix_runs_until_nothing_changes);
 	tcase_add_test(tc, indent_unit_detected);
 	tcase_add_test(tc, reindent_skips_strings_and_blanks);
 	tcase_add_test(tc, dedent_removes_one_unit);

@@ -1,6 +1,7 @@
 /*
  * check_scope: name resolution, shadowing, scope contexts and runtime.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "grammar.h"
@@ -177,6 +178,50 @@ START_TEST(runtime_and_aliases)
 }
 END_TEST
 
+/* The unresolved names of `text`, joined by spaces. */
+static void unresolved(struct buf *out, const char *text)
+{
+	struct parsed p;
+	struct vec names = VEC_INIT(char *);
+
+	parse(&p, text);
+	scope_unresolved(p.idx, &names);
+	buf_clear(out);
+	for (size_t i = 0; i < names.len; i++) {
+		buf_printf(out, "%s%s", i ? " " : "", *(char **)vec_at(&names, i));
+		free(*(char **)vec_at(&names, i));
+	}
+	vec_release(&names);
+	release(&p);
+}
+
+START_TEST(unresolved_names)
+{
+	struct buf b = BUF_INIT;
+
+	unresolved(&b, "import asyncio\nasync def f():\n    await asyncio.sleep(len(x))\n");
+	ck_assert_str_eq(buf_cstr(&b), "x");
+	/* module level runs in order: a name used above its import is unresolved */
+	unresolved(&b, "t: set[asyncio.Task] = set()\nimport asyncio\n");
+	ck_assert_str_eq(buf_cstr(&b), "asyncio");
+	/* a function body runs later: the import below it is seen */
+	unresolved(&b, "def f():\n    return asyncio.Task\nimport asyncio\n");
+	ck_assert_str_eq(buf_cstr(&b), "");
+	/* class bodies run at import time and skip to the module from methods */
+	unresolved(&b, "class A:\n    y = 1\n    z = q\n    def m(self):\n        return y\nq = 2\n");
+	ck_assert_str_eq(buf_cstr(&b), "q y");
+	/* parameters, comprehensions, walrus, except and with targets, global */
+	unresolved(&b, "def f(a, *b, c=1, **d):\n    return [e for e in a], (g := 2), b, c, d\n"
+		       "try:\n    pass\nexcept E as h:\n    h\nwith o as w:\n    w\n"
+		       "def k():\n    global n\n    n = 1\nprint(__name__)\n");
+	ck_assert_str_eq(buf_cstr(&b), "E o");
+	/* counted once per reference */
+	unresolved(&b, "def f():\n    u(u)\n");
+	ck_assert_str_eq(buf_cstr(&b), "u u");
+	buf_release(&b);
+}
+END_TEST
+
 Suite *suite_scope(void)
 {
 	Suite *s = suite_create("scope");
@@ -188,6 +233,7 @@ Suite *suite_scope(void)
 	tcase_add_test(tc, conditional_import_is_ambiguous);
 	tcase_add_test(tc, contexts);
 	tcase_add_test(tc, runtime_and_aliases);
+	tcase_add_test(tc, unresolved_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -222,17 +222,17 @@ else
 fi
 
 # Each entry run as pre-commit runs it: `ENTRY FILE...` in the repository.
-BAD='import time
+BAD='import asyncio
 
 
 async def f():
-    time.sleep(1)
+    return asyncio.get_event_loop()
 '
 FIXED='import asyncio
 
 
 async def f():
-    await asyncio.sleep(1)
+    return asyncio.get_running_loop()
 '
 # run_hook ID EXIT-EXPECTED FILE-AFTER
 run_hook() {

@@ -94,7 +94,7 @@ async def handler():
     return loop, x, time.time()
 EOF
 cp "$TMPROOT/sarif-fix/log/cp.py" "$TMPROOT/sarif-fix/fix/cp.py"
-run_in "$TMPROOT/sarif-fix/fix" check --fix --quiet cp.py
+run_in "$TMPROOT/sarif-fix/fix" check --fix --unsafe-fixes --quiet cp.py
 run_in "$TMPROOT/sarif-fix/log" check --output-format sarif cp.py >"$TMPROOT/cp.sarif"
 run_in "$TMPROOT/sarif-fix/log" check --output-format concise cp.py >"$TMPROOT/cp.txt"
 if ! out=$($PY "$SRCDIR/tests/sarif_check.py" --text "$TMPROOT/cp.txt" \

@@ -5,7 +5,7 @@
 # options, one line; without a --select, only the rule the case is filed
 # under runs). Each case proves:
 #   1. the findings are exactly expected.txt;
-#   2. `--fix` writes exactly expected.py;
+#   2. `--fix` writes exactly expected.py and exits 0 or 1;
 #   3. `--diff` piped to `git apply` gives exactly the same text;
 #   4. expected.py is valid Python (checked by the Python compiler);
 #   5. a second `--fix` on the result changes nothing.
@@ -39,8 +39,14 @@ for case in "$SRCDIR"/fixtures/rules/*/*/; do
         fail "$name: findings" "$(show_diff "$case/expected.txt" "$work/findings.txt")"
         continue
     fi
-    # 2. --fix
-    (cd "$work/fix" && "$ASYNCMOD" check --fix --quiet $args input.py) >/dev/null 2>"$work/stderr.txt"
+    # 2. --fix (exit 0 or 1: an error or a crash fails the case even when
+    #    the file was written before it)
+    status=0
+    (cd "$work/fix" && "$ASYNCMOD" check --fix --quiet $args input.py) >/dev/null 2>"$work/stderr.txt" || status=$?
+    if [ "$status" -gt 1 ]; then
+        fail "$name: --fix exited $status" "$(cat "$work/stderr.txt")"
+        continue
+    fi
     if ! cmp -s "$work/fix/input.py" "$expected_py"; then
         fail "$name: --fix output" "$(show_diff "$expected_py" "$work/fix/input.py")"
         continue
@@ -61,7 +67,9 @@ for case in "$SRCDIR"/fixtures/rules/*/*/; do
     # 5. idempotence
     if [ -z "$problems" ]; then
         cp "$work/fix/input.py" "$work/once.py"
-        (cd "$work/fix" && "$ASYNCMOD" check --fix --quiet $args input.py) >/dev/null 2>&1
+        status=0
+        (cd "$work/fix" && "$ASYNCMOD" check --fix --quiet $args input.py) >/dev/null 2>&1 || status=$?
+        [ "$status" -le 1 ] || problems="a second --fix exited $status"
         cmp -s "$work/fix/input.py" "$work/once.py" || problems="a second --fix changed the file again"
     fi
     if [ -n "$problems" ]; then

@@ -57,7 +57,7 @@ fi
 # 2. a takes the rest of the file, d leaves the rest of the next one.
 fresh file-wide
 cp -R "$dir" "$dir.fix"
-(cd "$dir.fix" && "$ASYNCMOD" check --select "$RULES" --fix -q a.py >/dev/null 2>&1)
+(cd "$dir.fix" && "$ASYNCMOD" check --select "$RULES" --fix --unsafe-fixes -q a.py >/dev/null 2>&1)
 session "ad"
 if cmp -s "$dir/a.py" "$dir.fix/a.py" && [ "$(cat "$dir/b.py")" = "$(printf '%s' "$B")" ] &&
    grep -q "Applied 4 fixes, rejected 2." "$log" && [ "$(grep -c "Apply this fix?" "$log")" -eq 2 ]; then
@@ -113,5 +113,25 @@ if [ "$result" = "exit 1 restored yes" ] && (cd "$dir" && git rev-parse -q --ver
     pass "--commit records only the accepted fixes"
 else
     fail "--commit: $result" "$(tail -n 5 "$log")"
+fi
+# 7. Two accepted fixes that meet: AM202 writes asyncio.timeout where AM203
+# took away the last other use of asyncio; the committed file keeps the
+# import and runs.
+dir="$TMPROOT/meet"; rm -rf "$dir"; mkdir -p "$dir"
+printf 'import asyncio\n\n\nasync def f(c):\n    try:\n        return await asyncio.wait_for(c, 5)\n    except asyncio.TimeoutError:\n        return None\n\n\nasync def slow():\n    await asyncio.sleep(10)\n\n\nprint(asyncio.run(f(asyncio.sleep(0, "done"))))\n' >"$dir/w.py"
+(
+    cd "$dir" && git init -q . && git config user.name Tester && git config user.email t@example.com &&
+    git add w.py && git commit -q -m base
+) >/dev/null 2>&1
+log="$dir.log"
+result=$(cd "$dir" && "$PY" "$SESSION" "yy" "$log" -- "$ASYNCMOD" check --select AM202,AM203 --target-version py312 --fix --interactive --commit --branch met)
+(cd "$dir" && git show met:w.py >"$dir.committed" 2>/dev/null)
+if (cd "$dir" && git rev-parse -q --verify met >/dev/null) &&
+   grep -q "^import asyncio" "$dir.committed" && grep -q "async with asyncio.timeout(5):" "$dir.committed" &&
+   grep -q "except TimeoutError:" "$dir.committed" &&
+   [ "$("$PY" "$dir.committed" 2>&1)" = "done" ]; then
+    pass "--commit of two fixes that meet keeps the import they share"
+else
+    fail "two fixes that meet: $result" "$(cat "$dir.committed"; tail -n 5 "$log")"
 fi
 finish

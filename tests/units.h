@@ -12,5 +12,6 @@ Suite *suite_scope(void);
 Suite *suite_query(void);
 Suite *suite_fsio(void);
 Suite *suite_config(void);
+Suite *suite_guard(void);
 
 #endif

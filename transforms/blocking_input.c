@@ -2,8 +2,9 @@
  * ASYNC250: `input()` in an async function blocks the event loop until a
  * line arrives on stdin.
  *
- * Fix (safe): `await asyncio.to_thread(input, ..)`, the same call in a
- * worker thread. Reported instead: in a nested sync scope, for an ambiguous
+ * Fix (unsafe): `await asyncio.to_thread(input, ..)`, the same call in a
+ * worker thread; Ctrl-C no longer interrupts the read (the signal reaches
+ * the main thread while the worker keeps waiting on stdin). Reported instead: in a nested sync scope, for an ambiguous
  * name, in an anyio/trio module, or when the name `asyncio` is taken. A
  * local, parameter or import named `input` is not the builtin.
  */
@@ -75,7 +76,7 @@ const struct transform transform_blocking_input = {
 	.code = "ASYNC250",
 	.name = "blocking-input-in-async-function",
 	.summary = "input() in an async function -> await asyncio.to_thread(input, ..)",
-	.fix = FIX_SAFE,
+	.fix = FIX_UNSAFE,
 	.query = blocking_input_scm,
 	.tokens = tokens,
 	.check = check,
@@ -88,7 +89,11 @@ const struct transform transform_blocking_input = {
 	.fix_text = "`input(prompt)` becomes `await asyncio.to_thread(input, prompt)`, through "
 		    "the module's asyncio import or alias (one is added when there is none). The "
 		    "call is unchanged, in the default executor; cancelling the task does not "
-		    "stop the read.",
+		    "stop the read. The fix is unsafe because Ctrl-C changes: the "
+		    "KeyboardInterrupt reaches the main thread while the worker thread keeps "
+		    "waiting on stdin, so the read does not end, the program may need a second "
+		    "Ctrl-C to exit, and a third can abort the interpreter while it waits for the "
+		    "thread at exit.",
 	.reasons = reasons,
 	.example_before = "import asyncio\n"
 			  "\n"

@@ -1,7 +1,9 @@
 /*
  * ASYNC251: `time.sleep(x)` in an async function blocks the event loop.
  *
- * Fix (safe): `await asyncio.sleep(x)`; an `import time` left unused goes.
+ * Fix (unsafe): `await asyncio.sleep(x)`; an `import time` left unused goes.
+ * Unsafe because blocking the loop can be what the code means (a test that
+ * holds the loop on purpose); the rule cannot see intent.
  * Reported instead: in a nested sync scope (await would be a syntax error,
  * or turn a generator expression into an async one); `time.sleep` used as
  * a value; while a sync lock is held (yielding could deadlock); in cleanup
@@ -190,7 +192,7 @@ const struct transform transform_blocking_sleep = {
 	.code = "ASYNC251",
 	.name = "blocking-sleep-in-async-function",
 	.summary = "time.sleep() in an async function -> await asyncio.sleep()",
-	.fix = FIX_SAFE,
+	.fix = FIX_UNSAFE,
 	.query = blocking_sleep_scm,
 	.tokens = tokens,
 	.check = check,
@@ -204,7 +206,11 @@ const struct transform transform_blocking_sleep = {
 	.fix_text = "`time.sleep(x)` becomes `await asyncio.sleep(x)`, through the module's "
 		    "asyncio import or alias (one is added when there is none); an `import time` "
 		    "left unused is removed. The call becomes a point where other tasks run and "
-		    "where cancellation can arrive; a negative delay no longer raises.",
+		    "where cancellation can arrive; a negative delay no longer raises. The fix is "
+		    "unsafe because blocking the loop can be what the code means (a test that "
+		    "holds the loop on purpose to see what a stall does, a command meant to "
+		    "pause the whole program), and the rule cannot see intent; ruff and "
+		    "flake8-async report this rule without a fix.",
 	.reasons = reasons,
 	.example_before = "import asyncio\n"
 			  "import time\n"

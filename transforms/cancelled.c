@@ -10,12 +10,19 @@
  *     without re-raising. Fix (unsafe): `raise` is added at the end of the
  *     handler, so cancellation propagates (a code that meant to swallow it
  *     should call `asyncio.current_task().uncancel()`, which this rule
- *     accepts as intent).
+ *     accepts as intent). Only a handler naming CancelledError that
+ *     swallows its own task's cancellation is fixed: around the await of an
+ *     existing task or future, or of one the function cancelled (the error
+ *     may be the child's), and for a
+ *     BaseException/bare fallback it is reported; a handler that re-raises
+ *     on some path or asks `.cancelling()`, and a try body raising
+ *     CancelledError itself (a test double), give no finding.
  *   ASYNC104: a statement leaves the handler without re-raising: `return`,
  *     `raise` of another exception, `break`/`continue` of a loop outside
  *     it. Reported at each such statement (no fix: what to return instead
  *     is the author's call).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
@@ -198,6 +205,216 @@ static bool falls_through(TSNode block)
 	return true;
 }
 
+/* True when the handler's type names `asyncio.CancelledError` itself (not
+ * only `BaseException` or a bare `except:`). */
+static bool names_cancelled_error(const struct rule_ctx *ctx, TSNode t)
+{
+	struct buf q = BUF_INIT;
+	bool yes;
+
+	t = syntax_unwrap_parens(t);
+	if (ts_node_is_null(t))
+		return false;
+	if (is(t, "tuple")) {
+		for (uint32_t i = 0; i < ts_node_named_child_count(t); i++)
+			if (names_cancelled_error(ctx, ts_node_named_child(t, i)))
+				return true;
+		return false;
+	}
+	yes = scope_resolve_expr(ctx->scopes, t, &q) == RESOLVE_MODULE &&
+	      (!strcmp(q.ptr, "asyncio.CancelledError") ||
+	       !strcmp(q.ptr, "asyncio.exceptions.CancelledError"));
+	buf_release(&q);
+	return yes;
+}
+
+/* True when the handler's type means cancellation and nothing else:
+ * CancelledError alone, `BaseException` or a bare `except:`. */
+static bool only_cancellation(TSNode t)
+{
+	t = syntax_unwrap_parens(t);
+	return ts_node_is_null(t) || !is(t, "tuple");
+}
+
+/* True when the try body raises CancelledError itself (`raise
+ * asyncio.CancelledError`, `raise CancelledError()`): a test double or a
+ * stand-in, whose handler is not about the task's own cancellation. */
+static bool raises_cancelled_itself(const struct rule_ctx *ctx, TSNode body)
+{
+	struct vec v = VEC_INIT(TSNode);
+	bool yes = false;
+
+	syntax_find_owned(body, "raise_statement", &v);
+	for (size_t i = 0; i < v.len && !yes; i++) {
+		TSNode e = ts_node_named_child(*(TSNode *)vec_at(&v, i), 0);
+
+		if (is(e, "call"))
+			e = ts_node_child_by_field_name(e, "function", 8);
+		yes = !ts_node_is_null(e) && !is(e, "comment") && names_cancelled_error(ctx, e);
+	}
+	vec_release(&v);
+	return yes;
+}
+
+/* True when the handler already re-raises on some path (a bare `raise`, or
+ * `raise NAME` of the caught exception) or asks `.cancelling()` to tell
+ * its own task's cancellation from another. */
+static bool reraises_somewhere(const struct rule_ctx *ctx, TSNode body, TSNode name)
+{
+	struct vec v = VEC_INIT(TSNode);
+	bool yes = false;
+
+	syntax_find_owned(body, "raise_statement", &v);
+	for (size_t i = 0; i < v.len && !yes; i++) {
+		TSNode s = *(TSNode *)vec_at(&v, i), e = ts_node_named_child(s, 0);
+
+		if (ts_node_is_null(e) || is(e, "comment"))
+			yes = true;
+		else if (!ts_node_is_null(name) && is(e, "identifier") &&
+			 ts_node_named_child_count(s) == 1 &&
+			 ts_node_end_byte(e) - ts_node_start_byte(e) ==
+				 ts_node_end_byte(name) - ts_node_start_byte(name) &&
+			 !memcmp(ctx->src->text + ts_node_start_byte(e),
+				 ctx->src->text + ts_node_start_byte(name),
+				 ts_node_end_byte(e) - ts_node_start_byte(e)))
+			yes = true;
+	}
+	v.len = 0;
+	syntax_find_owned(body, "call", &v);
+	for (size_t i = 0; i < v.len && !yes; i++) {
+		TSNode fn = ts_node_child_by_field_name(*(TSNode *)vec_at(&v, i), "function", 8);
+
+		yes = is(fn, "attribute") &&
+		      rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "cancelling");
+	}
+	vec_release(&v);
+	return yes;
+}
+
+/* True when `text` (of length `len`) holds `word` as a whole name or
+ * attribute chain: not preceded or followed by a name character. */
+static bool mentions(const char *text, uint32_t len, const char *word, uint32_t wlen)
+{
+	for (uint32_t i = 0; wlen && i + wlen <= len; i++) {
+		char before = i ? text[i - 1] : ' ', after = i + wlen < len ? text[i + wlen] : ' ';
+
+		if (memcmp(text + i, word, wlen))
+			continue;
+		if (before == '_' || before == '.' || (before >= 'a' && before <= 'z') ||
+		    (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9'))
+			continue;
+		if (after == '_' || (after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+		    (after >= '0' && after <= '9'))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* True when `n` names a value rather than making one: a name or an
+ * attribute chain (`task`, `self._reader`). */
+static bool held_value(TSNode n)
+{
+	n = syntax_unwrap_parens(n);
+	return is(n, "identifier") || is(n, "attribute");
+}
+
+/* True when the await `aw` waits for a task or future that exists apart
+ * from it: `await task`, `await self._task`, or `wait_for`, `shield`,
+ * `gather` or `wait` whose first argument is one. Whoever holds it may
+ * have cancelled it, and the CancelledError is then that child's. */
+static bool awaits_held_task(const struct rule_ctx *ctx, TSNode aw)
+{
+	static const char *const waiters[] = { "wait_for", "shield", "gather", "wait", NULL };
+	TSNode e = syntax_unwrap_parens(ts_node_named_child(aw, 0)), fn, name, args, first;
+
+	if (ts_node_is_null(e))
+		return false;
+	if (held_value(e))
+		return true;
+	if (!is(e, "call"))
+		return false;
+	fn = ts_node_child_by_field_name(e, "function", 8);
+	name = is(fn, "attribute") ? ts_node_child_by_field_name(fn, "attribute", 9) : fn;
+	args = ts_node_child_by_field_name(e, "arguments", 9);
+	if (!is(name, "identifier") || ts_node_is_null(args))
+		return false;
+	first = ts_node_named_child(args, 0);
+	if (is(first, "list_splat") || is(first, "list") || is(first, "tuple") || is(first, "set"))
+		first = ts_node_named_child(first, 0);
+	for (int i = 0; waiters[i]; i++)
+		if (rule_text_is(ctx, name, waiters[i]))
+			return !ts_node_is_null(first) && held_value(first);
+	return false;
+}
+
+/* True when the try body awaits a task this function has cancelled
+ * (`X.cancel()` or `call_soon(X.cancel)` before the end of the body, then
+ * `await X`,
+ * `await asyncio.gather(X, ..)`, `await asyncio.wait_for(X, ..)`; with
+ * `for t in TASKS: t.cancel()`, an await naming TASKS): the
+ * CancelledError then comes from that child, and re-raising it would make
+ * the normal path raise. */
+static bool awaits_cancelled_child(const struct rule_ctx *ctx, TSNode try_stmt)
+{
+	TSNode fn = rule_enclosing_function(try_stmt);
+	TSNode body = ts_node_child_by_field_name(try_stmt, "body", 4);
+	struct vec calls = VEC_INIT(TSNode), waits = VEC_INIT(TSNode);
+	bool yes = false;
+
+	if (ts_node_is_null(fn) || ts_node_is_null(body))
+		return false;
+	syntax_find_owned(body, "await", &waits);
+	for (size_t k = 0; k < waits.len && !yes; k++)
+		yes = awaits_held_task(ctx, *(TSNode *)vec_at(&waits, k));
+	syntax_find_owned(fn, "attribute", &calls);
+	for (size_t i = 0; i < calls.len && !yes; i++) {
+		TSNode f = *(TSNode *)vec_at(&calls, i), c = f;
+		TSNode recv, target = { { 0 }, NULL, NULL };
+		uint32_t rlen, tlen = 0;
+		const char *r, *t = NULL;
+
+		/* `X.cancel()`, or `X.cancel` handed on (`call_soon(X.cancel)`) */
+		if (ts_node_start_byte(f) >= ts_node_end_byte(body) ||
+		    !rule_text_is(ctx, ts_node_child_by_field_name(f, "attribute", 9), "cancel"))
+			continue;
+		recv = ts_node_child_by_field_name(f, "object", 6);
+		if (ts_node_is_null(recv))
+			continue;
+		r = rule_text(ctx, recv, &rlen);
+		/* `for t in TASKS: t.cancel()`: TASKS counts as cancelled */
+		for (TSNode p = ts_node_parent(c); !ts_node_is_null(p); p = ts_node_parent(p)) {
+			TSNode left;
+
+			if (ts_node_eq(p, fn))
+				break;
+			if (!is(p, "for_statement"))
+				continue;
+			left = ts_node_child_by_field_name(p, "left", 4);
+			if (is(left, "identifier")) {
+				uint32_t llen;
+				const char *l = rule_text(ctx, left, &llen);
+
+				if (llen == rlen && !memcmp(l, r, rlen)) {
+					target = ts_node_child_by_field_name(p, "right", 5);
+					break;
+				}
+			}
+		}
+		if (!ts_node_is_null(target))
+			t = rule_text(ctx, target, &tlen);
+		for (size_t k = 0; k < waits.len && !yes; k++) {
+			uint32_t wlen;
+			const char *w = rule_text(ctx, *(TSNode *)vec_at(&waits, k), &wlen);
+
+			yes = mentions(w, wlen, r, rlen) || (t && mentions(w, wlen, t, tlen));
+		}
+	}
+	vec_release(&calls);
+	vec_release(&waits);
+	return yes;
+}
+
 static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode try_stmt = rule_capture(ctx, match, "try"), handler = rule_capture(ctx, match, "handler");
@@ -209,14 +426,30 @@ static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (!relevant(ctx, try_stmt, handler) || !falls_through(body))
 		return 0;
 	handler_parts(handler, &type, &name);
+	if (raises_cancelled_itself(ctx, ts_node_child_by_field_name(try_stmt, "body", 4)))
+		return 0;
+	if (only_cancellation(type) && reraises_somewhere(ctx, body, name))
+		return 0;
 	f = rule_report(ctx, &transform_cancelled_caught, handler,
 			"this handler catches cancellation around an await and can end without "
-			"re-raising it: the task then cannot be cancelled; re-raise at the end "
-			"(the fix adds `raise`: cancellation then propagates from here)");
+			"re-raising it: a cancellation of this task arriving there is swallowed");
 	f->end = ts_node_is_null(type) ? ts_node_start_byte(handler) + 6 : ts_node_end_byte(type);
+	if (awaits_cancelled_child(ctx, try_stmt)) {
+		rule_no_fix(f, "cancelled-child");
+		goto done;
+	}
+	if (!names_cancelled_error(ctx, type)) {
+		rule_no_fix(f, "broad-handler");
+		goto done;
+	}
 	last = last_statement(body);
 	if (ts_node_is_null(last))
 		goto done;
+	free(f->message);
+	f->message = xstrdup("this handler catches cancellation around an await and can end "
+			     "without re-raising it: the task then cannot be cancelled; re-raise "
+			     "at the end (the fix adds `raise`: cancellation then propagates from "
+			     "here)");
 	if (source_line_start(ctx->src, ts_node_start_byte(body)) ==
 	    source_line_start(ctx->src, ts_node_start_byte(handler))) {
 		/* `except X: pass` on one line */
@@ -312,7 +545,18 @@ static const char *const standard[] = {
 	NULL,
 };
 
-static const char *const no_reasons[] = { NULL };
+static const char *const caught_reasons[] = {
+	"cancelled-child", "the `try` body awaits a task or future that exists apart from the "
+	"await (`await task`, `await self._task`, `wait_for`/`shield`/`gather` of one), or one "
+	"this function cancelled (`task.cancel()` then `await task`, also through "
+	"`call_soon(task.cancel)`): the CancelledError may be the child's, cancelled here or by "
+	"whoever holds it, and re-raising it would make the normal path raise; to re-raise only "
+	"this task's own cancellation, check `asyncio.current_task().cancelling()`",
+	"broad-handler", "the handler is `except BaseException` or a bare `except:`, a fallback "
+	"for every error rather than for cancellation: adding `raise` would re-raise every "
+	"error it handles; catch `asyncio.CancelledError` on its own and re-raise there",
+	NULL,
+};
 
 static const char *const exit_reasons[] = {
 	"exits-handler", "the statement (`return`, `raise` of another exception, "
@@ -333,7 +577,16 @@ const struct transform transform_cancelled_caught = {
 	.finds = "An `except` clause that catches cancellation (`asyncio.CancelledError` under "
 		 "any alias or in a tuple, `BaseException`, a bare `except:`) of a `try` whose "
 		 "body awaits, in a coroutine, whose end can be reached without re-raising. A "
-		 "handler that calls `.uncancel()` means to swallow and is left alone.",
+		 "handler that calls `.uncancel()` means to swallow and is left alone; so is one "
+		 "that already re-raises on some path or asks `.cancelling()`, and one whose "
+		 "`try` body raises CancelledError itself (a test double standing in for a "
+		 "cancellation). Only a handler naming CancelledError that swallows its own "
+		 "task's cancellation gets the fix; a handler around the await of an existing "
+		 "task or future (`await task`, `await self._task`, `wait_for`/`shield`/`gather` "
+		 "of one) or of one the function just cancelled (`task.cancel()` then "
+		 "`await task`), where the CancelledError may be the child's, and a "
+		 "`BaseException`/bare `except:` fallback, which handles every error, are "
+		 "reported with a reason.",
 	.why = "Cancellation is delivered as an exception; a handler that swallows it makes "
 	       "the task impossible to cancel, and `asyncio.timeout`, TaskGroup and "
 	       "`asyncio.run` misbehave. The asyncio documentation says a caught "
@@ -341,9 +594,10 @@ const struct transform transform_cancelled_caught = {
 	.standard = standard,
 	.fix_text = "`raise` is added as the last statement of the handler (`; raise` when the "
 		    "handler is on one line), so the caught exception propagates after the "
-		    "handler's clean-up. What changes: the cancellation (or other exception) now "
-		    "leaves the function instead of being swallowed.",
-	.reasons = no_reasons,
+		    "handler's clean-up. What changes: the cancellation now leaves the function "
+		    "instead of being swallowed; a CancelledError raised by something else the "
+		    "body awaits (not this task's cancellation) propagates too.",
+	.reasons = caught_reasons,
 	.example_before = "import asyncio\n"
 			  "\n"
 			  "\n"

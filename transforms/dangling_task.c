@@ -10,14 +10,17 @@
  *     _task.add_done_callback(_background_tasks.discard)
  *
  * with `_background_tasks: set[asyncio.Task] = set()` added once after the
- * imports (an existing one is reused). Reported instead: the statement
- * shares its line with other code, the loop is closed later in the same
- * function, or the module runs under anyio/trio.
+ * imports (an existing one is reused), or after `import asyncio` when that
+ * comes below other code. Reported instead: the statement shares its line
+ * with other code, the loop is closed later in the same function, no place
+ * for the set is both after `import asyncio` and before code that runs at
+ * import time and may use it, or the module runs under anyio/trio.
  */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../src/fix.h"
 #include "table.h"
 #include "dangling_task.scm.h"
 
@@ -121,6 +124,156 @@ static bool existing_set(const struct rule_ctx *ctx, struct buf *out)
 	return false;
 }
 
+/* True when the import statement `stmt` binds `name` (`import asyncio`,
+ * `import asyncio.tasks`, `import asyncio as aio`). */
+static bool import_binds(const struct rule_ctx *ctx, TSNode stmt, const char *name)
+{
+	uint32_t n = ts_node_named_child_count(stmt), nlen = (uint32_t)strlen(name);
+
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode item = ts_node_named_child(stmt, i);
+		uint32_t len;
+		const char *t;
+
+		if (!strcmp(ts_node_type(item), "aliased_import")) {
+			TSNode alias = ts_node_child_by_field_name(item, "alias", 5);
+
+			if (!ts_node_is_null(alias) && rule_text_is(ctx, alias, name))
+				return true;
+			continue;
+		}
+		if (strcmp(ts_node_type(item), "dotted_name"))
+			continue;
+		t = rule_text(ctx, item, &len);
+		if (len >= nlen && !strncmp(t, name, nlen) && (len == nlen || t[nlen] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* True when `node` (outside nested defs and lambdas) mentions one of the
+ * module's top-level functions or classes, whose code could then run while
+ * the module is imported. */
+static bool mentions_local_code(const struct rule_ctx *ctx, TSNode node, const struct vec *defs)
+{
+	const char *type = ts_node_type(node);
+	uint32_t n;
+
+	if (!strcmp(type, "function_definition") || !strcmp(type, "lambda"))
+		return false;
+	if (!strcmp(type, "identifier")) {
+		for (size_t i = 0; i < defs->len; i++) {
+			TSNode d = *(TSNode *)vec_at(defs, i);
+			uint32_t len;
+			const char *t = rule_text(ctx, d, &len);
+
+			if (ts_node_end_byte(node) - ts_node_start_byte(node) == len &&
+			    !memcmp(ctx->src->text + ts_node_start_byte(node), t, len))
+				return true;
+		}
+		return false;
+	}
+	n = ts_node_named_child_count(node);
+	for (uint32_t i = 0; i < n; i++)
+		if (mentions_local_code(ctx, ts_node_named_child(node, i), defs))
+			return true;
+	return false;
+}
+
+/* True when the top-level statement starting at `start` is a function
+ * definition, whose body runs only when it is called. */
+static bool runs_later(const struct rule_ctx *ctx, uint32_t start)
+{
+	TSNode root = ts_tree_root_node(ctx->tree);
+	TSNode s = ts_node_named_descendant_for_byte_range(root, start, start);
+
+	while (!ts_node_is_null(s) && !ts_node_eq(ts_node_parent(s), root))
+		s = ts_node_parent(s);
+	if (!ts_node_is_null(s) && !strcmp(ts_node_type(s), "decorated_definition"))
+		s = ts_node_child_by_field_name(s, "definition", 10);
+	return !ts_node_is_null(s) && !strcmp(ts_node_type(s), "function_definition");
+}
+
+/* Where the set `_background_tasks: set[ALIAS.Task] = set()` can go: the
+ * start of the line after the first top-level `import` binding `alias` and
+ * the imports that follow it at once.
+ * Returns 0 when that is within the imports at the top (the statement
+ * then goes with them), 1 with the offset in `*at` when it is further
+ * down, and -1 when no place is defined before use: `stmt` (the fixed
+ * statement) runs at import time above it, or code above it that runs at
+ * import time mentions a function or class of the module. */
+static int set_place(const struct rule_ctx *ctx, TSNode stmt, const char *alias, uint32_t *at)
+{
+	TSNode root = ts_tree_root_node(ctx->tree);
+	uint32_t n = ts_node_named_child_count(root), head = fix_import_point(ctx->src, ctx->tree);
+	uint32_t point = 0, top_start = ts_node_start_byte(stmt);
+	struct vec defs = VEC_INIT(TSNode);
+	int ret = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode s = ts_node_named_child(root, i);
+
+		if (!point && !strcmp(ts_node_type(s), "import_statement") &&
+		    import_binds(ctx, s, alias)) {
+			/* with the imports that follow it at once */
+			for (uint32_t k = i; k < n; k++) {
+				TSNode m = ts_node_named_child(root, k);
+				const char *type = ts_node_type(m);
+
+				if (strcmp(type, "import_statement") &&
+				    strcmp(type, "import_from_statement") && strcmp(type, "comment"))
+					break;
+				if (strcmp(type, "comment"))
+					point = ts_node_end_byte(m);
+			}
+		}
+		if (ts_node_start_byte(s) <= ts_node_start_byte(stmt) &&
+		    ts_node_end_byte(stmt) <= ts_node_end_byte(s))
+			top_start = ts_node_start_byte(s);
+	}
+	while (point < ctx->src->len && ctx->src->text[point] != '\n')
+		point++;
+	if (point < ctx->src->len)
+		point++;
+	if (point <= head)
+		goto done;
+	ret = 1;
+	*at = point;
+	if (top_start < point && !runs_later(ctx, top_start)) {
+		ret = -1;
+		goto done;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode s = ts_node_named_child(root, i), name;
+		const char *type = ts_node_type(s);
+
+		if (!strcmp(type, "decorated_definition"))
+			s = ts_node_child_by_field_name(s, "definition", 10);
+		if (ts_node_is_null(s))
+			continue;
+		type = ts_node_type(s);
+		if (strcmp(type, "function_definition") && strcmp(type, "class_definition"))
+			continue;
+		name = ts_node_child_by_field_name(s, "name", 4);
+		if (!ts_node_is_null(name))
+			*(TSNode *)vec_push(&defs) = name;
+	}
+	for (uint32_t i = 0; i < n && ret > 0; i++) {
+		TSNode s = ts_node_named_child(root, i);
+		const char *type = ts_node_type(s);
+
+		if (ts_node_start_byte(s) < head || ts_node_start_byte(s) >= point)
+			continue;
+		if (!strcmp(type, "function_definition"))
+			continue;
+		if (mentions_local_code(ctx, s, &defs))
+			ret = -1;
+	}
+done:
+	vec_release(&defs);
+	return ret;
+}
+
 /* The expression inside any number of parentheses (comments aside). */
 static TSNode unwrap_parens(TSNode n)
 {
@@ -209,13 +362,33 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	}
 	if (!existing_set(ctx, &set)) {
 		const char *alias = scope_module_alias(ctx->scopes, "asyncio");
+		int place = 0;
+		uint32_t at = 0;
 
 		rule_fresh_name(ctx, "_background_tasks", &set);
-		if (alias)
+		if (alias) {
 			buf_printf(&mod, "%s: set[%s.Task] = set()", buf_cstr(&set), alias);
-		else
+			place = set_place(ctx, stmt, alias, &at);
+		} else {
 			buf_printf(&mod, "%s = set()", buf_cstr(&set));
-		rule_need(f, NEED_STATEMENT, buf_cstr(&mod));
+		}
+		if (place < 0) {
+			rule_no_fix(f, "no-place-for-set");
+			goto done;
+		}
+		if (place == 0) {
+			rule_need(f, NEED_STATEMENT, buf_cstr(&mod));
+		} else {
+			/* below an `import asyncio` that comes after other code:
+			 * the statement goes right after it, as its own edit */
+			buf_clear(&text);
+			buf_printf(&text, "%s%s%s", nl, buf_cstr(&mod), nl);
+			if (at < ctx->src->len && ctx->src->text[at] != '\n' &&
+			    ctx->src->text[at] != '\r')
+				buf_puts(&text, nl);
+			rule_edit(f, at, at, buf_cstr(&text));
+			buf_clear(&text);
+		}
 	}
 	rule_fresh_name(ctx, "_task", &task);
 	rule_indent(ctx, ts_node_start_byte(stmt), &indent);
@@ -252,6 +425,10 @@ static const char *const reasons[] = {
 	"compound-statement", "the statement shares its line with other code",
 	"loop-closed", "the function later closes, stops or runs the loop the task was created "
 	"on, so a kept task would outlive its loop",
+	"no-place-for-set", "`import asyncio` comes below other code, and no place for the "
+	"module-level set is both after it and before the code that runs at import time and may "
+	"use the set (a fixed statement at module level above the import, or code above it that "
+	"names a function or class of the module)",
 	"non-asyncio-runtime", "the module runs under anyio or trio",
 	NULL,
 };
@@ -278,7 +455,9 @@ const struct transform transform_dangling_task = {
 		    "`_task.add_done_callback(_background_tasks.discard)`, and "
 		    "`_background_tasks: set[asyncio.Task] = set()` is added once after the imports "
 		    "(an existing `_background_tasks = set()` is reused; new names never collide "
-		    "with names in the file).",
+		    "with names in the file). When `import asyncio` comes below other code (an "
+		    "optional import in a `try`), the set goes right after that import and the "
+		    "imports that follow it, so the name it uses is bound before it runs.",
 	.reasons = reasons,
 	.example_before = "import asyncio\n"
 			  "\n"

@@ -5,13 +5,59 @@
  * `asyncio.get_running_loop()` is the same call without the deprecated
  * fallback (safe). Outside a coroutine the two differ (get_running_loop
  * raises when no loop runs): reported with `loop-not-in-coroutine`.
+ * With unsafe fixes, a call that only feeds `await
+ * CALL.run_in_executor(None, ..)` gets AM104's edits instead (unsafe), so
+ * that the two rules agree on the final `asyncio.to_thread(..)` in one run.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
 #include "get_event_loop.scm.h"
 
 static const char *const tokens[] = { "get_event_loop", NULL };
+
+/* With unsafe fixes, when the call only feeds
+ * `await CALL.run_in_executor(None, f, ..)` that AM104 turns into
+ * `asyncio.to_thread(f, ..)`: gives `f` AM104's very edits (the two
+ * findings then share them, and one run reaches the final form instead
+ * of the two clashing) and returns true. */
+static bool executor_fix(struct rule_ctx *ctx, struct finding *f, TSNode call)
+{
+	TSNode attr = ts_node_parent(call), outer;
+	struct finding tmp;
+
+	while (!ts_node_is_null(attr) && !strcmp(ts_node_type(attr), "parenthesized_expression"))
+		attr = ts_node_parent(attr);
+	if (ts_node_is_null(attr) || strcmp(ts_node_type(attr), "attribute") ||
+	    !rule_text_is(ctx, ts_node_child_by_field_name(attr, "attribute", 9), "run_in_executor") ||
+	    !rule_callee_of(attr, &outer))
+		return false;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.edits = (struct vec)VEC_INIT(struct edit);
+	tmp.needs = (struct vec)VEC_INIT(struct need);
+	if (run_in_executor_fix(ctx, &tmp, outer)) {
+		rule_finding_release(&tmp);
+		return false;
+	}
+	for (size_t i = 0; i < tmp.edits.len; i++) {
+		const struct edit *e = vec_at(&tmp.edits, i);
+
+		rule_edit(f, e->start, e->end, e->text);
+	}
+	for (size_t i = 0; i < tmp.needs.len; i++) {
+		const struct need *n = vec_at(&tmp.needs, i);
+
+		rule_need(f, n->kind, n->text);
+	}
+	rule_finding_release(&tmp);
+	f->fix = FIX_UNSAFE;
+	free(f->message);
+	f->message = xstrdup("`asyncio.get_event_loop()` in a coroutine, only to call "
+			     "`run_in_executor(None, ..)`; with AM104 the call becomes "
+			     "`asyncio.to_thread(..)`, which needs no loop");
+	return true;
+}
 
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
@@ -50,6 +96,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "ambiguous-name");
 		goto done;
 	}
+	if (ctx->unsafe_fixes && executor_fix(ctx, f, call))
+		goto done;
 	if (!strcmp(ts_node_type(ref), "attribute")) {
 		TSNode attr = ts_node_child_by_field_name(ref, "attribute", 9);
 
@@ -108,7 +156,11 @@ const struct transform transform_get_event_loop = {
 	.fix_text = "`asyncio.get_event_loop()` becomes `asyncio.get_running_loop()`: only the "
 		    "attribute is rewritten, so an alias (`aio.get_event_loop()`) is kept; a bare "
 		    "`get_event_loop()` imported from asyncio becomes "
-		    "`asyncio.get_running_loop()`, with the import added when needed.",
+		    "`asyncio.get_running_loop()`, with the import added when needed. With "
+		    "`--unsafe-fixes`, a call that only feeds `await "
+		    "asyncio.get_event_loop().run_in_executor(None, f, ..)` takes AM104's fix "
+		    "instead, `await asyncio.to_thread(f, ..)` (unsafe, see AM104), so that the "
+		    "two rules write the same edit and one run reaches the final form.",
 	.reasons = reasons,
 	.example_before = "import asyncio\n"
 			  "\n"

@@ -163,14 +163,74 @@ static int unwrap_partial(const struct rule_ctx *ctx, struct finding *f, TSNode 
 	return 1;
 }
 
+const char *run_in_executor_fix(struct rule_ctx *ctx, struct finding *f, TSNode call)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	TSNode loop = ts_node_child_by_field_name(fn, "object", 6);
+	TSNode args = ts_node_child_by_field_name(call, "arguments", 9), pos[2];
+	struct buf name = BUF_INIT;
+	const char *reason = NULL;
+	int n;
+
+	n = executor_args(args, pos);
+	if (n < 2) {
+		reason = "unusual-arguments";
+		goto done;
+	}
+	if (strcmp(ts_node_type(pos[0]), "none")) {
+		reason = "executor-not-default";
+		goto done;
+	}
+	if (!awaited_at_once(call)) {
+		reason = "executor-future-used";
+		goto done;
+	}
+	loop = syntax_unwrap_parens(loop);
+	if (!is_loop_getter(ctx, loop) &&
+	    !(!strcmp(ts_node_type(loop), "identifier") &&
+	      is_running_loop_local(ctx, rule_enclosing_function(call), loop))) {
+		reason = "executor-foreign-loop";
+		goto done;
+	}
+	if (ctx->runtime != RUNTIME_ASYNCIO) {
+		reason = "non-asyncio-runtime";
+		goto done;
+	}
+	if (syntax_comment_in(args, ts_node_start_byte(pos[0]), ts_node_start_byte(pos[1]))) {
+		reason = "comment-would-be-lost";
+		goto done;
+	}
+	if (rule_module_ref(ctx, f, ts_node_start_byte(call), "asyncio", &name) < 0) {
+		reason = "import-name-shadowed";
+		goto done;
+	}
+	if (is_loop_getter(ctx, loop)) {
+		/* `from asyncio import get_event_loop` may be unused now (not
+		 * the asyncio binding the new call uses) */
+		struct buf root = BUF_INIT;
+
+		rule_root_name(ctx, ts_node_child_by_field_name(syntax_unwrap_parens(loop),
+								 "function", 8), &root);
+		if (strcmp(buf_cstr(&root), buf_cstr(&name)))
+			rule_need(f, NEED_DROP, buf_cstr(&root));
+		buf_release(&root);
+	}
+	buf_puts(&name, ".to_thread");
+	rule_edit(f, ts_node_start_byte(fn), ts_node_end_byte(fn), buf_cstr(&name));
+	rule_edit(f, ts_node_start_byte(pos[0]), ts_node_start_byte(pos[1]), "");
+	if (unwrap_partial(ctx, f, args, pos[1]) < 0)
+		reason = "comment-would-be-lost";
+done:
+	buf_release(&name);
+	return reason;
+}
+
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode call = rule_capture(ctx, match, "call"), fn = rule_capture(ctx, match, "fn");
 	TSNode loop = ts_node_child_by_field_name(fn, "object", 6);
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9), pos[2];
-	struct buf name = BUF_INIT;
 	struct finding *f;
-	int n;
+	const char *reason;
 
 	if (ts_node_is_null(loop) || scope_context_at(ctx->scopes, ts_node_start_byte(call)) !=
 					     CONTEXT_ASYNC)
@@ -178,45 +238,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	f = rule_report(ctx, &transform_run_in_executor, call,
 			"`run_in_executor(None, ..)` in a coroutine; use `asyncio.to_thread` "
 			"(the function then sees the caller's contextvars and starts when awaited)");
-	n = executor_args(args, pos);
-	if (n < 2) {
-		rule_no_fix(f, "unusual-arguments");
-		goto done;
-	}
-	if (strcmp(ts_node_type(pos[0]), "none")) {
-		rule_no_fix(f, "executor-not-default");
-		goto done;
-	}
-	if (!awaited_at_once(call)) {
-		rule_no_fix(f, "executor-future-used");
-		goto done;
-	}
-	loop = syntax_unwrap_parens(loop);
-	if (!is_loop_getter(ctx, loop) &&
-	    !(!strcmp(ts_node_type(loop), "identifier") &&
-	      is_running_loop_local(ctx, rule_enclosing_function(call), loop))) {
-		rule_no_fix(f, "executor-foreign-loop");
-		goto done;
-	}
-	if (ctx->runtime != RUNTIME_ASYNCIO) {
-		rule_no_fix(f, "non-asyncio-runtime");
-		goto done;
-	}
-	if (syntax_comment_in(args, ts_node_start_byte(pos[0]), ts_node_start_byte(pos[1]))) {
-		rule_no_fix(f, "comment-would-be-lost");
-		goto done;
-	}
-	if (rule_module_ref(ctx, f, ts_node_start_byte(call), "asyncio", &name) < 0) {
-		rule_no_fix(f, "import-name-shadowed");
-		goto done;
-	}
-	buf_puts(&name, ".to_thread");
-	rule_edit(f, ts_node_start_byte(fn), ts_node_end_byte(fn), buf_cstr(&name));
-	rule_edit(f, ts_node_start_byte(pos[0]), ts_node_start_byte(pos[1]), "");
-	if (unwrap_partial(ctx, f, args, pos[1]) < 0)
-		rule_no_fix(f, "comment-would-be-lost");
-done:
-	buf_release(&name);
+	if ((reason = run_in_executor_fix(ctx, f, call)))
+		rule_no_fix(f, reason);
 	return 0;
 }
 

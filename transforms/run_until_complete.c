@@ -13,8 +13,13 @@
  * and leaves no current loop behind. Reported instead: the loop is used in
  * any other way, code after the call asks for the current loop, the
  * argument is not a coroutine call, module-level asyncio objects bound to
- * a loop (py39), anyio/trio modules.
+ * a loop (py39), anyio/trio modules; and for the current loop
+ * (`get_event_loop()`), when other code may share it: a method (a test
+ * case's loop), a function taking an `event_loop` fixture, or one that
+ * asks for, sets or runs a loop elsewhere. Several run_until_complete on
+ * one loop are all reported, so one run reaches its fixed point.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
@@ -234,6 +239,93 @@ static bool loop_used_elsewhere(const struct rule_ctx *ctx, TSNode region, const
 	return yes;
 }
 
+/* True when `n` is a call of asyncio.get_event_loop() (the current loop,
+ * which other code may share), not new_event_loop(). */
+static bool asks_current_loop(const struct rule_ctx *ctx, TSNode n)
+{
+	TSNode fn;
+	struct buf q = BUF_INIT;
+	bool yes;
+
+	n = syntax_unwrap_parens(n);
+	if (ts_node_is_null(n) || strcmp(ts_node_type(n), "call"))
+		return false;
+	fn = ts_node_child_by_field_name(n, "function", 8);
+	yes = !ts_node_is_null(fn) && scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_MODULE &&
+	      (!strcmp(q.ptr, "asyncio.get_event_loop") ||
+	       !strcmp(q.ptr, "asyncio.events.get_event_loop"));
+	buf_release(&q);
+	return yes;
+}
+
+/* True when the function `region` is a method (defined in a class body, or
+ * its first parameter is `self` or `cls`) or takes a parameter whose name
+ * ends in `loop` (the pytest `event_loop` fixture): the current loop then
+ * belongs to the test case or fixture that set it. */
+static bool shares_caller_loop(const struct rule_ctx *ctx, TSNode region)
+{
+	TSNode params;
+	uint32_t n;
+
+	if (strcmp(ts_node_type(region), "function_definition"))
+		return false;
+	for (TSNode p = ts_node_parent(region); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		if (!strcmp(ts_node_type(p), "class_definition"))
+			return true;
+		if (!strcmp(ts_node_type(p), "function_definition"))
+			break;
+	}
+	params = ts_node_child_by_field_name(region, "parameters", 10);
+	n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode p = ts_node_named_child(params, i), id = p;
+		uint32_t len;
+		const char *t;
+
+		while (!ts_node_is_null(id) && strcmp(ts_node_type(id), "identifier"))
+			id = ts_node_named_child(id, 0);
+		if (ts_node_is_null(id))
+			continue;
+		t = rule_text(ctx, id, &len);
+		if (i == 0 && ((len == 4 && !memcmp(t, "self", 4)) ||
+			       (len == 3 && !memcmp(t, "cls", 3))))
+			return true;
+		if (len >= 4 && !memcmp(t + len - 4, "loop", 4))
+			return true;
+	}
+	return false;
+}
+
+/* True when code of `region` outside the `nskip` ranges of `skip` (and
+ * outside coroutines, where the loop is the running one) asks for, sets,
+ * makes or runs an event loop: the current loop is then shared with it. */
+static bool other_loop_code(const struct rule_ctx *ctx, TSNode region, const uint32_t *skip,
+			    size_t nskip)
+{
+	static const char *const names[] = {
+		"get_event_loop", "set_event_loop", "new_event_loop", "run_until_complete",
+		"run_forever", NULL,
+	};
+	struct vec ids = VEC_INIT(TSNode);
+	bool yes = false;
+
+	for (int k = 0; names[k] && !yes; k++) {
+		ids.len = 0;
+		syntax_find_names(ctx, region, names[k], strlen(names[k]), &ids);
+		for (size_t i = 0; i < ids.len && !yes; i++) {
+			TSNode id = *(TSNode *)vec_at(&ids, i);
+			uint32_t at = ts_node_start_byte(id);
+			bool skipped = scope_context_at(ctx->scopes, at) == CONTEXT_ASYNC;
+
+			for (size_t j = 0; j < nskip && !skipped; j++)
+				skipped = at >= skip[2 * j] && at < skip[2 * j + 1];
+			yes = !skipped;
+		}
+	}
+	vec_release(&ids);
+	return yes;
+}
+
 struct loop_parts {
 	TSNode stmts[3];	/* creation, set_event_loop, close: null when absent */
 	uint32_t del[3][2];	/* the lines they take */
@@ -284,6 +376,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	struct buf name = BUF_INIT;
 	enum scope_context where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
 	struct finding *f;
+	bool current;
 
 	if (where != CONTEXT_MODULE && where != CONTEXT_SYNC)
 		return 0;
@@ -292,9 +385,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	else if (strcmp(ts_node_type(region), "function_definition"))
 		return 0;
 	f = rule_report(ctx, &transform_run_until_complete, call,
-			"`run_until_complete` on a loop made for it; use `asyncio.run()` (it also "
-			"cancels leftover tasks, shuts down async generators and the default "
-			"executor, and closes the loop)");
+			"`run_until_complete` drives an event loop by hand; only a loop made for "
+			"this one call can become `asyncio.run()`");
 	if (syntax_positional(args, &arg, 1) != 1) {
 		rule_no_fix(f, "unusual-arguments");
 		goto done;
@@ -332,6 +424,25 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "loop-used-after");
 		goto done;
 	}
+	current = asks_current_loop(ctx, loop) ||
+		  (!ts_node_is_null(parts.stmts[0]) &&
+		   asks_current_loop(ctx, ts_node_child_by_field_name(
+						  ts_node_named_child(parts.stmts[0], 0), "right", 5)));
+	if (current) {
+		uint32_t skip[8], n = 0;
+
+		for (int i = 0; i < 3; i++)
+			if (!ts_node_is_null(parts.stmts[i])) {
+				skip[n++] = ts_node_start_byte(parts.stmts[i]);
+				skip[n++] = ts_node_end_byte(parts.stmts[i]);
+			}
+		skip[n++] = ts_node_start_byte(fn);
+		skip[n++] = ts_node_end_byte(fn);
+		if (shares_caller_loop(ctx, region) || other_loop_code(ctx, region, skip, n / 2)) {
+			rule_no_fix(f, "loop-shared");
+			goto done;
+		}
+	}
 	if (not_a_coroutine(ctx, arg)) {
 		rule_no_fix(f, "run-arg-not-coroutine");
 		goto done;
@@ -354,6 +465,14 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "import-name-shadowed");
 		goto done;
 	}
+	free(f->message);
+	f->message = xstrdup(current ?
+		"`run_until_complete` on the current loop, which nothing else here uses; use "
+		"`asyncio.run()` (it makes a new loop, cancels leftover tasks, shuts down async "
+		"generators and the default executor, and closes the loop)" :
+		"`run_until_complete` on a loop made for it; use `asyncio.run()` (it also "
+		"cancels leftover tasks, shuts down async generators and the default "
+		"executor, and closes the loop)");
 	buf_puts(&name, ".run");
 	rule_edit(f, ts_node_start_byte(fn), ts_node_end_byte(fn), buf_cstr(&name));
 	for (int i = 0; i < 3; i++)
@@ -381,6 +500,12 @@ static const char *const reasons[] = {
 	"`asyncio.new_event_loop()` (a parameter, an attribute, another event loop library)",
 	"loop-used-after", "code after the call calls `asyncio.get_event_loop()`, which finds "
 	"no current loop after `asyncio.run`",
+	"loop-shared", "the loop is the current one (`asyncio.get_event_loop()`) and other code "
+	"may share it: the function is a method (a test case sets its loop in `setUp`), takes a "
+	"parameter named like `event_loop` (the pytest fixture), or itself asks for, sets, makes "
+	"or runs a loop elsewhere (another `run_until_complete`, `call_soon` on a loop from "
+	"`get_event_loop()`); tasks scheduled on that loop would never run, and later code would "
+	"find it closed or gone",
 	"run-arg-not-coroutine", "the argument is a future (`gather`, `ensure_future`, "
 	"`create_task`), or not a call at all below Python 3.14, where `asyncio.run` takes only "
 	"a coroutine",
@@ -405,7 +530,10 @@ const struct transform transform_run_until_complete = {
 	.check = check,
 	.finds = "A call of `LOOP.run_until_complete(..)` at module level or in a plain "
 		 "function, where LOOP comes from `asyncio.get_event_loop()` or "
-		 "`asyncio.new_event_loop()`.",
+		 "`asyncio.new_event_loop()`. The fix is offered only when the loop is made "
+		 "for this one call: a loop in an attribute (`self.loop`), a parameter (the "
+		 "pytest `event_loop` fixture), a loop used again, or a current loop other "
+		 "code may share is reported, with the reason.",
 	.why = "`asyncio.run` creates the loop, runs the coroutine, and cleans up: it cancels "
 	       "the tasks still running, finishes async generators, shuts down the default "
 	       "executor and closes the loop. Managing a loop by hand leaks these, and "

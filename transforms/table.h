@@ -52,4 +52,11 @@ extern const struct transform transform_cancelled_exit;	/* ASYNC104 */
 extern const struct transform transform_unclosed_client;	/* AM301 */
 extern const struct transform transform_legacy_coroutine;	/* AM302 */
 
+/* AM104's fix, shared with AM105 so that both write the same edits for
+ * `await asyncio.get_event_loop().run_in_executor(None, f, ..)`: adds to
+ * `f` the edits turning the run_in_executor `call` into
+ * `asyncio.to_thread(..)`. Returns NULL when they were added, else the
+ * reason token there is no fix (the finding's parts are then to drop). */
+const char *run_in_executor_fix(struct rule_ctx *ctx, struct finding *f, TSNode call);
+
 #endif

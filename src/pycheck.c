@@ -1,0 +1,155 @@
+/*
+ * pycheck: CPython's tab rule and the grammar's other leniencies.
+ */
+#include "pycheck.h"
+
+#include <string.h>
+
+#define PYCHECK_MAX_INDENTS 100	/* CPython's MAXINDENT */
+
+/* Skips a string literal starting at the quote `text[i]`; returns the
+ * offset after it. Triple-quoted strings may span lines; a backslash
+ * always keeps the next character from ending the string. */
+static uint32_t skip_string(const char *text, uint32_t len, uint32_t i)
+{
+	char q = text[i];
+	bool triple = i + 2 < len && text[i + 1] == q && text[i + 2] == q;
+
+	i += triple ? 3 : 1;
+	while (i < len) {
+		if (text[i] == '\\') {
+			i += 2;
+		} else if (text[i] == q &&
+			   (!triple || (i + 2 < len && text[i + 1] == q && text[i + 2] == q))) {
+			return i + (triple ? 3 : 1);
+		} else if (!triple && text[i] == '\n') {
+			return i;	/* unterminated: the parser has said so already */
+		} else {
+			i++;
+		}
+	}
+	return len;
+}
+
+/* The offset of the first line whose indentation CPython's tokenizer
+ * refuses as ambiguous (TabError), or `len`. As the tokenizer does, each
+ * logical line's indentation is measured twice, with tabs to the next
+ * multiple of 8 and as one column each, and both measures must order the
+ * lines alike. */
+static uint32_t tab_error(const char *text, uint32_t len)
+{
+	unsigned cols[PYCHECK_MAX_INDENTS + 1] = { 0 }, alts[PYCHECK_MAX_INDENTS + 1] = { 0 };
+	int top = 0, depth = 0;
+	bool continued = false;
+	uint32_t i = 0;
+
+	if (!memchr(text, '\t', len))
+		return len;	/* spaces alone are never ambiguous */
+	while (i < len) {
+		uint32_t line = i;
+
+		if (!depth && !continued) {
+			unsigned col = 0, alt = 0;
+
+			for (; i < len; i++) {
+				if (text[i] == ' ') {
+					col++;
+					alt++;
+				} else if (text[i] == '\t') {
+					col = (col / 8 + 1) * 8;
+					alt++;
+				} else if (text[i] == '\f') {
+					col = alt = 0;
+				} else {
+					break;
+				}
+			}
+			if (i < len && text[i] != '#' && text[i] != '\n' && text[i] != '\r') {
+				if (col == cols[top]) {
+					if (alt != alts[top])
+						return line;
+				} else if (col > cols[top]) {
+					if (top == PYCHECK_MAX_INDENTS || alt <= alts[top])
+						return line;
+					top++;
+					cols[top] = col;
+					alts[top] = alt;
+				} else {
+					while (top > 0 && col < cols[top])
+						top--;
+					if (col == cols[top] && alt != alts[top])
+						return line;
+				}
+			}
+		}
+		continued = false;
+		/* the rest of the line: strings, brackets, comments */
+		while (i < len && text[i] != '\n') {
+			char c = text[i];
+
+			if (c == '#') {
+				while (i < len && text[i] != '\n')
+					i++;
+			} else if (c == '"' || c == '\'') {
+				i = skip_string(text, len, i);
+			} else if (c == '\\' && i + 1 < len && text[i + 1] == '\n') {
+				continued = true;
+				i++;
+			} else if (c == '\\' && i + 2 < len && text[i + 1] == '\r' && text[i + 2] == '\n') {
+				continued = true;
+				i += 2;
+			} else {
+				if (c == '(' || c == '[' || c == '{')
+					depth++;
+				else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+					depth--;
+				i++;
+			}
+		}
+		i++;	/* the newline */
+	}
+	return len;
+}
+
+/* `await await x`: an await whose operand is an await, unparenthesised. */
+static bool double_await(const char *text, uint32_t len, TSNode root, uint32_t *at)
+{
+	for (const char *p = text, *end = text + len;
+	     (p = memmem(p, (size_t)(end - p), "await", 5)) != NULL; p += 5) {
+		const char *q = p + 5;
+		TSNode n;
+
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '\\' || *q == '\n' || *q == '\r'))
+			q++;
+		if (end - q < 5 || memcmp(q, "await", 5))
+			continue;
+		n = ts_node_descendant_for_byte_range(root, (uint32_t)(p - text),
+						      (uint32_t)(p - text) + 5);
+		while (!ts_node_is_null(n) && (!ts_node_is_named(n) || strcmp(ts_node_type(n), "await")))
+			n = ts_node_parent(n);	/* from the keyword up to the expression */
+		if (!ts_node_is_null(n) && ts_node_named_child_count(n) &&
+		    !strcmp(ts_node_type(ts_node_named_child(n, 0)), "await")) {
+			*at = (uint32_t)(p - text);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool pycheck_refused(const char *text, uint32_t len, TSNode root, uint32_t *at,
+		     const char **what)
+{
+	uint32_t line = tab_error(text, len);
+
+	if (line < len) {
+		*at = line;
+		*what = "inconsistent use of tabs and spaces in indentation (Python raises "
+			"TabError)";
+		return true;
+	}
+	if (double_await(text, len, root, at)) {
+		*what = "`await await`: invalid syntax in Python";
+		return true;
+	}
+	return false;
+}
