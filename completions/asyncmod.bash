@@ -196,7 +196,7 @@ _asyncmod()
             ;;
         esac
         if [[ $cur == -* ]]; then
-            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --timeout --http-client --branch -m --message --allow-dirty -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --help"
+            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --timeout --http-client --branch -m --message --allow-dirty --force-branch -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --help"
         else
             _asyncmod_files
         fi

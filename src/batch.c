@@ -229,8 +229,11 @@ static int read_failed(struct vec *names, const char *path, struct err *err)
 			fclose(f);
 			return err_set(err, "%s:%u: not a JSON record", path, no);
 		}
+		/* a record of another shape (a JSON null, a number) is no failure */
 		if (json_object_object_get_ex(o, "repository", &repo) &&
+		    json_object_is_type(repo, json_type_string) &&
 		    json_object_object_get_ex(o, "status", &status) &&
+		    json_object_is_type(status, json_type_string) &&
 		    !strcmp(json_object_get_string(status), "failed"))
 			*(char **)vec_push(names) = xstrdup(json_object_get_string(repo));
 		json_object_put(o);
@@ -315,26 +318,109 @@ static int repo_dirty(const char *dir, bool *dirty, struct err *err)
 	return 0;
 }
 
-static int push_branch(const char *branch, struct err *err)
+/* What the push of one branch knows: the commit pushed, the migration's
+ * base, and why it refused, for the negotiation callback. */
+struct push_state {
+	git_repository *repo;
+	const char *branch;
+	git_oid ours;		/* the commit to push */
+	git_oid base;		/* its parent: the HEAD the migration was built on */
+	const char *message;	/* --message, or NULL */
+	bool force;		/* --force-branch */
+	struct buf problem;	/* why the push was refused, when it was */
+};
+
+/* Called with what the remote holds just before it is updated: a branch
+ * there that holds someone else's commit is not replaced (unless
+ * --force-branch). The commit was fetched just before, so it can be
+ * judged; one that moved meanwhile is unknown here and refused too. */
+static int push_negotiate(const git_push_update **updates, size_t len, void *payload)
 {
-	git_repository *repo = NULL;
+	struct push_state *ps = payload;
+
+	for (size_t i = 0; i < len; i++) {
+		const git_oid *there = &updates[i]->src;
+		git_commit *c = NULL;
+
+		if (ps->force || git_oid_is_zero(there) || git_oid_equal(there, &ps->ours) ||
+		    repo_commit_is_own(ps->repo, there, &ps->base, ps->message))
+			continue;
+		if (git_commit_lookup(&c, ps->repo, there) < 0)
+			buf_printf(&ps->problem, "not pushed: origin's branch '%s' is at a commit "
+				   "that could not be fetched to judge it (it moved, or the fetch "
+				   "failed): run again, or use --force-branch to replace it",
+				   ps->branch);
+		else
+			buf_printf(&ps->problem, "not pushed: origin's branch '%s' holds commits "
+				   "asyncmod did not make (use --force-branch to replace it)",
+				   ps->branch);
+		git_commit_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* A reference the remote refused (a protected branch, a hook there). */
+static int push_refused(const char *refname, const char *status, void *payload)
+{
+	struct push_state *ps = payload;
+
+	if (status && !ps->problem.len)
+		buf_printf(&ps->problem, "not pushed: the remote refused %s: %s", refname, status);
+	return 0;
+}
+
+/* Pushes the branch holding `commit` (hex) to origin, replacing what is
+ * there only when it is asyncmod's own migration (or with `force`). */
+static int push_branch(const char *branch, const char *commit, const char *message, bool force,
+		       struct err *err)
+{
+	struct push_state ps = { NULL, branch, { { 0 } }, { { 0 } }, message, force, BUF_INIT };
 	git_remote *origin = NULL;
+	git_commit *c = NULL;
 	git_push_options opts;
-	struct buf spec = BUF_INIT;
+	git_fetch_options fopts;
+	struct buf spec = BUF_INIT, track = BUF_INIT;
 	char *specs[1];
 	git_strarray refspecs = { specs, 1 };
 	int error = 0;
 
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	git_fetch_options_init(&fopts, GIT_FETCH_OPTIONS_VERSION);
+	if (git_repository_open(&ps.repo, ".") < 0 || git_remote_lookup(&origin, ps.repo, "origin") < 0) {
+		error = repo_git_error(err, "no remote 'origin' to push to");
+		goto done;
+	}
+	if (git_oid_fromstr(&ps.ours, commit) < 0 || git_commit_lookup(&c, ps.repo, &ps.ours) < 0 ||
+	    git_commit_parentcount(c) != 1) {
+		error = err_set(err, "not pushed: the commit %.12s is not a migration commit", commit);
+		goto done;
+	}
+	git_oid_cpy(&ps.base, git_commit_parent_id(c, 0));
+	/* what origin holds now, so that it can be judged: a branch it does
+	 * not have is no error (the negotiation then sees none) */
+	buf_printf(&track, "+refs/heads/%s:refs/remotes/origin/%s", branch, branch);
+	specs[0] = track.ptr;
+	if (!force)
+		(void)git_remote_fetch(origin, &refspecs, &fopts, NULL);
 	buf_printf(&spec, "+refs/heads/%s:refs/heads/%s", branch, branch);
 	specs[0] = spec.ptr;
-	if (git_repository_open(&repo, ".") < 0 || git_remote_lookup(&origin, repo, "origin") < 0)
-		error = repo_git_error(err, "no remote 'origin' to push to");
-	else if (git_remote_push(origin, &refspecs, &opts) < 0)
-		error = repo_git_error(err, "push failed");
+	opts.callbacks.push_negotiation = push_negotiate;
+	opts.callbacks.push_update_reference = push_refused;
+	opts.callbacks.payload = &ps;
+	if (git_remote_push(origin, &refspecs, &opts) < 0 || ps.problem.len) {
+		if (ps.problem.len)
+			error = err_set(err, "%s", buf_cstr(&ps.problem));
+		else
+			error = repo_git_error(err, "push failed");
+	}
+done:
+	git_commit_free(c);
 	git_remote_free(origin);
-	git_repository_free(repo);
+	git_repository_free(ps.repo);
 	buf_release(&spec);
+	buf_release(&track);
+	buf_release(&ps.problem);
 	return error;
 }
 
@@ -382,13 +468,42 @@ static void print_errors(FILE *errs, json_object *record, const struct entry *e)
 			json_object_get_string(json_object_array_get_idx(a, i)));
 }
 
-/* Writes the worker's record and exits. */
-static void finish_worker(const char *record, const struct entry *e, const char *status,
-			  const char *reason, const struct engine_summary *s, size_t file_errors,
-			  FILE *errs)
+/* One repository's worker: what its record needs besides the run. */
+struct worker {
+	const struct batch_options *o;
+	const struct entry *e;
+	const char *record;	/* the file its record goes to */
+	bool pushed;		/* the branch reached origin in this run */
+	const char *push_reason;	/* why it did not, when known */
+};
+
+/* Why the branch was not pushed, when nothing more precise is known. */
+static const char *no_push_reason(const struct worker *w, const char *status,
+				  const struct engine_summary *s)
 {
+	if (w->push_reason)
+		return w->push_reason;
+	if (!w->o->push)
+		return "not asked (no --push)";
+	if (w->o->dry_run)
+		return "dry run";
+	if (!strcmp(status, "failed"))
+		return "the repository failed";
+	if (!strcmp(status, "skipped"))
+		return "the repository was skipped";
+	if (!s || !s->commit[0])
+		return "no commit to push";
+	return "not pushed";
+}
+
+/* Writes the worker's record and exits. */
+static void finish_worker(const struct worker *w, const char *status, const char *reason,
+			  const struct engine_summary *s, size_t file_errors, FILE *errs)
+{
+	const struct entry *e = w->e;
 	json_object *o = json_object_new_object();
 	char *safe = reason ? redact_in(reason, e->source) : NULL;
+	char *push_safe = w->pushed ? NULL : redact_in(no_push_reason(w, status, s), e->source);
 	FILE *f;
 
 	json_object_object_add(o, "repository", json_object_new_string(e->display));
@@ -403,8 +518,11 @@ static void finish_worker(const char *record, const struct entry *e, const char 
 			       s && s->branch[0] ? json_object_new_string(s->branch) : NULL);
 	json_object_object_add(o, "commit",
 			       s && s->commit[0] ? json_object_new_string(s->commit) : NULL);
+	json_object_object_add(o, "pushed", json_object_new_boolean(w->pushed));
+	json_object_object_add(o, "push_reason",
+			       push_safe ? json_object_new_string(push_safe) : NULL);
 	json_object_object_add(o, "errors", error_lines(errs, e->source));
-	f = fopen(record, "w");
+	f = fopen(w->record, "w");
 	if (f) {
 		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						       JSON_C_TO_STRING_NOSLASHESCAPE), f);
@@ -413,6 +531,7 @@ static void finish_worker(const char *record, const struct entry *e, const char 
 	}
 	json_object_put(o);
 	free(safe);
+	free(push_safe);
 	_exit(0);
 }
 
@@ -420,6 +539,7 @@ static void finish_worker(const char *record, const struct entry *e, const char 
 static void run_worker(const struct batch_options *o, const struct entry *e, const char *record,
 		       const char *diff_path)
 {
+	struct worker w = { o, e, record, false, NULL };
 	struct engine_options opts = o->check;
 	struct engine_summary summary;
 	struct err err = ERR_INIT;
@@ -437,17 +557,17 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 		dir = clone_dir(o->workdir, e->source);
 		if (stat(dir, &st) == 0) {
 			if (refresh_clone(dir, &err) < 0)
-				finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
+				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 		} else {
 			git_repository *repo = NULL;
 
 			if (mkdir(o->workdir, 0777) < 0 && errno != EEXIST) {
 				err_errno(&err, "unable to create the work folder '%s'", o->workdir);
-				finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
+				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 			}
 			if (git_clone(&repo, e->source, dir, NULL) < 0) {
 				repo_git_error(&err, "clone failed");
-				finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
+				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 			}
 			git_repository_free(repo);
 		}
@@ -457,22 +577,22 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 		dir = xstrdup(e->source);
 		if (git_repository_open(&repo, dir) < 0) {
 			repo_git_error(&err, "not a git repository");
-			finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
+			finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 		}
 		if (git_repository_is_bare(repo)) {
 			git_repository_free(repo);
-			finish_worker(record, e, "skipped", "bare repository: no work tree", NULL, 0, NULL);
+			finish_worker(&w, "skipped", "bare repository: no work tree", NULL, 0, NULL);
 		}
 		git_repository_free(repo);
 		if (repo_dirty(dir, &dirty, &err) < 0)
-			finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
+			finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 		if (dirty && !o->check.allow_dirty)
-			finish_worker(record, e, "skipped",
+			finish_worker(&w, "skipped",
 				      "uncommitted changes (use --allow-dirty)", NULL, 0, NULL);
 	}
 	if (chdir(dir) < 0) {
 		err_errno(&err, "unable to enter '%s'", dir);
-		finish_worker(record, e, "failed", err.msg, NULL, 0, NULL);
+		finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 	}
 	{
 		git_repository *repo = NULL;
@@ -481,7 +601,7 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 
 		git_repository_free(repo);
 		if (unborn)
-			finish_worker(record, e, "skipped", "the repository has no commits", NULL, 0, NULL);
+			finish_worker(&w, "skipped", "the repository has no commits", NULL, 0, NULL);
 	}
 	if (e->paths) {
 		char *copy = xstrdup(e->paths), *save = NULL;
@@ -516,13 +636,13 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 	out = fopen(o->dry_run ? diff_path : "/dev/null", "w");
 	errs = tmpfile();
 	if (!out || !errs)
-		finish_worker(record, e, "failed", "unable to open scratch files", NULL, 0, NULL);
+		finish_worker(&w, "failed", "unable to open scratch files", NULL, 0, NULL);
 	if (engine_check(&opts, out, errs, &status, &err) < 0) {
 		fclose(out);
-		finish_worker(record, e, "failed", err.msg, &summary, 0, errs);
+		finish_worker(&w, "failed", err.msg, &summary, 0, errs);
 	}
 	fclose(out);
-	if (summary.commit[0] == '\0' && status == ENGINE_TROUBLE && !summary.errors) {
+	if (summary.commit_failed) {
 		/* the commit itself failed: its message is the last error line */
 		char line[1024] = "", last[1024] = "the commit failed";
 
@@ -531,15 +651,21 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 			if (!strncmp(line, "asyncmod: error: ", 17))
 				snprintf(last, sizeof(last), "%s", line + 17);
 		last[strcspn(last, "\n")] = '\0';
-		finish_worker(record, e, "failed", last, &summary, 0, errs);
+		finish_worker(&w, "failed", last, &summary, summary.errors, errs);
 	}
-	if (o->push && !o->dry_run && summary.commit[0] && push_branch(summary.branch, &err) < 0)
-		finish_worker(record, e, "failed", err.msg, &summary, summary.errors, errs);
+	if (o->push && !o->dry_run && summary.commit[0]) {
+		if (push_branch(summary.branch, summary.commit, o->check.message,
+				o->check.force_branch, &err) < 0) {
+			w.push_reason = err.msg;
+			finish_worker(&w, "failed", err.msg, &summary, summary.errors, errs);
+		}
+		w.pushed = true;
+	}
 	if (o->dry_run)
-		finish_worker(record, e, summary.files_changed && !summary.unchanged ? "changed" : "unchanged",
+		finish_worker(&w, summary.files_changed && !summary.unchanged ? "changed" : "unchanged",
 			      summary.errors ? "some files could not be checked (see errors)" : NULL,
 			      &summary, summary.errors, errs);
-	finish_worker(record, e, summary.commit[0] && !summary.unchanged ? "changed" : "unchanged",
+	finish_worker(&w, summary.commit[0] && !summary.unchanged ? "changed" : "unchanged",
 		      summary.errors ? "some files could not be checked (see errors)" : NULL,
 		      &summary, summary.errors, errs);
 }
@@ -713,7 +839,18 @@ wait_all:
 			r = json_object_new_object();
 			json_object_object_add(r, "repository", json_object_new_string(e->display));
 			json_object_object_add(r, "status", json_object_new_string("failed"));
+			/* the record every repository has, with what is known */
 			json_object_object_add(r, "reason", json_object_new_string("the worker died"));
+			json_object_object_add(r, "files_changed", json_object_new_int64(0));
+			json_object_object_add(r, "fixes", json_object_new_object());
+			json_object_object_add(r, "findings_left", json_object_new_object());
+			json_object_object_add(r, "file_errors", json_object_new_int64(0));
+			json_object_object_add(r, "branch", NULL);
+			json_object_object_add(r, "commit", NULL);
+			json_object_object_add(r, "pushed", json_object_new_boolean(false));
+			json_object_object_add(r, "push_reason",
+					       json_object_new_string("the worker died"));
+			json_object_object_add(r, "errors", json_object_new_array());
 		}
 		records[i] = r;
 		st = json_object_object_get_ex(r, "status", &v) ? json_object_get_string(v) : "failed";

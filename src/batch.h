@@ -8,8 +8,11 @@
  * --workdir (URLs) or open it in place (paths), build the migration commit
  * on its branch as `check --fix --commit` does (never touching the work
  * tree, index or current branch), and with --push push that branch to its
- * remote. A record per repository goes to --report as JSON lines, and a
- * summary table ends the run.
+ * remote. An existing branch, here or on the remote, is replaced only when
+ * it holds asyncmod's own migration (repo_commit_is_own) or with
+ * --force-branch. A record per repository goes to --report as JSON lines
+ * (saying whether its push happened, and why not), and a summary table
+ * ends the run.
  */
 #ifndef ASYNCMOD_BATCH_H
 #define ASYNCMOD_BATCH_H

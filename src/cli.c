@@ -56,6 +56,8 @@ void cli_usage(FILE *out)
 	      "batch options (and --select, --ignore, --unsafe-fixes, --target-version,\n"
 	      "--timeout, --http-client, --branch, --message, --allow-dirty, --jobs,\n"
 	      "--config, --isolated):\n"
+	      "  --force-branch           replace (and push over) a branch holding commits\n"
+	      "                           asyncmod did not make\n"
 	      "  --workdir DIR            clone URLs below DIR (default asyncmod-work)\n"
 	      "  --push                   push each migration branch to its remote\n"
 	      "  --dry-run                commit nothing, push nothing; print the diffs\n"

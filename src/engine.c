@@ -329,6 +329,22 @@ static void summarize(struct engine_summary *s, const struct pool *p, size_t wal
 	}
 }
 
+/* Marks every applied fix of the run as not applied, for `reason`. */
+static void unapply(struct pool *p, const char *reason)
+{
+	for (size_t i = 0; i < p->nfiles; i++) {
+		for (size_t k = 0; k < p->results[i].findings.len; k++) {
+			struct finding *f = vec_at(&p->results[i].findings, k);
+
+			if (f->applied) {
+				f->applied = false;
+				f->reason = reason;
+			}
+		}
+		p->results[i].fixed = 0;
+	}
+}
+
 int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *status,
 		 struct err *err)
 {
@@ -347,6 +363,10 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	struct pool pool;
 	const char **tokens = NULL;
 	bool any_diff = false;
+	struct report_errors report_errors = { NULL, NULL };
+	struct buf commit_error = BUF_INIT;
+	char *commit_text = NULL;	/* what the commit prints, after the report */
+	size_t commit_len = 0;
 	int error = 0;
 
 	git_libgit2_init();
@@ -415,11 +435,34 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		*status = ENGINE_TROUBLE;
 		goto done;
 	}
+	/* the commit comes before the report, so that the report says what was
+	 * written; files that could not be read or parsed were skipped, the
+	 * rest is committed */
+	if (opts->commit) {
+		FILE *held = open_memstream(&commit_text, &commit_len);
+		struct err cerr = ERR_INIT;
+
+		if (commit_record(repo, opts, &pool, held ? held : out, errs, &cerr) < 0) {
+			/* nothing was written: no fix counts as applied */
+			if (strncmp(cerr.msg, "nothing committed", 17))
+				buf_puts(&commit_error, "nothing committed: ");
+			buf_puts(&commit_error, cerr.msg);
+			unapply(&pool, "not-committed");
+			if (opts->summary)
+				opts->summary->commit_failed = true;
+		}
+		if (held)
+			fclose(held);
+	}
+	report_errors.paths = &errors;
+	report_errors.run = commit_error.len ? commit_error.ptr : NULL;
 	for (size_t i = 0; i < errors.len; i++)
 		fprintf(errs, "asyncmod: error: %s\n", *(char **)vec_at(&errors, i));
 	for (size_t i = 0; i < pool.nfiles; i++)
 		if (pool.results[i].error)
 			fprintf(errs, "asyncmod: error: %s\n", pool.results[i].error);
+	if (report_errors.run)
+		fprintf(errs, "asyncmod: error: %s\n", report_errors.run);
 	if (opts->mode == MODE_DIFF) {
 		for (size_t i = 0; i < pool.nfiles; i++)
 			if (pool.results[i].diff) {
@@ -430,36 +473,33 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	if (opts->no_report)
 		;
 	else if (opts->format == FORMAT_JSON)
-		report_json(out, pool.results, pool.nfiles);
+		report_json(out, pool.results, pool.nfiles, &report_errors);
 	else if (opts->format == FORMAT_SARIF)
-		report_sarif(out, pool.results, pool.nfiles);
+		report_sarif(out, pool.results, pool.nfiles, &report_errors);
 	else if (opts->format == FORMAT_GITHUB)
-		report_github(out, pool.results, pool.nfiles);
+		report_github(out, pool.results, pool.nfiles, &report_errors);
 	else if (opts->format == FORMAT_CONCISE && opts->mode != MODE_DIFF)
-		report_text(out, pool.results, pool.nfiles, opts->unsafe_fixes, true, opts->color);
-	else if (opts->mode != MODE_DIFF)
-		report_text(out, pool.results, pool.nfiles, opts->unsafe_fixes, opts->quiet,
+		report_text(out, pool.results, pool.nfiles, &report_errors, opts->unsafe_fixes, true,
 			    opts->color);
-	else if (!opts->quiet) {
-		report_count(&totals, pool.results, pool.nfiles);
-		fprintf(errs, "Would fix %zu finding%s (%zu remaining).\n", totals.fixed,
-			totals.fixed == 1 ? "" : "s", totals.remaining);
-	}
-	report_count(&totals, pool.results, pool.nfiles);
+	else if (opts->mode != MODE_DIFF)
+		report_text(out, pool.results, pool.nfiles, &report_errors, opts->unsafe_fixes,
+			    opts->quiet, opts->color);
+	else if (!opts->quiet)
+		report_diff_summary(errs, pool.results, pool.nfiles, &report_errors);
+	report_count(&totals, pool.results, pool.nfiles, &report_errors);
 	if (opts->summary)
 		summarize(opts->summary, &pool, errors.len);
-	if (errors.len || totals.errors)
+	if (totals.errors)
 		*status = ENGINE_TROUBLE;
 	else if (opts->mode == MODE_DIFF)
 		*status = any_diff ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	else
 		*status = totals.remaining ? ENGINE_FINDINGS : ENGINE_CLEAN;
-	/* files that could not be read or parsed were skipped: the rest is committed */
-	if (opts->commit && commit_record(repo, opts, &pool, out, errs, err) < 0) {
-		fprintf(errs, "asyncmod: error: %s\n", err->msg);
-		*status = ENGINE_TROUBLE;
-	}
+	if (commit_text)
+		fwrite(commit_text, 1, commit_len, out);
 done:
+	free(commit_text);
+	buf_release(&commit_error);
 	for (size_t i = 0; i < pool.nfiles; i++)
 		pipeline_result_release(&pool.results[i]);
 	free(pool.results);

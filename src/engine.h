@@ -61,6 +61,7 @@ struct engine_summary {
 	char branch[256];
 	char commit[64];	/* the commit made or kept, hex; "" when none */
 	bool unchanged;		/* the branch already held this result */
+	bool commit_failed;	/* the commit was refused or failed: nothing written */
 };
 
 void engine_summary_release(struct engine_summary *s);

@@ -300,6 +300,35 @@ static bool branch_holds(struct repo *r, const char *name, const git_commit *par
 	return same;
 }
 
+bool repo_commit_is_own(git_repository *git, const git_oid *id, const git_oid *base,
+			const char *message)
+{
+	git_commit *c = NULL;
+	git_signature *sig = NULL;
+	const git_signature *author, *committer;
+	const git_oid *parent;
+	const char *text;
+	bool own = false;
+
+	if (git_commit_lookup(&c, git, id) < 0 || git_signature_default(&sig, git) < 0 ||
+	    git_commit_parentcount(c) != 1)
+		goto done;
+	parent = git_commit_parent_id(c, 0);
+	if (!git_oid_equal(parent, base) && git_graph_descendant_of(git, base, parent) != 1)
+		goto done;
+	author = git_commit_author(c);
+	committer = git_commit_committer(c);
+	if (strcmp(author->name, sig->name) || strcmp(author->email, sig->email) ||
+	    strcmp(committer->name, sig->name) || strcmp(committer->email, sig->email))
+		goto done;
+	text = git_commit_message(c);
+	own = text && (!strncmp(text, "asyncmod: fix ", 14) || (message && !strcmp(text, message)));
+done:
+	git_signature_free(sig);
+	git_commit_free(c);
+	return own;
+}
+
 int repo_commit(struct repo *r, const struct vec *changes, const struct repo_commit_opts *opts,
 		struct buf *id, bool *same, struct err *err)
 {
@@ -311,8 +340,9 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 	git_tree *base = NULL, *tree = NULL;
 	git_reference *branch = NULL;
 	git_index *index = NULL;
-	git_oid tree_id, commit_id;
+	git_oid tree_id, commit_id, existing;
 	char hex[GIT_OID_HEXSZ + 1];
+	bool exists = false;
 	int error = 0;
 
 	if (repo_is_unborn(r)) {
@@ -339,6 +369,10 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 			error = err_set(err, "branch '%s' already exists (use --force-branch to "
 					"replace it)", opts->branch);
 			goto done;
+		}
+		if (git_reference_target(branch)) {
+			git_oid_cpy(&existing, git_reference_target(branch));
+			exists = true;
 		}
 	}
 	git_reference_free(branch);
@@ -369,6 +403,13 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 		buf_puts(id, hex);
 		goto done;
 	}
+	/* keep_same replaces an older migration, never someone else's work */
+	if (exists && opts->keep_same && !opts->force_branch &&
+	    !repo_commit_is_own(r->git, &existing, git_commit_id(parent), opts->message)) {
+		error = err_set(err, "branch '%s' holds commits asyncmod did not make (use "
+				"--force-branch to replace it)", opts->branch);
+		goto done;
+	}
 	if (opts->dry_run) {
 		buf_clear(id);
 		goto done;
@@ -384,9 +425,18 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 			error = repo_git_error(err, "unable to read the index");
 			goto done;
 		}
-		for (size_t i = 0; i < changes->len; i++)
-			if ((error = update_checkout(r, index, vec_at(changes, i), &blobs[i], err)) < 0)
+		for (size_t i = 0; i < changes->len; i++) {
+			if ((error = update_checkout(r, index, vec_at(changes, i), &blobs[i], err)) < 0) {
+				struct err first = *err;
+
+				/* say what was written before the failure */
+				if (i)
+					err_set(err, "%s (already rewritten in the work tree with "
+						"the fixes: %zu file%s; HEAD and the index are "
+						"unchanged)", first.msg, i, i == 1 ? "" : "s");
 				goto done;
+			}
+		}
 		if (git_index_write(index) < 0) {
 			error = repo_git_error(err, "unable to write the index");
 			goto done;

@@ -19,6 +19,8 @@
 #include "vec.h"
 
 struct repo;
+struct git_repository;
+struct git_oid;
 
 /* Opens the repository whose work tree holds the current folder. Sets
  * `*out` to NULL (returning 0) outside any repository; a bare repository
@@ -65,7 +67,10 @@ struct repo_commit_opts {
 	const char *message;
 	bool force_branch;	/* replace an existing branch of that name */
 	bool in_place;		/* commit on the current branch and update work tree and index */
-	bool keep_same;		/* leave an existing branch that already holds this result */
+	bool keep_same;		/* leave an existing branch that already holds this result,
+				 * and replace one that holds asyncmod's own commit
+				 * (repo_commit_is_own); any other is refused unless
+				 * force_branch */
 	bool dry_run;		/* build the tree, compare, but create nothing */
 };
 
@@ -75,5 +80,17 @@ struct repo_commit_opts {
  * `id` is that commit. */
 int repo_commit(struct repo *r, const struct vec *changes, const struct repo_commit_opts *opts,
 		struct buf *id, bool *same, struct err *err);
+
+/* True when commit `id` is one asyncmod made as a migration, so that the
+ * branch holding it can be replaced without losing anyone's work: it has
+ * exactly one parent, which is `base` or an ancestor of it (so every other
+ * commit it holds is in `base`'s history); its author and committer are
+ * the identity asyncmod commits as in this repository (git_signature_default)
+ * and its message is asyncmod's (starts with "asyncmod: fix ", or is
+ * `message` when not NULL). A commit made by hand under the same identity
+ * with such a message cannot be told apart. False when `id` is not in the
+ * repository. */
+bool repo_commit_is_own(struct git_repository *git, const struct git_oid *id,
+			const struct git_oid *base, const char *message);
 
 #endif

@@ -35,9 +35,13 @@ const char *report_fix_name(int fix_class)
 	return fix_class == FIX_SAFE ? "safe" : fix_class == FIX_UNSAFE ? "unsafe" : NULL;
 }
 
-void report_count(struct report_totals *out, const struct file_result *results, size_t n)
+void report_count(struct report_totals *out, const struct file_result *results, size_t n,
+		  const struct report_errors *errors)
 {
 	struct report_totals t = { 0, 0, 0, 0 };
+
+	if (errors)
+		t.errors = (errors->paths ? errors->paths->len : 0) + (errors->run != NULL);
 
 	for (size_t i = 0; i < n; i++) {
 		t.errors += results[i].error != NULL;
@@ -54,6 +58,97 @@ void report_count(struct report_totals *out, const struct file_result *results, 
 	*out = t;
 }
 
+/* One error of the run, split for the machine formats. */
+struct error_item {
+	char *path;		/* owned; NULL when the message names no file */
+	unsigned line, column;	/* 0 when there is no position (column: no column) */
+	const char *text;	/* the message after its path and position */
+};
+
+/* Reads "LINE:COL: " or "LINE: " at `*p`, advancing past it. */
+static void take_position(const char **p, unsigned *line, unsigned *column)
+{
+	const char *q = *p;
+	unsigned long l, c = 0;
+	char *end;
+
+	if (*q < '0' || *q > '9')
+		return;
+	l = strtoul(q, &end, 10);
+	if (*end != ':' || !l || l > UINT_MAX)
+		return;
+	q = end + 1;
+	if (*q >= '0' && *q <= '9') {
+		c = strtoul(q, &end, 10);
+		if (*end != ':' || c > UINT_MAX)
+			return;
+		q = end + 1;
+	}
+	*line = (unsigned)l;
+	*column = (unsigned)c;
+	*p = q;
+}
+
+/* Splits `msg`, an error of the file `path` ("PATH[:LINE[:COL]]: TEXT"),
+ * or with `path` NULL an error whose path ends at the first ": ", or with
+ * `nopath` an error of no file. */
+static void split_error(struct error_item *e, const char *msg, const char *path, bool nopath)
+{
+	const char *p = msg;
+
+	e->path = NULL;
+	e->line = e->column = 0;
+	if (nopath) {
+		/* the whole message */
+	} else if (path) {
+		size_t n = strlen(path);
+
+		e->path = xstrdup(path);
+		if (!strncmp(msg, path, n) && msg[n] == ':') {
+			p = msg + n + 1;
+			take_position(&p, &e->line, &e->column);
+		}
+	} else {
+		const char *sep = strstr(msg, ": ");
+
+		if (sep && sep > msg) {
+			e->path = xstrndup(msg, (size_t)(sep - msg));
+			p = sep + 1;
+		}
+	}
+	while (*p == ' ')
+		p++;
+	e->text = *p ? p : msg;
+}
+
+/* Every error of the run in output order: the paths not walked, then each
+ * file's (struct error_item). Release with release_errors(). */
+static void collect_errors(struct vec *out, const struct file_result *results, size_t n,
+			   const struct report_errors *errors)
+{
+	for (size_t i = 0; errors && errors->paths && i < errors->paths->len; i++)
+		split_error(vec_push(out), *(char **)vec_at(errors->paths, i), NULL, false);
+	for (size_t i = 0; i < n; i++)
+		if (results[i].error)
+			split_error(vec_push(out), results[i].error, results[i].path, false);
+	if (errors && errors->run)
+		split_error(vec_push(out), errors->run, NULL, true);
+}
+
+static void release_errors(struct vec *items)
+{
+	for (size_t i = 0; i < items->len; i++)
+		free(((struct error_item *)vec_at(items, i))->path);
+	vec_release(items);
+}
+
+/* " and N errors", or nothing without errors. */
+static void put_errors_tail(FILE *out, size_t errors)
+{
+	if (errors)
+		fprintf(out, " and %zu error%s", errors, errors == 1 ? "" : "s");
+}
+
 /* Prints `text` in the SGR style `sgr` when `color`, else as it is. */
 static void put_styled(FILE *out, bool color, const char *sgr, const char *text)
 {
@@ -63,8 +158,8 @@ static void put_styled(FILE *out, bool color, const char *sgr, const char *text)
 		fputs(text, out);
 }
 
-void report_text(FILE *out, const struct file_result *results, size_t n, bool unsafe, bool quiet,
-		 bool color)
+void report_text(FILE *out, const struct file_result *results, size_t n,
+		 const struct report_errors *errors, bool unsafe, bool quiet, bool color)
 {
 	struct report_totals t;
 	size_t fixable = 0, hidden = 0;
@@ -104,14 +199,20 @@ void report_text(FILE *out, const struct file_result *results, size_t n, bool un
 	buf_release(&reason);
 	if (quiet)
 		return;
-	report_count(&t, results, n);
-	if (!t.findings) {
+	report_count(&t, results, n, errors);
+	if (!t.findings && !t.errors) {
 		put_styled(out, color, STYLE_PASSED, "All checks passed!");
 		fputc('\n', out);
 		return;
 	}
-	fprintf(out, "Found %zu finding%s (%zu fixed, %zu remaining).\n", t.findings,
-		t.findings == 1 ? "" : "s", t.fixed, t.remaining);
+	/* an error means some file was not checked or not written: no success */
+	if (t.findings)
+		fprintf(out, "Found %zu finding%s (%zu fixed, %zu remaining)", t.findings,
+			t.findings == 1 ? "" : "s", t.fixed, t.remaining);
+	else
+		fputs("Found 0 findings", out);
+	put_errors_tail(out, t.errors);
+	fputs(".\n", out);
 	if (fixable) {
 		put_styled(out, color, STYLE_FIXABLE, "[*]");
 		fprintf(out, " %zu fixable with the `--fix` option.\n", fixable);
@@ -121,10 +222,49 @@ void report_text(FILE *out, const struct file_result *results, size_t n, bool un
 			hidden, hidden == 1 ? "" : "es");
 }
 
-void report_json(FILE *out, const struct file_result *results, size_t n)
+void report_diff_summary(FILE *out, const struct file_result *results, size_t n,
+			 const struct report_errors *errors)
+{
+	struct report_totals t;
+
+	report_count(&t, results, n, errors);
+	fprintf(out, "Would fix %zu finding%s (%zu remaining)", t.fixed, t.fixed == 1 ? "" : "s",
+		t.remaining);
+	put_errors_tail(out, t.errors);
+	fputs(".\n", out);
+}
+
+/* An error as an element of the JSON array: a finding's keys, `code` null. */
+static json_object *json_error(const struct error_item *e)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "path", e->path ? json_object_new_string(e->path) : NULL);
+	json_object_object_add(o, "line", e->line ? json_object_new_int((int)e->line) : NULL);
+	json_object_object_add(o, "column",
+			       e->column ? json_object_new_int((int)e->column) : NULL);
+	json_object_object_add(o, "end_line", e->line ? json_object_new_int((int)e->line) : NULL);
+	json_object_object_add(o, "end_column",
+			       e->column ? json_object_new_int((int)e->column) : NULL);
+	json_object_object_add(o, "code", NULL);
+	json_object_object_add(o, "message", json_object_new_string(e->text));
+	json_object_object_add(o, "fix", NULL);
+	json_object_object_add(o, "applied", json_object_new_boolean(false));
+	json_object_object_add(o, "reason", NULL);
+	return o;
+}
+
+void report_json(FILE *out, const struct file_result *results, size_t n,
+		 const struct report_errors *errors)
 {
 	json_object *arr = json_object_new_array();
+	struct vec items = VEC_INIT(struct error_item);
 
+	/* errors first, as on stderr and in the other formats */
+	collect_errors(&items, results, n, errors);
+	for (size_t i = 0; i < items.len; i++)
+		json_object_array_add(arr, json_error(vec_at(&items, i)));
+	release_errors(&items);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < results[i].findings.len; k++) {
 			const struct finding *f = vec_at(&results[i].findings, k);
@@ -388,8 +528,52 @@ static json_object *sarif_result(const char *path, const struct finding *f, size
 	return o;
 }
 
-void report_sarif(FILE *out, const struct file_result *results, size_t n)
+/* The run's one invocation: whether it succeeded, and each error as a
+ * tool execution notification with the file and position it names. */
+static json_object *sarif_invocation(const struct file_result *results, size_t n,
+				     const struct report_errors *errors)
 {
+	json_object *inv = json_object_new_object(), *notes = json_object_new_array();
+	struct vec items = VEC_INIT(struct error_item);
+
+	collect_errors(&items, results, n, errors);
+	for (size_t i = 0; i < items.len; i++) {
+		const struct error_item *e = vec_at(&items, i);
+		json_object *note = json_object_new_object();
+
+		json_object_object_add(note, "level", json_object_new_string("error"));
+		json_object_object_add(note, "message", json_text(e->text));
+		if (e->path) {
+			json_object *loc = json_object_new_object(), *phys = json_object_new_object();
+			json_object *locs = json_object_new_array();
+
+			json_object_object_add(phys, "artifactLocation", sarif_artifact(e->path));
+			if (e->line) {
+				json_object *region = json_object_new_object();
+
+				json_object_object_add(region, "startLine",
+						       json_object_new_int64(e->line));
+				if (e->column)
+					json_object_object_add(region, "startColumn",
+							       json_object_new_int64(e->column));
+				json_object_object_add(phys, "region", region);
+			}
+			json_object_object_add(loc, "physicalLocation", phys);
+			json_object_array_add(locs, loc);
+			json_object_object_add(note, "locations", locs);
+		}
+		json_object_array_add(notes, note);
+	}
+	json_object_object_add(inv, "executionSuccessful", json_object_new_boolean(!items.len));
+	json_object_object_add(inv, "toolExecutionNotifications", notes);
+	release_errors(&items);
+	return inv;
+}
+
+void report_sarif(FILE *out, const struct file_result *results, size_t n,
+		  const struct report_errors *errors)
+{
+	json_object *invocations = json_object_new_array();
 	json_object *log = json_object_new_object(), *runs = json_object_new_array();
 	json_object *run = json_object_new_object(), *tool = json_object_new_object();
 	json_object *driver = json_object_new_object(), *rules = json_object_new_array();
@@ -407,6 +591,8 @@ void report_sarif(FILE *out, const struct file_result *results, size_t n)
 	json_object_object_add(driver, "rules", rules);
 	json_object_object_add(tool, "driver", driver);
 	json_object_object_add(run, "tool", tool);
+	json_object_array_add(invocations, sarif_invocation(results, n, errors));
+	json_object_object_add(run, "invocations", invocations);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < results[i].findings.len; k++) {
 			const struct finding *f = vec_at(&results[i].findings, k);
@@ -448,8 +634,29 @@ static void put_github_escaped(FILE *out, const char *s, bool property)
 	}
 }
 
-void report_github(FILE *out, const struct file_result *results, size_t n)
+void report_github(FILE *out, const struct file_result *results, size_t n,
+		   const struct report_errors *errors)
 {
+	struct vec items = VEC_INIT(struct error_item);
+
+	collect_errors(&items, results, n, errors);
+	for (size_t i = 0; i < items.len; i++) {
+		const struct error_item *e = vec_at(&items, i);
+
+		fputs("::error", out);
+		if (e->path) {
+			fputs(" file=", out);
+			put_github_escaped(out, e->path, true);
+			if (e->line)
+				fprintf(out, ",line=%u", e->line);
+			if (e->column)
+				fprintf(out, ",col=%u", e->column);
+		}
+		fputs("::", out);
+		put_github_escaped(out, e->text, false);
+		fputc('\n', out);
+	}
+	release_errors(&items);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < results[i].findings.len; k++) {
 			const struct finding *f = vec_at(&results[i].findings, k);

@@ -16,40 +16,68 @@
 #include <stdio.h>
 
 #include "pipeline.h"
+#include "vec.h"
 
 struct report_totals {
 	size_t findings;	/* every finding */
 	size_t fixed;		/* applied */
 	size_t remaining;	/* not applied */
-	size_t errors;		/* files skipped or not written */
+	size_t errors;		/* files skipped or not written, and paths not walked */
 };
 
-/* Counts what `results` (n of them) hold. */
-void report_count(struct report_totals *out, const struct file_result *results, size_t n);
+/* The errors of a run that belong to no file result. */
+struct report_errors {
+	const struct vec *paths;	/* char *, "PATH: TEXT": paths not walked (a
+					 * missing path, an unreadable folder); may be NULL */
+	const char *run;		/* an error of the whole run, or NULL: the
+					 * commit that was refused */
+};
+
+/* Every sink takes, besides the results, `errors` (may be NULL): those of
+ * file results are in the results. A run with an error never reports success:
+ * text ends with "Found ... and N errors." instead of "All checks passed!",
+ * and the machine formats carry each error as the format allows. */
+
+/* Counts what `results` (n of them) and `errors` (may be NULL) hold. */
+void report_count(struct report_totals *out, const struct file_result *results, size_t n,
+		  const struct report_errors *errors);
 
 /* Prints the findings not applied, then (unless `quiet`) a summary line.
  * `unsafe` says whether unsafe fixes count as available. With `color`,
  * the path is bold, `:line:col:` cyan, the code bold red, `[*]` cyan and
- * the reason yellow; without it the text holds no escape codes. */
-void report_text(FILE *out, const struct file_result *results, size_t n, bool unsafe,
-		 bool quiet, bool color);
+ * the reason yellow; without it the text holds no escape codes. Errors go
+ * to stderr elsewhere: here they only count in the summary. */
+void report_text(FILE *out, const struct file_result *results, size_t n,
+		 const struct report_errors *errors, bool unsafe, bool quiet, bool color);
 
-/* Prints every finding as one JSON array. */
-void report_json(FILE *out, const struct file_result *results, size_t n);
+/* The summary of a diff run: "Would fix N findings (K remaining)." and,
+ * when there are errors, " and E errors" before the period. */
+void report_diff_summary(FILE *out, const struct file_result *results, size_t n,
+			 const struct report_errors *errors);
+
+/* Prints every finding as one JSON array. An error is an element too, as
+ * ruff writes its own: `code` null, `message` the error, `path` the file,
+ * `line`/`column` its position or null, `fix` null, `applied` false. */
+void report_json(FILE *out, const struct file_result *results, size_t n,
+		 const struct report_errors *errors);
 
 /* Prints a SARIF 2.1.0 log: the tool with every rule of the catalog, and
  * one result per finding not applied, with its fix where there is one.
  * Paths below the working folder become URIs relative to %SRCROOT%, others
  * `file://` URIs. A fix is given only when every edit has its position
  * (struct edit's line and column) and it needs no new import or
- * module-level statement. */
-void report_sarif(FILE *out, const struct file_result *results, size_t n);
+ * module-level statement. The run's one invocation says
+ * `executionSuccessful` (false when any error occurred) and holds each
+ * error as a `toolExecutionNotifications` entry of level "error". */
+void report_sarif(FILE *out, const struct file_result *results, size_t n,
+		  const struct report_errors *errors);
 
 /* Prints each finding not applied as a GitHub Actions workflow command:
  * `::warning file=P,line=L,col=C,endLine=..,endColumn=..,title=CODE::message`,
  * properties escaped for `%`, CR, LF, `:` and `,`, the message for `%`, CR
- * and LF. */
-void report_github(FILE *out, const struct file_result *results, size_t n);
+ * and LF; each error first as `::error file=P[,line=L,col=C]::message`. */
+void report_github(FILE *out, const struct file_result *results, size_t n,
+		   const struct report_errors *errors);
 
 /* The word for a fix class: "safe", "unsafe", or NULL. */
 const char *report_fix_name(int fix_class);

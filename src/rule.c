@@ -99,6 +99,82 @@ void rule_need(struct finding *f, enum need_kind kind, const char *text)
 	n->text = xstrdup(text);
 }
 
+/* True when `n` (an identifier or dotted name) is MODULE or starts with it. */
+static bool names_module(const struct rule_ctx *ctx, TSNode n, const char *module)
+{
+	uint32_t len;
+	const char *t;
+
+	if (!strcmp(ts_node_type(n), "dotted_name") && ts_node_named_child_count(n))
+		n = ts_node_named_child(n, 0);
+	t = rule_text(ctx, n, &len);
+	return len == strlen(module) && !memcmp(t, module, len);
+}
+
+/* Scans a function's own scope below `n` (not nested functions, classes or
+ * lambdas) for imports that bind the name MODULE. Sets *binds when one
+ * does and *plain when one is a plain `import MODULE` statement of `body`
+ * itself (not under an if, try or loop) that ends before `at`. */
+static void scan_imports(const struct rule_ctx *ctx, TSNode n, TSNode body, uint32_t at,
+			 const char *module, bool *binds, bool *plain)
+{
+	const char *type = ts_node_type(n);
+	uint32_t count = ts_node_named_child_count(n);
+
+	if (!strcmp(type, "function_definition") || !strcmp(type, "class_definition") ||
+	    !strcmp(type, "lambda"))
+		return;
+	if (!strcmp(type, "import_statement") || !strcmp(type, "import_from_statement")) {
+		TSNode from = ts_node_child_by_field_name(n, "module_name", 11);
+
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode item = ts_node_named_child(n, i), name = item;
+
+			if (!ts_node_is_null(from) && ts_node_eq(item, from))
+				continue;
+			if (!strcmp(ts_node_type(item), "aliased_import"))
+				name = ts_node_child_by_field_name(item, "alias", 5);
+			else if (!ts_node_is_null(from) && strcmp(ts_node_type(item), "dotted_name"))
+				continue;	/* `*`, or something unknown */
+			if (ts_node_is_null(name) || !names_module(ctx, name, module))
+				continue;
+			*binds = true;
+			if (ts_node_is_null(from) && ts_node_eq(name, item) &&
+			    ts_node_eq(ts_node_parent(n), body) && ts_node_end_byte(n) <= at)
+				*plain = true;
+		}
+		return;
+	}
+	for (uint32_t i = 0; i < count; i++)
+		scan_imports(ctx, ts_node_named_child(n, i), body, at, module, binds, plain);
+}
+
+/* How the functions around `at` bind the name MODULE by import: 0 none
+ * does (only the module may); 1 the innermost one that does has a plain
+ * `import MODULE` of its own body before `at`, so the name is bound when
+ * `at` runs; -1 otherwise (conditional, later, or in an outer function:
+ * a new top-level import would not help, the local name hides it). */
+static int local_module_import(const struct rule_ctx *ctx, uint32_t at, const char *module)
+{
+	TSNode root = ts_tree_root_node(ctx->tree);
+
+	for (TSNode p = ts_node_descendant_for_byte_range(root, at, at); !ts_node_is_null(p);
+	     p = ts_node_parent(p)) {
+		TSNode body;
+		bool binds = false, plain = false;
+
+		if (strcmp(ts_node_type(p), "function_definition"))
+			continue;
+		body = ts_node_child_by_field_name(p, "body", 4);
+		if (ts_node_is_null(body))
+			continue;
+		scan_imports(ctx, body, body, at, module, &binds, &plain);
+		if (binds)
+			return plain ? 1 : -1;
+	}
+	return 0;
+}
+
 int rule_module_ref(struct rule_ctx *ctx, struct finding *f, uint32_t at, const char *module,
 		    struct buf *out)
 {
@@ -117,6 +193,17 @@ int rule_module_ref(struct rule_ctx *ctx, struct finding *f, uint32_t at, const 
 	r = scope_resolve_name(ctx->scopes, at, module, strlen(module), &q);
 	if (r != RESOLVE_UNBOUND && !(r == RESOLVE_MODULE && !strcmp(q, module)))
 		return -1;
+	if (r == RESOLVE_MODULE) {
+		/* a function around `at` may import it itself */
+		int local = local_module_import(ctx, at, module);
+
+		if (local < 0)
+			return -1;
+		if (local > 0) {
+			buf_puts(out, module);
+			return 0;
+		}
+	}
 	/* the name must also be free at module level, where the import goes */
 	r = scope_resolve_name(ctx->scopes, 0, module, strlen(module), &q);
 	if (r != RESOLVE_UNBOUND && !(r == RESOLVE_MODULE && !strcmp(q, module)))

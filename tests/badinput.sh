@@ -230,7 +230,7 @@ printf '%s' "$GOOD" >"$dir/good.py"
   printf '\n'; } >"$dir/deep.py"
 cp "$dir/deep.py" "$dir/deep.before"
 status=0
-(cd "$dir" && "$ASYNCMOD" check --fix good.py deep.py) >/dev/null 2>"$TMPROOT/deep.err" || status=$?
+(cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes good.py deep.py) >/dev/null 2>"$TMPROOT/deep.err" || status=$?
 if [ "$status" -eq 2 ] && grep -q "deep.py: nested more than 4000 levels deep, file skipped" "$TMPROOT/deep.err" &&
    cmp -s "$dir/deep.py" "$dir/deep.before" && [ "$(cat "$dir/good.py")" = "$(printf '%s' "$FIXED")" ]; then
     pass "deep-nesting-refused"
@@ -250,7 +250,7 @@ fi
 dir="$TMPROOT/cr"; mkdir -p "$dir"
 printf 'import time\r\r\rasync def f():\r    time.sleep(1)\r' >"$dir/a.py"
 (cd "$dir" && "$ASYNCMOD" check a.py >"$TMPROOT/cr.out" 2>&1)
-(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py >/dev/null 2>&1)
+(cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes --quiet a.py >/dev/null 2>&1)
 printf 'import asyncio\r\r\rasync def f():\r    await asyncio.sleep(1)\r' >"$dir/want.py"
 if grep -q "^a.py:5:5: ASYNC251" "$TMPROOT/cr.out" && cmp -s "$dir/a.py" "$dir/want.py"; then
     pass "cr-line-ends"
@@ -268,7 +268,7 @@ run_case await-await "bad.py:5:5: .await await.: invalid syntax" "$ASYNCMOD"
 dir="$TMPROOT/tabs-ok"; mkdir -p "$dir"
 printf 'import time\n\n\nasync def f():\n\tif True:\n        \ttime.sleep(1)\n\tawait (await f())\n' >"$dir/a.py"
 status=0
-(cd "$dir" && "$ASYNCMOD" check --fix --quiet a.py) >/dev/null 2>"$TMPROOT/tabs-ok.err" || status=$?
+(cd "$dir" && "$ASYNCMOD" check --fix --unsafe-fixes --quiet a.py) >/dev/null 2>"$TMPROOT/tabs-ok.err" || status=$?
 if [ "$status" -eq 0 ] && grep -q "await asyncio.sleep(1)" "$dir/a.py"; then
     pass "tabs-python-reads-alike"
 else

@@ -66,7 +66,7 @@ cat >"$RQ" <<'EOF'
 import json, re, sys
 
 KEYS = {"repository", "status", "reason", "files_changed", "fixes", "findings_left",
-        "file_errors", "branch", "commit", "errors"}
+        "file_errors", "branch", "commit", "pushed", "push_reason", "errors"}
 
 def name(r):
     s = r["repository"].rstrip("/")
@@ -107,6 +107,12 @@ def problems(r):
         p.append("branch %r" % r["branch"])
     if r["commit"] is not None and not re.fullmatch(r"[0-9a-f]{40}", str(r["commit"])):
         p.append("commit %r" % r["commit"])
+    if not isinstance(r["pushed"], bool):
+        p.append("pushed %r" % r["pushed"])
+    elif r["pushed"] and (r["push_reason"] is not None or r["commit"] is None):
+        p.append("pushed with push_reason %r, commit %r" % (r["push_reason"], r["commit"]))
+    elif not r["pushed"] and not (isinstance(r["push_reason"], str) and r["push_reason"]):
+        p.append("not pushed without a push_reason")
     return p
 
 def flat(v):
@@ -558,6 +564,14 @@ expect "$T/report" local commit "$(rev "$T/origin.git" pushed-local)"
 st=$(field "$T/report" noremote status)
 [ "$st" = failed ] || [ "$st" = skipped ] || problem "noremote (no remote to push to): status '$st'"
 [ "$(rev "$T/origin.git" nowhere)" = none ] || problem "noremote's branch reached the remote"
+expect "$T/report" origin pushed true
+expect "$T/report" local pushed true
+expect "$T/report" origin push_reason null
+expect "$T/report" noremote pushed false
+case $(field "$T/report" noremote push_reason) in
+    *origin*) ;;
+    *) problem "noremote: push_reason '$(field "$T/report" noremote push_reason)' does not name origin" ;;
+esac
 verdict "push"
 
 # ---------------------------------------------------------------------------
@@ -744,5 +758,181 @@ case $(field "$T/report" nothing reason) in
     "not a git repository"*) problem "host:path was opened as a local path: $(field "$T/report" nothing reason)" ;;
 esac
 verdict "scp-like-url"
+
+# ---------------------------------------------------------------------------
+# 15. a manifest setting that is not known: the message names it whole
+# (it is built before the line it points into is freed)
+T="$TMPROOT/c15"
+mkdir -p "$T"
+repo "$T/one" "$FIXONLY" fix.py
+printf '%s\n%s branch=ok colour=red-and-a-long-value-that-fills-the-line\n' "$T/one" "$T/one" >"$T/manifest"
+batch "$T" "$T/manifest" --jobs 1
+expect_rc 2
+want="asyncmod: error: $T/manifest:2: unknown setting 'colour=red-and-a-long-value-that-fills-the-line' (expected branch=NAME or paths=A,B)"
+[ "$(cat "$ERR")" = "$want" ] || problem "stderr: '$(head -n 2 "$ERR" | tr '\n' ' ')', expected '$want'"
+[ "$(rev "$T/one" "asyncmod/async251")" = none ] || problem "a repository ran although the manifest is invalid"
+# an earlier report with records of other shapes: only string fields count
+printf '%s\n' '{"repository":null,"status":"failed"}' '{"repository":"x","status":null}' '[1]' \
+    '{"repository":"'"$T/one"'","status":"failed"}' >"$T/odd-report"
+printf '%s\n' "$T/one" >"$T/one.manifest"
+batch "$T" "$T/one.manifest" --retry-failed "$T/odd-report" --report "$T/report" --jobs 1
+expect_rc 0
+expect_names "$T/report" one
+verdict "manifest-errors"
+
+# ---------------------------------------------------------------------------
+# 16. a migration branch that holds someone else's commit is not replaced
+# (unless --force-branch); an older migration of asyncmod's own is
+T="$TMPROOT/c16"
+mkdir -p "$T"
+repo "$T/own" "$APP" app.py
+repo "$T/theirs" "$APP" app.py
+repo "$T/same-id" "$APP" app.py
+printf '%s\n%s\n%s\n' "$T/own" "$T/theirs" "$T/same-id" >"$T/manifest"
+batch "$T" "$T/manifest" --report "$T/r1" --jobs 2
+expect_rc 1
+# a reviewer adds a commit on two of the branches: by someone else, and under
+# the very identity asyncmod commits as, with a message of their own
+git -C "$T/theirs" checkout -q "$DEFAULT_BRANCH"
+echo "# reviewed" >>"$T/theirs/app.py"
+git -C "$T/theirs" -c user.name=Reviewer -c user.email=reviewer@example.invalid commit -q -am review
+git -C "$T/theirs" checkout -q main
+git -C "$T/same-id" checkout -q "$DEFAULT_BRANCH"
+echo "# tweaked" >>"$T/same-id/app.py"
+git -C "$T/same-id" commit -q -am "tweak the migration"
+git -C "$T/same-id" checkout -q main
+# then main moves on everywhere, so every branch is due to be rebuilt
+for n in own theirs same-id; do
+    put "$FIXONLY" "$T/$n/more.py"
+    commit_all "$T/$n" more
+done
+theirs_tip=$(rev "$T/theirs" "$DEFAULT_BRANCH")
+same_tip=$(rev "$T/same-id" "$DEFAULT_BRANCH")
+batch "$T" "$T/manifest" --report "$T/r2" --jobs 2
+expect_rc 2
+expect_valid "$T/r2"
+expect "$T/r2" own status changed
+[ "$(rev "$T/own" "$DEFAULT_BRANCH^")" = "$(rev "$T/own" main)" ] || problem "own: the older migration was not rebuilt on main"
+for n in theirs same-id; do
+    expect "$T/r2" $n status failed
+    expect "$T/r2" $n commit null
+    expect "$T/r2" $n fixes '{}'
+    case $(field "$T/r2" $n reason) in
+        *"holds commits asyncmod did not make"*--force-branch*) ;;
+        *) problem "$n: reason '$(field "$T/r2" $n reason)'" ;;
+    esac
+done
+[ "$(rev "$T/theirs" "$DEFAULT_BRANCH")" = "$theirs_tip" ] || problem "theirs: the reviewer's commit was replaced"
+[ "$(rev "$T/same-id" "$DEFAULT_BRANCH")" = "$same_tip" ] || problem "same-id: the hand-made commit was replaced"
+grep -q "asyncmod: error: $T/theirs: .*did not make" "$ERR" || problem "no error line names theirs"
+batch "$T" "$T/manifest" --report "$T/r3" --jobs 2 --force-branch
+expect_rc 1
+for n in own theirs same-id; do
+    st=$(field "$T/r3" $n status)
+    [ "$st" = changed ] || [ "$st" = unchanged ] || problem "$n with --force-branch: status $st"
+    [ "$(rev "$T/$n" "$DEFAULT_BRANCH^")" = "$(rev "$T/$n" main)" ] || problem "$n: --force-branch did not rebuild the branch on main"
+done
+verdict "foreign-branch-kept"
+
+# ---------------------------------------------------------------------------
+# 17. --push never replaces someone else's commit on the remote branch, and
+# the report says whether each push happened
+T="$TMPROOT/c17"
+mkdir -p "$T"
+bare "$T/shared.git" "$APP" app.py
+bare "$T/stale.git" "$APP" app.py
+printf 'file://%s\nfile://%s\n' "$T/shared.git" "$T/stale.git" >"$T/manifest"
+batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/r1" --push --jobs 2
+expect_rc 1
+expect_valid "$T/r1"
+for n in shared stale; do
+    expect "$T/r1" $n pushed true
+    expect "$T/r1" $n commit "$(rev "$T/$n.git" "$DEFAULT_BRANCH")"
+done
+# a colleague pushes a commit on top of the migration branch of shared.git
+git clone -q "$T/shared.git" "$T/colleague"
+git -C "$T/colleague" checkout -q "$DEFAULT_BRANCH"
+echo "# review fix" >>"$T/colleague/app.py"
+git -C "$T/colleague" -c user.name=Colleague -c user.email=colleague@example.invalid commit -q -am "review fix"
+git -C "$T/colleague" push -q origin "$DEFAULT_BRANCH"
+theirs=$(rev "$T/shared.git" "$DEFAULT_BRANCH")
+# stale.git's main moves on: its branch is an older migration, replaced
+git clone -q "$T/stale.git" "$T/upstream"
+put "$FIXONLY" "$T/upstream/more.py"
+commit_all "$T/upstream" more
+git -C "$T/upstream" push -q origin main
+batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/r2" --push --jobs 2
+expect_rc 2
+expect_valid "$T/r2"
+expect "$T/r2" shared status failed
+expect "$T/r2" shared pushed false
+case $(field "$T/r2" shared push_reason) in
+    *"holds commits asyncmod did not make"*--force-branch*) ;;
+    *) problem "shared: push_reason '$(field "$T/r2" shared push_reason)'" ;;
+esac
+[ "$(rev "$T/shared.git" "$DEFAULT_BRANCH")" = "$theirs" ] || problem "shared: the colleague's commit was force-pushed away"
+expect "$T/r2" stale status changed
+expect "$T/r2" stale pushed true
+expect "$T/r2" stale commit "$(rev "$T/stale.git" "$DEFAULT_BRANCH")"
+[ "$(rev "$T/stale.git" "$DEFAULT_BRANCH^")" = "$(rev "$T/stale.git" main)" ] || problem "stale: the remote branch is not on the new main"
+# without --push, and with --dry-run, nothing is pushed and the record says why
+batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/r3" --jobs 2
+expect "$T/r3" stale pushed false
+expect "$T/r3" stale push_reason "not asked (no --push)"
+batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/r4" --push --dry-run --jobs 2
+expect "$T/r4" stale pushed false
+expect "$T/r4" stale push_reason "dry run"
+# --force-branch replaces the colleague's commit
+batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/r5" --push --force-branch --jobs 2
+expect "$T/r5" shared pushed true
+expect "$T/r5" shared commit "$(rev "$T/shared.git" "$DEFAULT_BRANCH")"
+verdict "push-keeps-foreign-commits"
+
+# ---------------------------------------------------------------------------
+# 18. a worker that dies still gets a whole record
+T="$TMPROOT/c18"
+mkdir -p "$T"
+repo "$T/fine" "$FIXONLY" fix.py
+# a server that accepts and never answers: the worker waits in its clone
+"$PY" -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+conns = []
+while True:
+    c, _ = s.accept()
+    conns.append(c)
+' "$T/port" &
+srv=$!
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -s "$T/port" ] && break; sleep 0.1; done
+printf 'http://127.0.0.1:%s/hang.git\n%s\n' "$(cat "$T/port")" "$T/fine" >"$T/manifest"
+rc=0
+(cd "$T" && exec "$AM" batch "$T/manifest" --workdir "$T/work" --report "$T/report" --jobs 1) >"$OUT" 2>"$ERR" &
+bp=$!
+kids=
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+    kids=$(ps -o pid= --ppid "$bp" 2>/dev/null | tr -d ' ')
+    [ -n "$kids" ] && break
+    sleep 0.1
+done
+sleep 0.5
+[ -n "$kids" ] && kill -9 $kids
+wait "$bp" || rc=$?
+kill "$srv" 2>/dev/null
+wait "$srv" 2>/dev/null
+if [ -z "$kids" ]; then
+    problem "(setup) no worker to stop"
+else
+    expect_rc 2
+    expect_valid "$T/report"
+    expect_names "$T/report" hang fine
+    expect "$T/report" hang status failed
+    expect "$T/report" hang reason "the worker died"
+    expect "$T/report" hang pushed false
+    expect "$T/report" fine status changed
+fi
+verdict "worker-died-record"
 
 finish

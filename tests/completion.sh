@@ -87,6 +87,7 @@ run_cases() {
     expect "$mode" "batch check explain rules" asyncmod ""
     expect "$mode" "--shard" asyncmod batch --sh
     expect "$mode" "--dry-run" asyncmod batch --dr
+    expect "$mode" "--force-branch" asyncmod batch --fo
     expect "$mode" "--help --version" asyncmod --
     expect "$mode" "" asyncmod --version ""
     # options

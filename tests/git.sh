@@ -669,4 +669,50 @@ else
     pass "no-identity"
 fi
 
+# ---------------------------------------------------------------------------
+# 15. a refused commit says so: no fix counts as made, in any format, and
+# the run exits 2 (a dirty file to change, then an existing branch)
+r="$TMPROOT/refused"
+mkrepo "$r"
+put "$APP" "$r/app.py"
+commit_all "$r" init
+echo "user_edit = 1" >>"$r/app.py"
+for fmt in text json github; do
+    am "$r" check --fix --commit --output-format "$fmt"
+    cp "$OUT" "$TMPROOT/refused-dirty.$fmt"
+    echo "$rc" >>"$TMPROOT/refused-dirty.rc"
+done
+git -C "$r" checkout -q app.py
+am "$r" check --fix --commit
+rc1=$rc
+first=$(git -C "$r" rev-parse -q --verify "refs/heads/$DEFAULT_BRANCH" || echo none)
+am "$r" check --fix --commit
+cp "$OUT" "$TMPROOT/refused-branch.text"
+rc2=$rc
+am "$r" check --fix --commit --output-format json
+cp "$OUT" "$TMPROOT/refused-branch.json"
+# applied_count FILE: the findings marked applied in a JSON report; errors: its error elements
+applied_count() { python3 -c 'import json,sys; print(sum(1 for f in json.load(open(sys.argv[1])) if f["applied"]))' "$1"; }
+error_count() { python3 -c 'import json,sys; print(sum(1 for f in json.load(open(sys.argv[1])) if f["code"] is None))' "$1"; }
+if [ "$(tr '\n' ' ' <"$TMPROOT/refused-dirty.rc")" != "2 2 2 " ]; then
+    fail "refused-commit-output: dirty: exit statuses $(tr '\n' ' ' <"$TMPROOT/refused-dirty.rc"), expected 2 2 2"
+elif ! grep -q '^Found 6 findings (0 fixed, 6 remaining) and 1 error\.$' "$TMPROOT/refused-dirty.text"; then
+    fail "refused-commit-output: dirty: the summary claims fixes" "$(tail -n 2 "$TMPROOT/refused-dirty.text")"
+elif [ "$(grep -c 'reason: not-committed' "$TMPROOT/refused-dirty.text")" != 4 ]; then
+    fail "refused-commit-output: dirty: the fixes not made do not say why" "$(head -n 5 "$TMPROOT/refused-dirty.text")"
+elif [ "$(applied_count "$TMPROOT/refused-dirty.json")" != 0 ] || [ "$(error_count "$TMPROOT/refused-dirty.json")" != 1 ]; then
+    fail "refused-commit-output: dirty: JSON marks fixes applied or lacks the error"
+elif ! grep -q '^::error::nothing committed: ' "$TMPROOT/refused-dirty.github"; then
+    fail "refused-commit-output: dirty: no ::error line" "$(head -n 2 "$TMPROOT/refused-dirty.github")"
+elif [ "$rc1" != 1 ] || [ "$first" = none ]; then
+    fail "refused-commit-output: the clean --commit failed (exit $rc1)"
+elif [ "$rc2" != 2 ] || grep -q 'Committed' "$TMPROOT/refused-branch.text" ||
+    ! grep -q '^Found 6 findings (0 fixed, 6 remaining) and 1 error\.$' "$TMPROOT/refused-branch.text"; then
+    fail "refused-commit-output: existing branch: exit $rc2 or the output claims fixes" "$(tail -n 2 "$TMPROOT/refused-branch.text")"
+elif [ "$(applied_count "$TMPROOT/refused-branch.json")" != 0 ] || [ "$(git -C "$r" rev-parse -q --verify "refs/heads/$DEFAULT_BRANCH")" != "$first" ]; then
+    fail "refused-commit-output: existing branch: JSON marks fixes applied, or the branch moved"
+else
+    pass "refused-commit-output"
+fi
+
 finish
