@@ -8,7 +8,9 @@
 #ifndef ASYNCMOD_BUF_H
 #define ASYNCMOD_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *ptr;
@@ -40,5 +42,12 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* memcmp(a, b, n) == 0 that takes NULL for an empty buffer (memcmp may
+ * not, even with n == 0). */
+static inline bool mem_eq(const void *a, const void *b, size_t n)
+{
+	return !n || !memcmp(a, b, n);
+}
 
 #endif

@@ -433,7 +433,7 @@ void rule_indent_unit(const struct rule_ctx *ctx, struct buf *out)
 				rule_indent(ctx, ts_node_start_byte(head), &outer);
 				rule_indent(ctx, ts_node_start_byte(first), &inner);
 				if (inner.len > outer.len &&
-				    (!outer.len || !memcmp(inner.ptr, outer.ptr, outer.len))) {
+				    mem_eq(inner.ptr, outer.ptr, outer.len)) {
 					buf_add(out, inner.ptr + outer.len, inner.len - outer.len);
 					found = true;
 				}
@@ -553,4 +553,20 @@ const char *rule_site_reason(const struct rule_ctx *ctx, enum resolution r,
 	if (ctx->runtime != RUNTIME_ASYNCIO)
 		return "non-asyncio-runtime";
 	return NULL;
+}
+
+bool rule_in_test_code(const struct rule_ctx *ctx)
+{
+	const char *path = ctx->src->path, *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (!strncmp(base, "test_", 5) || !strcmp(base, "conftest.py") ||
+	    (n > 8 && !strcmp(base + n - 8, "_test.py")))
+		return true;
+	for (const char *p = path; p < base; p = strchr(p, '/') + 1)
+		if ((!strncmp(p, "test/", 5) || !strncmp(p, "tests/", 6)))
+			return true;
+	return false;
 }

@@ -218,4 +218,9 @@ void rule_reindent(const struct rule_ctx *ctx, struct finding *f, uint32_t start
 void rule_dedent(const struct rule_ctx *ctx, struct finding *f, uint32_t start, uint32_t end,
 		 const char *unit);
 
+/* True when the file is test code: in a `test` or `tests` folder, or
+ * named `test_*.py`, `*_test.py` or `conftest.py`. Tests break the rules
+ * on purpose to see how other code copes. */
+bool rule_in_test_code(const struct rule_ctx *ctx);
+
 #endif

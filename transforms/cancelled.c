@@ -442,6 +442,10 @@ static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "broad-handler");
 		goto done;
 	}
+	if (rule_in_test_code(ctx)) {
+		rule_no_fix(f, "test-code");
+		goto done;
+	}
 	last = last_statement(body);
 	if (ts_node_is_null(last))
 		goto done;
@@ -555,6 +559,9 @@ static const char *const caught_reasons[] = {
 	"broad-handler", "the handler is `except BaseException` or a bare `except:`, a fallback "
 	"for every error rather than for cancellation: adding `raise` would re-raise every "
 	"error it handles; catch `asyncio.CancelledError` on its own and re-raise there",
+	"test-code", "the file is test code (in a `test` or `tests` folder, or named "
+	"`test_*.py`, `*_test.py` or `conftest.py`): tests swallow cancellation on purpose to "
+	"check how other code copes with it, and re-raising would change what they test",
 	NULL,
 };
 

@@ -965,9 +965,9 @@ static void fix_tasks(struct rule_ctx *ctx, struct finding *f, const struct plan
 				struct buf was = BUF_INIT;
 
 				rule_indent(ctx, s, &was);
-				if (inner.len > was.len && !memcmp(inner.ptr, was.ptr, was.len))
+				if (inner.len > was.len && mem_eq(inner.ptr, was.ptr, was.len))
 					rule_reindent(ctx, f, next_line(ctx, s), e, inner.ptr + was.len);
-				else if (was.len > inner.len && !memcmp(inner.ptr, was.ptr, inner.len))
+				else if (was.len > inner.len && mem_eq(inner.ptr, was.ptr, inner.len))
 					rule_dedent(ctx, f, next_line(ctx, s), e, was.ptr + inner.len);
 				buf_release(&was);
 			}

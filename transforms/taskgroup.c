@@ -295,7 +295,7 @@ static int check_single(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_indent(ctx, ts_node_start_byte(with), &text);
 		while (s < e && ctx->src->text[s] != '\n')
 			s++;
-		if (s < e && unit.len > text.len && !memcmp(unit.ptr, text.ptr, text.len))
+		if (s < e && unit.len > text.len && mem_eq(unit.ptr, text.ptr, text.len))
 			rule_dedent(ctx, f, s + 1, e, unit.ptr + text.len);
 	}
 	/* `import asyncio` may now be unused */

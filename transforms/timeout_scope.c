@@ -410,8 +410,9 @@ static bool already_indented(const struct rule_ctx *ctx, TSNode stmt, TSNode cal
 		rule_indent(ctx, ts_node_start_byte(aw), &inner);
 		rule_indent_unit(ctx, &unit);
 		yes = line + inner.len == ts_node_start_byte(aw) &&
-		      inner.len == outer.len + unit.len && !memcmp(inner.ptr, outer.ptr, outer.len) &&
-		      !memcmp(inner.ptr + outer.len, unit.ptr, unit.len);
+		      inner.len == outer.len + unit.len && inner.len &&
+		      mem_eq(inner.ptr, outer.ptr, outer.len) &&
+		      mem_eq(inner.ptr + outer.len, unit.ptr, unit.len);
 	}
 	buf_release(&outer);
 	buf_release(&inner);

@@ -261,7 +261,7 @@ static void remove_block(const struct rule_ctx *ctx, struct finding *f, TSNode w
 	}
 	rule_edit(f, head, next_line(ctx, colon), buf_cstr(&text));
 	buf_puts(&prefix, outer);
-	if (inner.len > indent.len && !memcmp(inner.ptr, indent.ptr, indent.len))
+	if (inner.len > indent.len && mem_eq(inner.ptr, indent.ptr, indent.len))
 		buf_add(&prefix, inner.ptr + indent.len, inner.len - indent.len);
 	pos = next_line(ctx, colon);
 	remove_nested(ctx, f, body, buf_cstr(&prefix), &pos);
