@@ -121,47 +121,90 @@ static void entry_release(struct entry *e)
 	free(e->paths);
 }
 
+/* Parses one manifest line (NUL-terminated, changed in place) into
+ * `entries`; `name` and `no` place errors. */
+static int parse_manifest_line(struct vec *entries, const char *name, unsigned no, char *p,
+			       struct err *err)
+{
+	char *tok, *save = NULL;
+	struct entry *e = NULL;
+
+	if ((tok = strchr(p, '#')) && (tok == p || tok[-1] == ' ' || tok[-1] == '\t'))
+		*tok = '\0';
+	for (tok = strtok_r(p, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (!e) {
+			e = vec_push(entries);
+			e->line = no;
+			e->source = xstrdup(tok);
+			e->display = batch_redact(tok);
+		} else if (!strncmp(tok, "branch=", 7) && tok[7]) {
+			free(e->branch);
+			e->branch = xstrdup(tok + 7);
+		} else if (!strncmp(tok, "paths=", 6) && tok[6]) {
+			free(e->paths);
+			e->paths = xstrdup(tok + 6);
+		} else {
+			return err_set(err, "%s:%u: unknown setting '%s' (expected branch=NAME or paths=A,B)",
+				       name, no, tok);
+		}
+	}
+	return 0;
+}
+
+/* Parses manifest text into `entries` (struct entry); `name` places errors. */
+static int parse_manifest(struct vec *entries, const char *name, const char *text, size_t len,
+			  struct err *err)
+{
+	unsigned no = 0;
+	int error = 0;
+
+	for (size_t at = 0; at < len && !error;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+		char *line = xmalloc(n + 1);
+
+		memcpy(line, text + at, n);
+		line[n] = '\0';
+		error = parse_manifest_line(entries, name, ++no, line, err);
+		free(line);
+		at += n + 1;
+	}
+	return error;
+}
+
+int batch_manifest_parse(const char *name, const char *text, size_t len, size_t *count,
+			 struct err *err)
+{
+	struct vec entries = VEC_INIT(struct entry);
+	int error = parse_manifest(&entries, name, text, len, err);
+
+	*count = entries.len;
+	for (size_t i = 0; i < entries.len; i++)
+		entry_release(vec_at(&entries, i));
+	vec_release(&entries);
+	return error;
+}
+
 static int read_manifest(struct vec *entries, const char *path, struct err *err)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned no = 0;
-	ssize_t n;
-	int error = 0;
+	struct buf text = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	int error;
 
 	if (!f)
 		return err_errno(err, "%s: unable to open the manifest", path);
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		char *p = line, *tok, *save = NULL;
-		struct entry *e = NULL;
-
-		no++;
-		if ((tok = strchr(p, '#')) && (tok == p || tok[-1] == ' ' || tok[-1] == '\t'))
-			*tok = '\0';
-		for (tok = strtok_r(p, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
-			if (!e) {
-				e = vec_push(entries);
-				e->line = no;
-				e->source = xstrdup(tok);
-				e->display = batch_redact(tok);
-			} else if (!strncmp(tok, "branch=", 7) && tok[7]) {
-				free(e->branch);
-				e->branch = xstrdup(tok + 7);
-			} else if (!strncmp(tok, "paths=", 6) && tok[6]) {
-				free(e->paths);
-				e->paths = xstrdup(tok + 6);
-			} else {
-				/* the message is built while `tok` still points into `line` */
-				error = err_set(err, "%s:%u: unknown setting '%s' (expected "
-						"branch=NAME or paths=A,B)", path, no, tok);
-				goto done;
-			}
-		}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&text, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_release(&text);
+		return err_errno(err, "%s: unable to read the manifest", path);
 	}
-done:
-	free(line);
 	fclose(f);
+	error = parse_manifest(entries, path, text.ptr ? text.ptr : "", text.len, err);
+	buf_release(&text);
 	return error;
 }
 

@@ -94,9 +94,20 @@ static bool same_node(TSNode a, TSNode b)
 	       !strcmp(ts_node_type(a), ts_node_type(b));
 }
 
+/* The field `name` of `n`; a null node when either is missing. */
 static TSNode field(TSNode n, const char *name)
 {
+	if (ts_node_is_null(n))
+		return n;
 	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+/* The i-th named child of `n`; a null node when there is none. */
+static TSNode named_child(TSNode n, uint32_t i)
+{
+	if (ts_node_is_null(n))
+		return n;
+	return ts_node_named_child(n, i);
 }
 
 static bool has_comment(TSNode n)
@@ -506,7 +517,7 @@ static bool rebound_later(const struct rule_ctx *ctx, TSNode id, TSNode with)
 
 			if (!is_type(value, "as_pattern"))
 				continue;
-			target = ts_node_named_child(field(value, "alias"), 0);
+			target = named_child(field(value, "alias"), 0);
 			if (is_type(target, "identifier") &&
 			    ts_node_end_byte(target) - ts_node_start_byte(target) == len &&
 			    !memcmp(ctx->src->text + ts_node_start_byte(target), t, len))
@@ -630,7 +641,7 @@ static bool whole_file_with(struct rule_ctx *ctx, struct finding *f, TSNode with
 	if (!is_type(stmt, "expression_statement") && !is_type(stmt, "return_statement"))
 		return false;
 	call = ts_node_named_child(value, 0);
-	target = ts_node_named_child(field(value, "alias"), 0);
+	target = named_child(field(value, "alias"), 0);
 	if (!is_type(target, "identifier") || (form = open_form_of(ctx, call)) == OPEN_NONE)
 		return false;
 	refs.ctx = ctx;
@@ -807,7 +818,7 @@ static const char *with_item_plan(struct rule_ctx *ctx, struct finding *f, TSNod
 
 	if (is_type(value, "as_pattern")) {
 		call = ts_node_named_child(value, 0);
-		target = ts_node_named_child(field(value, "alias"), 0);
+		target = named_child(field(value, "alias"), 0);
 	}
 	if ((form = open_form_of(ctx, call)) == OPEN_NONE)
 		return "not-open";
@@ -1066,8 +1077,10 @@ static void bind_param(const struct rule_ctx *ctx, TSNode fn, const char *name,
 
 static bool makes_file(const struct rule_ctx *ctx, TSNode value)
 {
-	TSNode call = ts_node_named_child(value, 0), args, first;
+	TSNode call = named_child(value, 0), args, first;
 
+	if (ts_node_is_null(value))	/* `x: T` without a value */
+		return false;
 	if (open_form_of(ctx, value) != OPEN_NONE || is_fdopen(ctx, value))
 		return true;
 	/* what ASYNC231's fix writes: await asyncio.to_thread(os.fdopen, ..) */

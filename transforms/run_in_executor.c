@@ -29,7 +29,7 @@ static bool is_loop_getter(const struct rule_ctx *ctx, TSNode n)
 	bool yes;
 
 	n = syntax_unwrap_parens(n);
-	if (strcmp(ts_node_type(n), "call"))
+	if (ts_node_is_null(n) || strcmp(ts_node_type(n), "call"))	/* `x: T` has no value */
 		return false;
 	fn = ts_node_child_by_field_name(n, "function", 8);
 	args = ts_node_child_by_field_name(n, "arguments", 9);

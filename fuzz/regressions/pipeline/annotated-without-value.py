@@ -1,0 +1,4 @@
+async def f():
+    fh: object
+    fh = open("x")
+    fh.read()
