@@ -18,11 +18,13 @@
 #endif
 #endif
 
+static __thread void *alt_stack;
+
+#ifndef GUARD_OFF
 static const int guarded[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
 
 static pthread_once_t installed = PTHREAD_ONCE_INIT;
 static __thread sigjmp_buf *landing;
-static __thread void *alt_stack;
 
 static void on_crash(int sig)
 {
@@ -47,6 +49,8 @@ static void install(void)
 	for (size_t i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++)
 		sigaction(guarded[i], &sa, NULL);
 }
+
+#endif
 
 void guard_thread_init(void)
 {

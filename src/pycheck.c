@@ -136,6 +136,41 @@ static bool double_await(const char *text, uint32_t len, TSNode root, uint32_t *
 	return false;
 }
 
+/* A block that holds no statement (a body of comments alone): CPython
+ * expects an indented block there. */
+static bool empty_block(TSNode root, uint32_t *at)
+{
+	const TSLanguage *lang = ts_tree_language(root.tree);
+	TSSymbol block = ts_language_symbol_for_name(lang, "block", 5, true);
+	TSSymbol comment = ts_language_symbol_for_name(lang, "comment", 7, true);
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	bool found = false;
+
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+
+		if (ts_node_symbol(n) == block) {
+			uint32_t count = ts_node_named_child_count(n), k = 0;
+
+			while (k < count && ts_node_symbol(ts_node_named_child(n, k)) == comment)
+				k++;
+			if (k == count) {
+				*at = ts_node_start_byte(ts_node_parent(n));
+				found = true;
+				break;
+			}
+		}
+		if (ts_tree_cursor_goto_first_child(&c))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&c))
+			if (!ts_tree_cursor_goto_parent(&c))
+				goto done;
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	return found;
+}
+
 bool pycheck_refused(const char *text, uint32_t len, TSNode root, uint32_t *at,
 		     const char **what)
 {
@@ -149,6 +184,10 @@ bool pycheck_refused(const char *text, uint32_t len, TSNode root, uint32_t *at,
 	}
 	if (double_await(text, len, root, at)) {
 		*what = "`await await`: invalid syntax in Python";
+		return true;
+	}
+	if (empty_block(root, at)) {
+		*what = "expected an indented block (Python raises IndentationError)";
 		return true;
 	}
 	return false;

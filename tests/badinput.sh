@@ -265,6 +265,9 @@ run_case tab-error "bad.py:6:1: inconsistent use of tabs and spaces" "$ASYNCMOD"
 new_dir awaitawait; bad=bad.py
 printf 'import time\n\n\nasync def f(x):\n    await await x\n    time.sleep(1)\n' >"$dir/$bad"
 run_case await-await "bad.py:5:5: .await await.: invalid syntax" "$ASYNCMOD"
+new_dir emptybody; bad=bad.py
+printf 'import time\n\n\nasync def f():\n    # nothing yet\n\n\nasync def g():\n    time.sleep(1)\n' >"$dir/$bad"
+run_case empty-body "bad.py:4:.*expected an indented block" "$ASYNCMOD"
 dir="$TMPROOT/tabs-ok"; mkdir -p "$dir"
 printf 'import time\n\n\nasync def f():\n\tif True:\n        \ttime.sleep(1)\n\tawait (await f())\n' >"$dir/a.py"
 status=0
