@@ -516,11 +516,13 @@ static void process(struct pipeline_worker *w, struct source *src,
 		set_error(res, "parser failed");
 		return;
 	}
-	if (tree_deeper_than(ts_tree_root_node(tree), TREE_MAX_DEPTH)) {
+	/* first: a tree nested too deep is refused before anything recurses */
+	if (pycheck_refused(src->text, src->len, ts_tree_root_node(tree), &refused_at, &why)) {
+		unsigned line, col;
 		struct buf msg = BUF_INIT;
 
-		buf_printf(&msg, "%s: nested more than %u levels deep, file skipped (Python "
-			   "does not compile such code either)", src->path, TREE_MAX_DEPTH);
+		source_position(src, refused_at, &line, &col);
+		buf_printf(&msg, "%s:%u:%u: %s, file skipped", src->path, line, col, why);
 		res->error = buf_detach(&msg);
 		ts_tree_delete(tree);
 		return;
@@ -531,16 +533,6 @@ static void process(struct pipeline_worker *w, struct source *src,
 
 		source_position(src, ts_node_start_byte(bad), &line, &col);
 		buf_printf(&msg, "%s:%u:%u: syntax error, file skipped", src->path, line, col);
-		res->error = buf_detach(&msg);
-		ts_tree_delete(tree);
-		return;
-	}
-	if (pycheck_refused(src->text, src->len, ts_tree_root_node(tree), &refused_at, &why)) {
-		unsigned line, col;
-		struct buf msg = BUF_INIT;
-
-		source_position(src, refused_at, &line, &col);
-		buf_printf(&msg, "%s:%u:%u: %s, file skipped", src->path, line, col, why);
 		res->error = buf_detach(&msg);
 		ts_tree_delete(tree);
 		return;

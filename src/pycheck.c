@@ -2,6 +2,7 @@
  * pycheck: CPython's tab rule and the grammar's other leniencies.
  */
 #include "pycheck.h"
+#include "tree.h"
 
 #include <string.h>
 
@@ -136,15 +137,17 @@ static bool double_await(const char *text, uint32_t len, TSNode root, uint32_t *
 	return false;
 }
 
-/* A block that holds no statement (a body of comments alone): CPython
- * expects an indented block there. */
-static bool empty_block(TSNode root, uint32_t *at)
+/* One walk over the tree: nesting deeper than TREE_MAX_DEPTH, and a block
+ * that holds no statement (a body of comments alone, where CPython expects
+ * an indented block). */
+static const char *walk_refused(TSNode root, uint32_t *at)
 {
 	const TSLanguage *lang = ts_tree_language(root.tree);
 	TSSymbol block = ts_language_symbol_for_name(lang, "block", 5, true);
 	TSSymbol comment = ts_language_symbol_for_name(lang, "comment", 7, true);
 	TSTreeCursor c = ts_tree_cursor_new(root);
-	bool found = false;
+	const char *why = NULL;
+	uint32_t depth = 0;
 
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&c);
@@ -155,20 +158,29 @@ static bool empty_block(TSNode root, uint32_t *at)
 			while (k < count && ts_node_symbol(ts_node_named_child(n, k)) == comment)
 				k++;
 			if (k == count) {
-				*at = ts_node_start_byte(ts_node_parent(n));
-				found = true;
+				*at = ts_node_start_byte(n);
+				why = "expected an indented block (Python raises IndentationError)";
 				break;
 			}
 		}
-		if (ts_tree_cursor_goto_first_child(&c))
+		if (ts_tree_cursor_goto_first_child(&c)) {
+			if (++depth > TREE_MAX_DEPTH) {
+				*at = ts_node_start_byte(ts_tree_cursor_current_node(&c));
+				why = "nested more than " TREE_MAX_DEPTH_TEXT " levels deep (Python does "
+				      "not compile such code either)";
+				break;
+			}
 			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (!depth || !ts_tree_cursor_goto_parent(&c))
 				goto done;
+			depth--;
+		}
 	}
 done:
 	ts_tree_cursor_delete(&c);
-	return found;
+	return why;
 }
 
 bool pycheck_refused(const char *text, uint32_t len, TSNode root, uint32_t *at,
@@ -186,9 +198,7 @@ bool pycheck_refused(const char *text, uint32_t len, TSNode root, uint32_t *at,
 		*what = "`await await`: invalid syntax in Python";
 		return true;
 	}
-	if (empty_block(root, at)) {
-		*what = "expected an indented block (Python raises IndentationError)";
+	if ((*what = walk_refused(root, at)) != NULL)
 		return true;
-	}
 	return false;
 }

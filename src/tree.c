@@ -31,28 +31,3 @@ done:
 	ts_tree_cursor_delete(&c);
 	return found;
 }
-
-bool tree_deeper_than(TSNode root, uint32_t limit)
-{
-	TSTreeCursor c = ts_tree_cursor_new(root);
-	uint32_t depth = 0;
-	bool deep = false;
-
-	for (;;) {
-		if (ts_tree_cursor_goto_first_child(&c)) {
-			if (++depth > limit) {
-				deep = true;
-				break;
-			}
-			continue;
-		}
-		while (!ts_tree_cursor_goto_next_sibling(&c)) {
-			if (!depth || !ts_tree_cursor_goto_parent(&c))
-				goto done;
-			depth--;
-		}
-	}
-done:
-	ts_tree_cursor_delete(&c);
-	return deep;
-}

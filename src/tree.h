@@ -17,9 +17,6 @@ bool tree_first_error(TSNode n, TSNode *out);
  * accepts is read, and few enough that the recursive walks stay within a
  * thread's stack. */
 #define TREE_MAX_DEPTH 4000
-
-/* True when some node lies more than `limit` levels below `root`. Walks
- * without recursion. */
-bool tree_deeper_than(TSNode root, uint32_t limit);
+#define TREE_MAX_DEPTH_TEXT "4000"
 
 #endif
