@@ -8,6 +8,7 @@
  * records in manifest order, writes the report and the summary table.
  */
 #include "batch.h"
+#include "fsio.h"
 #include "buf.h"
 #include "repo.h"
 #include "vec.h"
@@ -21,6 +22,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A manifest or a report larger than this is refused. */
+#define BATCH_FILE_MAX (64u * 1024u * 1024u)
+#include <ftw.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,6 +130,30 @@ static void entry_release(struct entry *e)
 
 /* Parses one manifest line (NUL-terminated, changed in place) into
  * `entries`; `name` and `no` place errors. */
+/* True when every path of a comma-separated `paths=` list stays inside
+ * the repository: relative, and no `..` part. */
+static bool paths_inside(const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	bool inside = true;
+
+	for (char *p = strtok_r(copy, ",", &save); p && inside; p = strtok_r(NULL, ",", &save)) {
+		const char *part = p;
+
+		if (p[0] == '/' || p[0] == '~')
+			inside = false;
+		while (inside && part) {
+			const char *slash = strchr(part, '/');
+			size_t n = slash ? (size_t)(slash - part) : strlen(part);
+
+			inside = !(n == 2 && part[0] == '.' && part[1] == '.');
+			part = slash ? slash + 1 : NULL;
+		}
+	}
+	free(copy);
+	return inside;
+}
+
 static int parse_manifest_line(struct vec *entries, const char *name, unsigned no, char *p,
 			       struct err *err)
 {
@@ -138,9 +169,17 @@ static int parse_manifest_line(struct vec *entries, const char *name, unsigned n
 			e->source = xstrdup(tok);
 			e->display = batch_redact(tok);
 		} else if (!strncmp(tok, "branch=", 7) && tok[7]) {
+			struct err why = ERR_INIT;
+
+			if (repo_check_branch_name(tok + 7, &why) < 0)
+				return err_set(err, "%s:%u: %s", name, no, why.msg);
 			free(e->branch);
 			e->branch = xstrdup(tok + 7);
 		} else if (!strncmp(tok, "paths=", 6) && tok[6]) {
+			if (!paths_inside(tok + 6))
+				return err_set(err, "%s:%u: paths= names a path outside the repository "
+					       "('%s'): give paths relative to its top, without '..'",
+					       name, no, tok + 6);
 			free(e->paths);
 			e->paths = xstrdup(tok + 6);
 		} else {
@@ -187,22 +226,14 @@ int batch_manifest_parse(const char *name, const char *text, size_t len, size_t 
 
 static int read_manifest(struct vec *entries, const char *path, struct err *err)
 {
-	FILE *f = fopen(path, "r");
 	struct buf text = BUF_INIT;
-	char chunk[4096];
-	size_t n;
+	struct stat st;
 	int error;
 
-	if (!f)
-		return err_errno(err, "%s: unable to open the manifest", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&text, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
+	if (fsio_read_regular(&text, &st, path, BATCH_FILE_MAX, err) < 0) {
 		buf_release(&text);
-		return err_errno(err, "%s: unable to read the manifest", path);
+		return -1;
 	}
-	fclose(f);
 	error = parse_manifest(entries, path, text.ptr ? text.ptr : "", text.len, err);
 	buf_release(&text);
 	return error;
@@ -211,24 +242,32 @@ static int read_manifest(struct vec *entries, const char *path, struct err *err)
 /* Repositories that failed in an earlier report. */
 static int read_failed(struct vec *names, const char *path, struct err *err)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
+	struct buf text = BUF_INIT;
+	struct stat st;
 	unsigned no = 0;
 
-	if (!f)
-		return err_errno(err, "%s: unable to open the report", path);
-	while (getline(&line, &cap, f) >= 0) {
+	if (fsio_read_regular(&text, &st, path, BATCH_FILE_MAX, err) < 0) {
+		buf_release(&text);
+		return -1;
+	}
+	for (size_t at = 0; at < text.len;) {
+		const char *nl = memchr(text.ptr + at, '\n', text.len - at);
+		size_t n = nl ? (size_t)(nl - (text.ptr + at)) : text.len - at;
+		char *line = xstrndup(text.ptr + at, n);
 		json_object *o = json_tokener_parse(line), *repo, *status;
 
+		at += n + 1;
 		no++;
 		if (!o) {
-			if (strspn(line, " \t\r\n") == strlen(line))
-				continue;
+			bool blank = strspn(line, " \t\r") == strlen(line);
+
 			free(line);
-			fclose(f);
+			if (blank)
+				continue;
+			buf_release(&text);
 			return err_set(err, "%s:%u: not a JSON record", path, no);
 		}
+		free(line);
 		/* a record of another shape (a JSON null, a number) is no failure */
 		if (json_object_object_get_ex(o, "repository", &repo) &&
 		    json_object_is_type(repo, json_type_string) &&
@@ -238,9 +277,22 @@ static int read_failed(struct vec *names, const char *path, struct err *err)
 			*(char **)vec_push(names) = xstrdup(json_object_get_string(repo));
 		json_object_put(o);
 	}
-	free(line);
-	fclose(f);
+	buf_release(&text);
 	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes `path` and everything below it, if it exists. */
+static void remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* The folder a URL is cloned into: its last path part and a hash. */
@@ -541,6 +593,7 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 {
 	struct worker w = { o, e, record, false, NULL };
 	struct engine_options opts = o->check;
+	struct buf partial = BUF_INIT;
 	struct engine_summary summary;
 	struct err err = ERR_INIT;
 	char *dir = NULL, *paths[64];
@@ -565,11 +618,23 @@ static void run_worker(const struct batch_options *o, const struct entry *e, con
 				err_errno(&err, "unable to create the work folder '%s'", o->workdir);
 				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 			}
-			if (git_clone(&repo, e->source, dir, NULL) < 0) {
+			/* cloned aside and moved in whole: a clone that fails or is
+			 * killed leaves no folder that a later run would take for
+			 * an empty repository */
+			buf_printf(&partial, "%s.partial", dir);
+			remove_tree(partial.ptr);
+			if (git_clone(&repo, e->source, partial.ptr, NULL) < 0) {
 				repo_git_error(&err, "clone failed");
+				remove_tree(partial.ptr);
 				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 			}
 			git_repository_free(repo);
+			if (rename(partial.ptr, dir) < 0) {
+				err_errno(&err, "unable to move the clone into '%s'", dir);
+				remove_tree(partial.ptr);
+				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
+			}
+			buf_release(&partial);
 		}
 	} else {
 		git_repository *repo = NULL;
@@ -741,13 +806,57 @@ static void print_table(FILE *out, json_object **records, size_t n)
 		n == 1 ? "y" : "ies", counts[0], counts[1], counts[2], counts[3]);
 }
 
+/* The signal that interrupted a run, for the parent's wait loop: the one
+ * piece of process-wide state here, as only a handler can set it. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* While workers run, INT, TERM and HUP interrupt the wait (no restart). */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+}
+
+static void reset_signals(void)
+{
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		signal(stop_signals[i], SIG_DFL);
+}
+
+/* Removes the scratch folder and the records and diffs in it. */
+static void remove_scratch(const char *tmp, size_t n)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%zu.json", tmp, i);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/%zu.diff", tmp, i);
+		unlink(path);
+	}
+	rmdir(tmp);
+}
+
 int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	      struct err *err)
 {
 	struct vec entries = VEC_INIT(struct entry), picked = VEC_INIT(size_t);
 	struct vec failed = VEC_INIT(char *);
 	json_object **records = NULL;
-	char tmp[] = "/tmp/asyncmod-batch.XXXXXX";
+	char tmp[PATH_MAX / 2] = "";
+	pid_t parent = getpid();
 	size_t running = 0, next = 0, finished = 0;
 	bool tty = isatty(fileno(errs)), any_left = false, any_bad = false;
 	int jobs = o->jobs > 0 ? o->jobs : engine_default_jobs();
@@ -781,10 +890,17 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 		error = err_errno(err, "%s: unable to write the report", o->report);
 		goto done;
 	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/asyncmod-batch.XXXXXX",
+			     getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp") >=
+	    sizeof(tmp)) {
+		error = err_set(err, "TMPDIR is too long");
+		goto done;
+	}
 	if (!mkdtemp(tmp)) {
 		error = err_errno(err, "unable to create a temporary folder");
 		goto done;
 	}
+	catch_signals();
 	records = xcalloc(picked.len ? picked.len : 1, sizeof(*records));
 	fflush(out);
 	fflush(errs);
@@ -800,8 +916,14 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 			if (config_abs[0])
 				local.check.config_path = config_abs;
 			pid = fork();
-			if (pid == 0)
+			if (pid == 0) {
+				/* a worker dies with its parent, however the parent ends */
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				if (getppid() != parent)
+					_exit(1);
+				reset_signals();
 				run_worker(&local, e, record, diff);
+			}
 			if (pid < 0) {
 				error = err_errno(err, "unable to start a worker");
 				goto wait_all;
@@ -814,6 +936,8 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 			int ws;
 			pid_t pid = waitpid(-1, &ws, 0);
 
+			if (pid < 0 && errno == EINTR && !stop_signal)
+				continue;
 			if (pid < 0)
 				break;
 			running--;
@@ -822,6 +946,22 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 		}
 	}
 wait_all:
+	if (stop_signal) {
+		/* interrupted: the workers stop, the scratch folder goes, and the
+		 * signal ends this process as it would have */
+		for (size_t i = 0; i < picked.len; i++) {
+			struct entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, i));
+
+			if (e->pid > 0)
+				kill(e->pid, SIGTERM);
+		}
+		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			;
+		remove_scratch(tmp, picked.len);
+		reset_signals();
+		raise(stop_signal);
+		_exit(128 + stop_signal);
+	}
 	while (running > 0 && waitpid(-1, NULL, 0) > 0)
 		running--;
 	if (error < 0)
@@ -892,7 +1032,9 @@ wait_all:
 	print_table(out, records, picked.len);
 	*status = any_bad ? ENGINE_TROUBLE : any_left ? ENGINE_FINDINGS : ENGINE_CLEAN;
 done:
-	rmdir(tmp);
+	reset_signals();
+	if (tmp[0])
+		rmdir(tmp);
 	if (report)
 		fclose(report);
 	for (size_t i = 0; records && i < picked.len; i++)

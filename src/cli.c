@@ -4,6 +4,7 @@
  * Long options take their value as `--opt VALUE` or `--opt=VALUE`.
  */
 #include "cli.h"
+#include "repo.h"
 #include "config.h"
 #include "explain.h"
 #include "rule.h"
@@ -277,7 +278,7 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 				return -1;
 			o->changed_since = v;
 		} else if ((r = take_value(&v, argc, argv, &i, "--branch", err))) {
-			if (r < 0)
+			if (r < 0 || repo_check_branch_name(v, err) < 0)
 				return -1;
 			o->branch = v;
 		} else if ((r = take_value(&v, argc, argv, &i, "--message", err)) ||

@@ -489,3 +489,17 @@ done:
 	git_signature_free(sig);
 	return error;
 }
+
+int repo_check_branch_name(const char *name, struct err *err)
+{
+	int valid = 0;
+
+	git_libgit2_init();
+	if (git_branch_name_is_valid(&valid, name) < 0)
+		valid = 0;
+	git_libgit2_shutdown();
+	if (!valid || !strncmp(name, "refs/", 5) || !strcmp(name, "@") || name[0] == '/')
+		return err_set(err, "invalid branch name '%s' (a short name such as "
+			       "asyncmod/fixes, as git check-ref-format --branch takes it)", name);
+	return 0;
+}

@@ -93,4 +93,8 @@ int repo_commit(struct repo *r, const struct vec *changes, const struct repo_com
 bool repo_commit_is_own(struct git_repository *git, const struct git_oid *id,
 			const struct git_oid *base, const char *message);
 
+/* Refuses a name git would not take for a new branch (`@`, `/x`,
+ * `a..b`), or one that spells a full reference (`refs/heads/x`). */
+int repo_check_branch_name(const char *name, struct err *err);
+
 #endif

@@ -935,4 +935,97 @@ else
 fi
 verdict "worker-died-record"
 
+# ---------------------------------------------------------------------------
+# 18. the batch parent stopped while a worker hangs in a clone: TERM stops
+# the workers and removes the scratch folder; after KILL the workers die
+# with it (no orphan), and no half-made clone is left for a later run
+T="$TMPROOT/c18"
+mkdir -p "$T/scratch"
+repo "$T/fine" "$FIXONLY" fix.py
+"$PY" -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+conns = []
+end = time.time() + 60
+while time.time() < end:
+    s.settimeout(1)
+    try:
+        c, _ = s.accept()
+        conns.append(c)
+    except socket.timeout:
+        pass
+' "$T/silent-port" &
+srv=$!
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -s "$T/silent-port" ] && break; sleep 0.1; done
+port=$(cat "$T/silent-port")
+printf 'http://127.0.0.1:%s/hang.git\n' "$port" >"$T/manifest"
+for sig in TERM KILL; do
+    (cd "$T" && TMPDIR="$T/scratch" exec "$AM" batch "$T/manifest" --workdir "$T/work" --jobs 1) >"$OUT" 2>"$ERR" &
+    bp=$!
+    kids=
+    i=0
+    while [ $i -lt 100 ]; do
+        kids=$(ps -o pid= --ppid "$bp" 2>/dev/null | tr -d ' ')
+        [ -n "$kids" ] && break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    sleep 0.5
+    kill -s "$sig" "$bp"
+    wait "$bp" 2>/dev/null
+    sleep 0.5
+    if [ -z "$kids" ]; then
+        problem "(setup) $sig: no worker started: err=$(head -c 300 "$ERR") out=$(head -c 300 "$OUT") port=$port now=$(cat "$T/silent-port") python=$(ps -eo pid,args | grep -c '[s]ocket.socket')"
+    else
+        for k in $kids; do
+            # a zombie is dead: only a parent that never reaps (a container's
+            # init) keeps it listed
+            case $(ps -o stat= -p "$k" 2>/dev/null) in
+                ''|Z*) ;;
+                *) problem "$sig: worker $k outlived its parent"; kill -9 "$k" ;;
+            esac
+        done
+    fi
+    [ "$sig" = TERM ] && [ -n "$(ls -A "$T/scratch")" ] && problem "TERM: scratch folder left: $(ls -A "$T/scratch")"
+done
+kill "$srv" 2>/dev/null
+wait "$srv" 2>/dev/null
+[ -d "$T/work" ] && ls -A "$T/work" | grep -v '\.partial$' | grep -q . &&
+    problem "a half-made clone was left as a repository: $(ls -A "$T/work")"
+verdict "parent-stopped"
+
+# ---------------------------------------------------------------------------
+# 19. files that are no manifest or report, branch names git would refuse,
+# and paths outside the repository: clear errors, nothing runs
+T="$TMPROOT/c19"
+mkdir -p "$T"
+repo "$T/one" "$FIXONLY" fix.py
+printf '%s\n' "$T/one" >"$T/one.manifest"
+batch "$T" /dev/zero --jobs 1
+expect_rc 2
+grep -q "/dev/zero: not a regular file" "$ERR" || problem "manifest /dev/zero: $(head -n 2 "$ERR")"
+batch "$T" "$T/one.manifest" --retry-failed /dev/zero --jobs 1
+expect_rc 2
+grep -q "/dev/zero: not a regular file" "$ERR" || problem "--retry-failed /dev/zero: $(head -n 2 "$ERR")"
+for b in @ /x refs/heads/x 'a..b'; do
+    printf '%s branch=%s\n' "$T/one" "$b" >"$T/bad.manifest"
+    batch "$T" "$T/bad.manifest" --jobs 1
+    expect_rc 2
+    grep -q "bad.manifest:1: invalid branch name '$b'" "$ERR" || problem "branch=$b: $(head -n 2 "$ERR")"
+done
+for p in /etc ../elsewhere 'src,../../x'; do
+    printf '%s paths=%s\n' "$T/one" "$p" >"$T/bad.manifest"
+    batch "$T" "$T/bad.manifest" --jobs 1
+    expect_rc 2
+    grep -q "bad.manifest:1: paths= names a path outside the repository" "$ERR" || problem "paths=$p: $(head -n 2 "$ERR")"
+done
+[ "$(rev "$T/one" "asyncmod/am203")" = none ] || problem "a repository ran although the manifest is invalid"
+verdict "bad-manifests-and-names"
+
 finish
