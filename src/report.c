@@ -7,6 +7,7 @@
  * which lists them with `"applied": true`.
  */
 #include "report.h"
+#include "source.h"
 #include "explain.h"
 #include "rule.h"
 #include "../transforms/table.h"
@@ -254,6 +255,28 @@ static json_object *json_error(const struct error_item *e)
 	return o;
 }
 
+/* Writes JSON text that json-c made from strings that may hold bytes
+ * that are not UTF-8 (a file name): each such byte becomes the escape of
+ * the lone surrogate U+DC00+byte, the `surrogateescape` form Python (and
+ * ruff) use, so the output is valid JSON and the bytes can be recovered. */
+static void put_json(FILE *out, const char *text)
+{
+	size_t len = strlen(text);
+
+	while (len) {
+		size_t ok = source_utf8_check(text, len);
+
+		fwrite(text, 1, ok, out);
+		text += ok;
+		len -= ok;
+		if (len) {
+			fprintf(out, "\\udc%02x", (unsigned char)*text);
+			text++;
+			len--;
+		}
+	}
+}
+
 void report_json(FILE *out, const struct file_result *results, size_t n,
 		 const struct report_errors *errors)
 {
@@ -287,10 +310,9 @@ void report_json(FILE *out, const struct file_result *results, size_t n,
 			json_object_array_add(arr, o);
 		}
 	}
-	fputs(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_SPACED |
-						     JSON_C_TO_STRING_NOSLASHESCAPE),
-	      out);
+	put_json(out, json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+							   JSON_C_TO_STRING_SPACED |
+							   JSON_C_TO_STRING_NOSLASHESCAPE));
 	fputc('\n', out);
 	json_object_put(arr);
 }
@@ -606,10 +628,9 @@ void report_sarif(FILE *out, const struct file_result *results, size_t n,
 	json_object_object_add(run, "columnKind", json_object_new_string("unicodeCodePoints"));
 	json_object_array_add(runs, run);
 	json_object_object_add(log, "runs", runs);
-	fputs(json_object_to_json_string_ext(log, JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_SPACED |
-						     JSON_C_TO_STRING_NOSLASHESCAPE),
-	      out);
+	put_json(out, json_object_to_json_string_ext(log, JSON_C_TO_STRING_PRETTY |
+							   JSON_C_TO_STRING_SPACED |
+							   JSON_C_TO_STRING_NOSLASHESCAPE));
 	fputc('\n', out);
 	json_object_put(log);
 }
