@@ -490,15 +490,36 @@ done:
 	return error;
 }
 
+/* True when one part of a branch name (between slashes) is well formed. */
+static bool branch_part_ok(const char *part, size_t n)
+{
+	return n > 0 && part[0] != '.' && !(n >= 5 && !memcmp(part + n - 5, ".lock", 5));
+}
+
 int repo_check_branch_name(const char *name, struct err *err)
 {
-	int valid = 0;
+	size_t n = strlen(name);
+	bool ok = n > 0 && name[0] != '-' && name[n - 1] != '.' && strcmp(name, "@") &&
+		  strcmp(name, "HEAD") && strncmp(name, "refs/", 5) && !strstr(name, "..") &&
+		  !strstr(name, "@{");
 
-	git_libgit2_init();
-	if (git_branch_name_is_valid(&valid, name) < 0)
-		valid = 0;
-	git_libgit2_shutdown();
-	if (!valid || !strncmp(name, "refs/", 5) || !strcmp(name, "@") || name[0] == '/')
+	/* git check-ref-format --branch, without asking libgit2 (no library
+	 * state for a check this small) */
+	for (size_t i = 0; ok && i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		ok = c >= 0x20 && c != 0x7f && !strchr(" ~^:?*[\\", c);
+	}
+	for (const char *part = name; ok;) {
+		const char *slash = strchr(part, '/');
+		size_t len = slash ? (size_t)(slash - part) : strlen(part);
+
+		ok = branch_part_ok(part, len);
+		if (!slash)
+			break;
+		part = slash + 1;
+	}
+	if (!ok)
 		return err_set(err, "invalid branch name '%s' (a short name such as "
 			       "asyncmod/fixes, as git check-ref-format --branch takes it)", name);
 	return 0;

@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, suite_fsio());
 	srunner_add_suite(sr, suite_config());
 	srunner_add_suite(sr, suite_guard());
+	srunner_add_suite(sr, suite_repo());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

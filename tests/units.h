@@ -13,5 +13,6 @@ Suite *suite_query(void);
 Suite *suite_fsio(void);
 Suite *suite_config(void);
 Suite *suite_guard(void);
+Suite *suite_repo(void);
 
 #endif
