@@ -444,6 +444,40 @@ static bool awaits_cancelled_child(const struct rule_ctx *ctx, TSNode try_stmt)
 	return yes;
 }
 
+/* True when `body` refers to the caught exception's name: it hands the
+ * CancelledError on (to a future, a callback, a log). */
+static bool uses_name(const struct rule_ctx *ctx, TSNode body, TSNode name)
+{
+	const char *t = ctx->src->text;
+	uint32_t nlen = ts_node_end_byte(name) - ts_node_start_byte(name);
+	struct vec ids = VEC_INIT(TSNode);
+	bool yes = false;
+
+	syntax_find_owned(body, "identifier", &ids);
+	for (size_t i = 0; i < ids.len && !yes; i++) {
+		TSNode id = *(TSNode *)vec_at(&ids, i);
+
+		TSNode up = ts_node_parent(id);
+
+		if (ts_node_end_byte(id) - ts_node_start_byte(id) != nlen ||
+		    memcmp(t + ts_node_start_byte(id), t + ts_node_start_byte(name), nlen))
+			continue;
+		/* handed on: an argument (but to isinstance/type), a value
+		 * stored or returned */
+		if (is(up, "argument_list")) {
+			TSNode fn = ts_node_child_by_field_name(ts_node_parent(up), "function", 8);
+
+			yes = !rule_text_is(ctx, fn, "isinstance") && !rule_text_is(ctx, fn, "type");
+		} else {
+			yes = is(up, "return_statement") || is(up, "yield") ||
+			      (is(up, "assignment") &&
+			       ts_node_eq(ts_node_child_by_field_name(up, "right", 5), id));
+		}
+	}
+	vec_release(&ids);
+	return yes;
+}
+
 static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode try_stmt = rule_capture(ctx, match, "try"), handler = rule_capture(ctx, match, "handler");
@@ -473,6 +507,10 @@ static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 	}
 	if (rule_in_test_code(ctx)) {
 		rule_no_fix(f, "test-code");
+		goto done;
+	}
+	if (!ts_node_is_null(name) && uses_name(ctx, body, name)) {
+		rule_no_fix(f, "forwards-cancellation");
 		goto done;
 	}
 	last = last_statement(body);
@@ -588,6 +626,10 @@ static const char *const caught_reasons[] = {
 	"broad-handler", "the handler is `except BaseException` or a bare `except:`, a fallback "
 	"for every error rather than for cancellation: adding `raise` would re-raise every "
 	"error it handles; catch `asyncio.CancelledError` on its own and re-raise there",
+	"forwards-cancellation", "the handler uses the caught CancelledError (`except "
+	"CancelledError as exc:` then `fut.set_exception(exc)`, a callback, a log): it hands "
+	"the cancellation on by hand, and whoever receives it may rely on this task ending "
+	"quietly",
 	"test-code", "the file is test code (in a `test` or `tests` folder, or named "
 	"`test_*.py`, `*_test.py` or `conftest.py`): tests swallow cancellation on purpose to "
 	"check how other code copes with it, and re-raising would change what they test",
