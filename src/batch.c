@@ -8,6 +8,7 @@
  * records in manifest order, writes the report and the summary table.
  */
 #include "batch.h"
+#include "manifest.h"
 #include "fsio.h"
 #include "buf.h"
 #include "repo.h"
@@ -23,24 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A manifest or a report larger than this is refused. */
-#define BATCH_FILE_MAX (64u * 1024u * 1024u)
 #include <ftw.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-struct entry {
-	unsigned line;
-	char *source;		/* path or URL as written */
-	char *display;		/* the same with credentials hidden */
-	char *branch;		/* per-line branch=, or NULL */
-	char *paths;		/* per-line paths=, comma-separated, or NULL */
-	pid_t pid;
-	bool done;
-};
 
 char *batch_redact(const char *url)
 {
@@ -118,167 +107,6 @@ static bool is_url(const char *s)
 		return true;
 	/* scp-like [user@]host:path, as git reads it: a colon before any slash */
 	return colon && colon - s > 1 && (!slash || colon < slash) && access(s, F_OK) != 0;
-}
-
-static void entry_release(struct entry *e)
-{
-	free(e->source);
-	free(e->display);
-	free(e->branch);
-	free(e->paths);
-}
-
-/* Parses one manifest line (NUL-terminated, changed in place) into
- * `entries`; `name` and `no` place errors. */
-/* True when every path of a comma-separated `paths=` list stays inside
- * the repository: relative, and no `..` part. */
-static bool paths_inside(const char *list)
-{
-	char *copy = xstrdup(list), *save = NULL;
-	bool inside = true;
-
-	for (char *p = strtok_r(copy, ",", &save); p && inside; p = strtok_r(NULL, ",", &save)) {
-		const char *part = p;
-
-		if (p[0] == '/' || p[0] == '~')
-			inside = false;
-		while (inside && part) {
-			const char *slash = strchr(part, '/');
-			size_t n = slash ? (size_t)(slash - part) : strlen(part);
-
-			inside = !(n == 2 && part[0] == '.' && part[1] == '.');
-			part = slash ? slash + 1 : NULL;
-		}
-	}
-	free(copy);
-	return inside;
-}
-
-static int parse_manifest_line(struct vec *entries, const char *name, unsigned no, char *p,
-			       struct err *err)
-{
-	char *tok, *save = NULL;
-	struct entry *e = NULL;
-
-	if ((tok = strchr(p, '#')) && (tok == p || tok[-1] == ' ' || tok[-1] == '\t'))
-		*tok = '\0';
-	for (tok = strtok_r(p, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
-		if (!e) {
-			e = vec_push(entries);
-			e->line = no;
-			e->source = xstrdup(tok);
-			e->display = batch_redact(tok);
-		} else if (!strncmp(tok, "branch=", 7) && tok[7]) {
-			struct err why = ERR_INIT;
-
-			if (repo_check_branch_name(tok + 7, &why) < 0)
-				return err_set(err, "%s:%u: %s", name, no, why.msg);
-			free(e->branch);
-			e->branch = xstrdup(tok + 7);
-		} else if (!strncmp(tok, "paths=", 6) && tok[6]) {
-			if (!paths_inside(tok + 6))
-				return err_set(err, "%s:%u: paths= names a path outside the repository "
-					       "('%s'): give paths relative to its top, without '..'",
-					       name, no, tok + 6);
-			free(e->paths);
-			e->paths = xstrdup(tok + 6);
-		} else {
-			return err_set(err, "%s:%u: unknown setting '%s' (expected branch=NAME or paths=A,B)",
-				       name, no, tok);
-		}
-	}
-	return 0;
-}
-
-/* Parses manifest text into `entries` (struct entry); `name` places errors. */
-static int parse_manifest(struct vec *entries, const char *name, const char *text, size_t len,
-			  struct err *err)
-{
-	unsigned no = 0;
-	int error = 0;
-
-	for (size_t at = 0; at < len && !error;) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
-		char *line = xmalloc(n + 1);
-
-		memcpy(line, text + at, n);
-		line[n] = '\0';
-		error = parse_manifest_line(entries, name, ++no, line, err);
-		free(line);
-		at += n + 1;
-	}
-	return error;
-}
-
-int batch_manifest_parse(const char *name, const char *text, size_t len, size_t *count,
-			 struct err *err)
-{
-	struct vec entries = VEC_INIT(struct entry);
-	int error = parse_manifest(&entries, name, text, len, err);
-
-	*count = entries.len;
-	for (size_t i = 0; i < entries.len; i++)
-		entry_release(vec_at(&entries, i));
-	vec_release(&entries);
-	return error;
-}
-
-static int read_manifest(struct vec *entries, const char *path, struct err *err)
-{
-	struct buf text = BUF_INIT;
-	struct stat st;
-	int error;
-
-	if (fsio_read_regular(&text, &st, path, BATCH_FILE_MAX, err) < 0) {
-		buf_release(&text);
-		return -1;
-	}
-	error = parse_manifest(entries, path, text.ptr ? text.ptr : "", text.len, err);
-	buf_release(&text);
-	return error;
-}
-
-/* Repositories that failed in an earlier report. */
-static int read_failed(struct vec *names, const char *path, struct err *err)
-{
-	struct buf text = BUF_INIT;
-	struct stat st;
-	unsigned no = 0;
-
-	if (fsio_read_regular(&text, &st, path, BATCH_FILE_MAX, err) < 0) {
-		buf_release(&text);
-		return -1;
-	}
-	for (size_t at = 0; at < text.len;) {
-		const char *nl = memchr(text.ptr + at, '\n', text.len - at);
-		size_t n = nl ? (size_t)(nl - (text.ptr + at)) : text.len - at;
-		char *line = xstrndup(text.ptr + at, n);
-		json_object *o = json_tokener_parse(line), *repo, *status;
-
-		at += n + 1;
-		no++;
-		if (!o) {
-			bool blank = strspn(line, " \t\r") == strlen(line);
-
-			free(line);
-			if (blank)
-				continue;
-			buf_release(&text);
-			return err_set(err, "%s:%u: not a JSON record", path, no);
-		}
-		free(line);
-		/* a record of another shape (a JSON null, a number) is no failure */
-		if (json_object_object_get_ex(o, "repository", &repo) &&
-		    json_object_is_type(repo, json_type_string) &&
-		    json_object_object_get_ex(o, "status", &status) &&
-		    json_object_is_type(status, json_type_string) &&
-		    !strcmp(json_object_get_string(status), "failed"))
-			*(char **)vec_push(names) = xstrdup(json_object_get_string(repo));
-		json_object_put(o);
-	}
-	buf_release(&text);
-	return 0;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -509,7 +337,7 @@ static json_object *error_lines(FILE *errs, const char *url)
 	return a;
 }
 
-static void print_errors(FILE *errs, json_object *record, const struct entry *e)
+static void print_errors(FILE *errs, json_object *record, const struct manifest_entry *e)
 {
 	json_object *a;
 
@@ -523,7 +351,7 @@ static void print_errors(FILE *errs, json_object *record, const struct entry *e)
 /* One repository's worker: what its record needs besides the run. */
 struct worker {
 	const struct batch_options *o;
-	const struct entry *e;
+	const struct manifest_entry *e;
 	const char *record;	/* the file its record goes to */
 	bool pushed;		/* the branch reached origin in this run */
 	const char *push_reason;	/* why it did not, when known */
@@ -552,7 +380,7 @@ static const char *no_push_reason(const struct worker *w, const char *status,
 static void finish_worker(const struct worker *w, const char *status, const char *reason,
 			  const struct engine_summary *s, size_t file_errors, FILE *errs)
 {
-	const struct entry *e = w->e;
+	const struct manifest_entry *e = w->e;
 	json_object *o = json_object_new_object();
 	char *safe = reason ? redact_in(reason, e->source) : NULL;
 	char *push_safe = w->pushed ? NULL : redact_in(no_push_reason(w, status, s), e->source);
@@ -588,7 +416,7 @@ static void finish_worker(const struct worker *w, const char *status, const char
 }
 
 /* The work of one repository, in its own process. */
-static void run_worker(const struct batch_options *o, const struct entry *e, const char *record,
+static void run_worker(const struct batch_options *o, const struct manifest_entry *e, const char *record,
 		       const char *diff_path)
 {
 	struct worker w = { o, e, record, false, NULL };
@@ -852,7 +680,7 @@ static void remove_scratch(const char *tmp, size_t n)
 int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	      struct err *err)
 {
-	struct vec entries = VEC_INIT(struct entry), picked = VEC_INIT(size_t);
+	struct vec entries = VEC_INIT(struct manifest_entry), picked = VEC_INIT(size_t);
 	struct vec failed = VEC_INIT(char *);
 	json_object **records = NULL;
 	char tmp[PATH_MAX / 2] = "";
@@ -870,12 +698,12 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 		error = err_errno(err, "%s: unable to find the configuration", o->check.config_path);
 		goto done;
 	}
-	if ((error = read_manifest(&entries, o->manifest, err)) < 0)
+	if ((error = manifest_read(&entries, o->manifest, err)) < 0)
 		goto done;
-	if (o->retry_failed && (error = read_failed(&failed, o->retry_failed, err)) < 0)
+	if (o->retry_failed && (error = manifest_read_failed(&failed, o->retry_failed, err)) < 0)
 		goto done;
 	for (size_t i = 0; i < entries.len; i++) {
-		struct entry *e = vec_at(&entries, i);
+		struct manifest_entry *e = vec_at(&entries, i);
 		bool keep = !o->shard_n || batch_shard_of(e->source, o->shard_n) == o->shard_k;
 
 		if (keep && o->retry_failed) {
@@ -907,7 +735,7 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	progress(errs, tty, 0, picked.len);
 	while (finished < picked.len) {
 		while (running < (size_t)jobs && next < picked.len) {
-			struct entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, next));
+			struct manifest_entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, next));
 			char record[PATH_MAX], diff[PATH_MAX];
 			pid_t pid;
 
@@ -950,7 +778,7 @@ wait_all:
 		/* interrupted: the workers stop, the scratch folder goes, and the
 		 * signal ends this process as it would have */
 		for (size_t i = 0; i < picked.len; i++) {
-			struct entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, i));
+			struct manifest_entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, i));
 
 			if (e->pid > 0)
 				kill(e->pid, SIGTERM);
@@ -967,7 +795,7 @@ wait_all:
 	if (error < 0)
 		goto done;
 	for (size_t i = 0; i < picked.len; i++) {
-		struct entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, i));
+		struct manifest_entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, i));
 		char record[PATH_MAX], diff[PATH_MAX];
 		json_object *r, *v;
 		const char *st;
@@ -1041,7 +869,7 @@ done:
 		json_object_put(records[i]);
 	free(records);
 	for (size_t i = 0; i < entries.len; i++)
-		entry_release(vec_at(&entries, i));
+		manifest_entry_release(vec_at(&entries, i));
 	for (size_t i = 0; i < failed.len; i++)
 		free(*(char **)vec_at(&failed, i));
 	vec_release(&entries);

@@ -45,10 +45,6 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
  * become three stars. Returns a new string (free it). */
 char *batch_redact(const char *url);
 
-/* Parses manifest text (`name` places errors: "NAME:LINE: ..."), as
- * `batch` reads its MANIFEST, and sets `*count` to its repositories. */
-int batch_manifest_parse(const char *name, const char *text, size_t len, size_t *count,
-			 struct err *err);
 
 /* Parses "K/N" (1 <= K <= N). */
 int batch_parse_shard(unsigned *k, unsigned *n, const char *s, struct err *err);

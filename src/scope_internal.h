@@ -1,0 +1,54 @@
+/*
+ * scope_internal: the index's own types, shared by the files of the scope
+ * module (scope.c builds and queries the index, scope_names.c finds the
+ * names nothing binds). Nothing outside the module includes this.
+ */
+#ifndef ASYNCMOD_SCOPE_INTERNAL_H
+#define ASYNCMOD_SCOPE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scope.h"
+#include "vec.h"
+
+struct scope {
+	enum scope_kind kind;
+	int parent;
+	uint32_t start, end;		/* the code this scope runs */
+	uint32_t ex_start, ex_end;	/* a hole in it (a comprehension's first iterable) */
+};
+
+enum binding_kind { BIND_IMPORT, BIND_OTHER, BIND_GLOBAL, BIND_NONLOCAL };
+
+struct binding {
+	int scope;
+	enum binding_kind kind;
+	char *name;
+	char *qname;			/* imports only */
+	bool top;			/* an import statement directly in the module */
+	bool from;
+	uint32_t stmt_start, stmt_end, item_start, item_end;
+	uint32_t at;			/* where the bound name is written */
+};
+
+struct ref {
+	uint32_t start;
+	uint32_t len;
+	int scope;			/* the scope the identifier is evaluated in */
+};
+
+struct scope_index {
+	const char *text;
+	uint32_t len;
+	struct vec scopes;	/* struct scope; index 0 is the module */
+	struct vec bindings;	/* struct binding */
+	struct vec refs;	/* struct ref */
+	struct vec from_imports;	/* size_t: the bindings made by `from m import x` */
+	struct vec by_name;	/* const struct binding *, by name, scope, then source order */
+	struct vec ref_names;	/* struct ref, by the text they name */
+	enum runtime runtime;
+	bool has_all;
+};
+
+#endif
