@@ -44,6 +44,13 @@ static const char *const factories[][2] = {
 	{ "requests.session", "requests.Session" },
 	{ "requests.sessions.Session", "requests.Session" },
 	{ "urllib3.PoolManager", "urllib3.PoolManager" },
+	{ "urllib3.ProxyManager", "urllib3.PoolManager" },
+	{ "urllib3.HTTPConnectionPool", "urllib3.PoolManager" },
+	{ "urllib3.HTTPSConnectionPool", "urllib3.PoolManager" },
+	{ "urllib3.connection_from_url", "urllib3.PoolManager" },
+	{ "urllib3.proxy_from_url", "urllib3.PoolManager" },
+	{ "urllib3.poolmanager.PoolManager", "urllib3.PoolManager" },
+	{ "requests.sessions.session", "requests.Session" },
 	{ "aiohttp.ClientSession", "aiohttp.ClientSession" },
 };
 

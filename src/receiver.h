@@ -20,7 +20,8 @@ struct receiver_ctx {
  * "pathlib.Path" (also PosixPath, WindowsPath), "io.IOBase" (a file object
  * from open(), io.open(), os.fdopen(), Path.open() or an io/typing file
  * annotation), "httpx.Client", "httpx.AsyncClient", "requests.Session",
- * "urllib3.PoolManager", "aiohttp.ClientSession". */
+ * "urllib3.PoolManager" (any urllib3 pool or pool manager),
+ * "aiohttp.ClientSession". */
 const char *receiver_type(const struct receiver_ctx *rc, TSNode expr);
 
 #endif
