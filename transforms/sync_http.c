@@ -29,7 +29,7 @@
 #include "sync_http_pool.scm.h"
 #include "sync_http_client.scm.h"
 
-static const char *const tokens_requests[] = { "requests", "urlopen", "httpx", NULL };
+static const char *const tokens_requests[] = { "requests", "urlopen", "httpx", "urllib3", NULL };
 static const char *const tokens_pool[] = { "urllib3", NULL };
 static const char *const tokens_client[] = { "httpx", NULL };
 
@@ -58,7 +58,7 @@ enum kind {
 	KIND_NONE,
 	KIND_REQUESTS,		/* requests.<verb> */
 	KIND_HTTPX,		/* httpx.<verb> */
-	KIND_URLOPEN,		/* urllib.request.urlopen */
+	KIND_URLOPEN,		/* urllib.request.urlopen, urllib3.request (its default pool) */
 	KIND_METHOD,		/* a method of a session, pool or client object */
 };
 
@@ -1342,7 +1342,7 @@ static int check_requests(struct rule_ctx *ctx, const TSQueryMatch *match)
 							 !strcmp(qs + 6, "stream"))) {
 			kind = KIND_HTTPX;
 			verb = qs + 6;
-		} else if (!strcmp(qs, "urllib.request.urlopen")) {
+		} else if (!strcmp(qs, "urllib.request.urlopen") || !strcmp(qs, "urllib3.request")) {
 			kind = KIND_URLOPEN;
 		}
 	}
@@ -1460,6 +1460,7 @@ const struct transform transform_sync_http = {
 	.check = check_requests,
 	.finds = "A call of `requests.<verb>(..)` (get, post, put, patch, delete, head, options, "
 		 "request), of module-level `httpx.<verb>(..)`, of `urllib.request.urlopen(..)`, "
+		 "of `urllib3.request(..)` (urllib3 2's module-level request), "
 		 "or of a method of a `requests.Session` object, whose nearest enclosing function "
 		 "is an `async def`. Names are resolved through the module's imports "
 		 "(`import requests as rq`, `from requests import get`); a local or parameter "
