@@ -41,6 +41,7 @@ const struct transform *const transform_table[] = {
 	&transform_cancelled_exit,	/* ASYNC104 */
 	&transform_unclosed_client,	/* AM301 */
 	&transform_legacy_coroutine,	/* AM302 */
+	&transform_swallowed_exception,	/* AM401 */
 };
 
 const size_t transform_count = sizeof(transform_table) / sizeof(transform_table[0]);

@@ -52,6 +52,7 @@ extern const struct transform transform_cancelled_caught;	/* ASYNC103 */
 extern const struct transform transform_cancelled_exit;	/* ASYNC104 */
 extern const struct transform transform_unclosed_client;	/* AM301 */
 extern const struct transform transform_legacy_coroutine;	/* AM302 */
+extern const struct transform transform_swallowed_exception;	/* AM401 */
 
 /* AM104's fix, shared with AM105 so that both write the same edits for
  * `await asyncio.get_event_loop().run_in_executor(None, f, ..)`: adds to
