@@ -1,0 +1,266 @@
+/*
+ * lsp_check: a document's findings as diagnostics, and its fixes as code
+ * actions, from the same pipeline and settings as `check`.
+ */
+#include "lsp_internal.h"
+#include "report.h"
+#include "rule.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LSP_SEVERITY_WARNING 2
+
+/* Runs the document through the pipeline. Returns -1 when its settings
+ * cannot be read (logged); `*skip` when it is excluded or not Python. */
+static int run(struct lsp *s, struct lsp_doc *d, const struct bufcheck_request *req,
+	       struct file_result *res, struct buf *fixed, bool *skip)
+{
+	struct err err = ERR_INIT;
+	bool excluded = false;
+
+	memset(res, 0, sizeof(*res));
+	*skip = !lsp_doc_is_python(d);
+	if (*skip)
+		return 0;
+	if (bufcheck_run(s->checker, d->path, d->text.ptr ? d->text.ptr : "", d->text.len, req,
+			 res, fixed, &excluded, &err) < 0) {
+		lsp_log(s, 1, "asyncmod: %s", err.msg);
+		return -1;
+	}
+	*skip = excluded;
+	return 0;
+}
+
+/* Byte offsets in the document of a finding (the pipeline's are past a BOM). */
+static size_t doc_offset(const struct lsp_doc *d, uint32_t off)
+{
+	size_t bom = d->text.len >= 3 && !memcmp(d->text.ptr, "\xef\xbb\xbf", 3) ? 3 : 0;
+
+	return off + bom > d->text.len ? d->text.len : off + bom;
+}
+
+static json_object *diagnostic(const struct lsp_doc *d, const struct lsp_lines *lines,
+			       enum lsp_encoding enc, const struct finding *f)
+{
+	json_object *o = json_object_new_object(), *data = json_object_new_object();
+	const char *fix = report_fix_name(f->reason ? FIX_NONE : f->fix);
+	struct buf msg = BUF_INIT, explain = BUF_INIT;
+
+	json_object_object_add(o, "range", lsp_lines_range(lines, doc_offset(d, f->start),
+							   doc_offset(d, f->end), enc));
+	json_object_object_add(o, "severity", json_object_new_int(LSP_SEVERITY_WARNING));
+	json_object_object_add(o, "code", json_object_new_string(f->rule->code));
+	json_object_object_add(o, "source", json_object_new_string("asyncmod"));
+	buf_puts(&msg, f->message);
+	if (f->reason)
+		buf_printf(&msg, " (reason: %s)", f->reason);
+	json_object_object_add(o, "message", json_object_new_string(buf_cstr(&msg)));
+	buf_printf(&explain, "asyncmod explain %s", f->rule->code);
+	json_object_object_add(data, "explain", json_object_new_string(buf_cstr(&explain)));
+	json_object_object_add(data, "name", json_object_new_string(f->rule->name));
+	json_object_object_add(data, "fix", fix ? json_object_new_string(fix) : NULL);
+	json_object_object_add(data, "reason",
+			       f->reason ? json_object_new_string(f->reason) : NULL);
+	json_object_object_add(o, "data", data);
+	buf_release(&msg);
+	buf_release(&explain);
+	return o;
+}
+
+void lsp_publish(struct lsp *s, struct lsp_doc *d)
+{
+	struct bufcheck_request req = { MODE_CHECK, false, NULL, 0, true };
+	json_object *params = json_object_new_object(), *list = json_object_new_array();
+	struct file_result res;
+	struct lsp_lines lines;
+	bool skip;
+
+	d->dirty = false;
+	lsp_lines_init(&lines, d->text.ptr ? d->text.ptr : "", d->text.len);
+	if (run(s, d, &req, &res, NULL, &skip) == 0 && !skip) {
+		if (res.error)
+			lsp_log(s, 4, "asyncmod: %s", res.error);
+		for (size_t i = 0; i < res.findings.len; i++)
+			json_object_array_add(list, diagnostic(d, &lines, s->enc,
+							       vec_at(&res.findings, i)));
+	}
+	pipeline_result_release(&res);
+	lsp_lines_release(&lines);
+	json_object_object_add(params, "uri", json_object_new_string(d->uri));
+	json_object_object_add(params, "version", json_object_new_int64(d->version));
+	json_object_object_add(params, "diagnostics", list);
+	lsp_notify(s, "textDocument/publishDiagnostics", params);
+}
+
+/* True when actions of `kind` are wanted by the request's `only` list
+ * (NULL: every kind): a listed kind or one of its parents. */
+static bool kind_wanted(json_object *only, const char *kind)
+{
+	if (!only)
+		return true;
+	for (size_t i = 0; i < json_object_array_length(only); i++) {
+		const char *k = json_object_get_string(json_object_array_get_idx(only, i));
+		size_t n = k ? strlen(k) : 0;
+
+		if (k && !strncmp(kind, k, n) && (kind[n] == '\0' || kind[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static json_object *workspace_edit(const struct lsp *s, const struct lsp_doc *d,
+				   const struct buf *fixed)
+{
+	json_object *we = json_object_new_object(), *edits = json_object_new_array();
+	json_object *e = lsp_text_edit(d->text.ptr ? d->text.ptr : "", d->text.len,
+				       fixed->ptr ? fixed->ptr : "", fixed->len, s->enc);
+
+	if (e)
+		json_object_array_add(edits, e);
+	if (s->document_changes) {
+		json_object *change = json_object_new_object(), *id = json_object_new_object();
+		json_object *all = json_object_new_array();
+
+		json_object_object_add(id, "uri", json_object_new_string(d->uri));
+		json_object_object_add(id, "version", json_object_new_int64(d->version));
+		json_object_object_add(change, "textDocument", id);
+		json_object_object_add(change, "edits", edits);
+		json_object_array_add(all, change);
+		json_object_object_add(we, "documentChanges", all);
+	} else {
+		json_object *changes = json_object_new_object();
+
+		json_object_object_add(changes, d->uri, edits);
+		json_object_object_add(we, "changes", changes);
+	}
+	return we;
+}
+
+static json_object *action(const char *title, const char *kind, json_object *diag,
+			   bool preferred, json_object *edit)
+{
+	json_object *a = json_object_new_object();
+
+	json_object_object_add(a, "title", json_object_new_string(title));
+	json_object_object_add(a, "kind", json_object_new_string(kind));
+	if (diag) {
+		json_object *list = json_object_new_array();
+
+		json_object_array_add(list, diag);
+		json_object_object_add(a, "diagnostics", list);
+	}
+	if (preferred)
+		json_object_object_add(a, "isPreferred", json_object_new_boolean(1));
+	json_object_object_add(a, "edit", edit);
+	return a;
+}
+
+/* The quick fix of finding `f` alone, when its fix survives verification. */
+static json_object *quick_fix(struct lsp *s, struct lsp_doc *d, const struct lsp_lines *lines,
+			      const struct finding *f)
+{
+	struct finding_key key = { f->rule, f->start, f->end };
+	struct bufcheck_request req = { MODE_COMMIT, f->fix == FIX_UNSAFE, &key, 1, true };
+	struct file_result res;
+	struct buf fixed = BUF_INIT, title = BUF_INIT;
+	json_object *a = NULL;
+	bool skip, applied = false;
+
+	if (run(s, d, &req, &res, &fixed, &skip) == 0 && !skip) {
+		for (size_t i = 0; i < res.findings.len; i++) {
+			const struct finding *g = vec_at(&res.findings, i);
+
+			applied |= g->applied && g->rule == f->rule && g->start == f->start &&
+				   g->end == f->end;
+		}
+	}
+	if (applied && (fixed.len != d->text.len || memcmp(fixed.ptr, d->text.ptr, fixed.len))) {
+		buf_printf(&title, "Fix %s: %s%s", f->rule->code, f->message,
+			   f->fix == FIX_UNSAFE ? " (unsafe)" : "");
+		a = action(buf_cstr(&title), "quickfix", diagnostic(d, lines, s->enc, f),
+			   f->fix == FIX_SAFE, workspace_edit(s, d, &fixed));
+	}
+	pipeline_result_release(&res);
+	buf_release(&fixed);
+	buf_release(&title);
+	return a;
+}
+
+/* Every fix `check --fix` would apply to the document. */
+static json_object *fix_all(struct lsp *s, struct lsp_doc *d)
+{
+	struct bufcheck_request req = { MODE_COMMIT, false, NULL, 0, true };
+	struct file_result res;
+	struct buf fixed = BUF_INIT;
+	json_object *a = NULL;
+	bool skip;
+
+	if (run(s, d, &req, &res, &fixed, &skip) == 0 && !skip && res.fixed &&
+	    (fixed.len != d->text.len || memcmp(fixed.ptr, d->text.ptr, fixed.len)))
+		a = action("Fix all asyncmod findings with safe fixes", "source.fixAll.asyncmod",
+			   NULL, false, workspace_edit(s, d, &fixed));
+	pipeline_result_release(&res);
+	buf_release(&fixed);
+	return a;
+}
+
+json_object *lsp_code_actions(struct lsp *s, json_object *params, struct err *err)
+{
+	json_object *td, *uri, *range, *context, *only = NULL, *list;
+	struct bufcheck_request req = { MODE_CHECK, false, NULL, 0, true };
+	struct lsp_doc *d;
+	struct lsp_lines lines;
+	struct file_result res;
+	size_t start, end;
+	bool skip;
+
+	if (!json_object_is_type(params, json_type_object) ||
+	    !json_object_object_get_ex(params, "textDocument", &td) ||
+	    !json_object_object_get_ex(td, "uri", &uri) ||
+	    !json_object_is_type(uri, json_type_string) ||
+	    !json_object_object_get_ex(params, "range", &range) ||
+	    !json_object_object_get_ex(params, "context", &context) ||
+	    !json_object_is_type(context, json_type_object)) {
+		err_set(err, "codeAction needs textDocument.uri, range and context");
+		return NULL;
+	}
+	if (json_object_object_get_ex(context, "only", &only) &&
+	    json_object_is_type(only, json_type_null))
+		only = NULL;
+	if (only && !json_object_is_type(only, json_type_array)) {
+		err_set(err, "context.only must be an array of kinds");
+		return NULL;
+	}
+	d = lsp_find_doc(s, json_object_get_string(uri));
+	list = json_object_new_array();
+	if (!d)
+		return list;
+	lsp_lines_init(&lines, d->text.ptr ? d->text.ptr : "", d->text.len);
+	if (lsp_range_parse(range, &lines, s->enc, &start, &end, err) < 0) {
+		lsp_lines_release(&lines);
+		json_object_put(list);
+		return NULL;
+	}
+	if (kind_wanted(only, "quickfix") && run(s, d, &req, &res, NULL, &skip) == 0) {
+		for (size_t i = 0; !skip && i < res.findings.len; i++) {
+			const struct finding *f = vec_at(&res.findings, i);
+			json_object *a;
+
+			if (f->fix == FIX_NONE || f->reason || doc_offset(d, f->start) > end ||
+			    doc_offset(d, f->end) < start)
+				continue;
+			if ((a = quick_fix(s, d, &lines, f)))
+				json_object_array_add(list, a);
+		}
+		pipeline_result_release(&res);
+	}
+	if (kind_wanted(only, "source.fixAll.asyncmod")) {
+		json_object *a = fix_all(s, d);
+
+		if (a)
+			json_object_array_add(list, a);
+	}
+	lsp_lines_release(&lines);
+	return list;
+}
