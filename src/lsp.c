@@ -231,7 +231,10 @@ static void did_change(struct lsp *s, json_object *params)
 	}
 	for (size_t i = 0; i < json_object_array_length(changes); i++)
 		if (lsp_doc_change(d, json_object_array_get_idx(changes, i), s->enc, &err) < 0) {
-			lsp_log(s, 1, "asyncmod: textDocument/didChange: %s", err.msg);
+			/* the rest would apply to a text the editor does not have */
+			lsp_log(s, 1, "asyncmod: textDocument/didChange: %s; no diagnostics for %s "
+				"until it is opened again or sent whole", err.msg, d->uri);
+			d->lost = true;
 			break;
 		}
 	if (json_object_object_get_ex(td, "version", &version) &&
@@ -250,6 +253,7 @@ static void did_save(struct lsp *s, json_object *params)
 		return;
 	if (json_object_object_get_ex(params, "text", &text) &&
 	    json_object_is_type(text, json_type_string)) {
+		d->lost = false;
 		buf_clear(&d->text);
 		buf_add(&d->text, json_object_get_string(text),
 			(size_t)json_object_get_string_len(text));

@@ -20,7 +20,7 @@ static int run(struct lsp *s, struct lsp_doc *d, const struct bufcheck_request *
 	bool excluded = false;
 
 	memset(res, 0, sizeof(*res));
-	*skip = !lsp_doc_is_python(d);
+	*skip = !lsp_doc_is_python(d) || d->lost;
 	if (*skip)
 		return 0;
 	if (bufcheck_run(s->checker, d->path, d->text.ptr ? d->text.ptr : "", d->text.len, req,

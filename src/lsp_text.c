@@ -183,6 +183,7 @@ int lsp_doc_change(struct lsp_doc *d, json_object *change, enum lsp_encoding enc
 	    json_object_is_type(range, json_type_null)) {
 		buf_clear(&d->text);
 		buf_add(&d->text, t, tlen);
+		d->lost = false;
 		return 0;
 	}
 	lsp_lines_init(&lines, d->text.ptr ? d->text.ptr : "", d->text.len);

@@ -63,11 +63,13 @@ struct lsp_doc {
 	struct buf text;
 	int64_t version;
 	bool dirty;		/* changed since its diagnostics were published */
+	bool lost;		/* a change could not be applied: the text is not
+				 * the editor's until a whole text comes */
 };
 
-/* Applies one TextDocumentContentChangeEvent: a whole new text, or a
- * range and its replacement. Returns -1 (with `err`) for a change that
- * is not one. */
+/* Applies one TextDocumentContentChangeEvent: a whole new text (which
+ * clears `lost`), or a range and its replacement. Returns -1 (with `err`)
+ * for a change that is not one. */
 int lsp_doc_change(struct lsp_doc *d, json_object *change, enum lsp_encoding enc,
 		   struct err *err);
 
