@@ -198,7 +198,7 @@ static json_object *fix_all(struct lsp *s, struct lsp_doc *d)
 
 	if (run(s, d, &req, &res, &fixed, &skip) == 0 && !skip && res.fixed &&
 	    (fixed.len != d->text.len || memcmp(fixed.ptr, d->text.ptr, fixed.len)))
-		a = action("Fix all asyncmod findings with safe fixes", "source.fixAll.asyncmod",
+		a = action("Fix all asyncmod findings", "source.fixAll.asyncmod",
 			   NULL, false, workspace_edit(s, d, &fixed));
 	pipeline_result_release(&res);
 	buf_release(&fixed);
