@@ -5,6 +5,7 @@
 #include "lsp.h"
 #include "lsp_internal.h"
 
+#include <git2.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -48,7 +49,7 @@ void lsp_log(struct lsp *s, int type, const char *fmt, ...)
 		free(p);
 	}
 	va_end(ap);
-	if (s->log)
+	if (s->log && type == 1)
 		fprintf(s->log, "%s\n", buf_cstr(&text));
 	json_object_object_add(params, "type", json_object_new_int(type));
 	json_object_object_add(params, "message", json_object_new_string(buf_cstr(&text)));
@@ -138,6 +139,8 @@ static json_object *initialize(struct lsp *s, json_object *params, struct err *e
 						 NULL };
 	static const char *const doc_changes[] = { "capabilities", "workspace", "workspaceEdit",
 						   "documentChanges", NULL };
+	static const char *const resolve[] = { "capabilities", "textDocument", "codeAction",
+					       "resolveSupport", "properties", NULL };
 	json_object *offered, *dc, *result, *caps, *sync, *save, *actions, *kinds, *info;
 	struct engine_options opts;
 
@@ -156,6 +159,13 @@ static json_object *initialize(struct lsp *s, json_object *params, struct err *e
 	}
 	dc = get_path(params, doc_changes);
 	s->document_changes = dc && json_object_get_boolean(dc);
+	offered = get_path(params, resolve);
+	for (size_t i = 0; json_object_is_type(offered, json_type_array) &&
+			   i < json_object_array_length(offered); i++) {
+		const char *p = json_object_get_string(json_object_array_get_idx(offered, i));
+
+		s->resolve |= p && !strcmp(p, "edit");
+	}
 	memset(&opts, 0, sizeof(opts));
 	if (!s->checker && bufcheck_new(&s->checker, &opts, err) < 0)
 		return NULL;
@@ -176,7 +186,7 @@ static json_object *initialize(struct lsp *s, json_object *params, struct err *e
 	json_object_array_add(kinds, json_object_new_string("quickfix"));
 	json_object_array_add(kinds, json_object_new_string("source.fixAll.asyncmod"));
 	json_object_object_add(actions, "codeActionKinds", kinds);
-	json_object_object_add(actions, "resolveProvider", json_object_new_boolean(0));
+	json_object_object_add(actions, "resolveProvider", json_object_new_boolean(1));
 	json_object_object_add(caps, "codeActionProvider", actions);
 	json_object_object_add(result, "capabilities", caps);
 	info = json_object_new_object();
@@ -210,6 +220,7 @@ static void did_open(struct lsp *s, json_object *params)
 	if (json_object_object_get_ex(td, "version", &version))
 		d->version = json_object_get_int64(version);
 	d->dirty = true;
+	d->gen = ++s->gen;
 	*(struct lsp_doc **)vec_push(&s->docs) = d;
 }
 
@@ -241,6 +252,7 @@ static void did_change(struct lsp *s, json_object *params)
 	    json_object_is_type(version, json_type_int))
 		d->version = json_object_get_int64(version);
 	d->dirty = true;
+	d->gen = ++s->gen;
 }
 
 static void did_save(struct lsp *s, json_object *params)
@@ -260,6 +272,7 @@ static void did_save(struct lsp *s, json_object *params)
 	}
 	/* the configuration may have changed on disk too */
 	d->dirty = true;
+	d->gen = ++s->gen;
 }
 
 static void did_close(struct lsp *s, json_object *params)
@@ -330,6 +343,13 @@ static void request(struct lsp *s, const char *method, json_object *id, json_obj
 	} else if (!strcmp(method, "textDocument/codeAction")) {
 		if (!(result = lsp_code_actions(s, params, &err)))
 			respond_error(s, id, LSP_INVALID_PARAMS, err.msg);
+		else
+			respond(s, id, result);
+	} else if (!strcmp(method, "codeAction/resolve")) {
+		int code = LSP_INVALID_PARAMS;
+
+		if (!(result = lsp_code_action_resolve(s, params, &code, &err)))
+			respond_error(s, id, code, err.msg);
 		else
 			respond(s, id, result);
 	} else {
@@ -483,6 +503,7 @@ int lsp_serve(int in, int out, FILE *log)
 	s.docs = (struct vec)VEC_INIT(struct lsp_doc *);
 	s.queue = (struct vec)VEC_INIT(json_object *);
 	jsonrpc_reader_init(&s.reader, in);
+	git_libgit2_init();	/* code actions' edits come from its diff */
 	/* a client gone away is an error to write to, not a signal */
 	signal(SIGPIPE, SIG_IGN);
 	while (!s.broken) {
@@ -491,7 +512,7 @@ int lsp_serve(int in, int out, FILE *log)
 
 		if (!s.queue.len) {
 			/* idle: what changed is checked once, after the last change */
-			for (size_t i = 0; i < s.docs.len; i++) {
+			for (size_t i = 0; s.state == LSP_RUNNING && i < s.docs.len; i++) {
 				struct lsp_doc *d = *(struct lsp_doc **)vec_at(&s.docs, i);
 
 				if (d->dirty)
@@ -522,5 +543,7 @@ int lsp_serve(int in, int out, FILE *log)
 	vec_release(&s.docs);
 	jsonrpc_reader_release(&s.reader);
 	bufcheck_free(s.checker);
+	lsp_cache_release(&s);
+	git_libgit2_shutdown();
 	return status;
 }

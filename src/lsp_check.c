@@ -32,6 +32,31 @@ static int run(struct lsp *s, struct lsp_doc *d, const struct bufcheck_request *
 	return 0;
 }
 
+void lsp_cache_release(struct lsp *s)
+{
+	pipeline_result_release(&s->cache);
+	s->cache_gen = 0;
+	s->cache_ok = false;
+}
+
+/* The findings of `d` as it is now: checked again only when its text (or
+ * a save) changed since. NULL when it is skipped or its settings cannot
+ * be read. */
+static const struct file_result *current(struct lsp *s, struct lsp_doc *d)
+{
+	struct bufcheck_request req = { MODE_CHECK, false, NULL, 0, true };
+	bool skip;
+
+	if (s->cache_gen != d->gen || !d->gen) {
+		lsp_cache_release(s);
+		s->cache_ok = run(s, d, &req, &s->cache, NULL, &skip) == 0 && !skip;
+		s->cache_gen = d->gen;
+		if (s->cache_ok && s->cache.error)
+			lsp_log(s, 4, "asyncmod: %s", s->cache.error);
+	}
+	return s->cache_ok ? &s->cache : NULL;
+}
+
 /* Byte offsets in the document of a finding (the pipeline's are past a BOM). */
 static size_t doc_offset(const struct lsp_doc *d, uint32_t off)
 {
@@ -70,22 +95,16 @@ static json_object *diagnostic(const struct lsp_doc *d, const struct lsp_lines *
 
 void lsp_publish(struct lsp *s, struct lsp_doc *d)
 {
-	struct bufcheck_request req = { MODE_CHECK, false, NULL, 0, true };
 	json_object *params = json_object_new_object(), *list = json_object_new_array();
-	struct file_result res;
+	const struct file_result *res;
 	struct lsp_lines lines;
-	bool skip;
 
 	d->dirty = false;
 	lsp_lines_init(&lines, d->text.ptr ? d->text.ptr : "", d->text.len);
-	if (run(s, d, &req, &res, NULL, &skip) == 0 && !skip) {
-		if (res.error)
-			lsp_log(s, 4, "asyncmod: %s", res.error);
-		for (size_t i = 0; i < res.findings.len; i++)
+	if ((res = current(s, d)))
+		for (size_t i = 0; i < res->findings.len; i++)
 			json_object_array_add(list, diagnostic(d, &lines, s->enc,
-							       vec_at(&res.findings, i)));
-	}
-	pipeline_result_release(&res);
+							       vec_at(&res->findings, i)));
 	lsp_lines_release(&lines);
 	json_object_object_add(params, "uri", json_object_new_string(d->uri));
 	json_object_object_add(params, "version", json_object_new_int64(d->version));
@@ -112,12 +131,10 @@ static bool kind_wanted(json_object *only, const char *kind)
 static json_object *workspace_edit(const struct lsp *s, const struct lsp_doc *d,
 				   const struct buf *fixed)
 {
-	json_object *we = json_object_new_object(), *edits = json_object_new_array();
-	json_object *e = lsp_text_edit(d->text.ptr ? d->text.ptr : "", d->text.len,
-				       fixed->ptr ? fixed->ptr : "", fixed->len, s->enc);
+	json_object *we = json_object_new_object();
+	json_object *edits = lsp_text_edits(d->text.ptr ? d->text.ptr : "", d->text.len,
+					    fixed->ptr ? fixed->ptr : "", fixed->len, s->enc);
 
-	if (e)
-		json_object_array_add(edits, e);
 	if (s->document_changes) {
 		json_object *change = json_object_new_object(), *id = json_object_new_object();
 		json_object *all = json_object_new_array();
@@ -152,7 +169,8 @@ static json_object *action(const char *title, const char *kind, json_object *dia
 	}
 	if (preferred)
 		json_object_object_add(a, "isPreferred", json_object_new_boolean(1));
-	json_object_object_add(a, "edit", edit);
+	if (edit)
+		json_object_object_add(a, "edit", edit);
 	return a;
 }
 
@@ -187,33 +205,101 @@ static json_object *quick_fix(struct lsp *s, struct lsp_doc *d, const struct lsp
 	return a;
 }
 
-/* Every fix `check --fix` would apply to the document. */
-static json_object *fix_all(struct lsp *s, struct lsp_doc *d)
+/* The edit of every fix `check --fix` would apply to the document, or NULL
+ * when there is none. */
+static json_object *fix_all_edit(struct lsp *s, struct lsp_doc *d)
 {
 	struct bufcheck_request req = { MODE_COMMIT, false, NULL, 0, true };
 	struct file_result res;
 	struct buf fixed = BUF_INIT;
-	json_object *a = NULL;
+	json_object *edit = NULL;
 	bool skip;
 
 	if (run(s, d, &req, &res, &fixed, &skip) == 0 && !skip && res.fixed &&
 	    (fixed.len != d->text.len || memcmp(fixed.ptr, d->text.ptr, fixed.len)))
-		a = action("Fix all asyncmod findings", "source.fixAll.asyncmod",
-			   NULL, false, workspace_edit(s, d, &fixed));
+		edit = workspace_edit(s, d, &fixed);
 	pipeline_result_release(&res);
 	buf_release(&fixed);
-	return a;
+	return edit;
+}
+
+#define FIX_ALL_TITLE "Fix all asyncmod findings"
+
+/* The fixAll action: with its edit, or (for a client that resolves
+ * actions) with what names the document's text, to be resolved when the
+ * user picks it. */
+static json_object *fix_all(struct lsp *s, struct lsp_doc *d, const struct file_result *found)
+{
+	json_object *edit, *data;
+	bool any = false;
+
+	if (!s->resolve) {
+		edit = fix_all_edit(s, d);
+		return edit ? action(FIX_ALL_TITLE, "source.fixAll.asyncmod", NULL, false, edit)
+			    : NULL;
+	}
+	for (size_t i = 0; found && i < found->findings.len; i++) {
+		const struct finding *f = vec_at(&found->findings, i);
+
+		any |= f->fix != FIX_NONE && !f->reason;
+	}
+	if (!any)
+		return NULL;
+	edit = action(FIX_ALL_TITLE, "source.fixAll.asyncmod", NULL, false, NULL);
+	data = json_object_new_object();
+	json_object_object_add(data, "uri", json_object_new_string(d->uri));
+	json_object_object_add(data, "gen", json_object_new_int64((int64_t)d->gen));
+	json_object_object_add(edit, "data", data);
+	return edit;
+}
+
+json_object *lsp_code_action_resolve(struct lsp *s, json_object *params, int *code,
+				     struct err *err)
+{
+	json_object *data, *uri, *gen, *kind, *edit;
+	struct lsp_doc *d;
+
+	*code = LSP_INVALID_PARAMS;
+	if (!json_object_is_type(params, json_type_object) ||
+	    !json_object_object_get_ex(params, "kind", &kind) ||
+	    !json_object_is_type(kind, json_type_string) ||
+	    strcmp(json_object_get_string(kind), "source.fixAll.asyncmod") ||
+	    !json_object_object_get_ex(params, "data", &data) ||
+	    !json_object_object_get_ex(data, "uri", &uri) ||
+	    !json_object_is_type(uri, json_type_string) ||
+	    !json_object_object_get_ex(data, "gen", &gen) ||
+	    !json_object_is_type(gen, json_type_int)) {
+		err_set(err, "not a code action of this server to resolve");
+		return NULL;
+	}
+	d = lsp_find_doc(s, json_object_get_string(uri));
+	if (!d || (uint64_t)json_object_get_int64(gen) != d->gen || d->lost) {
+		*code = LSP_CONTENT_MODIFIED;
+		err_set(err, "the document changed since the action was offered");
+		return NULL;
+	}
+	edit = fix_all_edit(s, d);
+	if (!edit) {
+		/* nothing left to fix (a fix failed verification): an empty edit */
+		struct buf none = BUF_INIT;
+
+		buf_add(&none, d->text.ptr, d->text.len);
+		edit = workspace_edit(s, d, &none);
+		buf_release(&none);
+	}
+	params = json_object_get(params);
+	json_object_object_add(params, "edit", edit);
+	return params;
 }
 
 json_object *lsp_code_actions(struct lsp *s, json_object *params, struct err *err)
 {
 	json_object *td, *uri, *range, *context, *only = NULL, *list;
-	struct bufcheck_request req = { MODE_CHECK, false, NULL, 0, true };
+	struct vec wanted = VEC_INIT(const struct finding *);
+	const struct file_result *found;
 	struct lsp_doc *d;
 	struct lsp_lines lines;
-	struct file_result res;
 	size_t start, end;
-	bool skip;
 
 	if (!json_object_is_type(params, json_type_object) ||
 	    !json_object_object_get_ex(params, "textDocument", &td) ||
@@ -242,21 +328,25 @@ json_object *lsp_code_actions(struct lsp *s, json_object *params, struct err *er
 		json_object_put(list);
 		return NULL;
 	}
-	if (kind_wanted(only, "quickfix") && run(s, d, &req, &res, NULL, &skip) == 0) {
-		for (size_t i = 0; !skip && i < res.findings.len; i++) {
-			const struct finding *f = vec_at(&res.findings, i);
-			json_object *a;
+	found = current(s, d);
+	/* the quick fixes run on their own results: the cached findings stay */
+	for (size_t i = 0; found && kind_wanted(only, "quickfix") && i < found->findings.len; i++) {
+		const struct finding *f = vec_at(&found->findings, i);
 
-			if (f->fix == FIX_NONE || f->reason || doc_offset(d, f->start) > end ||
-			    doc_offset(d, f->end) < start)
-				continue;
-			if ((a = quick_fix(s, d, &lines, f)))
-				json_object_array_add(list, a);
-		}
-		pipeline_result_release(&res);
+		if (f->fix == FIX_NONE || f->reason || doc_offset(d, f->start) > end ||
+		    doc_offset(d, f->end) < start)
+			continue;
+		*(const struct finding **)vec_push(&wanted) = f;
 	}
-	if (kind_wanted(only, "source.fixAll.asyncmod")) {
-		json_object *a = fix_all(s, d);
+	for (size_t i = 0; i < wanted.len; i++) {
+		json_object *a = quick_fix(s, d, &lines, *(const struct finding **)vec_at(&wanted, i));
+
+		if (a)
+			json_object_array_add(list, a);
+	}
+	vec_release(&wanted);
+	if (found && kind_wanted(only, "source.fixAll.asyncmod")) {
+		json_object *a = fix_all(s, d, found);
 
 		if (a)
 			json_object_array_add(list, a);

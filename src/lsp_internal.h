@@ -22,6 +22,7 @@
 #define LSP_INTERNAL_ERROR -32603
 #define LSP_SERVER_NOT_INITIALIZED -32002
 #define LSP_REQUEST_CANCELLED -32800
+#define LSP_CONTENT_MODIFIED -32801
 
 enum lsp_state {
 	LSP_STARTING,		/* before `initialize` */
@@ -36,6 +37,12 @@ struct lsp {
 	enum lsp_state state;
 	enum lsp_encoding enc;
 	bool document_changes;	/* the client takes versioned WorkspaceEdits */
+	bool resolve;		/* the client resolves a code action's edit */
+	uint64_t gen;		/* counts document changes (struct lsp_doc's gen) */
+	/* the findings of the text last checked, by its gen */
+	struct file_result cache;
+	uint64_t cache_gen;
+	bool cache_ok;		/* checked (not skipped, settings read) */
 	bool broken;		/* the output is closed: stop */
 	struct vec docs;	/* struct lsp_doc * */
 	struct vec queue;	/* json_object *: messages read, not yet handled */
@@ -56,6 +63,14 @@ void lsp_publish(struct lsp *s, struct lsp_doc *d);
 /* The result of textDocument/codeAction (an array), or NULL with `err`
  * for bad params. */
 json_object *lsp_code_actions(struct lsp *s, json_object *params, struct err *err);
+
+/* The result of codeAction/resolve for the action `params`, or NULL with
+ * `err` and the error `*code`. */
+json_object *lsp_code_action_resolve(struct lsp *s, json_object *params, int *code,
+				     struct err *err);
+
+/* Drops the cached findings. */
+void lsp_cache_release(struct lsp *s);
 
 /* The open document of `uri`, or NULL. */
 struct lsp_doc *lsp_find_doc(struct lsp *s, const char *uri);

@@ -3,6 +3,7 @@
  */
 #include "lsp_text.h"
 
+#include <git2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -260,15 +261,14 @@ bool lsp_doc_is_python(const struct lsp_doc *d)
 	       ends_with(d->path, ".pyi");
 }
 
-json_object *lsp_text_edit(const char *old, size_t oldlen, const char *new, size_t newlen,
-			   enum lsp_encoding enc)
+/* The whole-lines edit from the first to the last changed line. */
+static json_object *one_edit(const char *old, size_t oldlen, const char *new, size_t newlen,
+			     enum lsp_encoding enc)
 {
 	size_t p = 0, s = 0, min = oldlen < newlen ? oldlen : newlen;
 	struct lsp_lines lines;
 	json_object *edit;
 
-	if (oldlen == newlen && !memcmp(old, new, oldlen))
-		return NULL;
 	while (p < min && old[p] == new[p])
 		p++;
 	/* whole lines: back to the start of the line */
@@ -286,4 +286,89 @@ json_object *lsp_text_edit(const char *old, size_t oldlen, const char *new, size
 			       json_object_new_string_len(new + p, (int)(newlen - s - p)));
 	lsp_lines_release(&lines);
 	return edit;
+}
+
+/* Byte offset of the start of 1-based line `n` of `text` split at LF, as
+ * git counts lines (the text's end past the last). */
+static size_t git_line(const char *text, size_t len, size_t n)
+{
+	size_t off = 0;
+
+	while (--n > 0 && off < len) {
+		const char *nl = memchr(text + off, '\n', len - off);
+
+		off = nl ? (size_t)(nl - text) + 1 : len;
+	}
+	return off;
+}
+
+/* One edit per hunk of git's diff of the two texts (no context lines).
+ * Returns -1 when libgit2 cannot make it. */
+static int hunk_edits(json_object *list, struct buf *check, const char *old, size_t oldlen,
+		      const char *new, size_t newlen, enum lsp_encoding enc)
+{
+	git_diff_options opts;
+	git_patch *patch = NULL;
+	struct lsp_lines lines;
+	size_t at = 0;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.context_lines = 0;
+	opts.flags |= GIT_DIFF_FORCE_TEXT;
+	if (git_patch_from_buffers(&patch, old, oldlen, "a", new, newlen, "b", &opts) < 0)
+		return -1;
+	lsp_lines_init(&lines, old, oldlen);
+	for (size_t i = 0; i < git_patch_num_hunks(patch); i++) {
+		const git_diff_hunk *h;
+		size_t n, os, oe, ns, ne;
+		json_object *edit;
+
+		if (git_patch_get_hunk(&h, &n, patch, i) < 0) {
+			git_patch_free(patch);
+			lsp_lines_release(&lines);
+			return -1;
+		}
+		/* a hunk of no lines sits after line `start` */
+		os = git_line(old, oldlen, (size_t)h->old_start + (h->old_lines ? 0 : 1));
+		oe = h->old_lines ? git_line(old, oldlen, (size_t)(h->old_start + h->old_lines)) : os;
+		ns = git_line(new, newlen, (size_t)h->new_start + (h->new_lines ? 0 : 1));
+		ne = h->new_lines ? git_line(new, newlen, (size_t)(h->new_start + h->new_lines)) : ns;
+		if (os < at || oe < os || ne < ns) {
+			git_patch_free(patch);
+			lsp_lines_release(&lines);
+			return -1;
+		}
+		buf_add(check, old + at, os - at);
+		buf_add(check, new + ns, ne - ns);
+		at = oe;
+		edit = json_object_new_object();
+		json_object_object_add(edit, "range", lsp_lines_range(&lines, os, oe, enc));
+		json_object_object_add(edit, "newText",
+				       json_object_new_string_len(new + ns, (int)(ne - ns)));
+		json_object_array_add(list, edit);
+	}
+	buf_add(check, old + at, oldlen - at);
+	git_patch_free(patch);
+	lsp_lines_release(&lines);
+	return 0;
+}
+
+json_object *lsp_text_edits(const char *old, size_t oldlen, const char *new, size_t newlen,
+			    enum lsp_encoding enc)
+{
+	json_object *list = json_object_new_array();
+	struct buf check = BUF_INIT;
+
+	if (oldlen == newlen && !memcmp(old, new, oldlen))
+		return list;
+	/* the edits must give exactly the new text: otherwise one edit does */
+	if (hunk_edits(list, &check, old, oldlen, new, newlen, enc) < 0 ||
+	    !json_object_array_length(list) || check.len != newlen ||
+	    memcmp(check.ptr, new, newlen)) {
+		json_object_put(list);
+		list = json_object_new_array();
+		json_object_array_add(list, one_edit(old, oldlen, new, newlen, enc));
+	}
+	buf_release(&check);
+	return list;
 }

@@ -62,6 +62,7 @@ struct lsp_doc {
 	char *language;		/* languageId, owned */
 	struct buf text;
 	int64_t version;
+	uint64_t gen;		/* the server's count at its last change: names this text */
 	bool dirty;		/* changed since its diagnostics were published */
 	bool lost;		/* a change could not be applied: the text is not
 				 * the editor's until a whole text comes */
@@ -80,9 +81,11 @@ char *lsp_uri_path(const char *uri);
 /* Python: the language is python, or the path ends in .py or .pyi. */
 bool lsp_doc_is_python(const struct lsp_doc *d);
 
-/* The edit turning `old` into `new`: the changed lines, whole. Returns a
- * TextEdit object, or NULL when the texts are equal. */
-json_object *lsp_text_edit(const char *old, size_t oldlen, const char *new, size_t newlen,
-			   enum lsp_encoding enc);
+/* The edits turning `old` into `new` (a TextEdit array, empty when the
+ * texts are equal): one per block of changed lines, as git's diff finds
+ * them, checked to give exactly `new`, else one edit over the changed
+ * lines. libgit2 must be initialised. */
+json_object *lsp_text_edits(const char *old, size_t oldlen, const char *new, size_t newlen,
+			    enum lsp_encoding enc);
 
 #endif

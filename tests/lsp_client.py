@@ -123,8 +123,10 @@ class Server:
                       and m["params"]["uri"] == uri, timeout)
         return m["params"] if m else None
 
-    def initialize(self, encodings=None, document_changes=False):
+    def initialize(self, encodings=None, document_changes=False, resolve=False):
         caps = {"workspace": {"workspaceEdit": {"documentChanges": document_changes}}}
+        if resolve:
+            caps["textDocument"] = {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}
         if encodings is not None:
             caps["general"] = {"positionEncodings": encodings}
         r = self.request("initialize", {"processId": os.getpid(), "rootUri": None,
@@ -434,6 +436,22 @@ def case_code_actions(document_changes):
         d = srv.diagnostics(uri)
         check("%s: applied, its diagnostic goes" % label,
               codes(d) == ["AM105", "ASYNC221"], d)
+    # a fix that adds an import far from its finding: one edit per changed block
+    far = os.path.join(WORK, "pkg", "far.py")
+    furi = srv.open(far, "import subprocess\n\n\nasync def main():\n    x = 1\n"
+                    "    subprocess.run([\"ls\"])\n    return x\n")
+    srv.diagnostics(furi)
+    fa = actions(srv, furi, {"line": 5, "character": 4}, {"line": 5, "character": 4},
+                 ["quickfix"])
+    if fa:
+        e = fa[0]["edit"]
+        edits = (e["documentChanges"][0]["edits"] if "documentChanges" in e
+                 else e["changes"][furi])
+        copy = dict(srv.texts)
+        apply_workspace_edit(copy, e, srv.encoding)
+    check("%s: an import added far from the fix: two edits, the text check --fix writes"
+          % label, fa and len(edits) == 2 and copy[furi] == cli_fix(srv.texts[furi], far),
+          fa)
     # fixAll: what check --fix writes
     acts = actions(srv, uri, *whole, only=["source.fixAll.asyncmod"])
     want = cli_fix(srv.texts[uri], path)
@@ -455,6 +473,39 @@ def case_code_actions(document_changes):
     srv.request("shutdown")
     srv.notify("exit")
     srv.finish()
+
+
+def case_resolve():
+    srv = Server()
+    srv.initialize(resolve=True)
+    path = os.path.join(WORK, "pkg", "res.py")
+    uri = srv.open(path, FIXTURE)
+    srv.diagnostics(uri)
+    whole = ({"line": 0, "character": 0}, {"line": 20, "character": 0})
+    acts = actions(srv, uri, *whole, only=["source.fixAll"])
+    lazy = acts[0] if acts else {}
+    check("resolve: fixAll is offered without its edit", acts and len(acts) == 1
+          and "edit" not in lazy and "data" in lazy, acts)
+    r = srv.request("codeAction/resolve", lazy)
+    ok = r is not None and "edit" in r.get("result", {})
+    if ok:
+        copy = dict(srv.texts)
+        apply_workspace_edit(copy, r["result"]["edit"], srv.encoding)
+        ok = copy[uri] == cli_fix(srv.texts[uri], path)
+    check("resolve: the resolved edit is what check --fix writes", ok, r)
+    quick = actions(srv, uri, *whole, only=["quickfix"])
+    check("resolve: quick fixes still carry their edit",
+          quick and all("edit" in a for a in quick), quick)
+    srv.change(uri, [(None, FIXTURE + "\n")], 2)
+    srv.diagnostics(uri)
+    r = srv.request("codeAction/resolve", lazy)
+    check("resolve: after a change the old action is ContentModified",
+          error_code(r) == -32801, r)
+    r = srv.request("codeAction/resolve", {"title": "x", "kind": "quickfix"})
+    check("resolve: an action not of this server: InvalidParams", error_code(r) == -32602, r)
+    srv.request("shutdown")
+    srv.notify("exit")
+    check("resolve: clean exit", srv.finish() == 0, srv.stderr)
 
 
 def case_config():
@@ -635,7 +686,7 @@ def main():
              lambda: case_diagnostics(["utf-8", "utf-16"], "utf-8"),
              lambda: case_diagnostics(None, "utf-16"),
              lambda: case_code_actions(False), lambda: case_code_actions(True),
-             case_config, case_cancel, case_malformed, case_crlf_bom]
+             case_resolve, case_config, case_cancel, case_malformed, case_crlf_bom]
     for case in cases:
         try:
             case()

@@ -85,6 +85,14 @@ local ok, err = pcall(function()
   end
   assert(chosen, 'no fixAll action')
   say('action ' .. chosen.title)
+  if not chosen.edit then
+    -- offered lazily: the edit comes with codeAction/resolve
+    local resolved = client.request_sync('codeAction/resolve', chosen, 10000, buf)
+    assert(resolved and resolved.result and resolved.result.edit,
+      'codeAction/resolve gave no edit: ' .. vim.inspect(resolved))
+    chosen = resolved.result
+    say('resolved')
+  end
   vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding)
   assert(vim.wait(10000, function() return #vim.diagnostic.get(buf) == 0 end, 20),
     'findings stay after fixAll: ' .. codes())
