@@ -9,7 +9,7 @@
 PY=${PYTHON:-python3}
 mkdir -p "$TMPROOT/work"
 status=0
-timeout -k 5 120 "$PY" "$SRCDIR/tests/lsp_client.py" "$ASYNCMOD" "$TMPROOT/work" \
+timeout -k 5 300 "$PY" "$SRCDIR/tests/lsp_client.py" "$ASYNCMOD" "$TMPROOT/work" \
     >"$TMPROOT/out" 2>"$TMPROOT/err" || status=$?
 cat "$TMPROOT/out"
 passed=$(grep -c '^PASS: ' "$TMPROOT/out")

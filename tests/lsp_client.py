@@ -21,7 +21,7 @@ import time
 
 ASYNCMOD = sys.argv[1]
 WORK = sys.argv[2]
-TIMEOUT = 10.0
+TIMEOUT = 30.0
 
 results = []
 
