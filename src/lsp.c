@@ -502,6 +502,7 @@ int lsp_serve(int in, int out, FILE *log)
 	s.enc = LSP_UTF16;
 	s.docs = (struct vec)VEC_INIT(struct lsp_doc *);
 	s.queue = (struct vec)VEC_INIT(json_object *);
+	s.cached = (struct vec)VEC_INIT(struct lsp_cached);
 	jsonrpc_reader_init(&s.reader, in);
 	git_libgit2_init();	/* code actions' edits come from its diff */
 	/* a client gone away is an error to write to, not a signal */

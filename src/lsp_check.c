@@ -34,6 +34,10 @@ static int run(struct lsp *s, struct lsp_doc *d, const struct bufcheck_request *
 
 void lsp_cache_release(struct lsp *s)
 {
+	for (size_t i = 0; i < s->cached.len; i++)
+		json_object_put(((struct lsp_cached *)vec_at(&s->cached, i))->value);
+	vec_release(&s->cached);
+	s->cached = (struct vec)VEC_INIT(struct lsp_cached);
 	pipeline_result_release(&s->cache);
 	s->cache_gen = 0;
 	s->cache_ok = false;
@@ -55,6 +59,36 @@ static const struct file_result *current(struct lsp *s, struct lsp_doc *d)
 			lsp_log(s, 4, "asyncmod: %s", s->cache.error);
 	}
 	return s->cache_ok ? &s->cache : NULL;
+}
+
+/* The cached value for a key (of the text current() last checked), as a
+ * new reference; `*hit` says whether there is one. */
+static json_object *cache_get(struct lsp *s, const struct transform *rule, uint32_t start,
+			      uint32_t end, bool *hit)
+{
+	for (size_t i = 0; i < s->cached.len; i++) {
+		struct lsp_cached *c = vec_at(&s->cached, i);
+
+		if (c->rule == rule && c->start == start && c->end == end) {
+			*hit = true;
+			return json_object_get(c->value);
+		}
+	}
+	*hit = false;
+	return NULL;
+}
+
+/* Keeps `value` (may be NULL) for a key; returns it. */
+static json_object *cache_put(struct lsp *s, const struct transform *rule, uint32_t start,
+			      uint32_t end, json_object *value)
+{
+	struct lsp_cached *c = vec_push(&s->cached);
+
+	c->rule = rule;
+	c->start = start;
+	c->end = end;
+	c->value = json_object_get(value);
+	return value;
 }
 
 /* Byte offsets in the document of a finding (the pipeline's are past a BOM). */
@@ -185,6 +219,9 @@ static json_object *quick_fix(struct lsp *s, struct lsp_doc *d, const struct lsp
 	json_object *a = NULL;
 	bool skip, applied = false;
 
+	if ((a = cache_get(s, f->rule, f->start, f->end, &applied)) || applied)
+		return a;
+
 	if (run(s, d, &req, &res, &fixed, &skip) == 0 && !skip) {
 		for (size_t i = 0; i < res.findings.len; i++) {
 			const struct finding *g = vec_at(&res.findings, i);
@@ -202,7 +239,7 @@ static json_object *quick_fix(struct lsp *s, struct lsp_doc *d, const struct lsp
 	pipeline_result_release(&res);
 	buf_release(&fixed);
 	buf_release(&title);
-	return a;
+	return cache_put(s, f->rule, f->start, f->end, a);
 }
 
 /* The edit of every fix `check --fix` would apply to the document, or NULL
@@ -215,12 +252,14 @@ static json_object *fix_all_edit(struct lsp *s, struct lsp_doc *d)
 	json_object *edit = NULL;
 	bool skip;
 
+	if ((edit = cache_get(s, NULL, 1, 1, &skip)) || skip)
+		return edit;
 	if (run(s, d, &req, &res, &fixed, &skip) == 0 && !skip && res.fixed &&
 	    (fixed.len != d->text.len || memcmp(fixed.ptr, d->text.ptr, fixed.len)))
 		edit = workspace_edit(s, d, &fixed);
 	pipeline_result_release(&res);
 	buf_release(&fixed);
-	return edit;
+	return cache_put(s, NULL, 1, 1, edit);
 }
 
 #define FIX_ALL_TITLE "Fix all asyncmod findings"
@@ -278,6 +317,7 @@ json_object *lsp_code_action_resolve(struct lsp *s, json_object *params, int *co
 		err_set(err, "the document changed since the action was offered");
 		return NULL;
 	}
+	current(s, d);	/* the cache is of this text */
 	edit = fix_all_edit(s, d);
 	if (!edit) {
 		/* nothing left to fix (a fix failed verification): an empty edit */

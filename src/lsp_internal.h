@@ -24,6 +24,13 @@
 #define LSP_REQUEST_CANCELLED -32800
 #define LSP_CONTENT_MODIFIED -32801
 
+/* A code action (or edit) computed for the text `cache_gen` names. */
+struct lsp_cached {
+	const struct transform *rule;	/* the quick fix's finding; NULL: fixAll */
+	uint32_t start, end;		/* fixAll: 0 the action, 1 its edit */
+	json_object *value;		/* NULL: nothing to offer */
+};
+
 enum lsp_state {
 	LSP_STARTING,		/* before `initialize` */
 	LSP_RUNNING,
@@ -43,6 +50,7 @@ struct lsp {
 	struct file_result cache;
 	uint64_t cache_gen;
 	bool cache_ok;		/* checked (not skipped, settings read) */
+	struct vec cached;	/* struct lsp_cached, for the same text */
 	bool broken;		/* the output is closed: stop */
 	struct vec docs;	/* struct lsp_doc * */
 	struct vec queue;	/* json_object *: messages read, not yet handled */
@@ -69,7 +77,7 @@ json_object *lsp_code_actions(struct lsp *s, json_object *params, struct err *er
 json_object *lsp_code_action_resolve(struct lsp *s, json_object *params, int *code,
 				     struct err *err);
 
-/* Drops the cached findings. */
+/* Drops the cached findings and actions. */
 void lsp_cache_release(struct lsp *s);
 
 /* The open document of `uri`, or NULL. */

@@ -412,6 +412,9 @@ def case_code_actions(document_changes):
           and any(t.startswith("Fix ASYNC251: ") and t.endswith("(unsafe)") for t in titles)
           and not any(t.startswith("Fix ASYNC221") and "(unsafe)" in t for t in titles)
           and any(a["kind"] == "source.fixAll.asyncmod" for a in acts), titles)
+    again = actions(srv, uri, *whole)
+    check("%s: asked again for the same text, the same actions" % label, again == acts,
+          (acts, again))
     check("%s: each quick fix names its diagnostic" % label,
           all(a.get("diagnostics") and a["diagnostics"][0]["code"] in a["title"]
               for a in quick), quick)
