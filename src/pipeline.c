@@ -522,7 +522,8 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				if (!f->message)
 					continue;
-				if (w->config->mode == MODE_FIX || !o->first)
+				if (w->config->mode == MODE_FIX || w->config->mode == MODE_FIX_TEXT ||
+				    !o->first)
 					place_finding(f, &cur, o->start, o->end);
 				else
 					place_finding(f, src, f->start, f->end);
@@ -667,7 +668,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 	}
 	if (settled) {
 		/* placed by fix_settle */
-	} else if (applied && cfg->mode == MODE_FIX) {
+	} else if (applied && (cfg->mode == MODE_FIX || cfg->mode == MODE_FIX_TEXT)) {
 		struct source after;
 
 		if (source_from_bytes(&after, src->path, fixed.ptr, fixed.len, &err) == 0) {
