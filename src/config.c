@@ -110,13 +110,52 @@ static int join_strings(char **out, const struct toml_value *v)
 	return 0;
 }
 
+/* The field of a rule selector list key, or NULL for other keys. */
+static char **selector_list(struct config *c, const char *key)
+{
+	if (!strcmp(key, "select"))
+		return &c->select;
+	if (!strcmp(key, "ignore"))
+		return &c->ignore;
+	if (!strcmp(key, "extend-select"))
+		return &c->extend_select;
+	if (!strcmp(key, "extend-ignore"))
+		return &c->extend_ignore;
+	if (!strcmp(key, "fixable"))
+		return &c->fixable;
+	if (!strcmp(key, "extend-fixable"))
+		return &c->extend_fixable;
+	if (!strcmp(key, "unfixable"))
+		return &c->unfixable;
+	return NULL;
+}
+
+static unsigned *selector_line(struct config *c, const char *key)
+{
+	char **slot = selector_list(c, key);
+
+	if (slot == &c->select)
+		return &c->select_line;
+	if (slot == &c->ignore)
+		return &c->ignore_line;
+	if (slot == &c->extend_select)
+		return &c->extend_select_line;
+	if (slot == &c->extend_ignore)
+		return &c->extend_ignore_line;
+	if (slot == &c->fixable)
+		return &c->fixable_line;
+	if (slot == &c->extend_fixable)
+		return &c->extend_fixable_line;
+	return &c->unfixable_line;
+}
+
 static int read_tool_key(struct config *c, const struct toml_entry *e, struct err *err)
 {
 	const char *key = e->path[2];
 	const struct toml_value *v = &e->value;
 	char *s;
 
-	if (!strcmp(key, "per-file-ignores")) {
+	if (!strcmp(key, "per-file-ignores") || !strcmp(key, "extend-per-file-ignores")) {
 		struct config_ignore *pi;
 
 		if (e->depth == 3)
@@ -125,7 +164,7 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 			return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path,
 				       e->line, key);
 		if (v->type != TOML_ARRAY || join_strings(&s, v) < 0)
-			return type_error(c->path, e, "per-file-ignores", "an array of strings", err);
+			return type_error(c->path, e, key, "an array of strings", err);
 		pi = vec_push(&c->per_file);
 		pi->glob = xstrdup(e->path[3]);
 		pi->codes = s;
@@ -135,18 +174,14 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 	if (e->depth != 3)
 		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line,
 			       key);
-	if (!strcmp(key, "select") || !strcmp(key, "ignore")) {
+	if (selector_list(c, key)) {
+		char **slot = selector_list(c, key);
+
 		if (v->type != TOML_ARRAY || join_strings(&s, v) < 0)
 			return type_error(c->path, e, key, "an array of strings", err);
-		if (key[0] == 's') {
-			free(c->select);
-			c->select = s;
-			c->select_line = e->line;
-		} else {
-			free(c->ignore);
-			c->ignore = s;
-			c->ignore_line = e->line;
-		}
+		free(*slot);
+		*slot = s;
+		*selector_line(c, key) = e->line;
 	} else if (!strcmp(key, "unsafe-fixes")) {
 		if (v->type != TOML_BOOLEAN)
 			return type_error(c->path, e, key, "a boolean", err);
@@ -293,6 +328,11 @@ void config_free(struct config *c)
 	free(c->dir);
 	free(c->select);
 	free(c->ignore);
+	free(c->extend_select);
+	free(c->extend_ignore);
+	free(c->fixable);
+	free(c->extend_fixable);
+	free(c->unfixable);
 	free(c->http_client);
 	free(c);
 }
