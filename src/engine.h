@@ -34,6 +34,7 @@ struct engine_options {
 	/* --extend-select, --extend-ignore, --fixable, --extend-fixable,
 	 * --unfixable: comma-separated, NULL when not given (see select.h) */
 	const char *extend_select, *extend_ignore, *fixable, *extend_fixable, *unfixable;
+	bool add_noqa;		/* --add-noqa: write `# noqa: CODE` where findings are */
 	int target_minor;	/* 3.x; 0: from the config, requires-python, or 11 */
 	double timeout;		/* --timeout SECONDS; 0: the config's, or 30 */
 	const char *http_client;	/* --http-client NAME; NULL: the config's, or httpx */

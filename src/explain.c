@@ -10,6 +10,7 @@
 #include "explain.h"
 #include "report.h"
 #include "rule.h"
+#include "suggest.h"
 #include "../transforms/table.h"
 
 #include <string.h>
@@ -179,8 +180,18 @@ int explain_print(FILE *out, const char *code, struct err *err)
 	const struct transform *t = explain_find(code);
 	struct buf text = BUF_INIT;
 
-	if (!t)
+	if (!t) {
+		const char *codes[transform_count + 1];
+		const char *near;
+
+		for (size_t i = 0; i < transform_count; i++)
+			codes[i] = transform_table[i]->code;
+		codes[transform_count] = NULL;
+		near = suggest_nearest(code, codes, 0, 1);
+		if (near)
+			return err_set(err, "unknown rule code '%s' (did you mean '%s'?)", code, near);
 		return err_set(err, "unknown rule code '%s'", code);
+	}
 	explain_write(&text, t, false);
 	fputs(buf_cstr(&text), out);
 	buf_release(&text);
