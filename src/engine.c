@@ -10,6 +10,7 @@
 #include "repo.h"
 #include "commit.h"
 #include "pool.h"
+#include "noqa.h"
 #include "report.h"
 #include "select.h"
 #include "review.h"
@@ -405,6 +406,22 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		pool.modes = xcalloc(files.len ? files.len : 1, sizeof(unsigned));
 	}
 	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
+	if (opts->add_noqa) {
+		size_t added = 0, failed = 0;
+
+		noqa_add(&config, pool.results, settings, pool.nfiles, errs, &added, &failed);
+		for (size_t i = 0; i < errors.len; i++)
+			fprintf(errs, "asyncmod: error: %s\n", *(char **)vec_at(&errors, i));
+		for (size_t i = 0; i < pool.nfiles; i++)
+			if (pool.results[i].error) {
+				fprintf(errs, "asyncmod: error: %s\n", pool.results[i].error);
+				failed++;
+			}
+		if (!opts->quiet && added)
+			fprintf(errs, "Added %zu noqa directive%s.\n", added, added == 1 ? "" : "s");
+		*status = failed || errors.len ? ENGINE_TROUBLE : ENGINE_CLEAN;
+		goto done;
+	}
 
 	if (opts->interactive && review_run(&pool, out, opts->color, err) < 0) {
 		fprintf(errs, "asyncmod: error: %s\n", err->msg);
