@@ -85,4 +85,57 @@ if [ "$status" = 2 ] && cmp -s "$TMPROOT/mixed/ok.py" "$SRCDIR/fixtures/noqa/bas
 else
     fail "unreadable file: status $status" "$(cat "$TMPROOT/mixed.err")"
 fi
+# --- suppressions: each form silences what it names and nothing else ---
+# Row: python source (printf %b escapes) | codes still reported; `## ` starts a comment.
+H='import asyncio\nimport time\n\n\nasync def f():\n'
+S='    time.sleep(1)'
+T='    asyncio.create_task(f())'
+sup_rows() {
+    while IFS='|' read -r src want; do
+        case $src in '## '*|'') continue ;; esac
+        want=$(echo "$want" | sed 's/^ *//; s/ *$//')
+        src=$(echo "$src" | sed 's/ *$//')
+        mkdir -p "$TMPROOT/sup"
+        printf '%b\n' "$(printf '%s\n' "$src" |
+            awk -v H="$H" -v S="$S" -v T="$T" '{ gsub(/\$\{H\}/, H); gsub(/\$\{S\}/, S); gsub(/\$\{T\}/, T); print }')" >"$TMPROOT/sup/a.py"
+        got=$(cd "$TMPROOT/sup" && asyncmod check --isolated --output-format concise a.py 2>&1 |
+              awk '{print $2}' | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//')
+        if [ "$got" = "$want" ]; then
+            pass "suppress: $src -> ${want:-nothing}"
+        else
+            fail "suppress: $src" "expected: $want" "got:      $got" "$(cat "$TMPROOT/sup/a.py")"
+        fi
+    done
+}
+sup_rows <<'EOF_ROWS'
+${H}${S}\n${T}\n                                              | ASYNC251 ASYNC300
+${H}${S}  # noqa: ASYNC251\n${T}\n                          | ASYNC300
+${H}${S}  # noqa: E501\n${T}\n                              | ASYNC251 ASYNC300
+${H}${S}  # noqa\n${T}\n                                    | ASYNC300
+${H}${S}  # NOQA:async251\n${T}\n                           | ASYNC300
+${H}${S}  # noqa: ASYNC25\n${T}\n                           | ASYNC251 ASYNC300
+${H}${S}  # noqa: E501 ASYNC251\n${T}\n                     | ASYNC300
+## flake8-trio's old codes name the same checks
+${H}${S}  # noqa: TRIO251\n${T}\n                           | ASYNC300
+${H}${S}  # noqa: TRIO230\n${T}\n                           | ASYNC251 ASYNC300
+## ruff's own codes for the same checks
+${H}${S}\n${T}  # noqa: RUF006\n                            | ASYNC251
+${H}${S}\n${T}  # noqa: RUF005\n                            | ASYNC251 ASYNC300
+${H}    try:\n        pass\n    except asyncio.TimeoutError:  # noqa: UP041\n        pass\n | 
+${H}    try:\n        pass\n    except asyncio.TimeoutError:  # noqa: UP040\n        pass\n | AM203
+## file-level exemptions of ruff and flake8, anywhere in a comment
+# ruff: noqa\n${H}${S}\n${T}\n                                | 
+# ruff: noqa: ASYNC251\n${H}${S}\n${T}\n                      | ASYNC300
+# ruff: noqa: E501\n${H}${S}\n${T}\n                          | ASYNC251 ASYNC300
+# flake8: noqa\n${H}${S}\n${T}\n                              | 
+# flake8: noqa: ASYNC300\n${H}${S}\n${T}\n                    | ASYNC251
+${H}${S}\n${T}\n    # ruff: noqa: ASYNC300, ASYNC251\n             | 
+${H}${S}\n${T}\n    x = '# ruff: noqa'\n    return x\n             | ASYNC251 ASYNC300
+${H}${S}  # ruff: noqa: ASYNC3\n${T}\n                      | ASYNC251 ASYNC300
+## lines continued with a backslash and strings spanning lines: the last line
+${H}    y = time.sleep(1) + \\\n        1  # noqa: ASYNC251\n    return y\n | 
+${H}    y = (time.sleep(1)\n         + 1)  # noqa: ASYNC251\n    return y\n | ASYNC251
+${H}    y = f"""\n    {time.sleep(1)}\n    """  # noqa: ASYNC251\n    return y\n | 
+${H}    y = f"""\n    {time.sleep(1)}  # noqa: ASYNC251\n    """\n    return y\n | ASYNC251
+EOF_ROWS
 finish
