@@ -24,11 +24,17 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int cmp_mark(const void *a, const void *b)
-{
-	uint32_t x = ((const struct mark *)a)->line, y = ((const struct mark *)b)->line;
+/* A finding's line and code. */
+struct pair {
+	uint32_t line;
+	const char *code;
+};
 
-	return x < y ? -1 : x > y;
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
 }
 
 static void add_code(struct vec *codes, const char *code)
@@ -76,13 +82,14 @@ static bool mark_line(const struct suppress *s, void *md, const struct source *s
 	bool changed = false;
 
 	buf_clear(out);
-	for (size_t i = 0; i < comments->len; i++) {
+	for (size_t i = suppress_first_comment_at(src, comments, m->line); i < comments->len; i++) {
 		TSNode n = *(TSNode *)vec_at(comments, i);
 		uint32_t at = ts_node_start_byte(n), len = ts_node_end_byte(n) - at;
 		size_t ds, de, cs, ce;
 
-		if (source_line_start(src, at) != m->line ||
-		    !suppress_find_noqa(s, md, src->text + at, len, &ds, &de, &cs, &ce))
+		if (source_line_start(src, at) != m->line)
+			break;
+		if (!suppress_find_noqa(s, md, src->text + at, len, &ds, &de, &cs, &ce))
 			continue;
 		if (cs == ce)
 			return false;	/* a bare noqa already silences everything */
@@ -143,6 +150,7 @@ static int mark_file(struct pipeline_worker *w, TSParser *parser, const struct s
 	struct buf scratch = BUF_INIT, text = BUF_INIT, line = BUF_INIT, whole = BUF_INIT;
 	struct vec marks = VEC_INIT(struct mark), comments = VEC_INIT(TSNode);
 	TSTree *tree = NULL, *after = NULL;
+	struct pair *pairs;
 	uint32_t done = 0;
 	int changed = 0, rc = 0;
 
@@ -160,24 +168,28 @@ static int mark_file(struct pipeline_worker *w, TSParser *parser, const struct s
 		rc = err_set(err, "%s: parser failed", path);
 		goto out;
 	}
+	/* the line of each finding, then one mark per line */
+	pairs = xcalloc(res.findings.len, sizeof(*pairs));
 	for (size_t i = 0; i < res.findings.len; i++) {
 		const struct finding *f = vec_at(&res.findings, i);
-		uint32_t at = suppress_noqa_line(&src, tree, f->start);
-		struct mark *m = NULL;
 
-		for (size_t k = 0; k < marks.len && !m; k++)
-			if (((struct mark *)vec_at(&marks, k))->line == at)
-				m = vec_at(&marks, k);
-		if (!m) {
+		pairs[i].line = suppress_noqa_line(&src, tree, f->start);
+		pairs[i].code = f->rule->code;
+	}
+	qsort(pairs, res.findings.len, sizeof(*pairs), cmp_pair);
+	for (size_t i = 0; i < res.findings.len; i++) {
+		struct mark *m = marks.len ? vec_at(&marks, marks.len - 1) : NULL;
+
+		if (!m || m->line != pairs[i].line) {
 			struct vec codes = VEC_INIT(const char *);
 
 			m = vec_push(&marks);
-			m->line = at;
+			m->line = pairs[i].line;
 			m->codes = codes;
 		}
-		add_code(&m->codes, f->rule->code);
+		add_code(&m->codes, pairs[i].code);
 	}
-	qsort(marks.items, marks.len, sizeof(struct mark), cmp_mark);
+	free(pairs);
 	suppress_comments(tree, &comments);
 	for (size_t k = 0; k < marks.len; k++) {
 		struct mark *m = vec_at(&marks, k);

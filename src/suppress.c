@@ -243,31 +243,20 @@ uint32_t suppress_noqa_line(const struct source *src, const TSTree *tree, uint32
 {
 	uint32_t line = source_line_start(src, at < src->len ? at : src->len);
 
-	for (int guard = 0; guard < 100000; guard++) {
-		uint32_t end = line_end(src, line), i, str_end, next = line;
+	/* each step moves to a later line, so this ends */
+	for (;;) {
+		uint32_t end = line_end(src, line), e = end, str_end, next = line;
 
-		/* a string that starts or runs on this line and ends on a later one */
-		for (i = line; i < end; i++) {
-			if (string_around(tree, i, &str_end) && str_end > end) {
-				next = source_line_start(src, str_end - 1);
-				break;
-			}
-			if (src->text[i] == '#') {
-				TSNode n = ts_node_descendant_for_byte_range(ts_tree_root_node(tree),
-									     i, i);
-
-				if (!strcmp(ts_node_type(n), "comment"))
-					break;
-			}
-		}
-		if (next == line) {
-			/* a backslash continuation (outside strings and comments) */
-			uint32_t e = end;
-
+		if (end >= src->len)
+			return line;
+		/* the line break lies in a string: the string spans lines */
+		if (string_around(tree, end, &str_end) && str_end > end) {
+			next = source_line_start(src, str_end - 1);
+		} else {
+			/* a backslash continuation (a comment cannot end in one) */
 			if (e > line && src->text[e - 1] == '\r')
 				e--;
-			if (e > line && src->text[e - 1] == '\\' && end < src->len &&
-			    !string_around(tree, e - 1, &str_end)) {
+			if (e > line && src->text[e - 1] == '\\') {
 				TSNode n = ts_node_descendant_for_byte_range(ts_tree_root_node(tree),
 									     e - 1, e - 1);
 
@@ -275,11 +264,10 @@ uint32_t suppress_noqa_line(const struct source *src, const TSTree *tree, uint32
 					next = end + 1;
 			}
 		}
-		if (next == line || next <= line)
+		if (next <= line)
 			return line;
 		line = next;
 	}
-	return line;
 }
 
 struct noqa_ctx {
@@ -292,14 +280,34 @@ struct noqa_ctx {
 	const struct vec *lists;	/* char *: file-level code lists */
 };
 
+size_t suppress_first_comment_at(const struct source *src, const struct vec *comments,
+				 uint32_t line)
+{
+	size_t lo = 0, hi = comments->len;
+
+	/* comments come in document order, so their lines do not decrease */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		TSNode n = *(TSNode *)vec_at(comments, mid);
+
+		if (source_line_start(src, ts_node_start_byte(n)) < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool on_line(const struct noqa_ctx *c, uint32_t line, const char *code)
 {
-	for (size_t i = 0; i < c->comments->len; i++) {
+	for (size_t i = suppress_first_comment_at(c->src, c->comments, line);
+	     i < c->comments->len; i++) {
 		TSNode n = *(TSNode *)vec_at(c->comments, i);
 		uint32_t at = ts_node_start_byte(n);
 
-		if (source_line_start(c->src, at) == line &&
-		    suppress_comment_covers(c->s, c->match_data, c->src->text + at,
+		if (source_line_start(c->src, at) != line)
+			break;
+		if (suppress_comment_covers(c->s, c->match_data, c->src->text + at,
 					    ts_node_end_byte(n) - at, code))
 			return true;
 	}

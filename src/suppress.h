@@ -58,6 +58,11 @@ uint32_t suppress_noqa_line(const struct source *src, const TSTree *tree, uint32
 /* The comment nodes of the tree, in order (TSNode). */
 void suppress_comments(const TSTree *tree, struct vec *out);
 
+/* The index of the first of `comments` (as suppress_comments gives them)
+ * on the line starting at byte `line`, or a later one's when none is. */
+size_t suppress_first_comment_at(const struct source *src, const struct vec *comments,
+				 uint32_t line);
+
 /* Finds a line-level noqa directive in comment `text`: sets *start and
  * *end to the span from `#` to the end of its codes, *codes and *codes_end to
  * the codes (equal when there are none: a bare noqa). False when none. */
