@@ -292,6 +292,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 					b->dry_run = true;
 				continue;
 			}
+			if (!strcmp(a, "--add-noqa"))
+				return err_set(err, "option '%s' does not apply to 'batch'", a);
 			if (!strcmp(a, "--fix") || !strcmp(a, "--diff") || !strcmp(a, "--commit") ||
 			    !strcmp(a, "--in-place") || !strcmp(a, "--interactive") ||
 			    !strcmp(a, "-i") || !strncmp(a, "--changed-since", 15))

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "fsio.h"
 #include "rule.h"
+#include "suggest.h"
 #include "toml.h"
 
 #include <fnmatch.h>
@@ -110,6 +111,38 @@ static int join_strings(char **out, const struct toml_value *v)
 	return 0;
 }
 
+/* The keys of [tool.asyncmod], for "did you mean". */
+static const char *const tool_keys[] = {
+	"select", "extend-select", "ignore", "extend-ignore", "fixable", "extend-fixable",
+	"unfixable", "unsafe-fixes", "target-version", "timeout", "http-client", "exclude",
+	"per-file-ignores", "extend-per-file-ignores", NULL,
+};
+
+static int unknown_key(const struct config *c, const struct toml_entry *e, const char *key,
+		       struct err *err)
+{
+	const char *near = suggest_nearest(key, tool_keys, 0, 0);
+
+	if (!near && strchr(key, '_')) {
+		/* `extend_select`: TOML keys here are written with dashes */
+		char dashed[64];
+
+		snprintf(dashed, sizeof(dashed), "%s", key);
+		for (char *p = dashed; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		near = suggest_nearest(dashed, tool_keys, 0, 0);
+		if (!near)
+			for (size_t i = 0; tool_keys[i] && !near; i++)
+				if (!strcmp(tool_keys[i], dashed))
+					near = tool_keys[i];
+	}
+	if (near)
+		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod] (did you mean "
+			       "'%s'?)", c->path, e->line, key, near);
+	return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line, key);
+}
+
 /* The field of a rule selector list key, or NULL for other keys. */
 static char **selector_list(struct config *c, const char *key)
 {
@@ -172,8 +205,7 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 		return 0;
 	}
 	if (e->depth != 3)
-		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line,
-			       key);
+		return unknown_key(c, e, key, err);
 	if (selector_list(c, key)) {
 		char **slot = selector_list(c, key);
 
@@ -223,8 +255,7 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 			*(char **)vec_push(&c->exclude) = xstrdup(it->str);
 		}
 	} else {
-		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line,
-			       key);
+		return unknown_key(c, e, key, err);
 	}
 	return 0;
 }

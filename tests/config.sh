@@ -123,5 +123,6 @@ err_row 'extend-per-file-ignores = {"x.py" = ["QQQ"]}' "pyproject.toml:2: unknow
 err_row '' "unknown rule selector 'ASYNC9' (did you mean" --extend-ignore ASYNC9
 err_row '' "option '--select' needs rule codes or prefixes, not an empty value" --select=
 err_row '' "option '--fixable' needs rule codes or prefixes, not an empty value" --fixable ,
+err_row 'extend_select = ["AM"]' "pyproject.toml:2: unknown key 'extend_select' in [tool.asyncmod] (did you mean 'extend-select'?)"
 err_row 'select = [' "pyproject.toml:3:1: invalid TOML: expected a value"
 finish
