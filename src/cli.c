@@ -42,6 +42,10 @@ static int unknown_option(const char *a, const char *for_cmd, struct err *err)
 	const char *near;
 
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(a, "="), a);
+	for (size_t i = 0; option_names[i]; i++)
+		if (!strcmp(option_names[i], name))
+			return err_set(err, "option '%s' does not apply to %s", name,
+				       for_cmd ? for_cmd : "'check'");
 	near = strncmp(name, "--", 2) ? NULL : suggest_nearest(name, option_names, 0, 0);
 	if (near)
 		return err_set(err, "unknown option '%s'%s%s (did you mean '%s'?)", name,
@@ -394,7 +398,7 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		} else if (!strcmp(a, "--add-noqa") && out->command == CLI_CHECK) {
 			o->add_noqa = true;
 		} else {
-			return unknown_option(a, NULL, err);
+			return unknown_option(a, out->command == CLI_BATCH ? "'batch'" : NULL, err);
 		}
 	}
 	if (o->config_path && o->isolated)

@@ -196,7 +196,9 @@ static void resolve(const struct select_layer *layers, size_t n, bool *set, bool
 			/* a layer that gives the list replaces what came before */
 			for (size_t i = 0; i < transform_count; i++)
 				set[i] = update[i] > 0;
-			if (!*base && !(on[1] && *on[1]) && ((off[0] && *off[0]) || (off[1] && *off[1])))
+			/* as ruff: an empty select with only ignores hands them on */
+			if (!fixable && !*base && !(on[1] && *on[1]) &&
+			    ((off[0] && *off[0]) || (off[1] && *off[1])))
 				carried = off[0] && *off[0] ? off[0] : off[1];
 		} else {
 			for (size_t i = 0; i < transform_count; i++)
