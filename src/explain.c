@@ -105,7 +105,7 @@ static void heading_en(struct buf *out, const char *heading)
 		const char *en;
 
 		snprintf(part, sizeof(part), "%.*s", (int)n, p);
-		en = standard_en(part);
+		en = standard_en_lookup(part);
 		buf_puts(out, en ? en : part);
 		if (!sep)
 			break;
@@ -137,7 +137,7 @@ static void quote_en(struct buf *out, const char *quote)
 		const char *en;
 
 		snprintf(line, sizeof(line), "%.*s", (int)n, p);
-		en = standard_has_cjk(line) ? standard_en(line) : NULL;
+		en = standard_en_has_cjk(line) ? standard_en_lookup(line) : NULL;
 		if (en) {
 			buf_add(out, line, strspn(line, " "));
 			buf_puts(out, en);
@@ -164,7 +164,7 @@ static void put_quote(struct buf *out, const char *quote)
 
 		snprintf(line, sizeof(line), "%.*s", (int)n, p);
 		put_indented(out, line, 6);
-		en = standard_has_cjk(line) ? standard_en(line) : NULL;
+		en = standard_en_has_cjk(line) ? standard_en_lookup(line) : NULL;
 		if (en) {
 			struct buf item = BUF_INIT;
 
@@ -240,7 +240,7 @@ static void write_markdown(struct buf *out, const struct transform *t, const cha
 			buf_puts(out, "\n\n");
 		}
 		put_fence(out, "text", t->standard[i + 1]);
-		if (standard_has_cjk(t->standard[i + 1])) {
+		if (standard_en_has_cjk(t->standard[i + 1])) {
 			quote_en(&en, t->standard[i + 1]);
 			buf_puts(out, "\nIn English:\n\n");
 			put_fence(out, "text", buf_cstr(&en));

@@ -155,7 +155,7 @@ static const char *const table[][2] = {
 	  "# TaskGroup makes sure every task completes, or an exception is raised" },
 };
 
-const char *standard_en(const char *zh)
+const char *standard_en_lookup(const char *zh)
 {
 	zh += strspn(zh, " ");
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -164,7 +164,7 @@ const char *standard_en(const char *zh)
 	return NULL;
 }
 
-bool standard_has_cjk(const char *s)
+bool standard_en_has_cjk(const char *s)
 {
 	/* CJK ideographs and fullwidth punctuation: UTF-8 lead bytes E3-E9, EF */
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

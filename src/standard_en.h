@@ -16,9 +16,9 @@
 
 /* The English of one heading or quoted line (leading blanks ignored), or
  * NULL when there is none. */
-const char *standard_en(const char *zh);
+const char *standard_en_lookup(const char *zh);
 
 /* True when `s` holds Chinese text (a line to render in English). */
-bool standard_has_cjk(const char *s);
+bool standard_en_has_cjk(const char *s);
 
 #endif
