@@ -98,7 +98,7 @@ _asyncmod()
     case $command in
     check)
         case $prev in
-        --select | --ignore)
+        --select | --ignore | --extend-select | --extend-ignore | --fixable | --extend-fixable | --unfixable)
             _asyncmod_code_list
             return
             ;;
@@ -153,7 +153,8 @@ _asyncmod()
             for opt in --fix --unsafe-fixes --diff -i --interactive --select --ignore \
                 --target-version --timeout --http-client --output-format -j --jobs -q --quiet \
                 --config --isolated --changed-since --commit --branch -m --message \
-                --in-place --allow-dirty --force-branch --stdin-filename --help; do
+                --in-place --allow-dirty --force-branch --stdin-filename --help \
+                --extend-select --extend-ignore --fixable --extend-fixable --unfixable --add-noqa; do
                 [[ $used == *" $opt "* ]] || opts+=" $opt"
             done
             _asyncmod_words "$opts"

@@ -47,7 +47,7 @@ int bufcheck_new(struct bufcheck **out, const struct engine_options *opts, struc
 
 	*out = NULL;
 	b->opts = *opts;
-	b->mask = xcalloc(transform_count, sizeof(bool));
+	b->mask = xcalloc(2 * transform_count, sizeof(bool));	/* enabled, then fixable */
 	/* the command line's selection is checked here; a configuration may
 	 * select any rule, so all of them are compiled */
 	if (engine_select(&rules, opts->select, opts->ignore, err) < 0 ||

@@ -10,6 +10,7 @@
 #include "rule.h"
 #include "bufcheck.h"
 #include "lsp.h"
+#include "suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,54 @@
 
 
 static char *const default_paths[] = { ".", NULL };
+
+/* Every option name, for "did you mean": add new options here too. */
+static const char *const option_names[] = {
+	"--help", "--version", "--fix", "--no-fix", "--unsafe-fixes", "--diff", "--quiet",
+	"--select", "--ignore", "--extend-select", "--extend-ignore", "--fixable",
+	"--extend-fixable", "--unfixable", "--add-noqa", "--config", "--isolated",
+	"--interactive", "--commit", "--in-place", "--allow-dirty", "--force-branch",
+	"--changed-since", "--branch", "--message", "--target-version", "--timeout",
+	"--http-client", "--jobs", "--output-format", "--workdir", "--report", "--retry-failed",
+	"--shard", "--push", "--dry-run", "--stdin-filename",
+	NULL,
+};
+
+/* The commands, for "did you mean". */
+static const char *const command_names[] = {
+	"check", "rules", "explain", "batch", "server", "help", NULL,
+};
+
+/* The error for an unknown option `a`, naming the nearest known one. */
+static int unknown_option(const char *a, const char *for_cmd, struct err *err)
+{
+	char name[64];
+	const char *near;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(a, "="), a);
+	for (size_t i = 0; option_names[i]; i++)
+		if (!strcmp(option_names[i], name))
+			return err_set(err, "option '%s' does not apply to %s", name,
+				       for_cmd ? for_cmd : "'check'");
+	near = strncmp(name, "--", 2) ? NULL : suggest_nearest(name, option_names, 0, 0);
+	if (near)
+		return err_set(err, "unknown option '%s'%s%s (did you mean '%s'?)", name,
+			       for_cmd ? " for " : "", for_cmd ? for_cmd : "", near);
+	if (for_cmd)
+		return err_set(err, "unknown option '%s' for %s", a, for_cmd);
+	return err_set(err, "unknown option '%s' (try 'asyncmod --help')", a);
+}
+
+/* A rule selector list given on the command line: an empty one selects
+ * nothing by accident (`--select=$CODES` with CODES unset), so it is refused. */
+static int selector_value(const char **slot, const char *name, const char *v, struct err *err)
+{
+	if (!v[strspn(v, " ,")])
+		return err_set(err, "option '%s' needs rule codes or prefixes, not an empty value",
+			       name);
+	*slot = v;
+	return 0;
+}
 
 void cli_usage(FILE *out)
 {
@@ -37,6 +86,12 @@ void cli_usage(FILE *out)
 	      "  -i, --interactive        ask before each fix, unsafe ones too; needs --fix\n"
 	      "  --select CODES           only these codes or prefixes (comma-separated)\n"
 	      "  --ignore CODES           leave out these codes or prefixes\n"
+	      "  --extend-select CODES    also these codes or prefixes (on top of the config)\n"
+	      "  --extend-ignore CODES    the same as --ignore\n"
+	      "  --fixable CODES          only these codes or prefixes may be fixed\n"
+	      "  --extend-fixable CODES   also these codes or prefixes may be fixed\n"
+	      "  --unfixable CODES        never fix these codes or prefixes (reported instead)\n"
+	      "  --add-noqa               add `# noqa: CODE` comments where findings are\n"
 	      "  --target-version VER     py39 ... py314 (default: the configuration's,\n"
 	      "                           else requires-python, else py311)\n"
 	      "  --timeout SECONDS        the limit of new asyncio.timeout blocks (default 30)\n"
@@ -59,7 +114,8 @@ void cli_usage(FILE *out)
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
 	      "\n"
-	      "batch options (and --select, --ignore, --unsafe-fixes, --target-version,\n"
+	      "batch options (and --select, --ignore, --extend-select, --extend-ignore,\n"
+	      "--fixable, --extend-fixable, --unfixable, --unsafe-fixes, --target-version,\n"
 	      "--timeout, --http-client, --branch, --message, --allow-dirty, --jobs,\n"
 	      "--config, --isolated):\n"
 	      "  --force-branch           replace (and push over) a branch holding commits\n"
@@ -104,6 +160,10 @@ static int take_value(const char **value, int argc, char **argv, int *i, const c
 		return 0;
 	if (arg[n] == '=') {
 		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] && n == 2 && name[1] != '-') {
+		*value = arg + n;	/* a short option's value may follow it: -j4, -mMSG */
 		return 1;
 	}
 	if (arg[n])
@@ -185,6 +245,9 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		out->command = CLI_CHECK;
 	else if (!strcmp(argv[1], "batch"))
 		out->command = CLI_BATCH;
+	else if (suggest_nearest(argv[1], command_names, 0, 0))
+		return err_set(err, "unknown command '%s' (did you mean '%s'?)", argv[1],
+			       suggest_nearest(argv[1], command_names, 0, 0));
 	else
 		return err_set(err, "unknown command '%s' (try 'asyncmod --help')", argv[1]);
 
@@ -221,7 +284,7 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			continue;
 		}
 		if (out->command == CLI_RULES)
-			return err_set(err, "unknown option '%s' for 'rules'", a);
+			return unknown_option(a, "'rules'", err);
 		if (out->command == CLI_BATCH) {
 			struct batch_options *b = &out->batch;
 
@@ -255,6 +318,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 					b->dry_run = true;
 				continue;
 			}
+			if (!strcmp(a, "--add-noqa"))
+				return err_set(err, "option '%s' does not apply to 'batch'", a);
 			if (!strcmp(a, "--fix") || !strcmp(a, "--diff") || !strcmp(a, "--commit") ||
 			    !strcmp(a, "--in-place") || !strcmp(a, "--interactive") ||
 			    !strcmp(a, "-i") || !strncmp(a, "--changed-since", 15))
@@ -271,13 +336,11 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o->quiet = true;
 		} else if ((r = take_value(&v, argc, argv, &i, "--select", err))) {
-			if (r < 0)
+			if (r < 0 || selector_value(&o->select, "--select", v, err) < 0)
 				return -1;
-			o->select = v;
 		} else if ((r = take_value(&v, argc, argv, &i, "--ignore", err))) {
-			if (r < 0)
+			if (r < 0 || selector_value(&o->ignore, "--ignore", v, err) < 0)
 				return -1;
-			o->ignore = v;
 		} else if ((r = take_value(&v, argc, argv, &i, "--config", err))) {
 			if (r < 0)
 				return -1;
@@ -345,10 +408,29 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			if (*end || n < 1 || n > 1024)
 				return err_set(err, "invalid number of jobs '%s'", v);
 			o->jobs = (int)n;
+		} else if ((r = take_value(&v, argc, argv, &i, "--extend-select", err))) {
+			if (r < 0 || selector_value(&o->extend_select, "--extend-select", v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--extend-ignore", err))) {
+			if (r < 0 || selector_value(&o->extend_ignore, "--extend-ignore", v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--fixable", err))) {
+			if (r < 0 || selector_value(&o->fixable, "--fixable", v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--extend-fixable", err))) {
+			if (r < 0 || selector_value(&o->extend_fixable, "--extend-fixable", v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--unfixable", err))) {
+			if (r < 0 || selector_value(&o->unfixable, "--unfixable", v, err) < 0)
+				return -1;
+		} else if (!strcmp(a, "--add-noqa") && out->command == CLI_CHECK) {
+			o->add_noqa = true;
 		} else {
-			return err_set(err, "unknown option '%s' (try 'asyncmod --help')", a);
+			return unknown_option(a, out->command == CLI_BATCH ? "'batch'" : NULL, err);
 		}
 	}
+	if (o->config_path && o->isolated)
+		return err_set(err, "--config and --isolated cannot be used together");
 	if (out->command == CLI_BATCH) {
 		if (!out->batch.manifest)
 			return err_set(err, "usage: asyncmod batch MANIFEST [OPTIONS]");
@@ -360,6 +442,9 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	}
 	if (fix && diff)
 		return err_set(err, "--fix and --diff cannot be used together");
+	if (o->add_noqa && (fix || diff || o->interactive || o->commit))
+		return err_set(err, "--add-noqa writes suppression comments: it cannot be used with "
+			       "--fix, --diff, --interactive or --commit");
 	if (o->commit && !fix)
 		return err_set(err, "--commit records fixes: use it with --fix");
 	if (o->interactive && !fix)

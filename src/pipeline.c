@@ -177,6 +177,14 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 	dedupe_findings(findings);
 	if (w->config->suppress)
 		suppress_filter(w->config->suppress, w->match_data, src, tree, findings);
+	/* the configuration's `unfixable` rules are reported, never fixed */
+	for (size_t i = 0; fs->fixable && i < findings->len; i++) {
+		struct finding *f = vec_at(findings, i);
+		size_t index = transform_index(f->rule);
+
+		if (f->fix != FIX_NONE && index < transform_count && !fs->fixable[index])
+			rule_no_fix(f, "unfixable");
+	}
 }
 
 /* Line and column of each finding: in the original text, except for
@@ -695,7 +703,7 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 		  struct file_result *res)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0, w->config->timeout, w->config->http_client };
+					  NULL, 0, w->config->timeout, w->config->http_client, NULL };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
@@ -716,7 +724,7 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 		       struct buf *out)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0, w->config->timeout, w->config->http_client };
+					  NULL, 0, w->config->timeout, w->config->http_client, NULL };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);

@@ -55,6 +55,7 @@ struct file_settings {
 	size_t nonly;
 	double timeout;		/* seconds for new timeouts */
 	enum http_client http_client;
+	const bool *fixable;	/* per transform_table index; NULL: every rule may be fixed */
 };
 
 /* The outcome for one file. */
