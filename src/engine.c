@@ -95,7 +95,7 @@ int engine_select(struct vec *out, const char *select, const char *ignore, struc
 	for (size_t i = 0; i < transform_count; i++) {
 		const struct transform *t = transform_table[i];
 
-		if ((select && !list_has(select, t->code)) || (ignore && list_has(ignore, t->code)))
+		if (!rule_enabled_by(t, select, list_has) || (ignore && list_has(ignore, t->code)))
 			continue;
 		*(const struct transform **)vec_push(out) = t;
 	}
@@ -162,7 +162,7 @@ static void settle(struct file_settings *fs, bool *mask, const struct engine_opt
 	for (size_t i = 0; i < transform_count; i++) {
 		const char *code = transform_table[i]->code;
 
-		mask[i] = (!select || list_has(select, code)) &&
+		mask[i] = rule_enabled_by(transform_table[i], select, list_has) &&
 			  !(ignore.len && list_has(ignore.ptr, code));
 	}
 	if (!target && c)
@@ -539,7 +539,8 @@ void engine_rules(FILE *out, enum output_format format)
 			const struct transform *t = transform_table[i];
 			const char *fix = report_fix_name(t->fix);
 
-			fprintf(out, "%-9s %-7s %s\n", t->code, fix ? fix : "report", t->summary);
+			fprintf(out, "%-9s %-7s %s%s\n", t->code, fix ? fix : "report", t->summary,
+				t->off_by_default ? " [off by default]" : "");
 		}
 		return;
 	}
@@ -553,6 +554,7 @@ void engine_rules(FILE *out, enum output_format format)
 		json_object_object_add(o, "name", json_object_new_string(t->name));
 		json_object_object_add(o, "summary", json_object_new_string(t->summary));
 		json_object_object_add(o, "fix", json_object_new_string(fix ? fix : "report"));
+		json_object_object_add(o, "default", json_object_new_boolean(!t->off_by_default));
 		reasons = json_object_new_array();
 		for (size_t k = 0; t->reasons && t->reasons[k]; k += 2)
 			json_object_array_add(reasons, json_object_new_string(t->reasons[k]));

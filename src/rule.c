@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 TSNode rule_capture(const struct rule_ctx *ctx, const TSQueryMatch *match, const char *name)
 {
@@ -568,5 +569,30 @@ bool rule_in_test_code(const struct rule_ctx *ctx)
 	for (const char *p = path; p < base; p = strchr(p, '/') + 1)
 		if ((!strncmp(p, "test/", 5) || !strncmp(p, "tests/", 6)))
 			return true;
+	return false;
+}
+
+bool rule_enabled_by(const struct transform *t, const char *select,
+		     bool (*has)(const char *list, const char *code))
+{
+	size_t n = strlen(t->code);
+	const char *p = select;
+
+	if (!t->off_by_default)
+		return !select || has(select, t->code);
+	/* off by default: only its full code selects it */
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == n && !strncasecmp(p, t->code, n))
+			return true;
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
 	return false;
 }

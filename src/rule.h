@@ -98,6 +98,9 @@ struct transform {
 	const char *name;		/* "blocking-sleep" */
 	const char *summary;		/* one line for `asyncmod rules` */
 	enum fix_class fix;		/* best class of fix it offers (FIX_NONE: report only) */
+	/* runs only when a selector names its code in full (not a prefix,
+	 * not ALL): a check the standard's own examples contradict */
+	bool off_by_default;
 	const char *query;		/* tree-sitter query source */
 	const char *const *tokens;	/* NULL-terminated: a file lacking all of them cannot match */
 	/* Inspects one match. Returns 0, or negative on an internal failure. */
@@ -116,6 +119,12 @@ struct transform {
 	const char *example_before;	/* Python code the rule finds */
 	const char *example_after;	/* the same code after the fix */
 };
+
+/* True when SELECT (a comma-separated list of selectors, NULL: the
+ * defaults) enables rule T; HAS tells whether a list selects a code by
+ * prefix or ALL. A rule off by default needs its full code in SELECT. */
+bool rule_enabled_by(const struct transform *t, const char *select,
+		     bool (*has)(const char *list, const char *code));
 
 /* The capture called `name` in `match`; a null node when absent. */
 TSNode rule_capture(const struct rule_ctx *ctx, const TSQueryMatch *match, const char *name);
