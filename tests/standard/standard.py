@@ -11,8 +11,9 @@ start of a line opens one) and checks them with asyncmod:
     --target-version py310), unless exceptions.txt lists it with the codes
     it gets and why the example itself is wrong;
   - every pair in fixes.txt: the fix of the ❌ example gives the ✅ one
-    ("same", compared as ASTs with names and docstrings left out) or is
-    listed as intentionally different, with the reason.
+    ("same", compared as ASTs with names and docstrings left out), or is
+    listed as intentionally different ("differs": a fix is made, not the
+    standard's form) or as not fixed ("nofix"), with the reason.
 
 A block is named by its headings and its ordinal under them ("A > B #1"),
 an example by its block and its ordinal in it ("A > B #1.2"); every table
@@ -236,7 +237,7 @@ def main():
             old_form = bool(OLD_TARGET.search(e.title))
             got = findings_in(old if old_form else default, offset, e)
             setting = "--target-version py310" if old_form else "default settings"
-            codes = ",".join(sorted({f["code"] for f in got}))
+            codes = ",".join(sorted({f["code"] for f in got})) or "-"
             if e.id in exceptions:
                 want_codes = exceptions[e.id][1]
                 if codes == want_codes:
@@ -244,7 +245,7 @@ def main():
                          % (name, codes, setting, exceptions[e.id][2]))
                 else:
                     c.bad("%s: exceptions.txt expects %s under %s, got %s"
-                          % (name, want_codes, setting, codes or "nothing"), *describe(got))
+                          % (name, want_codes, setting, codes), *describe(got))
             elif got:
                 c.bad("%s: findings under %s" % (name, setting), *describe(got))
             else:
@@ -284,8 +285,13 @@ def main():
                 c.bad("%s: no fix was applied" % name)
             else:
                 c.ok("%s: fixed, intentionally not the standard's form (%s)" % (name, reason))
+        elif verdict == "nofix":
+            if changed:
+                c.bad("%s: listed as not fixed, but a fix now changes it" % name, fixed)
+            else:
+                c.ok("%s: not fixed, as fixes.txt says (%s)" % (name, reason))
         else:
-            c.bad("%s: fixes.txt verdict must be 'same' or 'differs'" % name)
+            c.bad("%s: fixes.txt verdict must be 'same', 'differs' or 'nofix'" % name)
 
     print("%d passed, %d failed" % (c.passed, c.failed))
     return 1 if c.failed else 0
