@@ -773,32 +773,56 @@ static bool future_call(const struct rule_ctx *ctx, TSNode e)
 	return yes;
 }
 
+static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name, bool coros_only);
+
+/* True when a call starts a task (`create_task(..)`, `ensure_future(..)`). */
+static bool task_call(const struct rule_ctx *ctx, TSNode call)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	struct buf q = BUF_INIT;
+	bool yes;
+
+	if (is_type(fn, "attribute") &&
+	    (rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "create_task") ||
+	     rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "ensure_future")))
+		return true;
+	yes = qname_in(resolved(ctx, fn, &q), wrappers);
+	buf_release(&q);
+	return yes;
+}
+
 /* True when the elements a value holds are calls that make a coroutine or
- * a task (one call, or a list, tuple or comprehension of them). */
-static bool value_holds_calls(const struct rule_ctx *ctx, TSNode v)
+ * a task (one call, or a list, tuple or comprehension of them); with
+ * COROS_ONLY, coroutines only. A name among them (`futs.append(fut)`) is
+ * followed once: it must hold coroutines made in this function, not tasks
+ * started earlier, which no TaskGroup can take over. */
+static bool value_holds_calls(const struct rule_ctx *ctx, TSNode v, bool coros_only)
 {
 	v = unparen(v);
+	if (is_type(v, "identifier") && !coros_only)
+		return name_holds_calls(ctx, v, true);
 	if (is_type(v, "list") || is_type(v, "tuple")) {
 		uint32_t count = ts_node_named_child_count(v);
 
 		for (uint32_t i = 0; i < count; i++) {
 			TSNode c = ts_node_named_child(v, i);
 
-			if (!is_type(c, "comment") && !value_holds_calls(ctx, c))
+			if (!is_type(c, "comment") && !value_holds_calls(ctx, c, coros_only))
 				return false;
 		}
 		return true;
 	}
 	if (is_type(v, "list_comprehension") || is_type(v, "generator_expression"))
-		return value_holds_calls(ctx, ts_node_child_by_field_name(v, "body", 4));
-	return is_type(v, "call") && !future_call(ctx, v);
+		return value_holds_calls(ctx, ts_node_child_by_field_name(v, "body", 4),
+					 coros_only);
+	return is_type(v, "call") && !future_call(ctx, v) && !(coros_only && task_call(ctx, v));
 }
 
 /* True when the local NAME of the function around it is bound only by
  * plain assignments and `NAME.append(..)` of coroutine or task calls: a
  * TaskGroup can replace a gather of it. A parameter, a global, a loop
  * target or anything else leaves what it holds unknown. */
-static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name)
+static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name, bool coros_only)
 {
 	TSNode fn = rule_enclosing_function(name);
 	struct vec ids = VEC_INIT(TSNode);
@@ -820,7 +844,8 @@ static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name)
 			if (is_type(p, "assignment") &&
 			    same(ts_node_child_by_field_name(p, "left", 4), id) &&
 			    !ts_node_is_null(ts_node_child_by_field_name(p, "right", 5)) &&
-			    value_holds_calls(ctx, ts_node_child_by_field_name(p, "right", 5)))
+			    value_holds_calls(ctx, ts_node_child_by_field_name(p, "right", 5),
+					      coros_only))
 				assigned++;
 			else
 				ok = false;
@@ -840,7 +865,7 @@ static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name)
 			if ((rule_text_is(ctx, attr, "append") || rule_text_is(ctx, attr, "extend")) &&
 			    is_type(args, "argument_list") &&
 			    ts_node_named_child_count(args) == 1 &&
-			    !value_holds_calls(ctx, ts_node_named_child(args, 0)))
+			    !value_holds_calls(ctx, ts_node_named_child(args, 0), coros_only))
 				ok = false;
 		}
 	}
@@ -863,7 +888,7 @@ static bool future_arg(const struct rule_ctx *ctx, TSNode c)
 			return true;	/* `*self.tasks`: whatever it holds */
 	}
 	if (is_type(e, "identifier"))
-		return !name_holds_calls(ctx, e);
+		return !name_holds_calls(ctx, e, false);
 	return future_call(ctx, e);
 }
 
