@@ -532,7 +532,8 @@ void engine_rules(FILE *out, enum output_format format)
 			const struct transform *t = transform_table[i];
 			const char *fix = report_fix_name(t->fix);
 
-			fprintf(out, "%-9s %-7s %s\n", t->code, fix ? fix : "report", t->summary);
+			fprintf(out, "%-9s %-7s %s%s\n", t->code, fix ? fix : "report", t->summary,
+				t->off_by_default ? " [off by default]" : "");
 		}
 		return;
 	}
@@ -546,6 +547,7 @@ void engine_rules(FILE *out, enum output_format format)
 		json_object_object_add(o, "name", json_object_new_string(t->name));
 		json_object_object_add(o, "summary", json_object_new_string(t->summary));
 		json_object_object_add(o, "fix", json_object_new_string(fix ? fix : "report"));
+		json_object_object_add(o, "default", json_object_new_boolean(!t->off_by_default));
 		reasons = json_object_new_array();
 		for (size_t k = 0; t->reasons && t->reasons[k]; k += 2)
 			json_object_array_add(reasons, json_object_new_string(t->reasons[k]));
