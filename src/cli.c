@@ -53,6 +53,9 @@ void cli_usage(FILE *out)
 	      "  --output-format FORMAT   text (default), concise, json, sarif or github\n"
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
+	      "  --no-cache               neither read nor write the cache of results\n"
+	      "  --cache-dir DIR          keep the cache in DIR (default .asyncmod_cache\n"
+	      "                           beside pyproject.toml, else in the working folder)\n"
 	      "\n"
 	      "batch options (and --select, --ignore, --unsafe-fixes, --target-version,\n"
 	      "--timeout, --http-client, --branch, --message, --allow-dirty, --jobs,\n"
@@ -261,6 +264,14 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			if (r < 0)
 				return -1;
 			o->config_path = v;
+		} else if (!strcmp(a, "--no-cache")) {
+			o->no_cache = true;
+		} else if ((r = take_value(&v, argc, argv, &i, "--cache-dir", err))) {
+			if (r < 0)
+				return -1;
+			if (!*v)
+				return err_set(err, "invalid cache folder '' (expected a folder name)");
+			o->cache_dir = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
 		} else if (!strcmp(a, "--interactive") || !strcmp(a, "-i")) {
