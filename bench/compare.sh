@@ -98,6 +98,7 @@ cold_warm() {
     done
     for n in cold warm; do
         eval "${n}_wall=$(awk '{print $1}' "$tmp/$n" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+        eval "${n}_cpu=$(awk '{print $2 + $3}' "$tmp/$n" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
         eval "${n}_kib=$(awk '{print $4}' "$tmp/$n" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
     done
 }
@@ -120,12 +121,13 @@ printf '%-44s %9s %9s %10s\n' "asyncmod check --jobs 1 (no cache)" "$am1_cpu" "$
 printf '%-44s %9s %9s %10s\n' "ast-grep scan --threads 1" "$ag1_cpu" "$ag1_wall" "$ag1_kib"
 printf '%-44s %9s %9s %10s\n' "asyncmod check (no cache, $cores threads)" "$amn_cpu" "$amn_wall" "$amn_kib"
 printf '%-44s %9s %9s %10s\n' "ast-grep scan ($cores threads)" "$agn_cpu" "$agn_wall" "$agn_kib"
-printf '%-44s %9s %9s %10s\n' "asyncmod check, cold cache ($cores threads)" "" "$cold_wall" "$cold_kib"
-printf '%-44s %9s %9s %10s\n' "asyncmod check, warm cache ($cores threads)" "" "$warm_wall" "$warm_kib"
+printf '%-44s %9s %9s %10s\n' "asyncmod check, cold cache ($cores threads)" "$cold_cpu" "$cold_wall" "$cold_kib"
+printf '%-44s %9s %9s %10s\n' "asyncmod check, warm cache ($cores threads)" "$warm_cpu" "$warm_wall" "$warm_kib"
 echo "findings: asyncmod $am_findings lines (whole catalog), ast-grep $ag_findings matches (6 rules)"
 echo
 awk -v p="$parse_cpu" -v a1="$am1_cpu" -v g1="$ag1_cpu" -v an="$amn_wall" -v gn="$agn_wall" \
-    -v cold="$cold_wall" -v warm="$warm_wall" -v cores="$cores" \
+    -v cold="$cold_wall" -v warm="$warm_wall" -v coldc="$cold_cpu" -v warmc="$warm_cpu" \
+    -v an_cpu="$amn_cpu" -v gn_cpu="$agn_cpu" -v cores="$cores" \
     -v mem="$(printf '%s\n' "$am1_kib" "$amn_kib" "$cold_kib" "$warm_kib" | sort -n | tail -n 1)" 'BEGIN {
     if (p > 0) {
         printf "asyncmod CPU / parse CPU (1 thread):          %6.2f\n", a1 / p;
@@ -134,7 +136,11 @@ awk -v p="$parse_cpu" -v a1="$am1_cpu" -v g1="$ag1_cpu" -v an="$amn_wall" -v gn=
     }
     if (an > 0)
         printf "ast-grep wall / asyncmod wall (%d threads):    %6.2f   (target >= 3; below 1: asyncmod slower)\n", cores, gn / an;
+    if (an_cpu > 0)
+        printf "ast-grep CPU / asyncmod CPU (%d threads):      %6.2f   (the same, unaffected by load)\n", cores, gn_cpu / an_cpu;
     if (warm > 0)
         printf "cold / warm cache wall:                       %6.1f   (target >= 20)\n", cold / warm;
+    if (warmc > 0)
+        printf "cold / warm cache CPU:                        %6.1f\n", coldc / warmc;
     printf "asyncmod peak memory:                         %6.1f MB (target <= 64)\n", mem / 1024;
 }'
