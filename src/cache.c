@@ -494,9 +494,10 @@ static bool get_finding(struct cache *c, struct reader *r, struct finding *f)
 	f->message = get_str(r, true);
 	if ((s = get_span(r, &len)))
 		f->reason = intern(c, s, len);
-	f->fix = (enum fix_class)get_u32(r);
-	if (!f->rule || f->fix > FIX_UNSAFE)
+	n = get_u32(r);
+	if (!f->rule || n > FIX_UNSAFE)
 		r->bad = true;
+	f->fix = (enum fix_class)n;
 	n = get_u32(r);
 	for (uint32_t i = 0; i < n && !r->bad; i++) {
 		struct edit *e = vec_push(&f->edits);
@@ -513,9 +514,11 @@ static bool get_finding(struct cache *c, struct reader *r, struct finding *f)
 	for (uint32_t i = 0; i < n && !r->bad; i++) {
 		struct need *nd = vec_push(&f->needs);
 
-		nd->kind = (enum need_kind)get_u32(r);
+		uint32_t kind = get_u32(r);
+
+		nd->kind = kind > NEED_FORCE_DROP ? NEED_IMPORT : (enum need_kind)kind;
 		nd->text = get_str(r, true);
-		if (nd->kind > NEED_FORCE_DROP)
+		if (kind > NEED_FORCE_DROP)
 			r->bad = true;
 	}
 	return !r->bad;

@@ -237,8 +237,19 @@ START_TEST(test_forged_entries)
 			reseal(data, len);
 			put(path, data, len);
 			memset(&out, 0, sizeof(out));
-			if (cache_lookup(c, &k, &out, false))
-				release(&out);
+			if (!cache_lookup(c, &k, &out, false))
+				continue;
+			for (size_t i = 0; i < out.findings.len; i++) {
+				const struct finding *g = vec_at(&out.findings, i);
+
+				ck_assert(g->rule && g->message && g->fix <= FIX_UNSAFE &&
+					  g->fix >= FIX_NONE);
+				for (size_t e = 0; e < g->edits.len; e++)
+					ck_assert_ptr_nonnull(((struct edit *)vec_at(&g->edits, e))->text);
+				for (size_t e = 0; e < g->needs.len; e++)
+					ck_assert(((struct need *)vec_at(&g->needs, e))->kind <= NEED_FORCE_DROP);
+			}
+			release(&out);
 		}
 	}
 	/* every shorter payload, resealed: never a hit */
