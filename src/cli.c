@@ -28,7 +28,7 @@ static const char *const option_names[] = {
 	"--interactive", "--commit", "--in-place", "--allow-dirty", "--force-branch",
 	"--changed-since", "--branch", "--message", "--target-version", "--timeout",
 	"--http-client", "--jobs", "--output-format", "--workdir", "--report", "--retry-failed",
-	"--shard", "--push", "--dry-run", "--stdin-filename",
+	"--shard", "--push", "--dry-run", "--stdin-filename", "--no-cache", "--cache-dir",
 	NULL,
 };
 
@@ -113,6 +113,9 @@ void cli_usage(FILE *out)
 	      "  --output-format FORMAT   text (default), concise, json, sarif or github\n"
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
+	      "  --no-cache               neither read nor write the cache of results\n"
+	      "  --cache-dir DIR          keep the cache in DIR (default .asyncmod_cache\n"
+	      "                           beside pyproject.toml, else in the working folder)\n"
 	      "\n"
 	      "batch options (and --select, --ignore, --extend-select, --extend-ignore,\n"
 	      "--fixable, --extend-fixable, --unfixable, --unsafe-fixes, --target-version,\n"
@@ -352,6 +355,14 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			if (!*v)
 				return err_set(err, "--stdin-filename needs a path");
 			out->stdin_filename = v;
+		} else if (!strcmp(a, "--no-cache")) {
+			o->no_cache = true;
+		} else if ((r = take_value(&v, argc, argv, &i, "--cache-dir", err))) {
+			if (r < 0)
+				return -1;
+			if (!*v)
+				return err_set(err, "invalid cache folder '' (expected a folder name)");
+			o->cache_dir = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
 		} else if (!strcmp(a, "--interactive") || !strcmp(a, "-i")) {
