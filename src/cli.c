@@ -4,6 +4,7 @@
  * Long options take their value as `--opt VALUE` or `--opt=VALUE`.
  */
 #include "cli.h"
+#include "remote.h"
 #include "repo.h"
 #include "config.h"
 #include "explain.h"
@@ -65,6 +66,8 @@ void cli_usage(FILE *out)
 	      "  --report FILE            one JSON record per repository\n"
 	      "  --retry-failed REPORT    only the repositories that failed in REPORT\n"
 	      "  --shard K/N              only the K-th of N stable shares of the manifest\n"
+	      "  --git-timeout SECONDS    fail a clone, fetch or push that gets nothing from\n"
+	      "                           the server for SECONDS (default 120, 0: no limit)\n"
 	      "\n"
 	      "Exit status: 0 nothing to report, 1 findings remain (--diff: a diff was\n"
 	      "printed), 2 an error occurred.\n",
@@ -162,8 +165,10 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		out->command = CLI_RULES;
 	else if (!strcmp(argv[1], "check"))
 		out->command = CLI_CHECK;
-	else if (!strcmp(argv[1], "batch"))
+	else if (!strcmp(argv[1], "batch")) {
 		out->command = CLI_BATCH;
+		out->batch.git_timeout = REMOTE_TIMEOUT_DEFAULT;
+	}
 	else
 		return err_set(err, "unknown command '%s' (try 'asyncmod --help')", argv[1]);
 
@@ -220,6 +225,11 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 				if (r < 0)
 					return -1;
 				b->retry_failed = v;
+				continue;
+			}
+			if ((r = take_value(&v, argc, argv, &i, "--git-timeout", err))) {
+				if (r < 0 || remote_parse_timeout(&b->git_timeout, v, err) < 0)
+					return -1;
 				continue;
 			}
 			if ((r = take_value(&v, argc, argv, &i, "--shard", err))) {
