@@ -128,8 +128,8 @@ static void on_checkout(const char *path, size_t done, size_t total, void *paylo
 	beat(payload);
 }
 
-/* The URL's credentials, each kind once: a second request for the same
- * kind means the server refused them. Without credentials in the URL,
+/* The URL's credentials, each kind once per connection: a second request
+ * for the same kind means the server refused them. Without credentials in the URL,
  * libgit2 goes on as without a callback (a local repository's `origin`
  * keeps whatever its own URL holds). */
 static int on_credentials(git_credential **out, const char *url, const char *user_from_url,
@@ -488,6 +488,7 @@ static int do_push(struct net *n, void *arg, struct err *err)
 	buf_printf(&spec, "+refs/heads/%s:refs/heads/%s", ps->branch, ps->branch);
 	specs[0] = spec.ptr;
 	set_callbacks(&opts.callbacks, n);
+	n->tried = 0;	/* a connection of its own, asking again */
 	opts.callbacks.push_negotiation = push_negotiate;
 	opts.callbacks.push_update_reference = push_refused;
 	if (git_remote_push(origin, &refspecs, &opts) < 0 || ps->problem.len) {

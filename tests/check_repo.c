@@ -57,7 +57,7 @@ START_TEST(url_credentials)
 		{ "host:r.git", "host:r.git", "host:r.git", NULL, NULL },
 		{ "services/a@b", "services/a@b", "services/a@b", NULL, NULL },
 		{ "/srv/x:y@z:w", "/srv/x:y@z:w", "/srv/x:y@z:w", NULL, NULL },
-		{ "a%zz:%4@h/x", "a%zz:%4@h/x", "a%zz:%4@h/x", NULL, NULL },
+		{ "a%zz:%4@h/x", "***@h/x", "h/x", "a%zz", "%4" },
 		{ "user:pa/ss@host:r.git", "***@host:r.git", "host:r.git", "user", "pa/ss" },
 		{ "git@host:org/a@b:c", "***@b:c", "b:c", "git@host", "org/a" },
 		{ "host:org/r@v2.git", "host:org/r@v2.git", "host:org/r@v2.git", NULL, NULL },
