@@ -13,7 +13,7 @@ bool url_is_remote(const char *s)
 
 	if (strstr(s, "://"))
 		return true;
-	return colon && colon - s > 1 && (!slash || colon < slash);
+	return colon && colon > s && (!slash || colon < slash);
 }
 
 /* The length of a valid scheme ending at `sep` (ALPHA *( ALPHA / DIGIT /

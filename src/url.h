@@ -35,7 +35,7 @@ struct url {
 };
 
 /* True when `s` has the form of a URL (`://`, or a colon before any slash
- * with at least two characters before it), as git tells a URL from a
+ * with something before it), as git tells a URL from a
  * path. A caller that must honour an existing file of that name checks it
  * first, as git does. */
 bool url_is_remote(const char *s);

@@ -48,7 +48,7 @@ START_TEST(url_credentials)
 		{ "https://TOKEN@host/r", "https://***@host/r", "https://host/r", "TOKEN", NULL },
 		{ "git@github.com:org/r@v2.git", "***@github.com:org/r@v2.git",
 		  "github.com:org/r@v2.git", "git", NULL },
-		{ "us:p@[::1]:r.git", "***@[::1]:r.git", "[::1]:r.git", "us", "p" },
+		{ "u:p@[::1]:r.git", "***@[::1]:r.git", "[::1]:r.git", "u", "p" },
 		{ "https://u:p?x#y@host/r", "https://***@host/r", "https://host/r", "u", "p?x#y" },
 		{ "https://@host/r", "https://***@host/r", "https://host/r", "", NULL },
 		{ "file://user:secret@/srv/r.git", "file://***@/srv/r.git", "file:///srv/r.git",
