@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,6 +38,7 @@ struct push_state {
 struct net {
 	int fd;			/* where signs of progress go */
 	int64_t last;		/* when the last one was written (ms) */
+	const char *clean;	/* the URL without them */
 	const char *user;	/* the URL's credentials, or NULL */
 	const char *password;
 	unsigned tried;		/* the credential types already handed out */
@@ -128,6 +130,23 @@ static void on_checkout(const char *path, size_t done, size_t total, void *paylo
 	beat(payload);
 }
 
+/* The length of "http[s]://AUTHORITY" at the start of `url`, or 0. */
+static size_t http_origin_len(const char *url)
+{
+	size_t n = !strncmp(url, "http://", 7) ? 7 : !strncmp(url, "https://", 8) ? 8 : 0;
+
+	return n ? n + strcspn(url + n, "/?#") : 0;
+}
+
+/* False when libgit2 asks for credentials for an HTTP server that is not
+ * the URL's own (a redirect elsewhere). */
+static bool same_server(const char *asked, const char *clean)
+{
+	size_t a = asked ? http_origin_len(asked) : 0, b = http_origin_len(clean);
+
+	return !a || !b || (a == b && !strncasecmp(asked, clean, a));
+}
+
 /* The URL's credentials, each kind once per connection: a second request
  * for the same kind means the server refused them. Without credentials in the URL,
  * libgit2 goes on as without a callback (a local repository's `origin`
@@ -142,11 +161,15 @@ static int on_credentials(git_credential **out, const char *url, const char *use
 					       GIT_CREDENTIAL_USERPASS_PLAINTEXT };
 	const unsigned *order = n->password ? order_pw : order_user;
 
-	(void)url;
 	(void)user_from_url;
 	beat(n);
 	if (!n->user)
 		return GIT_PASSTHROUGH;
+	if (!same_server(url, n->clean)) {
+		git_error_set_str(GIT_ERROR_NET, "the server sent to another server, which asks "
+				  "for credentials: the URL's are not given to it");
+		return GIT_EAUTH;
+	}
 	for (int i = 0; i < 3; i++) {
 		unsigned kind = order[i];
 
@@ -196,7 +219,7 @@ static void write_all(int fd, const char *s, size_t n)
  * it failed, and exits. */
 static void run_child(int fd, pid_t parent, const char *url, net_fn fn, void *arg)
 {
-	struct net n = { fd, 0, NULL, NULL, 0, NULL };
+	struct net n = { fd, 0, NULL, NULL, NULL, 0, NULL };
 	struct err err = ERR_INIT;
 	struct url u;
 	int rc;
@@ -206,6 +229,7 @@ static void run_child(int fd, pid_t parent, const char *url, net_fn fn, void *ar
 		_exit(1);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	url_parse(&u, url ? url : "");
+	n.clean = u.clean;
 	if (u.has_userinfo) {
 		n.user = u.user;
 		n.password = u.password;

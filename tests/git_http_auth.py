@@ -5,7 +5,8 @@ Usage: git_http_auth.py ROOT PORTFILE USER:PASSWORD...
 Serves the repositories below ROOT as http://127.0.0.1:PORT/NAME.git (clone,
 fetch and push). Every request must carry one of the USER:PASSWORD pairs as
 HTTP basic credentials, else it gets 401. The port is written to PORTFILE
-once the server listens. Each request is logged to stderr as
+once the server listens. /moved/PATH answers 302 to the same server by
+another name, http://localhost:PORT/PATH. Each request is logged to stderr as
 "METHOD PATH STATUS USER" (the user the request was let in as, or -).
 """
 import base64
@@ -53,6 +54,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve(self):
         body = self._body()
+        if self.path.startswith("/moved/"):
+            self._log(302, None)
+            self.send_response(302)
+            self.send_header("Location", "http://localhost:%d/%s" % (
+                self.server.server_address[1], self.path[len("/moved/"):]))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         user = self._user()
         if user is None:
             self._log(401, None)

@@ -231,10 +231,11 @@ verdict "git-timeout-values"
 # 4. credentials against a smart-HTTP server that requires basic auth:
 # clone, fetch and push work with the URL's credentials (raw, with `/` and
 # `@` in the password; percent-encoded; a lone token), and no byte of them
-# is stored in the clone or shown
+# is stored in the clone or shown; a redirect to another server name does
+# not get them
 T="$TMPROOT/c4"
 mkdir -p "$T/srv"
-for n in raw enc token refused anon; do bare "$T/srv/$n.git" "$FIXONLY" fix.py; done
+for n in raw enc token refused anon moved; do bare "$T/srv/$n.git" "$FIXONLY" fix.py; done
 "$PY" "$SRCDIR/tests/git_http_auth.py" "$T/srv" "$T/port" 'alice:pa/ss@w0rd' \
     'tok3n-0123456789abcdef:' 2>"$T/server.log" &
 auth=$!
@@ -246,6 +247,7 @@ http://alice:pa%2Fss%40w0rd@127.0.0.1:$hp/enc.git
 http://tok3n-0123456789abcdef@127.0.0.1:$hp/token.git
 http://alice:wr0ng-pa/ss@127.0.0.1:$hp/refused.git
 http://127.0.0.1:$hp/anon.git
+http://alice:pa/ss@w0rd@127.0.0.1:$hp/moved/moved.git
 EOF
 SECRETS="w0rd pa%2Fss alice tok3n-0123456789abcdef wr0ng-pa"
 batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/r1" --push --git-timeout 20 --jobs 2
@@ -261,6 +263,15 @@ done
 expect "$T/r1" 4 status failed
 expect "$T/r1" 4 reason "clone failed: the server refused the credentials in the URL"
 expect "$T/r1" 5 status failed
+# a redirect to another server name: the credentials are not given to it
+expect "$T/r1" 6 status failed
+case $(field "$T/r1" 6 reason) in
+    "clone failed: the server sent to another server"*) ;;
+    *) problem "moved: reason '$(field "$T/r1" 6 reason)'" ;;
+esac
+grep -q "^GET /moved.git/info/refs?service=git-upload-pack 401 -$" "$T/server.log" ||
+    problem "moved: the redirect was not followed: $(grep moved "$T/server.log" | head -n 3 | tr '\n' ' ')"
+grep -q "moved.git.* alice$" "$T/server.log" && problem "moved: the credentials went to the other server name"
 expect "$T/r1" 1 repository "http://***@127.0.0.1:$hp/raw.git"
 expect "$T/r1" 3 repository "http://***@127.0.0.1:$hp/token.git"
 grep -q "^POST /raw.git/git-receive-pack 200 alice$" "$T/server.log" || problem "raw: no authenticated push in the server's log"
