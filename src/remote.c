@@ -522,6 +522,18 @@ static int do_push(struct net *n, void *arg, struct err *err)
 			error = repo_git_error(err, "push failed");
 	}
 done:
+	if (error < 0 && origin) {
+		/* a local repository's own remote may hold credentials */
+		const char *urls[2] = { git_remote_url(origin), git_remote_pushurl(origin) };
+
+		for (int i = 0; i < 2; i++) {
+			char *safe = urls[i] ? url_redact_text(err->msg, urls[i]) : NULL;
+
+			if (safe)
+				err_set(err, "%s", safe);
+			free(safe);
+		}
+	}
 	git_commit_free(c);
 	git_remote_free(origin);
 	git_repository_free(ps->repo);

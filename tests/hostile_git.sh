@@ -316,7 +316,7 @@ stop_servers
 # ---------------------------------------------------------------------------
 # 6. every form of credentials is hidden in the table, the report, the
 # reasons and the folder names; a file:// URL with credentials clones
-# without them
+# without them; a local repository's own origin is hidden in messages
 T="$TMPROOT/c6"
 mkdir -p "$T"
 bare "$T/plain.git" "$FIXONLY" fix.py
@@ -344,6 +344,18 @@ leaks "display" "$OUT" "$ERR" "$T/report" "$T/work"
 batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/r2" --retry-failed "$T/report" --git-timeout 10 --jobs 2
 expect "$T/r2" 1 repository "https://***@127.0.0.1:9/a.git"
 leaks "retry" "$OUT" "$ERR" "$T/r2"
+# a local repository whose own origin holds credentials (libgit2 names
+# the URL in its message: it is hidden there too)
+repo "$T/local" "$FIXONLY" fix.py
+git -C "$T/local" remote add origin "http://bob:l0cal/s3cret@127.0.0.1:9/x.git"
+printf '%s\n' "$T/local" >"$T/local.manifest"
+batch "$T" "$T/local.manifest" --report "$T/r3" --push --git-timeout 10 --jobs 1
+expect "$T/r3" 1 status failed
+case $(field "$T/r3" 1 push_reason) in
+    "push failed: "*"http://***@127.0.0.1:9/x.git"*) ;;
+    *) problem "local origin: push_reason '$(field "$T/r3" 1 push_reason)'" ;;
+esac
+leaks "local origin" "$OUT" "$ERR" "$T/r3"
 verdict "credentials-hidden-every-form"
 
 # ---------------------------------------------------------------------------
