@@ -515,6 +515,7 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	struct vec entries = VEC_INIT(struct manifest_entry), picked = VEC_INIT(size_t);
 	struct vec failed = VEC_INIT(char *);
 	json_object **records = NULL;
+	char **places = NULL;
 	char tmp[PATH_MAX / 2] = "";
 	pid_t parent = getpid();
 	size_t running = 0, next = 0, finished = 0;
@@ -560,12 +561,30 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	fflush(out);
 	fflush(errs);
 	progress(errs, tty, 0, picked.len);
+	/* the folder each worker works in: two lines naming one repository
+	 * (a URL with other credentials, a path written twice) take turns */
+	places = xcalloc(picked.len ? picked.len : 1, sizeof(*places));
+	for (size_t i = 0; i < picked.len; i++) {
+		struct manifest_entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, i));
+		char real[PATH_MAX];
+
+		places[i] = is_url(e->source) ? clone_dir(o->workdir, e->source) :
+			    xstrdup(realpath(e->source, real) ? real : e->source);
+	}
 	while (finished < picked.len) {
 		while (running < (size_t)jobs && next < picked.len) {
 			struct manifest_entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, next));
 			char record[PATH_MAX], diff[PATH_MAX];
+			bool busy = false;
 			pid_t pid;
 
+			for (size_t k = 0; k < next && !busy; k++) {
+				struct manifest_entry *r = vec_at(&entries, *(size_t *)vec_at(&picked, k));
+
+				busy = r->pid > 0 && !r->done && !strcmp(places[k], places[next]);
+			}
+			if (busy)
+				break;	/* after the worker in that folder */
 			snprintf(record, sizeof(record), "%s/%zu.json", tmp, next);
 			snprintf(diff, sizeof(diff), "%s/%zu.diff", tmp, next);
 			pid = fork();
@@ -593,6 +612,12 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 				continue;
 			if (pid < 0)
 				break;
+			for (size_t k = 0; k < next; k++) {
+				struct manifest_entry *r = vec_at(&entries, *(size_t *)vec_at(&picked, k));
+
+				if (r->pid == pid)
+					r->done = true;
+			}
 			running--;
 			finished++;
 			progress(errs, tty, finished, picked.len);
@@ -693,6 +718,9 @@ done:
 	for (size_t i = 0; records && i < picked.len; i++)
 		json_object_put(records[i]);
 	free(records);
+	for (size_t i = 0; places && i < picked.len; i++)
+		free(places[i]);
+	free(places);
 	for (size_t i = 0; i < entries.len; i++)
 		manifest_entry_release(vec_at(&entries, i));
 	for (size_t i = 0; i < failed.len; i++)

@@ -390,4 +390,29 @@ expect "$T/r2" 2 status changed
 expect "$T/r2" 2 fixes '{"AM203": 1}'
 verdict "config-per-repository"
 
+# ---------------------------------------------------------------------------
+# 8. lines that name one repository (a URL with other credentials or none,
+# a path written twice) take turns in its folder: one migrates it, the
+# others find it migrated
+T="$TMPROOT/c8"
+mkdir -p "$T"
+bare "$T/same.git" "$FIXONLY" fix.py
+repo "$T/loc" "$FIXONLY" fix.py
+cat >"$T/manifest" <<EOF
+file://one:s3cret@$T/same.git
+file://two:s3cret@$T/same.git
+file://$T/same.git
+$T/loc
+$T/./loc
+EOF
+batch "$T" "$T/manifest" --workdir "$T/work" --report "$T/report" --jobs 4
+expect_rc 0
+"$PY" -c 'import json, sys
+st = [json.loads(l)["status"] for l in open(sys.argv[1])]
+print(" ".join(sorted(st[:3])), "/", " ".join(sorted(st[3:])))' "$T/report" >"$T/statuses" 2>&1
+[ "$(cat "$T/statuses")" = "changed unchanged unchanged / changed unchanged" ] ||
+    problem "statuses: $(cat "$T/statuses")"
+ls -A "$T/work" | grep -c . | grep -qx 1 || problem "the workdir holds $(ls -A "$T/work" | tr '\n' ' ')"
+verdict "same-repository-takes-turns"
+
 finish
