@@ -9,6 +9,8 @@
 #include "config.h"
 #include "explain.h"
 #include "rule.h"
+#include "bufcheck.h"
+#include "lsp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@ void cli_usage(FILE *out)
 	      "       asyncmod rules [--output-format text|json]\n"
 	      "       asyncmod explain CODE\n"
 	      "       asyncmod batch MANIFEST [OPTIONS]\n"
+	      "       asyncmod server\n"
 	      "       asyncmod --help | --version\n"
 	      "\n"
 	      "Finds the anti-patterns of the Python async standard and fixes them.\n"
@@ -41,6 +44,8 @@ void cli_usage(FILE *out)
 	      "  --http-client NAME       httpx (default) or aiohttp, for HTTP client fixes\n"
 	      "  --config FILE            read settings from FILE (a pyproject.toml)\n"
 	      "  --isolated               read no configuration file\n"
+	      "  --stdin-filename PATH    check standard input as the file PATH (its settings);\n"
+	      "                           --fix writes the fixed source to standard output\n"
 	      "\n"
 	      "git options:\n"
 	      "  --changed-since REV      only files changed since REV\n"
@@ -68,6 +73,9 @@ void cli_usage(FILE *out)
 	      "  --shard K/N              only the K-th of N stable shares of the manifest\n"
 	      "  --git-timeout SECONDS    fail a clone, fetch or push that gets nothing from\n"
 	      "                           the server for SECONDS (default 120, 0: no limit)\n"
+	      "\n"
+	      "server: a language server (LSP) on standard input and output, for editors:\n"
+	      "  diagnostics, a quick fix per finding and source.fixAll.asyncmod\n"
 	      "\n"
 	      "Exit status: 0 nothing to report, 1 findings remain (--diff: a diff was\n"
 	      "printed), 2 an error occurred.\n",
@@ -159,6 +167,19 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		}
 		if (!out->code)
 			return err_set(err, "usage: asyncmod explain CODE");
+		return 0;
+	}
+	if (!strcmp(argv[1], "server")) {
+		out->command = CLI_SERVER;
+		for (i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+				out->command = CLI_HELP;
+				return 0;
+			}
+			/* clients started by editors may pass --stdio */
+			if (strcmp(argv[i], "--stdio"))
+				return err_set(err, "usage: asyncmod server [--stdio]");
+		}
 		return 0;
 	}
 	if (!strcmp(argv[1], "rules"))
@@ -271,6 +292,13 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			if (r < 0)
 				return -1;
 			o->config_path = v;
+		} else if (out->command == CLI_CHECK &&
+			   (r = take_value(&v, argc, argv, &i, "--stdin-filename", err))) {
+			if (r < 0)
+				return -1;
+			if (!*v)
+				return err_set(err, "--stdin-filename needs a path");
+			out->stdin_filename = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
 		} else if (!strcmp(a, "--interactive") || !strcmp(a, "-i")) {
@@ -353,6 +381,9 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	if (o->in_place && (o->branch || o->force_branch))
 		return err_set(err, "--in-place commits on the current branch: --branch does not apply");
 	o->mode = diff ? MODE_DIFF : fix ? MODE_FIX : MODE_CHECK;
+	if (out->stdin_filename && (o->npaths || o->commit || o->interactive || o->changed_since))
+		return err_set(err, "--stdin-filename reads standard input: it takes no PATH, "
+			       "--commit, --interactive or --changed-since");
 	if (o->npaths) {
 		o->paths = argv + first_path;
 	} else {
@@ -384,6 +415,8 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 			return ENGINE_TROUBLE;
 		}
 		return status;
+	case CLI_SERVER:
+		return lsp_serve(STDIN_FILENO, STDOUT_FILENO, errs);
 	case CLI_EXPLAIN:
 		if (explain_print(out, cli->code, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);
@@ -396,6 +429,8 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 
 		/* colour only on a terminal, and never when NO_COLOR is set */
 		opts.color = isatty(fileno(out)) && !(no_color && *no_color);
+		if (cli->stdin_filename)
+			return bufcheck_stdin(&opts, cli->stdin_filename, stdin, out, errs);
 		if (engine_check(&opts, out, errs, &status, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);
 			return ENGINE_TROUBLE;

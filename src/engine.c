@@ -566,3 +566,18 @@ void engine_rules(FILE *out, enum output_format format)
 	fputc('\n', out);
 	json_object_put(arr);
 }
+
+int engine_file_settings(struct file_settings *fs, bool *mask, bool *excluded,
+			 const struct engine_options *opts, struct config_set *configs,
+			 const char *file, struct err *err)
+{
+	const struct config *c;
+
+	if (config_for(&c, configs, file, err) < 0)
+		return -1;
+	if (c && check_config(c, NULL, err) < 0)
+		return -1;
+	*excluded = config_excludes(c, file);
+	settle(fs, mask, opts, c, file);
+	return 0;
+}

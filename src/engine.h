@@ -84,6 +84,16 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 /* Prints the rule catalog (text or JSON). */
 void engine_rules(FILE *out, enum output_format format);
 
+struct config_set;
+
+/* The settings of one `file` as a run with `opts` gives them: the
+ * nearest configuration in `configs` (validated), the command line over
+ * it. `mask` holds one entry per rule of the catalog. `*excluded` says
+ * whether the configuration's exclude patterns match the file. */
+int engine_file_settings(struct file_settings *fs, bool *mask, bool *excluded,
+			 const struct engine_options *opts, struct config_set *configs,
+			 const char *file, struct err *err);
+
 /* Number of online cores, at least 1. */
 int engine_default_jobs(void);
 

@@ -24,6 +24,7 @@ enum pipeline_mode {
 	MODE_DIFF,	/* report, and make the diff of the fixes */
 	MODE_FIX,	/* report, and write the fixes in place */
 	MODE_COMMIT,	/* report, and hand the fixed text back (for a commit) */
+	MODE_FIX_TEXT,	/* as MODE_FIX, but the fixed text is handed back, not written */
 };
 
 /* What every worker shares for one run. */

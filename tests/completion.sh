@@ -84,7 +84,7 @@ run_cases() {
     mode=$1
     # subcommands and top-level options
     expect "$mode" "check" asyncmod ch
-    expect "$mode" "batch check explain rules" asyncmod ""
+    expect "$mode" "batch check explain rules server" asyncmod ""
     expect "$mode" "--shard" asyncmod batch --sh
     expect "$mode" "--dry-run" asyncmod batch --dr
     expect "$mode" "--force-branch" asyncmod batch --fo
