@@ -32,6 +32,8 @@ struct batch_options {
 	bool push;
 	bool dry_run;
 	int jobs;
+	unsigned git_timeout;		/* seconds a clone, fetch or push may go without
+					 * progress (remote.h); 0: no limit */
 	struct engine_options check;	/* rules, fix class, target, branch, message */
 };
 
@@ -41,8 +43,8 @@ struct batch_options {
 int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	      struct err *err);
 
-/* Hides the credentials of a URL: the user and password before the `@`
- * become three stars. Returns a new string (free it). */
+/* Hides the credentials of a URL (url_redact): the whole userinfo becomes
+ * three stars. Returns a new string (free it). */
 char *batch_redact(const char *url);
 
 

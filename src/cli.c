@@ -4,6 +4,7 @@
  * Long options take their value as `--opt VALUE` or `--opt=VALUE`.
  */
 #include "cli.h"
+#include "remote.h"
 #include "repo.h"
 #include "config.h"
 #include "explain.h"
@@ -29,6 +30,7 @@ static const char *const option_names[] = {
 	"--changed-since", "--branch", "--message", "--target-version", "--timeout",
 	"--http-client", "--jobs", "--output-format", "--workdir", "--report", "--retry-failed",
 	"--shard", "--push", "--dry-run", "--stdin-filename", "--no-cache", "--cache-dir",
+	"--git-timeout",
 	NULL,
 };
 
@@ -129,6 +131,8 @@ void cli_usage(FILE *out)
 	      "  --report FILE            one JSON record per repository\n"
 	      "  --retry-failed REPORT    only the repositories that failed in REPORT\n"
 	      "  --shard K/N              only the K-th of N stable shares of the manifest\n"
+	      "  --git-timeout SECONDS    fail a clone, fetch or push that gets nothing from\n"
+	      "                           the server for SECONDS (default 120, 0: no limit)\n"
 	      "\n"
 	      "server: a language server (LSP) on standard input and output, for editors:\n"
 	      "  diagnostics, a quick fix per finding and source.fixAll.asyncmod\n"
@@ -246,9 +250,10 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		out->command = CLI_RULES;
 	else if (!strcmp(argv[1], "check"))
 		out->command = CLI_CHECK;
-	else if (!strcmp(argv[1], "batch"))
+	else if (!strcmp(argv[1], "batch")) {
 		out->command = CLI_BATCH;
-	else if (suggest_nearest(argv[1], command_names, 0, 0))
+		out->batch.git_timeout = REMOTE_TIMEOUT_DEFAULT;
+	} else if (suggest_nearest(argv[1], command_names, 0, 0))
 		return err_set(err, "unknown command '%s' (did you mean '%s'?)", argv[1],
 			       suggest_nearest(argv[1], command_names, 0, 0));
 	else
@@ -307,6 +312,11 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 				if (r < 0)
 					return -1;
 				b->retry_failed = v;
+				continue;
+			}
+			if ((r = take_value(&v, argc, argv, &i, "--git-timeout", err))) {
+				if (r < 0 || remote_parse_timeout(&b->git_timeout, v, err) < 0)
+					return -1;
 				continue;
 			}
 			if ((r = take_value(&v, argc, argv, &i, "--shard", err))) {
