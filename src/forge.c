@@ -520,6 +520,8 @@ int forge_open_pr(const struct forge_request *rq, struct forge_result *res, stru
 	snprintf(res->state, sizeof(res->state), "%s", rq->draft ? "draft" : "open");
 	res->created = true;
 done:
+	if (error)
+		memset(res, 0, sizeof(*res));	/* no address of a call that failed */
 	free(repo);
 	buf_release(&r.out);
 	buf_release(&r.err);

@@ -13,6 +13,7 @@ $FORGE_FAIL names a subcommand ("create", "list", "edit", "update") that
 fails as a rejected token does, echoing the token on stderr as some
 errors do; $FORGE_SLEEP makes every call sleep that many seconds first.
 """
+import fcntl
 import json
 import os
 import subprocess
@@ -110,7 +111,11 @@ def main(tool):
             die("HTTP 401: Bad credentials (https://api.github.com/graphql)\n"
                 "Try authenticating with:  gh auth login (token %s)" % token)
         die("ERROR: 401 Unauthorized (token %s)" % token)
-    (gh if tool == "gh" else glab)(sub, argv[2:], stdin)
+    # one call at a time reads and writes the state, as the forge's server
+    # serializes its requests (batch runs repositories in parallel)
+    with open(os.environ["FORGE_STATE"] + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        (gh if tool == "gh" else glab)(sub, argv[2:], stdin)
 
 
 def gh(sub, args, stdin):
