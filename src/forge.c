@@ -397,6 +397,8 @@ static int read_listed(const struct forge_request *rq, const char *json, char *c
 	bool draft = false;
 
 	*found = false;
+	if (!list && strspn(json, " \t\r\n") == strlen(json))
+		return 0;	/* nothing listed; the forge refuses a second open one anyway */
 	if (!list || !json_object_is_type(list, json_type_array)) {
 		json_object_put(list);
 		return err_set(err, "%s %s %s printed no JSON list", argv[0], argv[1], argv[2]);

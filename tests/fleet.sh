@@ -277,6 +277,25 @@ cs = calls(repo="tools")
 expect(cs and all(c["tool"] == "gh" and c["argv"][-2:] == ["--repo", "git.example.org/acme/tools"] for c in cs), "calls %r" % [c["argv"] for c in cs])
 EOF
 
+# A local repository (a path in the manifest) whose origin is an scp-like
+# address: the forge and --repo from it, the base from the branch HEAD tracks.
+cat >>"$HOME/.gitconfig" <<EOF
+[url "file://$R/github.com/"]
+	insteadOf = git@github.com:
+EOF
+git clone -q https://github.com/acme/search.git "$W/local-search"
+git -C "$W/local-search" remote set-url origin git@github.com:acme/search.git
+rm -f "$FORGE_LOG"
+printf 'local-search\n' >"$W/local.txt"
+batch_in "$W" local.txt --push --create-pr --report l1.jsonl
+pycheck "a local repository with an scp-like origin" "$W/l1.jsonl" <<'EOF'
+r = rec(sys.argv[1], "local-search")
+expect(r["status"] in ("changed", "unchanged") and r["pushed"] and r.get("pr_action") == "updated", "record %r" % r)
+cs = calls()
+expect([c["argv"][:2] for c in cs] == [["pr", "list"], ["pr", "edit"]] and all(c["argv"][-2:] == ["--repo", "github.com/acme/search"] for c in cs), "calls %r" % [c["argv"] for c in cs])
+expect(all(c["cwd"] == os.path.join(os.environ["TMPROOT"], "w", "local-search") for c in cs), "ran in %r" % [c["cwd"] for c in cs])
+EOF
+
 # ---------------------------------------------------------------------------
 # The forge CLI failing: an error of that repository, secrets hidden
 
