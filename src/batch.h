@@ -30,6 +30,7 @@ struct batch_options {
 	const char *report;		/* JSON lines, or NULL */
 	const char *retry_failed;	/* an earlier report: only its failed repositories */
 	unsigned shard_k, shard_n;	/* --shard K/N, 0/0 for all */
+	const char *shard_from;		/* --shard auto: the variable the index came from */
 	bool push;
 	bool dry_run;
 	int jobs;

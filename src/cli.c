@@ -251,6 +251,7 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 					    shard_auto(&b->shard_k, &b->shard_n, &from, v, err) < 0 :
 					    batch_parse_shard(&b->shard_k, &b->shard_n, v, err) < 0)
 					return -1;
+				b->shard_from = from;
 				continue;
 			}
 			if ((r = take_value(&v, argc, argv, &i, "--forge", err))) {
@@ -434,6 +435,9 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 			}
 			return status;
 		}
+		if (cli->batch.shard_from)
+			fprintf(errs, "asyncmod: shard %u/%u (from %s)\n", cli->batch.shard_k,
+				cli->batch.shard_n, cli->batch.shard_from);
 		if (batch_run(&cli->batch, out, errs, &status, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);
 			return ENGINE_TROUBLE;

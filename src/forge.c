@@ -252,7 +252,7 @@ static int run_tool(char *const argv[], const char *input, double timeout, struc
 	size_t input_len = input ? strlen(input) : 0, written = 0;
 	double deadline = now_seconds() + timeout;
 	struct sigaction ignore, old;
-	pid_t pid;
+	pid_t pid, waited;
 
 	r->status = -1;
 	r->timed_out = false;
@@ -278,6 +278,9 @@ static int run_tool(char *const argv[], const char *input, double timeout, struc
 	if (!input_len) {
 		close(in[1]);
 		in[1] = -1;
+	} else {
+		/* never blocked writing while the tool waits for its output to be read */
+		fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
 	}
 	while (out[0] >= 0 || errp[0] >= 0) {
 		struct pollfd fds[3] = { { out[0], POLLIN, 0 }, { errp[0], POLLIN, 0 },
@@ -320,10 +323,10 @@ static int run_tool(char *const argv[], const char *input, double timeout, struc
 			}
 		}
 	}
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+	while ((waited = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
 		;
 	sigaction(SIGPIPE, &old, NULL);
-	if (!r->timed_out && WIFEXITED(ws))
+	if (waited == pid && !r->timed_out && WIFEXITED(ws))
 		r->status = WEXITSTATUS(ws);
 	close_pipes(in, out, errp);
 	return 0;
@@ -354,6 +357,8 @@ static int tool_error(struct err *err, char *const argv[], const struct run *r)
 	if (r->timed_out)
 		n = err_set(err, "%s took too long (more than the time limit; see "
 			    "ASYNCMOD_FORGE_TIMEOUT) and was stopped", what.ptr);
+	else if (r->status < 0)
+		n = err_set(err, "%s was killed%s%s", what.ptr, *safe ? ": " : "", safe);
 	else if (r->status == 127 && strstr(safe, "unable to run"))
 		n = err_set(err, "%s: %s (install it, or put it on PATH)", what.ptr, safe);
 	else

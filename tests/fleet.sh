@@ -391,7 +391,8 @@ same_shard() {
     shift 2
     st=0
     (cd "$S" && env "$@") >"$OUT" 2>"$ERR" || st=$?
-    if [ "$st" -le 1 ] && cmp -s "$OUT" "$S/explicit$ss_k.out"; then pass "--shard auto: $ss_name"; else
+    if [ "$st" -le 1 ] && cmp -s "$OUT" "$S/explicit$ss_k.out" &&
+        grep -q "^asyncmod: shard $ss_k/3 (from [A-Z_]*)\$" "$ERR"; then pass "--shard auto: $ss_name"; else
         fail "--shard auto: $ss_name: exit $st" "$(head -n 3 "$ERR")" "$(show_diff "$S/explicit$ss_k.out" "$OUT")"; fi
 }
 for i in 0 1 2; do
