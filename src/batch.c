@@ -628,6 +628,7 @@ static void print_table(FILE *out, json_object **records, size_t n)
 		fixes = sum_counts(r, "fixes");
 		left = sum_counts(r, "findings_left");
 		if ((json_object_object_get_ex(r, "reason", &v) && v) ||
+		    (json_object_object_get_ex(r, "pr_url", &v) && v) ||
 		    (json_object_object_get_ex(r, "branch", &v) && v))
 			detail = json_object_get_string(v);
 		{

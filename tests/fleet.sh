@@ -208,6 +208,11 @@ expect(calls(repo="clean") == [], "clean: the forge was called for a repository 
 EOF
 mv "$FORGE_LOG" "$TMPROOT/forge1.log"
 batch_in "$W" m.txt --push --create-pr --report r2.jsonl -j 2
+if grep -q "^https://github.com/acme/billing.git  *unchanged .* https://github.com/acme/billing/pull/[0-9]*$" "$OUT"; then
+    pass "create-pr again: the table shows the pull request"
+else
+    fail "create-pr again: the table shows the pull request" "$(cat "$OUT")"
+fi
 pycheck "create-pr again: the open pull requests are updated, not duplicated" "$W/r1.jsonl" "$W/r2.jsonl" "$FORGE_STATE" <<'EOF'
 p1, p2, state = sys.argv[1:4]
 prs = json.load(open(state))
@@ -303,10 +308,11 @@ unset GH_TOKEN
 GITHUB_TOKEN=plain-secret-value-4711
 export GITHUB_TOKEN
 printf 'https://github.com/acme/billing.git\nhttps://github.com/acme/search.git\n' >"$W/two.txt"
-FORGE_FAIL=edit batch_in "$W" two.txt --push --create-pr --report f1.jsonl
+FORGE_FAIL=edit FORGE_FAIL_TEXT=" remote https://bot:hunter2@github.com/acme/x.git key=glpat-Zx9Zx9Zx9Zx9Zx9Zx9Zx9 ghp_Q1w2E3r4T5y6U7i8O9p0" \
+    batch_in "$W" two.txt --push --create-pr --report f1.jsonl
 if [ "$st" -eq 2 ]; then pass "gh failing: exit status 2"; else fail "gh failing: exit status $st, expected 2"; fi
-if grep -r "plain-secret-value-4711" "$OUT" "$ERR" "$W/f1.jsonl" >/dev/null; then
-    fail "gh failing: the token shows" "$(grep -rh plain-secret "$OUT" "$ERR" "$W/f1.jsonl" | head -n 3)"
+if grep -rE "plain-secret-value-4711|hunter2|Zx9Zx9|Q1w2E3" "$OUT" "$ERR" "$W/f1.jsonl" >/dev/null; then
+    fail "gh failing: the token shows" "$(grep -rhE "plain-secret|hunter2|Zx9|Q1w2" "$OUT" "$ERR" "$W/f1.jsonl" | head -n 3)"
 else
     pass "gh failing: the token never shows"
 fi
@@ -314,7 +320,7 @@ pycheck "gh failing: failed with the tool's stderr, the branch still pushed" "$W
 for n in ("billing", "search"):
     r = rec(sys.argv[1], n)
     expect(r["status"] == "failed" and r["pushed"] is True, "%s: %s pushed=%s" % (n, r["status"], r["pushed"]))
-    expect(r["reason"] == "pull request not opened: gh pr edit failed (exit 1): HTTP 401: Bad credentials (https://api.github.com/graphql) Try authenticating with: gh auth login (token ***)", "%s: reason %r" % (n, r["reason"]))
+    expect(r["reason"] == "pull request not opened: gh pr edit failed (exit 1): HTTP 401: Bad credentials (https://api.github.com/graphql) Try authenticating with: gh auth login (token ***) remote https://***@github.com/acme/x.git key=*** ***", "%s: reason %r" % (n, r["reason"]))
     expect(r.get("pr_url", 1) is None and r.get("pr_reason") == r["reason"], "%s: pr keys %r" % (n, r))
 EOF
 unset GITHUB_TOKEN

@@ -11,7 +11,7 @@ the remote does not have, an unknown flag).
 
 $FORGE_FAIL names a subcommand ("create", "list", "edit", "update") that
 fails as a rejected token does, echoing the token on stderr as some
-errors do; $FORGE_SLEEP makes every call sleep that many seconds first.
+errors do (and $FORGE_FAIL_TEXT after it); $FORGE_SLEEP makes every call sleep that many seconds first.
 """
 import fcntl
 import json
@@ -107,10 +107,11 @@ def main(tool):
         die("unknown command %r for %r" % (" ".join(argv[:2]), tool))
     sub = argv[1]
     if os.environ.get("FORGE_FAIL") == sub:
+        extra = os.environ.get("FORGE_FAIL_TEXT", "")
         if tool == "gh":
             die("HTTP 401: Bad credentials (https://api.github.com/graphql)\n"
-                "Try authenticating with:  gh auth login (token %s)" % token)
-        die("ERROR: 401 Unauthorized (token %s)" % token)
+                "Try authenticating with:  gh auth login (token %s)%s" % (token, extra))
+        die("ERROR: 401 Unauthorized (token %s)%s" % (token, extra))
     # one call at a time reads and writes the state, as the forge's server
     # serializes its requests (batch runs repositories in parallel)
     with open(os.environ["FORGE_STATE"] + ".lock", "w") as lock:
