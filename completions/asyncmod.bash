@@ -208,12 +208,16 @@ _asyncmod()
             _asyncmod_words "httpx aiohttp"
             return
             ;;
+        --forge)
+            _asyncmod_words "github gitlab"
+            return
+            ;;
         -j | --jobs | --shard | --branch | -m | --message | --timeout | --git-timeout)
             return
             ;;
         esac
         if [[ $cur == -* ]]; then
-            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --timeout --http-client --branch -m --message --allow-dirty --force-branch -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --git-timeout --help"
+            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --timeout --http-client --branch -m --message --allow-dirty --force-branch -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --create-pr --draft --forge --merge-reports --git-timeout --help"
         else
             _asyncmod_files
         fi

@@ -8,6 +8,7 @@
  * records in manifest order, writes the report and the summary table.
  */
 #include "batch.h"
+#include "forge.h"
 #include "manifest.h"
 #include "fsio.h"
 #include "buf.h"
@@ -190,6 +191,8 @@ struct worker {
 	const char *record;	/* the file its record goes to */
 	bool pushed;		/* the branch reached origin in this run */
 	const char *push_reason;	/* why it did not, when known */
+	struct forge_result pr;		/* --create-pr: the pull request opened */
+	const char *pr_reason;		/* why there is none, when known */
 };
 
 /* Why the branch was not pushed, when nothing more precise is known. */
@@ -237,6 +240,8 @@ static void finish_worker(const struct worker *w, const char *status, const char
 	json_object_object_add(o, "push_reason",
 			       push_safe ? json_object_new_string(push_safe) : NULL);
 	json_object_object_add(o, "errors", error_lines(errs, e->source));
+	if (w->o->create_pr)
+		forge_record(o, &w->pr, w->pr_reason ? w->pr_reason : "the branch was not pushed");
 	f = fopen(w->record, "w");
 	if (f) {
 		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
@@ -254,7 +259,7 @@ static void finish_worker(const struct worker *w, const char *status, const char
 static void run_worker(const struct batch_options *o, const struct manifest_entry *e, const char *record,
 		       const char *diff_path)
 {
-	struct worker w = { o, e, record, false, NULL };
+	struct worker w = { .o = o, .e = e, .record = record };
 	struct engine_options opts = o->check;
 	struct buf partial = BUF_INIT;
 	struct engine_summary summary;
@@ -385,6 +390,14 @@ static void run_worker(const struct batch_options *o, const struct manifest_entr
 			finish_worker(&w, "failed", err.msg, &summary, summary.errors, errs);
 		}
 		w.pushed = true;
+		if (o->create_pr && forge_batch_pr(o->forge, &summary, o->check.message, o->draft,
+						   &w.pr, &err) < 0) {
+			char why[ERR_MSG_MAX + 32];
+
+			snprintf(why, sizeof(why), "pull request not opened: %s", err.msg);
+			w.pr_reason = why;
+			finish_worker(&w, "failed", why, &summary, summary.errors, errs);
+		}
 	}
 	if (o->dry_run)
 		finish_worker(&w, summary.files_changed && !summary.unchanged ? "changed" : "unchanged",
@@ -447,6 +460,7 @@ static void print_table(FILE *out, json_object **records, size_t n)
 		fixes = sum_counts(r, "fixes");
 		left = sum_counts(r, "findings_left");
 		if ((json_object_object_get_ex(r, "reason", &v) && v) ||
+		    (json_object_object_get_ex(r, "pr_url", &v) && v) ||
 		    (json_object_object_get_ex(r, "branch", &v) && v))
 			detail = json_object_get_string(v);
 		{
@@ -669,6 +683,8 @@ wait_all:
 			json_object_object_add(r, "push_reason",
 					       json_object_new_string("the worker died"));
 			json_object_object_add(r, "errors", json_object_new_array());
+			if (o->create_pr)
+				forge_record(r, NULL, "the worker died");
 		}
 		records[i] = r;
 		st = json_object_object_get_ex(r, "status", &v) ? json_object_get_string(v) : "failed";

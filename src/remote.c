@@ -387,10 +387,14 @@ static int do_refresh(struct net *n, void *arg, struct err *err)
 	/* the manifest's URL, never one with credentials or another host */
 	if (git_remote_lookup(&origin, repo, "origin") == 0 &&
 	    (strcmp(git_remote_url(origin), job->url) || git_remote_pushurl(origin))) {
+		bool pushurl = git_remote_pushurl(origin) != NULL;
+
 		git_remote_free(origin);
 		origin = NULL;
+		/* (the URL read back has url.<base>.insteadOf applied, so it may
+		 * differ from the one written; writing it again is harmless) */
 		if (git_remote_set_url(repo, "origin", job->url) < 0 ||
-		    git_remote_set_pushurl(repo, "origin", NULL) < 0) {
+		    (pushurl && git_remote_set_pushurl(repo, "origin", NULL) < 0)) {
 			error = repo_git_error(err, "unable to set the clone's origin");
 			goto done;
 		}
