@@ -414,6 +414,17 @@ int rule_to_thread(struct rule_ctx *ctx, struct finding *f, TSNode call, const c
 	return 0;
 }
 
+void rule_fix_in_thread(struct rule_ctx *ctx, struct finding *f, TSNode call,
+			enum resolution r, enum scope_context where)
+{
+	const char *reason = rule_site_reason(ctx, r, where);
+
+	if (reason)
+		rule_no_fix(f, reason);
+	else if (rule_to_thread(ctx, f, call, NULL) < 0)
+		rule_no_fix(f, "import-name-shadowed");
+}
+
 /* The first block whose first statement starts on a line of its own gives
  * the unit: that line's indent less the indent of its header's line. */
 void rule_indent_unit(const struct rule_ctx *ctx, struct buf *out)

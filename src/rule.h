@@ -197,6 +197,12 @@ bool rule_await_needs_parens(TSNode call);
  * something else at the call. */
 int rule_to_thread(struct rule_ctx *ctx, struct finding *f, TSNode call, const char *callee);
 
+/* The fix of the rules that move a blocking call to a thread: the site's
+ * reason (rule_site_reason) when one applies, else rule_to_thread's edits,
+ * else `import-name-shadowed`. */
+void rule_fix_in_thread(struct rule_ctx *ctx, struct finding *f, TSNode call,
+			enum resolution r, enum scope_context where);
+
 /* The reason every rule gives for not fixing a call at a resolved name:
  * the name may or may not be it (`ambiguous-name`), the call is in a
  * nested sync scope (`nested-sync-scope`), or the module runs under anyio

@@ -22,7 +22,6 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	enum scope_context where;
 	enum resolution r;
 	struct finding *f;
-	const char *reason;
 
 	if (rule_is_name_site(ref) || !rule_callee_of(ref, &call))
 		return 0;
@@ -40,10 +39,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	f = rule_report(ctx, &transform_blocking_input, call,
 			"`input()` blocks the event loop until a line arrives; run it in a "
 			"thread with `asyncio.to_thread`");
-	if ((reason = rule_site_reason(ctx, r, where)))
-		rule_no_fix(f, reason);
-	else if (rule_to_thread(ctx, f, call, NULL) < 0)
-		rule_no_fix(f, "import-name-shadowed");
+	rule_fix_in_thread(ctx, f, call, r, where);
 done:
 	buf_release(&q);
 	return 0;

@@ -49,7 +49,6 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	enum scope_context where;
 	enum resolution r;
 	struct finding *f;
-	const char *reason;
 
 	if (rule_is_name_site(ref) || !rule_callee_of(ref, &call))
 		return 0;
@@ -62,12 +61,10 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	f = rule_report(ctx, &transform_blocking_library, call,
 			"`%s` blocks the event loop in an async function; run it in a thread "
 			"with `asyncio.to_thread`", buf_cstr(&q));
-	if ((reason = rule_site_reason(ctx, r, where)))
-		rule_no_fix(f, reason);
-	else if (!strcmp(buf_cstr(&q), "sqlite3.connect"))
+	if (!strcmp(buf_cstr(&q), "sqlite3.connect") && !rule_site_reason(ctx, r, where))
 		rule_no_fix(f, "thread-bound-result");
-	else if (rule_to_thread(ctx, f, call, NULL) < 0)
-		rule_no_fix(f, "import-name-shadowed");
+	else
+		rule_fix_in_thread(ctx, f, call, r, where);
 done:
 	buf_release(&q);
 	return 0;
