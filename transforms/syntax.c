@@ -521,3 +521,21 @@ done:
 	ts_tree_cursor_delete(&cur);
 	return !stopped;
 }
+
+bool syntax_is_async(TSNode n)
+{
+	return ts_node_child_count(n) && !strcmp(ts_node_type(ts_node_child(n, 0)), "async");
+}
+
+uint32_t syntax_argument_count(TSNode call)
+{
+	TSNode args = syntax_field(call, "arguments");
+	uint32_t n = 0;
+
+	if (!syntax_type_is(args, "argument_list"))
+		return ts_node_is_null(args) ? 0 : 1;
+	for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+		if (!syntax_type_is(ts_node_named_child(args, i), "comment"))
+			n++;
+	return n;
+}

@@ -111,4 +111,11 @@ enum syntax_step {
  * false when a visit stopped it. */
 bool syntax_walk(TSNode n, enum syntax_step (*visit)(TSNode node, void *arg), void *arg);
 
+/* True when `n` (a def, `with` or `for`) starts with the `async` keyword. */
+bool syntax_is_async(TSNode n);
+
+/* The arguments of a call other than comments (1 for a bare generator
+ * argument, 0 when it has none). */
+uint32_t syntax_argument_count(TSNode call);
+
 #endif
