@@ -82,7 +82,7 @@ static int check_open(struct rule_ctx *ctx, const TSQueryMatch *match)
 	p = ts_node_parent(call);
 	json = blocking_file_json_load_of(ctx, call);
 	if (!ts_node_is_null(json) ||
-	    (syntax_type_is(p, "attribute") && syntax_same_node(syntax_field(p, "object"), call))) {
+	    (syntax_type_is(p, "attribute") && syntax_node_eq(syntax_field(p, "object"), call))) {
 		if ((reason = blocking_file_whole_call(ctx, f, call, form, json)))
 			goto report;
 		goto done;
@@ -246,7 +246,7 @@ static void bind_body(TSNode n, const char *name, struct bindings *b)
 			return;
 		p = ts_node_parent(n);
 		if (syntax_type_is(p, "assignment") &&
-		    syntax_same_node(syntax_field(p, "left"), n)) {
+		    syntax_node_eq(syntax_field(p, "left"), n)) {
 			if (makes_file(ctx, syntax_field(p, "right")))
 				b->files++;
 			else
@@ -265,11 +265,11 @@ static void bind_body(TSNode n, const char *name, struct bindings *b)
 				b->opens++;
 		} else if (((syntax_type_is(p, "for_statement") ||
 			     syntax_type_is(p, "for_in_clause")) &&
-			    syntax_same_node(syntax_field(p, "left"), n)) ||
+			    syntax_node_eq(syntax_field(p, "left"), n)) ||
 			   (syntax_type_is(p, "augmented_assignment") &&
-			    syntax_same_node(syntax_field(p, "left"), n)) ||
+			    syntax_node_eq(syntax_field(p, "left"), n)) ||
 			   (syntax_type_is(p, "named_expression") &&
-			    syntax_same_node(syntax_field(p, "name"), n)) ||
+			    syntax_node_eq(syntax_field(p, "name"), n)) ||
 			   syntax_type_is(p, "pattern_list") ||
 			   syntax_type_is(p, "tuple_pattern") ||
 			   syntax_type_is(p, "list_pattern") ||

@@ -48,7 +48,7 @@ static void check_use(TSNode id, void *arg)
 	TSNode p = ts_node_parent(id), c, fn;
 	uint32_t at = ts_node_start_byte(id);
 
-	if (u->reason || syntax_same_node(id, u->target) || rule_is_name_site(id))
+	if (u->reason || syntax_node_eq(id, u->target) || rule_is_name_site(id))
 		return;
 	if (blocking_file_declared(id)) {
 		u->reason = "escapes-block";
@@ -63,7 +63,7 @@ static void check_use(TSNode id, void *arg)
 		u->reason = "escapes-block";
 		return;
 	}
-	if (syntax_type_is(p, "attribute") && syntax_same_node(syntax_field(p, "object"), id)) {
+	if (syntax_type_is(p, "attribute") && syntax_node_eq(syntax_field(p, "object"), id)) {
 		TSNode attr = syntax_field(p, "attribute");
 
 		if (syntax_text_in(u->ctx, attr, aio_methods) && rule_callee_of(p, &c)) {
@@ -83,12 +83,12 @@ static void check_use(TSNode id, void *arg)
 			u->reason = "escapes-block";
 		return;
 	}
-	if (syntax_type_is(p, "for_statement") && syntax_same_node(syntax_field(p, "right"), id)) {
+	if (syntax_type_is(p, "for_statement") && syntax_node_eq(syntax_field(p, "right"), id)) {
 		if (!syntax_is_async(p))
 			rule_edit(u->f, ts_node_start_byte(p), ts_node_start_byte(p), "async ");
 		return;
 	}
-	if (syntax_type_is(p, "for_in_clause") && syntax_same_node(syntax_field(p, "right"), id)) {
+	if (syntax_type_is(p, "for_in_clause") && syntax_node_eq(syntax_field(p, "right"), id)) {
 		TSNode comp = ts_node_parent(p);
 
 		if (syntax_type_is(comp, "generator_expression")) {
@@ -220,7 +220,7 @@ const char *blocking_file_with_fix(struct rule_ctx *ctx, struct finding *f, TSNo
 		if (!syntax_type_is(it, "with_item"))
 			continue;
 		r = with_item_plan(ctx, f, with, it, buf_cstr(&aiofiles));
-		if (syntax_same_node(it, item))
+		if (syntax_node_eq(it, item))
 			own = r;
 		else if (r && !other)
 			other = r;

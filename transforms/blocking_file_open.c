@@ -177,7 +177,7 @@ TSNode blocking_file_json_load_of(const struct rule_ctx *ctx, TSNode x)
 
 		if (syntax_type_is(c, "comment"))
 			continue;
-		if (first ? !syntax_same_node(c, x) :
+		if (first ? !syntax_node_eq(c, x) :
 			    !syntax_type_is(c, "keyword_argument") ||
 			    !plain_name_or_literal(syntax_field(c, "value")))
 			return none;

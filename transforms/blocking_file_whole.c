@@ -289,7 +289,7 @@ static void count_ref(TSNode id, void *arg)
 {
 	struct name_refs *r = arg;
 
-	if (syntax_same_node(id, r->skip) || rule_is_name_site(id) ||
+	if (syntax_node_eq(id, r->skip) || rule_is_name_site(id) ||
 	    (ts_node_start_byte(id) < ts_node_start_byte(r->with) && !blocking_file_declared(id)) ||
 	    blocking_file_rebound_later(r->ctx, id, r->with))
 		return;
@@ -319,9 +319,9 @@ static bool first_evaluated(TSNode call, TSNode stmt)
 {
 	TSNode p = ts_node_parent(call);
 
-	if (syntax_type_is(p, "assignment") && syntax_same_node(syntax_field(p, "right"), call))
+	if (syntax_type_is(p, "assignment") && syntax_node_eq(syntax_field(p, "right"), call))
 		p = ts_node_parent(p);
-	return syntax_same_node(p, stmt);
+	return syntax_node_eq(p, stmt);
 }
 
 /* `with open(..) as f: STMT` where STMT only reads or writes the whole
@@ -370,7 +370,7 @@ bool blocking_file_whole_with(struct rule_ctx *ctx, struct finding *f, TSNode wi
 		if (!first_evaluated(outer, stmt))
 			goto done;
 	} else if (!syntax_type_is(attr, "attribute") ||
-		   !syntax_same_node(syntax_field(attr, "object"), refs.first) ||
+		   !syntax_node_eq(syntax_field(attr, "object"), refs.first) ||
 		   !rule_callee_of(attr, &outer) || !first_evaluated(outer, stmt) ||
 		   !(op = whole_file_op(ctx, outer, &data))) {
 		goto done;

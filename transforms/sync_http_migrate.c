@@ -35,9 +35,9 @@ static bool trailer_follows(TSNode n)
 
 	if (ts_node_is_null(p))
 		return false;
-	return (syntax_type_is(p, "attribute") && syntax_same_node(syntax_field(p, "object"), n)) ||
-	       (syntax_type_is(p, "subscript") && syntax_same_node(syntax_field(p, "value"), n)) ||
-	       (syntax_type_is(p, "call") && syntax_same_node(syntax_field(p, "function"), n));
+	return (syntax_type_is(p, "attribute") && syntax_node_eq(syntax_field(p, "object"), n)) ||
+	       (syntax_type_is(p, "subscript") && syntax_node_eq(syntax_field(p, "value"), n)) ||
+	       (syntax_type_is(p, "call") && syntax_node_eq(syntax_field(p, "function"), n));
 }
 
 /* True when `n` is written or deleted: the target of an assignment or a
@@ -46,14 +46,14 @@ static bool is_store(TSNode n)
 {
 	TSNode p = ts_node_parent(n);
 
-	if (syntax_type_is(p, "subscript") && syntax_same_node(syntax_field(p, "value"), n))
+	if (syntax_type_is(p, "subscript") && syntax_node_eq(syntax_field(p, "value"), n))
 		return is_store(p);
 	if (syntax_type_is(p, "expression_list") || syntax_type_is(p, "pattern_list") ||
 	    syntax_type_is(p, "tuple_pattern") || syntax_type_is(p, "list_pattern"))
 		return is_store(p);
 	if (syntax_type_is(p, "assignment") || syntax_type_is(p, "augmented_assignment") ||
 	    syntax_type_is(p, "for_statement"))
-		return syntax_same_node(syntax_field(p, "left"), n);
+		return syntax_node_eq(syntax_field(p, "left"), n);
 	return syntax_type_is(p, "delete_statement");
 }
 
@@ -64,10 +64,10 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 	TSNode attr = ts_node_parent(id), name, whole;
 	const struct response_attr *ra;
 
-	if (syntax_type_is(attr, "assignment") && syntax_same_node(syntax_field(attr, "left"), id))
+	if (syntax_type_is(attr, "assignment") && syntax_node_eq(syntax_field(attr, "left"), id))
 		return true;	/* bound again: not a use (requests' name is bound once) */
 	if (!syntax_type_is(attr, "attribute") ||
-	    !syntax_same_node(syntax_field(attr, "object"), id)) {
+	    !syntax_node_eq(syntax_field(attr, "object"), id)) {
 		p->why = "the response is used as a whole (passed, returned or stored)";
 		return false;
 	}
@@ -97,7 +97,7 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 		TSNode call = ts_node_parent(attr);
 
 		if (!syntax_type_is(call, "call") ||
-		    !syntax_same_node(syntax_field(call, "function"), attr) ||
+		    !syntax_node_eq(syntax_field(call, "function"), attr) ||
 		    !rule_text_is(ctx, syntax_field(call, "arguments"), "()")) {
 			p->why = "a response method called with arguments or used as a value";
 			return false;
@@ -107,10 +107,10 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 	if (!strcmp(ra->name, "headers")) {
 		TSNode up = ts_node_parent(attr);
 		bool ok = syntax_type_is(up, "subscript") &&
-			  syntax_same_node(syntax_field(up, "value"), attr);
+			  syntax_node_eq(syntax_field(up, "value"), attr);
 
 		if (syntax_type_is(up, "attribute") &&
-		    syntax_same_node(syntax_field(up, "object"), attr) &&
+		    syntax_node_eq(syntax_field(up, "object"), attr) &&
 		    rule_text_is(ctx, syntax_field(up, "attribute"), "get") &&
 		    syntax_type_is(ts_node_parent(up), "call"))
 			ok = true;
@@ -121,7 +121,7 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 	}
 	if (p->aiohttp && ra->await) {
 		if (scope_context_at(ctx->scopes, ts_node_start_byte(id)) != CONTEXT_ASYNC ||
-		    !syntax_same_node(rule_enclosing_function(id), p->fn)) {
+		    !syntax_node_eq(rule_enclosing_function(id), p->fn)) {
 			p->why = "the response body is read in a nested function, where aiohttp's "
 				 "`await` is not possible";
 			return false;
@@ -162,7 +162,7 @@ static enum syntax_step uses_visit(TSNode c, void *arg)
 
 	if (!syntax_type_is(c, "identifier"))
 		return SYNTAX_WALK_INTO;
-	if (rule_text_is(u->p->ctx, c, u->name) && !syntax_same_node(c, u->p->target) &&
+	if (rule_text_is(u->p->ctx, c, u->name) && !syntax_node_eq(c, u->p->target) &&
 	    !rule_is_name_site(c) && !response_use(u->p, c, u->f))
 		return SYNTAX_WALK_STOP;
 	return SYNTAX_WALK_PAST;

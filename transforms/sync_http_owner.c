@@ -34,7 +34,7 @@ static void classify_binding(const struct rule_ctx *ctx, TSNode id, const char *
 	const char *pt = ts_node_is_null(p) ? "" : ts_node_type(p);
 
 	if (!strcmp(pt, "assignment")) {
-		if (syntax_same_node(syntax_field(p, "left"), id)) {
+		if (syntax_node_eq(syntax_field(p, "left"), id)) {
 			if (is_ctor_call(ctx, syntax_field(p, "right"), ctors))
 				b->ctor++;
 			else
@@ -53,16 +53,16 @@ static void classify_binding(const struct rule_ctx *ctx, TSNode id, const char *
 		b->global = true;
 	} else if (!strcmp(pt, "augmented_assignment") || !strcmp(pt, "for_statement") ||
 		   !strcmp(pt, "for_in_clause")) {
-		if (syntax_same_node(syntax_field(p, "left"), id))
+		if (syntax_node_eq(syntax_field(p, "left"), id))
 			b->other++;
 	} else if (!strcmp(pt, "named_expression")) {
-		if (syntax_same_node(syntax_field(p, "name"), id))
+		if (syntax_node_eq(syntax_field(p, "name"), id))
 			b->other++;
 	} else if (!strcmp(pt, "default_parameter") || !strcmp(pt, "typed_default_parameter")) {
-		if (syntax_same_node(syntax_field(p, "name"), id))
+		if (syntax_node_eq(syntax_field(p, "name"), id))
 			b->other++;
 	} else if (!strcmp(pt, "except_clause")) {
-		if (syntax_same_node(syntax_field(p, "alias"), id))
+		if (syntax_node_eq(syntax_field(p, "alias"), id))
 			b->other++;
 	} else if (!strcmp(pt, "pattern_list") || !strcmp(pt, "tuple_pattern") ||
 		   !strcmp(pt, "list_pattern") || !strcmp(pt, "list_splat_pattern") ||
@@ -183,7 +183,7 @@ enum owner sync_http_owner_of(const struct rule_ctx *ctx, TSNode obj, TSNode cal
 		if (b.ctor || b.other) {
 			if (b.other)
 				return owner_by_type(ctx, obj, ctors);
-			return syntax_same_node(fn, inner) ? OWNER_LOCAL : OWNER_SHARED;
+			return syntax_node_eq(fn, inner) ? OWNER_LOCAL : OWNER_SHARED;
 		}
 	}
 	memset(&b, 0, sizeof(b));

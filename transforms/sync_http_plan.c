@@ -300,7 +300,7 @@ static bool plan_statement(struct plan *p)
 	if (syntax_type_is(parent, "expression_statement")) {
 		stmt = parent;
 	} else if (syntax_type_is(parent, "assignment") &&
-		   syntax_same_node(syntax_field(parent, "right"), p->call) &&
+		   syntax_node_eq(syntax_field(parent, "right"), p->call) &&
 		   syntax_type_is(syntax_field(parent, "left"), "identifier") &&
 		   ts_node_is_null(syntax_field(parent, "type")) &&
 		   syntax_type_is(ts_node_parent(parent), "expression_statement")) {

@@ -459,7 +459,7 @@ TSNode syntax_named_child(TSNode n, uint32_t i)
 	return ts_node_named_child(n, i);
 }
 
-bool syntax_same_node(TSNode a, TSNode b)
+bool syntax_node_eq(TSNode a, TSNode b)
 {
 	return !ts_node_is_null(a) && !ts_node_is_null(b) && ts_node_eq(a, b);
 }

@@ -85,7 +85,7 @@ TSNode syntax_field(TSNode n, const char *name);
 TSNode syntax_named_child(TSNode n, uint32_t i);
 
 /* True when `a` and `b` are both not null and the same node. */
-bool syntax_same_node(TSNode a, TSNode b);
+bool syntax_node_eq(TSNode a, TSNode b);
 
 /* True when the string `s` is one of the NULL-ended `list`. */
 bool syntax_str_in(const char *s, const char *const *list);
