@@ -142,8 +142,6 @@ static bool may_bind_call(const struct rule_ctx *ctx, const char *name)
 	return false;
 }
 
-/* Whether `obj`, the receiver of a method call at `call`, is a client
- * object made by one of `ctors`, and who owns it. */
 /* A client the file shows by its type (`self.client` made in the class,
  * a parameter annotated `httpx.Client`): it comes from outside the
  * coroutine, so it is shared. */
@@ -155,6 +153,8 @@ static enum owner owner_by_type(const struct rule_ctx *ctx, TSNode obj, const ch
 	return t && syntax_str_in(t, ctors) ? OWNER_SHARED : OWNER_UNKNOWN;
 }
 
+/* Whether `obj`, the receiver of a method call at `call`, is a client
+ * object made by one of `ctors`, and who owns it. */
 enum owner sync_http_owner_of(const struct rule_ctx *ctx, TSNode obj, TSNode call,
 			      const char *const *ctors)
 {
