@@ -16,6 +16,7 @@
 #include "table.h"
 #include "receiver.h"
 #include "blocking_path.scm.h"
+#include "syntax.h"
 
 static const char *const tokens[] = { "path", NULL };
 
@@ -33,14 +34,6 @@ static const char *const aiofiles_functions[] = {
 	"exists", "isfile", "isdir", "islink", "getsize", "getmtime", "getatime",
 	"getctime", "samefile", "sameopenfile", NULL,
 };
-
-static bool in_list(const char *const *list, const char *name)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (!strcmp(list[i], name))
-			return true;
-	return false;
-}
 
 /* `p.exists()` where `p` holds a pathlib path. */
 static int check_path_method(struct rule_ctx *ctx, const TSQueryMatch *match, TSNode call)
@@ -69,7 +62,7 @@ static int check_path_method(struct rule_ctx *ctx, const TSQueryMatch *match, TS
 		otext = "path";
 		olen = 4;
 	}
-	if (in_list(lazy_methods, buf_cstr(&name)))
+	if (syntax_str_in(buf_cstr(&name), lazy_methods))
 		f = rule_report(ctx, &transform_blocking_path, call,
 				"`%.*s.%s()` reads the file system as it is iterated and blocks the "
 				"event loop; use `await asyncio.to_thread(lambda: list(%.*s.%s(..)))` "
@@ -106,12 +99,12 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	    strncmp(buf_cstr(&q), "os.path.", 8))
 		goto done;
 	fn = buf_cstr(&q) + 8;
-	if (!in_list(fs_functions, fn))
+	if (!syntax_str_in(fn, fs_functions))
 		goto done;
 	where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
 	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
 		goto done;
-	if (in_list(aiofiles_functions, fn))
+	if (syntax_str_in(fn, aiofiles_functions))
 		f = rule_report(ctx, &transform_blocking_path, call,
 				"`os.path.%s` touches the file system and blocks the event loop; "
 				"use `await aiofiles.os.path.%s(..)` or "

@@ -24,6 +24,7 @@
 
 #include "table.h"
 #include "blocking_process.scm.h"
+#include "syntax.h"
 
 static const char *const tokens_create[] = { "Popen", "popen", "spawn", NULL };
 static const char *const tokens_run[] = { "subprocess", "system", "spawn", NULL };
@@ -89,11 +90,6 @@ static bool has_exec_form(enum proc_kind k)
 	       k == KIND_CHECK_OUTPUT || k == KIND_SYSTEM;
 }
 
-static bool is_type(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
 /* The value of keyword argument `name` in `args`, or a null node. */
 static TSNode keyword_value(const struct rule_ctx *ctx, TSNode args, const char *name)
 {
@@ -102,7 +98,7 @@ static TSNode keyword_value(const struct rule_ctx *ctx, TSNode args, const char 
 	for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
 		TSNode a = ts_node_named_child(args, i);
 
-		if (is_type(a, "keyword_argument") &&
+		if (syntax_type_is(a, "keyword_argument") &&
 		    rule_text_is(ctx, ts_node_child_by_field_name(a, "name", 4), name))
 			return ts_node_child_by_field_name(a, "value", 5);
 	}
@@ -112,7 +108,7 @@ static TSNode keyword_value(const struct rule_ctx *ctx, TSNode args, const char 
 static bool has_type_child(TSNode args, const char *type)
 {
 	for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
-		if (is_type(ts_node_named_child(args, i), type))
+		if (syntax_type_is(ts_node_named_child(args, i), type))
 			return true;
 	return false;
 }
@@ -126,15 +122,16 @@ static const struct transform *spawn_rule(const struct rule_ctx *ctx, TSNode arg
 	if (ts_node_is_null(mode) && ts_node_named_child_count(args)) {
 		TSNode first = ts_node_named_child(args, 0);
 
-		if (!is_type(first, "keyword_argument") && !is_type(first, "list_splat") &&
-		    !is_type(first, "dictionary_splat") && !is_type(first, "comment"))
+		if (!syntax_type_is(first, "keyword_argument") &&
+		    !syntax_type_is(first, "list_splat") &&
+		    !syntax_type_is(first, "dictionary_splat") && !syntax_type_is(first, "comment"))
 			mode = first;
 	}
 	if (ts_node_is_null(mode))
 		return &transform_process_run;
-	if (is_type(mode, "attribute"))
+	if (syntax_type_is(mode, "attribute"))
 		mode = ts_node_child_by_field_name(mode, "attribute", 9);
-	if (is_type(mode, "identifier") && rule_text_is(ctx, mode, "P_WAIT"))
+	if (syntax_type_is(mode, "identifier") && rule_text_is(ctx, mode, "P_WAIT"))
 		return &transform_process_run;
 	return &transform_process_create;
 }
@@ -142,13 +139,13 @@ static const struct transform *spawn_rule(const struct rule_ctx *ctx, TSNode arg
 /* A string literal without interpolations (also implicitly concatenated). */
 static bool plain_string(TSNode n, bool allow_fstring)
 {
-	if (is_type(n, "concatenated_string")) {
+	if (syntax_type_is(n, "concatenated_string")) {
 		for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
 			if (!plain_string(ts_node_named_child(n, i), allow_fstring))
 				return false;
 		return true;
 	}
-	if (!is_type(n, "string"))
+	if (!syntax_type_is(n, "string"))
 		return false;
 	return allow_fstring || !has_type_child(n, "interpolation");
 }
@@ -157,11 +154,11 @@ static bool plain_string(TSNode n, bool allow_fstring)
  * effect: a plain string, a name, or attributes on a name. */
 static bool simple_element(TSNode n)
 {
-	if (plain_string(n, false) || is_type(n, "identifier"))
+	if (plain_string(n, false) || syntax_type_is(n, "identifier"))
 		return true;
-	if (is_type(n, "attribute"))
+	if (syntax_type_is(n, "attribute"))
 		return simple_element(ts_node_child_by_field_name(n, "object", 6)) &&
-		       !is_type(ts_node_child_by_field_name(n, "object", 6), "string");
+		       !syntax_type_is(ts_node_child_by_field_name(n, "object", 6), "string");
 	return false;
 }
 
@@ -177,7 +174,7 @@ static bool simple_input(const struct rule_ctx *ctx, TSNode n)
 	uint32_t len;
 	const char *t;
 
-	if (is_type(n, "identifier"))
+	if (syntax_type_is(n, "identifier"))
 		return true;
 	if (!plain_string(n, false))
 		return false;
@@ -211,16 +208,16 @@ static const char *plan_exec(const struct rule_ctx *ctx, TSNode call, enum proc_
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	p->shell = kind == KIND_SYSTEM;
-	if (!is_type(args, "argument_list"))
+	if (!syntax_type_is(args, "argument_list"))
 		return "subprocess-other-argument";
 	for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
 		TSNode a = ts_node_named_child(args, i), name, value;
 
-		if (is_type(a, "comment"))
+		if (syntax_type_is(a, "comment"))
 			return "comment-in-call";
-		if (is_type(a, "list_splat"))
+		if (syntax_type_is(a, "list_splat"))
 			return "subprocess-non-literal-args";
-		if (!is_type(a, "keyword_argument")) {
+		if (!syntax_type_is(a, "keyword_argument")) {
 			if (positional++)
 				return "subprocess-other-argument";
 			p->cmd = a;
@@ -275,12 +272,12 @@ static const char *plan_exec(const struct rule_ctx *ctx, TSNode call, enum proc_
 	} else {
 		uint32_t n = 0;
 
-		if (!is_type(p->cmd, "list"))
+		if (!syntax_type_is(p->cmd, "list"))
 			return "subprocess-non-literal-args";
 		for (uint32_t i = 0; i < ts_node_named_child_count(p->cmd); i++) {
 			TSNode el = ts_node_named_child(p->cmd, i);
 
-			if (is_type(el, "comment"))
+			if (syntax_type_is(el, "comment"))
 				return "comment-in-call";
 			if (!simple_element(el))
 				return "subprocess-non-literal-args";
@@ -292,24 +289,24 @@ static const char *plan_exec(const struct rule_ctx *ctx, TSNode call, enum proc_
 	if (kind == KIND_CHECK_CALL || kind == KIND_CHECK_OUTPUT)
 		p->check = true;
 	p->multi_line = p->check || p->capture || !ts_node_is_null(p->input);
-	if (kind == KIND_SYSTEM && !is_type(parent, "expression_statement"))
+	if (kind == KIND_SYSTEM && !syntax_type_is(parent, "expression_statement"))
 		return "os-system-result-used";
 	if (!p->multi_line)
 		return NULL;
 	/* the statement form: `CALL` or `NAME = CALL` as a whole statement */
-	if (is_type(parent, "expression_statement")) {
+	if (syntax_type_is(parent, "expression_statement")) {
 		p->stmt = parent;
-	} else if (is_type(parent, "assignment") &&
-		   is_type(ts_node_child_by_field_name(parent, "left", 4), "identifier") &&
+	} else if (syntax_type_is(parent, "assignment") &&
+		   syntax_type_is(ts_node_child_by_field_name(parent, "left", 4), "identifier") &&
 		   ts_node_is_null(ts_node_child_by_field_name(parent, "type", 4)) &&
-		   is_type(ts_node_parent(parent), "expression_statement")) {
+		   syntax_type_is(ts_node_parent(parent), "expression_statement")) {
 		p->target = ts_node_child_by_field_name(parent, "left", 4);
 		p->stmt = ts_node_parent(parent);
 	} else {
 		return "subprocess-result-used";
 	}
-	if (ts_node_named_child_count(p->stmt) != 1 || !is_type(ts_node_parent(p->stmt), "block") ||
-	    !rule_own_line(ctx, p->stmt))
+	if (ts_node_named_child_count(p->stmt) != 1 ||
+	    !syntax_type_is(ts_node_parent(p->stmt), "block") || !rule_own_line(ctx, p->stmt))
 		return "compound-statement";
 	return NULL;
 }
@@ -417,8 +414,8 @@ static int fix_exec(struct rule_ctx *ctx, struct finding *f, TSNode call, TSNode
 		goto done;
 	if (!p->multi_line) {
 		bool parens = p->kind == KIND_CALL && rule_await_needs_parens(call);
-		bool completed = p->kind == KIND_RUN && !is_type(ts_node_parent(call),
-								 "expression_statement");
+		bool completed = p->kind == KIND_RUN &&
+				 !syntax_type_is(ts_node_parent(call), "expression_statement");
 
 		if (completed) {
 			if (rule_module_ref(ctx, f, ts_node_start_byte(call), "subprocess", &sp) < 0)
@@ -557,7 +554,8 @@ static int check_process(struct rule_ctx *ctx, const TSQueryMatch *match,
 		return 0;
 	args = ts_node_child_by_field_name(call, "arguments", 9);
 	r = scope_resolve_expr(ctx->scopes, ref, &q);
-	if ((r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS) || !is_type(args, "argument_list"))
+	if ((r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS) ||
+	    !syntax_type_is(args, "argument_list"))
 		goto done;
 	qn = buf_cstr(&q);
 	for (size_t i = 0; i < sizeof(proc_fns) / sizeof(proc_fns[0]) && !fn; i++)

@@ -11,13 +11,9 @@
 
 #include "table.h"
 #include "busy_wait.scm.h"
+#include "syntax.h"
 
 static const char *const tokens[] = { "sleep", NULL };
-
-static bool is_type(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
 
 /* The library of `await LIB.sleep(..)` ("asyncio", "anyio", "trio"), or
  * NULL when the statement is not that. */
@@ -28,12 +24,13 @@ static const char *sleep_library(const struct rule_ctx *ctx, TSNode stmt)
 	struct buf q = BUF_INIT;
 	const char *lib = NULL;
 
-	if (!is_type(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1 ||
-	    !is_type(aw, "await"))
+	if (!syntax_type_is(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1 ||
+	    !syntax_type_is(aw, "await"))
 		return NULL;
 	call = ts_node_named_child(aw, 0);
 	fn = ts_node_child_by_field_name(call, "function", 8);
-	if (!is_type(call, "call") || (!is_type(fn, "identifier") && !is_type(fn, "attribute")))
+	if (!syntax_type_is(call, "call") ||
+	    (!syntax_type_is(fn, "identifier") && !syntax_type_is(fn, "attribute")))
 		return NULL;
 	if (scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_MODULE)
 		for (int i = 0; libs[i]; i++) {
@@ -54,13 +51,14 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 
 	if (scope_context_at(ctx->scopes, ts_node_start_byte(loop)) != CONTEXT_ASYNC)
 		return 0;
-	if (is_type(cond, "true") || (is_type(cond, "integer") && !rule_text_is(ctx, cond, "0")))
+	if (syntax_type_is(cond, "true") ||
+	    (syntax_type_is(cond, "integer") && !rule_text_is(ctx, cond, "0")))
 		return 0;
 	for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
 		TSNode s = ts_node_named_child(body, i);
 		const char *l;
 
-		if (is_type(s, "comment") || is_type(s, "pass_statement"))
+		if (syntax_type_is(s, "comment") || syntax_type_is(s, "pass_statement"))
 			continue;
 		if (!(l = sleep_library(ctx, s)))
 			return 0;

@@ -32,11 +32,6 @@
 
 static const char *const tokens[] = { "except", NULL };
 
-static bool is(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
 /* True when one handler type means cancellation. */
 static bool catches_cancel_type(const struct rule_ctx *ctx, TSNode t)
 {
@@ -45,7 +40,7 @@ static bool catches_cancel_type(const struct rule_ctx *ctx, TSNode t)
 	bool yes;
 
 	t = syntax_unwrap_parens(t);
-	if (is(t, "tuple")) {
+	if (syntax_type_is(t, "tuple")) {
 		for (uint32_t i = 0; i < ts_node_named_child_count(t); i++)
 			if (catches_cancel_type(ctx, ts_node_named_child(t, i)))
 				return true;
@@ -88,7 +83,7 @@ static bool uncancels(const struct rule_ctx *ctx, TSNode body)
 	for (size_t i = 0; i < v.len && !yes; i++) {
 		TSNode fn = ts_node_child_by_field_name(*(TSNode *)vec_at(&v, i), "function", 8);
 
-		yes = is(fn, "attribute") &&
+		yes = syntax_type_is(fn, "attribute") &&
 		      rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "uncancel");
 	}
 	vec_release(&v);
@@ -104,7 +99,7 @@ static bool caught_earlier(const struct rule_ctx *ctx, TSNode try_stmt, TSNode h
 
 		if (ts_node_eq(c, handler))
 			break;
-		if (!is(c, "except_clause"))
+		if (!syntax_type_is(c, "except_clause"))
 			continue;
 		syntax_handler_parts(c, &type, &name);
 		if (ts_node_is_null(type) || catches_cancel_type(ctx, type))
@@ -144,7 +139,7 @@ static TSNode last_statement(TSNode block)
 	TSNode none = { { 0 }, NULL, NULL };
 
 	for (uint32_t i = ts_node_named_child_count(block); i > 0; i--)
-		if (!is(ts_node_named_child(block, i - 1), "comment"))
+		if (!syntax_type_is(ts_node_named_child(block, i - 1), "comment"))
 			return ts_node_named_child(block, i - 1);
 	return none;
 }
@@ -170,10 +165,10 @@ static bool falls_through(TSNode block)
 		for (uint32_t i = 0; i < ts_node_named_child_count(last); i++) {
 			TSNode c = ts_node_named_child(last, i);
 
-			if (is(c, "elif_clause") &&
+			if (syntax_type_is(c, "elif_clause") &&
 			    falls_through(ts_node_child_by_field_name(c, "consequence", 11)))
 				return true;
-			if (is(c, "else_clause")) {
+			if (syntax_type_is(c, "else_clause")) {
 				has_else = true;
 				if (falls_through(ts_node_child_by_field_name(c, "body", 4)))
 					return true;
@@ -189,9 +184,10 @@ static bool falls_through(TSNode block)
 		for (uint32_t i = 0; i < ts_node_named_child_count(last); i++) {
 			TSNode c = ts_node_named_child(last, i);
 
-			if (is(c, "finally_clause") && !falls_through(syntax_handler_body(c)))
+			if (syntax_type_is(c, "finally_clause") &&
+			    !falls_through(syntax_handler_body(c)))
 				return false;
-			if (is(c, "else_clause"))
+			if (syntax_type_is(c, "else_clause"))
 				body = ts_node_child_by_field_name(c, "body", 4);
 		}
 		if (falls_through(body))
@@ -199,7 +195,8 @@ static bool falls_through(TSNode block)
 		for (uint32_t i = 0; i < ts_node_named_child_count(last); i++) {
 			TSNode c = ts_node_named_child(last, i);
 
-			if (is(c, "except_clause") && falls_through(syntax_handler_body(c)))
+			if (syntax_type_is(c, "except_clause") &&
+			    falls_through(syntax_handler_body(c)))
 				return true;
 		}
 		return false;
@@ -217,7 +214,7 @@ static bool names_cancelled_error(const struct rule_ctx *ctx, TSNode t)
 	t = syntax_unwrap_parens(t);
 	if (ts_node_is_null(t))
 		return false;
-	if (is(t, "tuple")) {
+	if (syntax_type_is(t, "tuple")) {
 		for (uint32_t i = 0; i < ts_node_named_child_count(t); i++)
 			if (names_cancelled_error(ctx, ts_node_named_child(t, i)))
 				return true;
@@ -235,7 +232,7 @@ static bool names_cancelled_error(const struct rule_ctx *ctx, TSNode t)
 static bool only_cancellation(TSNode t)
 {
 	t = syntax_unwrap_parens(t);
-	return ts_node_is_null(t) || !is(t, "tuple");
+	return ts_node_is_null(t) || !syntax_type_is(t, "tuple");
 }
 
 /* True when the try body raises CancelledError itself (`raise
@@ -250,9 +247,10 @@ static bool raises_cancelled_itself(const struct rule_ctx *ctx, TSNode body)
 	for (size_t i = 0; i < v.len && !yes; i++) {
 		TSNode e = ts_node_named_child(*(TSNode *)vec_at(&v, i), 0);
 
-		if (is(e, "call"))
+		if (syntax_type_is(e, "call"))
 			e = ts_node_child_by_field_name(e, "function", 8);
-		yes = !ts_node_is_null(e) && !is(e, "comment") && names_cancelled_error(ctx, e);
+		yes = !ts_node_is_null(e) && !syntax_type_is(e, "comment") &&
+		      names_cancelled_error(ctx, e);
 	}
 	vec_release(&v);
 	return yes;
@@ -270,9 +268,9 @@ static bool reraises_somewhere(const struct rule_ctx *ctx, TSNode body, TSNode n
 	for (size_t i = 0; i < v.len && !yes; i++) {
 		TSNode s = *(TSNode *)vec_at(&v, i), e = ts_node_named_child(s, 0);
 
-		if (ts_node_is_null(e) || is(e, "comment"))
+		if (ts_node_is_null(e) || syntax_type_is(e, "comment"))
 			yes = true;
-		else if (!ts_node_is_null(name) && is(e, "identifier") &&
+		else if (!ts_node_is_null(name) && syntax_type_is(e, "identifier") &&
 			 ts_node_named_child_count(s) == 1 &&
 			 ts_node_end_byte(e) - ts_node_start_byte(e) ==
 				 ts_node_end_byte(name) - ts_node_start_byte(name) &&
@@ -286,7 +284,7 @@ static bool reraises_somewhere(const struct rule_ctx *ctx, TSNode body, TSNode n
 	for (size_t i = 0; i < v.len && !yes; i++) {
 		TSNode fn = ts_node_child_by_field_name(*(TSNode *)vec_at(&v, i), "function", 8);
 
-		yes = is(fn, "attribute") &&
+		yes = syntax_type_is(fn, "attribute") &&
 		      rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "cancelling");
 	}
 	vec_release(&v);
@@ -318,7 +316,7 @@ static bool mentions(const char *text, uint32_t len, const char *word, uint32_t 
 static bool held_value(TSNode n)
 {
 	n = syntax_unwrap_parens(n);
-	return is(n, "identifier") || is(n, "attribute");
+	return syntax_type_is(n, "identifier") || syntax_type_is(n, "attribute");
 }
 
 /* True when the await `aw` waits for a task or future that exists apart
@@ -334,15 +332,17 @@ static bool awaits_held_task(const struct rule_ctx *ctx, TSNode aw)
 		return false;
 	if (held_value(e))
 		return true;
-	if (!is(e, "call"))
+	if (!syntax_type_is(e, "call"))
 		return false;
 	fn = ts_node_child_by_field_name(e, "function", 8);
-	name = is(fn, "attribute") ? ts_node_child_by_field_name(fn, "attribute", 9) : fn;
+	name = syntax_type_is(fn, "attribute") ?
+	       ts_node_child_by_field_name(fn, "attribute", 9) : fn;
 	args = ts_node_child_by_field_name(e, "arguments", 9);
-	if (!is(name, "identifier") || ts_node_is_null(args))
+	if (!syntax_type_is(name, "identifier") || ts_node_is_null(args))
 		return false;
 	first = ts_node_named_child(args, 0);
-	if (is(first, "list_splat") || is(first, "list") || is(first, "tuple") || is(first, "set"))
+	if (syntax_type_is(first, "list_splat") || syntax_type_is(first, "list") ||
+	    syntax_type_is(first, "tuple") || syntax_type_is(first, "set"))
 		first = ts_node_named_child(first, 0);
 	for (int i = 0; waiters[i]; i++)
 		if (rule_text_is(ctx, name, waiters[i]))
@@ -390,10 +390,10 @@ static bool awaits_cancelled_child(const struct rule_ctx *ctx, TSNode try_stmt)
 
 			if (ts_node_eq(p, fn))
 				break;
-			if (!is(p, "for_statement"))
+			if (!syntax_type_is(p, "for_statement"))
 				continue;
 			left = ts_node_child_by_field_name(p, "left", 4);
-			if (is(left, "identifier")) {
+			if (syntax_type_is(left, "identifier")) {
 				uint32_t llen;
 				const char *l = rule_text(ctx, left, &llen);
 
@@ -437,13 +437,14 @@ static bool uses_name(const struct rule_ctx *ctx, TSNode body, TSNode name)
 			continue;
 		/* handed on: an argument (but to isinstance/type), a value
 		 * stored or returned */
-		if (is(up, "argument_list")) {
+		if (syntax_type_is(up, "argument_list")) {
 			TSNode fn = ts_node_child_by_field_name(ts_node_parent(up), "function", 8);
 
 			yes = !rule_text_is(ctx, fn, "isinstance") && !rule_text_is(ctx, fn, "type");
 		} else {
-			yes = is(up, "return_statement") || is(up, "yield") ||
-			      (is(up, "assignment") &&
+			yes = syntax_type_is(up, "return_statement") ||
+			      syntax_type_is(up, "yield") ||
+			      (syntax_type_is(up, "assignment") &&
 			       ts_node_eq(ts_node_child_by_field_name(up, "right", 5), id));
 		}
 	}
@@ -525,9 +526,10 @@ done:
 static bool leaves_loop_outside(TSNode stmt, TSNode handler)
 {
 	for (TSNode p = ts_node_parent(stmt); !ts_node_is_null(p); p = ts_node_parent(p)) {
-		if (ts_node_start_byte(p) == ts_node_start_byte(handler) && is(p, "except_clause"))
+		if (ts_node_start_byte(p) == ts_node_start_byte(handler) &&
+		    syntax_type_is(p, "except_clause"))
 			return true;
-		if (is(p, "for_statement") || is(p, "while_statement"))
+		if (syntax_type_is(p, "for_statement") || syntax_type_is(p, "while_statement"))
 			return false;
 	}
 	return true;
@@ -550,19 +552,20 @@ static int check_exit(struct rule_ctx *ctx, const TSQueryMatch *match)
 		TSNode s = *(TSNode *)vec_at(&v, i), e;
 		struct finding *f;
 
-		if (is(s, "raise_statement")) {
+		if (syntax_type_is(s, "raise_statement")) {
 			e = ts_node_named_child(s, 0);
-			if (ts_node_is_null(e) || is(e, "comment"))
+			if (ts_node_is_null(e) || syntax_type_is(e, "comment"))
 				continue;	/* bare raise */
 			if (!ts_node_is_null(name) && ts_node_named_child_count(s) == 1 &&
-			    is(e, "identifier") &&
+			    syntax_type_is(e, "identifier") &&
 			    ts_node_end_byte(e) - ts_node_start_byte(e) ==
 				    ts_node_end_byte(name) - ts_node_start_byte(name) &&
 			    !memcmp(ctx->src->text + ts_node_start_byte(e),
 				    ctx->src->text + ts_node_start_byte(name),
 				    ts_node_end_byte(e) - ts_node_start_byte(e)))
 				continue;	/* `raise e` of the caught exception */
-		} else if ((is(s, "break_statement") || is(s, "continue_statement")) &&
+		} else if ((syntax_type_is(s, "break_statement") ||
+			    syntax_type_is(s, "continue_statement")) &&
 			   !leaves_loop_outside(s, handler)) {
 			continue;
 		}

@@ -20,11 +20,6 @@
 
 static const char *const tokens[] = { "coroutine", NULL };
 
-static bool is(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
 /* True when decorator node `dec` is `@asyncio.coroutine` under any alias. */
 static bool is_coroutine_decorator(const struct rule_ctx *ctx, TSNode dec)
 {
@@ -32,7 +27,8 @@ static bool is_coroutine_decorator(const struct rule_ctx *ctx, TSNode dec)
 	struct buf q = BUF_INIT;
 	bool yes;
 
-	if (ts_node_is_null(e) || (!is(e, "attribute") && !is(e, "identifier")))
+	if (ts_node_is_null(e) ||
+	    (!syntax_type_is(e, "attribute") && !syntax_type_is(e, "identifier")))
 		return false;
 	yes = scope_resolve_expr(ctx->scopes, e, &q) == RESOLVE_MODULE &&
 	      (!strcmp(q.ptr, "asyncio.coroutine") || !strcmp(q.ptr, "asyncio.coroutines.coroutine"));
@@ -45,10 +41,10 @@ static bool is_legacy(const struct rule_ctx *ctx, TSNode def)
 {
 	TSNode d = ts_node_parent(def);
 
-	if (!is(d, "decorated_definition"))
+	if (!syntax_type_is(d, "decorated_definition"))
 		return false;
 	for (uint32_t i = 0; i < ts_node_named_child_count(d); i++)
-		if (is(ts_node_named_child(d, i), "decorator") &&
+		if (syntax_type_is(ts_node_named_child(d, i), "decorator") &&
 		    is_coroutine_decorator(ctx, ts_node_named_child(d, i)))
 			return true;
 	return false;
@@ -70,7 +66,7 @@ static bool plain_generator(const struct rule_ctx *ctx, TSNode def)
 	struct vec v = VEC_INIT(TSNode);
 	bool yes;
 
-	if (!is(def, "function_definition") ||
+	if (!syntax_type_is(def, "function_definition") ||
 	    !strcmp(ts_node_type(ts_node_child(def, 0)), "async") || is_legacy(ctx, def))
 		return false;
 	syntax_find_owned(def, "yield", &v);
@@ -96,12 +92,12 @@ static bool iterates(const struct rule_ctx *ctx, TSNode x)
 
 	x = syntax_unwrap_parens(x);
 	for (int i = 0; literals[i]; i++)
-		if (is(x, literals[i]))
+		if (syntax_type_is(x, literals[i]))
 			return true;
-	if (!is(x, "call"))
+	if (!syntax_type_is(x, "call"))
 		return false;
 	fn = ts_node_child_by_field_name(x, "function", 8);
-	if (!is(fn, "identifier"))
+	if (!syntax_type_is(fn, "identifier"))
 		return false;
 	t = rule_text(ctx, fn, &len);
 	r = scope_resolve_name(ctx->scopes, ts_node_start_byte(fn), t, len, &q);
@@ -116,10 +112,10 @@ static bool iterates(const struct rule_ctx *ctx, TSNode x)
 	for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
 		TSNode s = ts_node_named_child(root, i), name;
 
-		if (is(s, "decorated_definition"))
+		if (syntax_type_is(s, "decorated_definition"))
 			s = ts_node_child_by_field_name(s, "definition", 10);
 		name = ts_node_child_by_field_name(s, "name", 4);
-		if (is(s, "function_definition") && !ts_node_is_null(name) &&
+		if (syntax_type_is(s, "function_definition") && !ts_node_is_null(name) &&
 		    ts_node_end_byte(name) - ts_node_start_byte(name) == len &&
 		    !memcmp(ctx->src->text + ts_node_start_byte(name), t, len) &&
 		    plain_generator(ctx, s))
@@ -148,7 +144,7 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 		if (ts_node_start_byte(id) == ts_node_start_byte(name))
 			continue;
 		p = ts_node_parent(id);
-		if (is(p, "attribute") &&
+		if (syntax_type_is(p, "attribute") &&
 		    ts_node_start_byte(ts_node_child_by_field_name(p, "attribute", 9)) ==
 			    ts_node_start_byte(id)) {
 			if (!method)
@@ -158,7 +154,7 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 			continue;
 		}
 		p = ts_node_parent(ref);
-		if (is(p, "argument_list")) {
+		if (syntax_type_is(p, "argument_list")) {
 			/* inspect.isgeneratorfunction(f), inspect.isgenerator(..) */
 			TSNode c = ts_node_parent(p), fn = ts_node_child_by_field_name(c, "function", 8);
 			uint32_t fl;
@@ -171,21 +167,22 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 		if (!rule_callee_of(ref, &call))
 			continue;
 		p = ts_node_parent(call);
-		while (is(p, "parenthesized_expression"))
+		while (syntax_type_is(p, "parenthesized_expression"))
 			p = ts_node_parent(p);
-		if ((is(p, "for_statement") || is(p, "for_in_clause")) &&
+		if ((syntax_type_is(p, "for_statement") || syntax_type_is(p, "for_in_clause")) &&
 		    ts_node_start_byte(ts_node_child_by_field_name(p, "right", 5)) <=
 			    ts_node_start_byte(call)) {
 			yes = true;
-		} else if (is(p, "attribute")) {
+		} else if (syntax_type_is(p, "attribute")) {
 			TSNode a = ts_node_child_by_field_name(p, "attribute", 9);
 
 			for (int k = 0; gen_methods[k] && !yes; k++)
 				yes = rule_text_is(ctx, a, gen_methods[k]);
-		} else if (is(p, "argument_list")) {
+		} else if (syntax_type_is(p, "argument_list")) {
 			TSNode fn = ts_node_child_by_field_name(ts_node_parent(p), "function", 8);
 
-			for (int k = 0; consumers[k] && !yes && is(fn, "identifier"); k++)
+			for (int k = 0; consumers[k] && !yes && syntax_type_is(fn, "identifier");
+			     k++)
 				yes = rule_text_is(ctx, fn, consumers[k]);
 			if (!yes && !ts_node_is_null(fn)) {
 				uint32_t fl;
@@ -193,11 +190,12 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 
 				yes = memmem(ft, fl, "isgenerator", 11) != NULL;
 			}
-		} else if (is(p, "yield") && !ts_node_is_null(yield_from_operand(p))) {
+		} else if (syntax_type_is(p, "yield") && !ts_node_is_null(yield_from_operand(p))) {
 			TSNode outer = rule_enclosing_function(p);
 
 			/* `yield from f()` in a plain generator iterates it */
-			yes = is(outer, "function_definition") && !is_legacy(ctx, outer) &&
+			yes = syntax_type_is(outer, "function_definition") &&
+			      !is_legacy(ctx, outer) &&
 			      strcmp(ts_node_type(ts_node_child(outer, 0)), "async") &&
 			      ts_node_start_byte(outer) != ts_node_start_byte(def);
 		}
@@ -208,8 +206,9 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 
 static bool is_primary(TSNode x)
 {
-	return is(x, "identifier") || is(x, "attribute") || is(x, "call") || is(x, "subscript") ||
-	       is(x, "parenthesized_expression");
+	return syntax_type_is(x, "identifier") || syntax_type_is(x, "attribute") ||
+	       syntax_type_is(x, "call") || syntax_type_is(x, "subscript") ||
+	       syntax_type_is(x, "parenthesized_expression");
 }
 
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
@@ -241,8 +240,9 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 			rule_no_fix(f, "legacy-bare-yield");
 			goto done;
 		}
-		if (is(p, "parenthesized_expression") &&
-		    (is(ts_node_parent(p), "with_item") || is(ts_node_parent(p), "with_clause"))) {
+		if (syntax_type_is(p, "parenthesized_expression") &&
+		    (syntax_type_is(ts_node_parent(p), "with_item") ||
+		     syntax_type_is(ts_node_parent(p), "with_clause"))) {
 			rule_no_fix(f, "legacy-with-yield-from-lock");
 			goto done;
 		}
@@ -251,8 +251,9 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 			goto done;
 		}
 	}
-	method = is(ts_node_parent(ts_node_parent(def)), "block") &&
-		 is(ts_node_parent(ts_node_parent(ts_node_parent(def))), "class_definition");
+	method = syntax_type_is(ts_node_parent(ts_node_parent(def)), "block") &&
+		 syntax_type_is(ts_node_parent(ts_node_parent(ts_node_parent(def))),
+				"class_definition");
 	if (used_as_generator(ctx, def, name, method)) {
 		rule_no_fix(f, "legacy-used-as-generator");
 		goto done;

@@ -23,11 +23,6 @@
 
 static const char *const tokens[] = { "async", NULL };
 
-static bool is(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
 /* True when `def` is an `async def` with no decorator whose body has no
  * `yield` (a coroutine function, not an async generator). */
 static bool plain_coroutine_function(TSNode def)
@@ -35,9 +30,9 @@ static bool plain_coroutine_function(TSNode def)
 	struct vec yields = VEC_INIT(TSNode);
 	bool yes;
 
-	if (!is(def, "function_definition") || !ts_node_child_count(def) ||
+	if (!syntax_type_is(def, "function_definition") || !ts_node_child_count(def) ||
 	    strcmp(ts_node_type(ts_node_child(def, 0)), "async") ||
-	    is(ts_node_parent(def), "decorated_definition"))
+	    syntax_type_is(ts_node_parent(def), "decorated_definition"))
 		return false;
 	syntax_find_owned(def, "yield", &yields);
 	yes = yields.len == 0;
@@ -56,7 +51,8 @@ static bool defines_coroutine(const struct rule_ctx *ctx, TSNode body, const cha
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode s = ts_node_named_child(body, i), id;
 
-		if (!is(s, "function_definition") || strcmp(ts_node_type(ts_node_child(s, 0)), "async"))
+		if (!syntax_type_is(s, "function_definition") ||
+		    strcmp(ts_node_type(ts_node_child(s, 0)), "async"))
 			continue;
 		id = ts_node_child_by_field_name(s, "name", 4);
 		if (ts_node_end_byte(id) - ts_node_start_byte(id) == len &&
@@ -76,14 +72,15 @@ static TSNode sole_coroutine(const struct rule_ctx *ctx, TSNode scope, TSNode bo
 	struct vec ids = VEC_INIT(TSNode);
 	const char *text = ctx->src->text;
 
-	if (is(scope, "module") && (memmem(text, ctx->src->len, "global", 6) ||
+	if (syntax_type_is(scope, "module") && (memmem(text, ctx->src->len, "global", 6) ||
 				    memmem(text, ctx->src->len, "nonlocal", 8))) {
 		/* `global NAME` in a function binds the module's name too */
 		syntax_find_names(ctx, scope, name, len, &ids);
 		for (size_t i = 0; i < ids.len; i++) {
 			TSNode p = ts_node_parent(*(TSNode *)vec_at(&ids, i));
 
-			if (is(p, "global_statement") || is(p, "nonlocal_statement"))
+			if (syntax_type_is(p, "global_statement") ||
+			    syntax_type_is(p, "nonlocal_statement"))
 				goto bad;
 		}
 		ids.len = 0;
@@ -92,12 +89,12 @@ static TSNode sole_coroutine(const struct rule_ctx *ctx, TSNode scope, TSNode bo
 	for (size_t i = 0; i < ids.len; i++) {
 		TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id);
 
-		if (is(scope, "class_definition") &&
+		if (syntax_type_is(scope, "class_definition") &&
 		    ts_node_start_byte(ts_node_child_by_field_name(scope, "name", 4)) ==
 			    ts_node_start_byte(id))
 			continue;	/* the class's own name binds outside */
 
-		if (!ts_node_is_null(found) || !is(p, "function_definition") ||
+		if (!ts_node_is_null(found) || !syntax_type_is(p, "function_definition") ||
 		    ts_node_start_byte(ts_node_parent(p)) != ts_node_start_byte(body) ||
 		    !plain_coroutine_function(p))
 			goto bad;
@@ -157,7 +154,8 @@ static bool method_never_replaced(const struct rule_ctx *ctx, const char *m, siz
 			if (ts_node_start_byte(ts_node_child_by_field_name(cls, "name", 4)) ==
 			    ts_node_start_byte(id))
 				continue;	/* the class's own name */
-			ok = is(p, "function_definition") && plain_coroutine_function(p);
+			ok = syntax_type_is(p, "function_definition") &&
+			     plain_coroutine_function(p);
 		}
 	}
 	vec_release(&classes);
@@ -177,16 +175,17 @@ static bool is_own_coroutine_method(const struct rule_ctx *ctx, TSNode call, TSN
 	struct vec ids = VEC_INIT(TSNode);
 	size_t stores = 0;
 
-	if (!is(fn, "function_definition") || !syntax_owned_by(fn, call))
+	if (!syntax_type_is(fn, "function_definition") || !syntax_owned_by(fn, call))
 		return false;
 	block = ts_node_parent(fn);
 	cls = ts_node_parent(block);
-	if (!is(block, "block") || !is(cls, "class_definition") ||
+	if (!syntax_type_is(block, "block") || !syntax_type_is(cls, "class_definition") ||
 	    !defines_coroutine(ctx, ts_node_child_by_field_name(cls, "body", 4), mt, mlen))
 		return false;
 	params = ts_node_child_by_field_name(fn, "parameters", 10);
 	first = ts_node_named_child(params, 0);
-	if (!is(first, "identifier") || ts_node_end_byte(first) - ts_node_start_byte(first) != slen ||
+	if (!syntax_type_is(first, "identifier") ||
+	    ts_node_end_byte(first) - ts_node_start_byte(first) != slen ||
 	    memcmp(ctx->src->text + ts_node_start_byte(first), st, slen))
 		return false;
 	syntax_find_stores(ctx, fn, st, slen, &ids);

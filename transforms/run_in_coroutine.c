@@ -19,13 +19,9 @@
 
 #include "table.h"
 #include "run_in_coroutine.scm.h"
+#include "syntax.h"
 
 static const char *const tokens[] = { "run", NULL };
-
-static bool type_is(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
 
 /* True when `await ARG` may stand where `call` stands without parentheses:
  * a statement of its own, the value of an assignment or a return. */
@@ -33,9 +29,9 @@ static bool bare_await_fits(TSNode call)
 {
 	TSNode p = ts_node_parent(call);
 
-	if (type_is(p, "expression_statement") || type_is(p, "return_statement"))
+	if (syntax_type_is(p, "expression_statement") || syntax_type_is(p, "return_statement"))
 		return true;
-	return (type_is(p, "assignment") || type_is(p, "augmented_assignment")) &&
+	return (syntax_type_is(p, "assignment") || syntax_type_is(p, "augmented_assignment")) &&
 	       ts_node_eq(ts_node_child_by_field_name(p, "right", 5), call);
 }
 
@@ -51,13 +47,13 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	const char *t;
 
 	if (scope_context_at(ctx->scopes, ts_node_start_byte(call)) != CONTEXT_ASYNC ||
-	    !type_is(args, "argument_list"))
+	    !syntax_type_is(args, "argument_list"))
 		return 0;
 	r = scope_resolve_expr(ctx->scopes, ref, &q);
 	if ((r == RESOLVE_MODULE || r == RESOLVE_AMBIGUOUS) &&
 	    (!strcmp(buf_cstr(&q), "asyncio.run") || !strcmp(buf_cstr(&q), "asyncio.runners.run")))
 		is_run = true;
-	else if (!type_is(ref, "attribute") ||
+	else if (!syntax_type_is(ref, "attribute") ||
 		 !rule_text_is(ctx, ts_node_child_by_field_name(ref, "attribute", 9),
 			       "run_until_complete"))
 		goto done;
@@ -81,9 +77,9 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		goto done;
 	}
 	arg = ts_node_named_child(args, 0);
-	if (ts_node_named_child_count(args) != 1 || type_is(arg, "keyword_argument") ||
-	    type_is(arg, "list_splat") || type_is(arg, "dictionary_splat") ||
-	    type_is(arg, "comment") || type_is(arg, "generator_expression")) {
+	if (ts_node_named_child_count(args) != 1 || syntax_type_is(arg, "keyword_argument") ||
+	    syntax_type_is(arg, "list_splat") || syntax_type_is(arg, "dictionary_splat") ||
+	    syntax_type_is(arg, "comment") || syntax_type_is(arg, "generator_expression")) {
 		rule_no_fix(f, "extra-arguments");
 		goto done;
 	}
@@ -95,7 +91,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (!bare_await_fits(call))
 		buf_putc(&text, ')');
 	rule_edit(f, ts_node_start_byte(call), ts_node_end_byte(call), buf_cstr(&text));
-	if (is_run && type_is(ref, "identifier")) {
+	if (is_run && syntax_type_is(ref, "identifier")) {
 		rule_root_name(ctx, ref, &q);
 		rule_need(f, NEED_DROP, buf_cstr(&q));
 	}

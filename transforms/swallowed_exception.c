@@ -20,11 +20,6 @@
 
 static const char *const tokens[] = { "except", NULL };
 
-static bool type_is(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
 /* True when the type expression names the builtin Exception, alone or in
  * a tuple. */
 static bool catches_exception(struct rule_ctx *ctx, TSNode t)
@@ -34,13 +29,13 @@ static bool catches_exception(struct rule_ctx *ctx, TSNode t)
 	bool yes;
 
 	t = syntax_unwrap_parens(t);
-	if (type_is(t, "tuple")) {
+	if (syntax_type_is(t, "tuple")) {
 		for (uint32_t i = 0; i < ts_node_named_child_count(t); i++)
 			if (catches_exception(ctx, ts_node_named_child(t, i)))
 				return true;
 		return false;
 	}
-	if (!type_is(t, "identifier") && !type_is(t, "attribute"))
+	if (!syntax_type_is(t, "identifier") && !syntax_type_is(t, "attribute"))
 		return false;
 	r = scope_resolve_expr(ctx->scopes, t, &q);
 	yes = (r == RESOLVE_UNBOUND && !strcmp(buf_cstr(&q), "Exception")) ||
@@ -57,14 +52,15 @@ static bool does_nothing(TSNode block, bool *commented)
 	for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
 		TSNode s = ts_node_named_child(block, i);
 
-		if (type_is(s, "comment")) {
+		if (syntax_type_is(s, "comment")) {
 			*commented = true;
 			continue;
 		}
-		if (type_is(s, "pass_statement") || type_is(s, "continue_statement"))
+		if (syntax_type_is(s, "pass_statement") || syntax_type_is(s, "continue_statement"))
 			continue;
-		if (type_is(s, "expression_statement") && ts_node_named_child_count(s) == 1 &&
-		    type_is(ts_node_named_child(s, 0), "ellipsis"))
+		if (syntax_type_is(s, "expression_statement") &&
+		    ts_node_named_child_count(s) == 1 &&
+		    syntax_type_is(ts_node_named_child(s, 0), "ellipsis"))
 			continue;
 		return false;
 	}

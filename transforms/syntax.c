@@ -437,3 +437,105 @@ TSNode syntax_handler_body(TSNode handler)
 			return ts_node_named_child(handler, i - 1);
 	return none;
 }
+
+/* ---- small node and string tests the transforms share ---- */
+
+bool syntax_type_is(TSNode n, const char *type)
+{
+	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
+}
+
+TSNode syntax_field(TSNode n, const char *name)
+{
+	if (ts_node_is_null(n))
+		return n;
+	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+TSNode syntax_named_child(TSNode n, uint32_t i)
+{
+	if (ts_node_is_null(n))
+		return n;
+	return ts_node_named_child(n, i);
+}
+
+bool syntax_node_eq(TSNode a, TSNode b)
+{
+	return !ts_node_is_null(a) && !ts_node_is_null(b) && ts_node_eq(a, b);
+}
+
+bool syntax_str_in(const char *s, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (!strcmp(s, list[i]))
+			return true;
+	return false;
+}
+
+bool syntax_strn_in(const char *s, size_t len, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && !memcmp(list[i], s, len))
+			return true;
+	return false;
+}
+
+bool syntax_text_in(const struct rule_ctx *ctx, TSNode n, const char *const *list)
+{
+	uint32_t len;
+	const char *t = rule_text(ctx, n, &len);
+
+	return syntax_strn_in(t, len, list);
+}
+
+void syntax_node_text(const struct rule_ctx *ctx, TSNode n, struct buf *out)
+{
+	uint32_t len;
+	const char *t = rule_text(ctx, n, &len);
+
+	buf_add(out, t, len);
+}
+
+bool syntax_walk(TSNode n, enum syntax_step (*visit)(TSNode node, void *arg), void *arg)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(n);
+	bool stopped = false;
+
+	if (ts_tree_cursor_goto_first_child(&cur)) {
+		for (;;) {
+			enum syntax_step w = visit(ts_tree_cursor_current_node(&cur), arg);
+
+			if (w == SYNTAX_WALK_STOP) {
+				stopped = true;
+				break;
+			}
+			if (w == SYNTAX_WALK_INTO && ts_tree_cursor_goto_first_child(&cur))
+				continue;
+			while (!ts_tree_cursor_goto_next_sibling(&cur))
+				if (!ts_tree_cursor_goto_parent(&cur) ||
+				    ts_node_eq(ts_tree_cursor_current_node(&cur), n))
+					goto done;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+	return !stopped;
+}
+
+bool syntax_is_async(TSNode n)
+{
+	return ts_node_child_count(n) && !strcmp(ts_node_type(ts_node_child(n, 0)), "async");
+}
+
+uint32_t syntax_argument_count(TSNode call)
+{
+	TSNode args = syntax_field(call, "arguments");
+	uint32_t n = 0;
+
+	if (!syntax_type_is(args, "argument_list"))
+		return ts_node_is_null(args) ? 0 : 1;
+	for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+		if (!syntax_type_is(ts_node_named_child(args, i), "comment"))
+			n++;
+	return n;
+}

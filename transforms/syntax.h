@@ -73,4 +73,49 @@ bool syntax_means_module(const struct rule_ctx *ctx, TSNode id);
 void syntax_handler_parts(TSNode handler, TSNode *type, TSNode *name);
 TSNode syntax_handler_body(TSNode handler);
 
+/* ---- small node and string tests the transforms share ---- */
+
+/* True when `n` is not null and of type `type`. */
+bool syntax_type_is(TSNode n, const char *type);
+
+/* The field `name` of `n`; a null node when either is missing. */
+TSNode syntax_field(TSNode n, const char *name);
+
+/* The i-th named child of `n`; a null node when there is none. */
+TSNode syntax_named_child(TSNode n, uint32_t i);
+
+/* True when `a` and `b` are both not null and the same node. */
+bool syntax_node_eq(TSNode a, TSNode b);
+
+/* True when the string `s` is one of the NULL-ended `list`. */
+bool syntax_str_in(const char *s, const char *const *list);
+
+/* The same for the `len` bytes at `s`. */
+bool syntax_strn_in(const char *s, size_t len, const char *const *list);
+
+/* True when the text of `n` is one of the NULL-ended `list`. */
+bool syntax_text_in(const struct rule_ctx *ctx, TSNode n, const char *const *list);
+
+/* Appends the text of `n` to `out`. */
+void syntax_node_text(const struct rule_ctx *ctx, TSNode n, struct buf *out);
+
+/* What syntax_walk does after visiting a node. */
+enum syntax_step {
+	SYNTAX_WALK_INTO,	/* go on into the node's children */
+	SYNTAX_WALK_PAST,	/* skip its children */
+	SYNTAX_WALK_STOP,	/* end the walk */
+};
+
+/* Visits the nodes under `n` (not `n` itself) in order, with one cursor:
+ * indexing children one by one is quadratic in their number. Returns
+ * false when a visit stopped it. */
+bool syntax_walk(TSNode n, enum syntax_step (*visit)(TSNode node, void *arg), void *arg);
+
+/* True when `n` (a def, `with` or `for`) starts with the `async` keyword. */
+bool syntax_is_async(TSNode n);
+
+/* The arguments of a call other than comments (1 for a bare generator
+ * argument, 0 when it has none). */
+uint32_t syntax_argument_count(TSNode call);
+
 #endif

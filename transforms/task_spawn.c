@@ -16,6 +16,7 @@
 
 #include "table.h"
 #include "task_spawn.scm.h"
+#include "syntax.h"
 
 static const char *const spawn_tokens[] = { "create_task", "ensure_future", "start_soon", NULL };
 static const char *const loop_tokens[] = {
@@ -23,11 +24,6 @@ static const char *const loop_tokens[] = {
 };
 
 static const TSNode no_node = { { 0 }, NULL, NULL };
-
-static bool is_type(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
 
 static bool is_scope_node(TSNode n)
 {
@@ -46,7 +42,7 @@ static bool same(TSNode a, TSNode b)
 
 static bool is_async_def(TSNode def)
 {
-	return is_type(def, "function_definition") && ts_node_child_count(def) &&
+	return syntax_type_is(def, "function_definition") && ts_node_child_count(def) &&
 	       !strcmp(ts_node_type(ts_node_child(def, 0)), "async");
 }
 
@@ -63,7 +59,7 @@ static bool is_spawn(const struct rule_ctx *ctx, TSNode call)
 	if (r == RESOLVE_MODULE)
 		yes = !strncmp(buf_cstr(&q), "asyncio.", 8);
 	else
-		yes = is_type(fn, "attribute");	/* a method of a loop or a group */
+		yes = syntax_type_is(fn, "attribute");	/* a method of a loop or a group */
 	buf_release(&q);
 	return yes;
 }
@@ -74,14 +70,16 @@ static bool is_spawn(const struct rule_ctx *ctx, TSNode call)
 static bool is_async_cm(const struct rule_ctx *ctx, TSNode def)
 {
 	TSNode p = ts_node_parent(def);
-	uint32_t count = is_type(p, "decorated_definition") ? ts_node_named_child_count(p) : 0;
+	uint32_t count = syntax_type_is(p, "decorated_definition") ?
+			 ts_node_named_child_count(p) : 0;
 
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode d = ts_node_named_child(p, i);
 		uint32_t len;
 		const char *t = rule_text(ctx, d, &len);
 
-		if (is_type(d, "decorator") && len >= 19 && !memcmp(t + len - 19, "asynccontextmanager", 19))
+		if (syntax_type_is(d, "decorator") && len >= 19 &&
+		    !memcmp(t + len - 19, "asynccontextmanager", 19))
 			return true;
 	}
 	return false;
@@ -92,7 +90,7 @@ static TSNode first_yield(TSNode n)
 {
 	uint32_t count = ts_node_named_child_count(n);
 
-	if (is_type(n, "yield"))
+	if (syntax_type_is(n, "yield"))
 		return n;
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode c = ts_node_named_child(n, i), y;
@@ -138,13 +136,6 @@ static const char *const runners[] = {
 	"asyncio.as_completed", "asyncio.tasks.as_completed", NULL,
 };
 
-/* True when the node starts with the `async` keyword (`async for`, an
- * async comprehension clause). */
-static bool starts_async(TSNode n)
-{
-	return ts_node_child_count(n) && !strcmp(ts_node_type(ts_node_child(n, 0)), "async");
-}
-
 /* True when a comprehension has an `async for` clause. */
 static bool async_comprehension(TSNode comp)
 {
@@ -153,7 +144,7 @@ static bool async_comprehension(TSNode comp)
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode c = ts_node_named_child(comp, i);
 
-		if (is_type(c, "for_in_clause") && starts_async(c))
+		if (syntax_type_is(c, "for_in_clause") && syntax_is_async(c))
 			return true;
 	}
 	return false;
@@ -173,7 +164,7 @@ static bool find_unbounded_loop(TSNode call, TSNode *loop)
 		if (is_scope_node(p))
 			return false;
 		if ((!strcmp(t, "while_statement") ||
-		     (!strcmp(t, "for_statement") && starts_async(p))) &&
+		     (!strcmp(t, "for_statement") && syntax_is_async(p))) &&
 		    same(ts_node_child_by_field_name(p, "body", 4), prev)) {
 			*loop = p;
 			return true;
@@ -196,17 +187,18 @@ static bool waits_for(const struct rule_ctx *ctx, TSNode n, TSNode name, bool in
 
 	if (is_scope_node(n))
 		return false;
-	if (is_type(n, "await"))
+	if (syntax_type_is(n, "await"))
 		in_await = true;
-	if (is_type(n, "identifier") && ts_node_end_byte(n) - ts_node_start_byte(n) ==
-						ts_node_end_byte(name) - ts_node_start_byte(name) &&
+	if (syntax_type_is(n, "identifier") &&
+	    ts_node_end_byte(n) - ts_node_start_byte(n) ==
+	    ts_node_end_byte(name) - ts_node_start_byte(name) &&
 	    !memcmp(ctx->src->text + ts_node_start_byte(n), ctx->src->text + ts_node_start_byte(name),
 		    ts_node_end_byte(n) - ts_node_start_byte(n))) {
 		TSNode p = ts_node_parent(n), gp = ts_node_parent(p);
 
 		if (in_await)
 			return true;
-		if (is_type(p, "attribute") && is_type(gp, "call") &&
+		if (syntax_type_is(p, "attribute") && syntax_type_is(gp, "call") &&
 		    rule_text_is(ctx, ts_node_child_by_field_name(p, "attribute", 9), "cancel"))
 			return true;
 	}
@@ -224,23 +216,23 @@ static bool awaited_in_loop(const struct rule_ctx *ctx, TSNode call, TSNode loop
 {
 	for (TSNode p = ts_node_parent(call); !ts_node_is_null(p) && !same(p, loop);
 	     p = ts_node_parent(p)) {
-		if (is_type(p, "await"))
+		if (syntax_type_is(p, "await"))
 			return true;
-		if (is_type(p, "with_statement") && starts_async(p)) {
+		if (syntax_type_is(p, "with_statement") && syntax_is_async(p)) {
 			TSNode clause = ts_node_named_child(p, 0);
 			TSNode item = ts_node_named_child_count(clause) ?
 				      ts_node_named_child(clause, 0) : no_node;
 			TSNode value = ts_node_child_by_field_name(item, "value", 5);
 
-			if (is_type(value, "as_pattern"))
+			if (syntax_type_is(value, "as_pattern"))
 				value = ts_node_named_child(value, 0);
-			if (is_type(value, "call"))
+			if (syntax_type_is(value, "call"))
 				return true;
 		}
-		if (is_type(p, "assignment")) {
+		if (syntax_type_is(p, "assignment")) {
 			TSNode left = ts_node_child_by_field_name(p, "left", 4);
 
-			return is_type(left, "identifier") &&
+			return syntax_type_is(left, "identifier") &&
 			       waits_for(ctx, ts_node_child_by_field_name(loop, "body", 4), left, false);
 		}
 	}
@@ -278,7 +270,7 @@ static bool assigns(const struct rule_ctx *ctx, TSNode n, TSNode x)
 
 	if (is_scope_node(n))
 		return false;
-	if (is_type(n, "assignment") || is_type(n, "augmented_assignment")) {
+	if (syntax_type_is(n, "assignment") || syntax_type_is(n, "augmented_assignment")) {
 		t = rule_text(ctx, ts_node_child_by_field_name(n, "left", 4), &l);
 		if (l == xl && !memcmp(t, xt, l))
 			return true;
@@ -301,20 +293,21 @@ static bool holds_limiter(const struct rule_ctx *ctx, TSNode n, TSNode fresh, bo
 
 	if (is_scope_node(n))
 		return false;
-	if (is_type(n, "with_item")) {
+	if (syntax_type_is(n, "with_item")) {
 		TSNode p = ts_node_parent(ts_node_parent(n));
 
 		x = ts_node_child_by_field_name(n, "value", 5);
-		if (!with || !is_type(p, "with_statement") || !starts_async(p))
+		if (!with || !syntax_type_is(p, "with_statement") || !syntax_is_async(p))
 			x = no_node;
-	} else if (is_type(n, "await") && is_type(ts_node_named_child(n, 0), "call")) {
+	} else if (syntax_type_is(n, "await") &&
+		   syntax_type_is(ts_node_named_child(n, 0), "call")) {
 		TSNode fn = ts_node_child_by_field_name(ts_node_named_child(n, 0), "function", 8);
 
-		if (is_type(fn, "attribute") &&
+		if (syntax_type_is(fn, "attribute") &&
 		    rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "acquire"))
 			x = ts_node_child_by_field_name(fn, "object", 6);
 	}
-	if ((is_type(x, "identifier") || is_type(x, "attribute"))) {
+	if ((syntax_type_is(x, "identifier") || syntax_type_is(x, "attribute"))) {
 		uint32_t len;
 		const char *t = rule_text(ctx, x, &len);
 
@@ -332,32 +325,33 @@ static bool holds_limiter(const struct rule_ctx *ctx, TSNode n, TSNode fresh, bo
  * enclosing class. */
 static TSNode callee_def(const struct rule_ctx *ctx, TSNode coro)
 {
-	TSNode fn = is_type(coro, "call") ? ts_node_child_by_field_name(coro, "function", 8) : no_node;
+	TSNode fn = syntax_type_is(coro, "call") ?
+		    ts_node_child_by_field_name(coro, "function", 8) : no_node;
 	TSNode name = fn;
 
-	if (is_type(fn, "attribute") &&
+	if (syntax_type_is(fn, "attribute") &&
 	    rule_text_is(ctx, ts_node_child_by_field_name(fn, "object", 6), "self"))
 		name = ts_node_child_by_field_name(fn, "attribute", 9);
-	if (!is_type(name, "identifier"))
+	if (!syntax_type_is(name, "identifier"))
 		return no_node;
 	for (TSNode p = ts_node_parent(coro); !ts_node_is_null(p); p = ts_node_parent(p)) {
 		TSNode body = ts_node_child_by_field_name(p, "body", 4);
 		uint32_t count;
 
-		if (!is_type(p, "function_definition") && !is_type(p, "class_definition") &&
-		    !is_type(p, "module"))
+		if (!syntax_type_is(p, "function_definition") &&
+		    !syntax_type_is(p, "class_definition") && !syntax_type_is(p, "module"))
 			continue;
-		if (is_type(p, "module"))
+		if (syntax_type_is(p, "module"))
 			body = p;
-		if (is_type(p, "class_definition") && !is_type(fn, "attribute"))
+		if (syntax_type_is(p, "class_definition") && !syntax_type_is(fn, "attribute"))
 			continue;
 		count = ts_node_named_child_count(body);
 		for (uint32_t i = 0; i < count; i++) {
 			TSNode d = ts_node_named_child(body, i);
 
-			if (is_type(d, "decorated_definition"))
+			if (syntax_type_is(d, "decorated_definition"))
 				d = ts_node_child_by_field_name(d, "definition", 10);
-			if (is_type(d, "function_definition")) {
+			if (syntax_type_is(d, "function_definition")) {
 				uint32_t a, b;
 				const char *ta = rule_text(ctx, ts_node_child_by_field_name(d, "name", 4), &a);
 				const char *tb = rule_text(ctx, name, &b);
@@ -410,7 +404,7 @@ static int check_unbounded(struct rule_ctx *ctx, const TSQueryMatch *match)
 		buf_release(&q);
 		coro = ts_node_child_by_field_name(comp, "body", 4);
 		if (!runner || !async_comprehension(comp) ||
-		    (is_type(coro, "call") && is_spawn(ctx, coro)))
+		    (syntax_type_is(coro, "call") && is_spawn(ctx, coro)))
 			return 0;	/* a task-starting call in it gets the finding */
 		if (limited(ctx, comp, coro))
 			return 0;
@@ -424,13 +418,14 @@ static int check_unbounded(struct rule_ctx *ctx, const TSQueryMatch *match)
 
 		if (!is_spawn(ctx, call) || !find_unbounded_loop(call, &loop))
 			return 0;
-		coro = is_type(args, "argument_list") && ts_node_named_child_count(args) ?
+		coro = syntax_type_is(args, "argument_list") && ts_node_named_child_count(args) ?
 		       ts_node_named_child(args, 0) : no_node;
 	}
 	if (awaited_in_loop(ctx, call, loop) || limited(ctx, loop, coro))
 		return 0;
-	what = is_type(loop, "while_statement") ? "a `while` loop" :
-	       is_type(loop, "for_statement") ? "an `async for` loop" : "an `async for` comprehension";
+	what = syntax_type_is(loop, "while_statement") ? "a `while` loop" :
+	       syntax_type_is(loop, "for_statement") ? "an `async for` loop" :
+	       "an `async for` comprehension";
 	rule_report(ctx, &transform_unbounded_tasks, call,
 		    "tasks are started in %s with no bound on how many run at once; limit them "
 		    "with an `asyncio.Semaphore` held around the work, or a fixed pool of workers "

@@ -15,6 +15,7 @@
 
 #include "table.h"
 #include "taskgroup.scm.h"
+#include "syntax.h"
 
 static const char *const tokens[] = { "TaskGroup", "create_task_group", "open_nursery", NULL };
 
@@ -24,11 +25,6 @@ static const char *const groups[] = {
 	"asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup", "anyio.create_task_group",
 	"trio.open_nursery", NULL,
 };
-
-static bool is_type(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
 
 static bool is_scope_node(TSNode n)
 {
@@ -69,13 +65,14 @@ static bool group_spawn(const struct rule_ctx *ctx, TSNode call, TSNode group)
 	const char *g = rule_text(ctx, group, &len);
 	char name[128];
 
-	if (!is_type(call, "call") || !is_type(fn, "attribute") || len >= sizeof(name))
+	if (!syntax_type_is(call, "call") || !syntax_type_is(fn, "attribute") ||
+	    len >= sizeof(name))
 		return false;
 	obj = ts_node_child_by_field_name(fn, "object", 6);
 	m = ts_node_child_by_field_name(fn, "attribute", 9);
 	memcpy(name, g, len);
 	name[len] = 0;
-	return is_type(obj, "identifier") && rule_text_is(ctx, obj, name) &&
+	return syntax_type_is(obj, "identifier") && rule_text_is(ctx, obj, name) &&
 	       (rule_text_is(ctx, m, "create_task") || rule_text_is(ctx, m, "start_soon") ||
 		rule_text_is(ctx, m, "start"));
 }
@@ -107,7 +104,7 @@ static void report_passed(struct rule_ctx *ctx, TSNode n, TSNode group, TSNode n
 		for (;;) {
 			TSNode x = ts_tree_cursor_current_node(&c);
 
-			if (down && is_type(x, "identifier") && rule_text_is(ctx, x, buf) &&
+			if (down && syntax_type_is(x, "identifier") && rule_text_is(ctx, x, buf) &&
 			    !rule_is_name_site(x)) {
 				rule_report(ctx, &transform_taskgroup_cm_var, x,
 					    "`%s` is opened inside the task group's block and passed to "
@@ -140,18 +137,18 @@ static void scan_inner_withs(struct rule_ctx *ctx, TSNode n, TSNode group)
 
 	if (is_scope_node(n))
 		return;
-	if (is_type(n, "with_statement")) {
+	if (syntax_type_is(n, "with_statement")) {
 		TSNode clause = ts_node_named_child(n, 0);
 		TSNode body = ts_node_child_by_field_name(n, "body", 4);
 		uint32_t items = ts_node_named_child_count(clause);
 
 		for (uint32_t i = 0; i < items; i++) {
 			TSNode v = ts_node_child_by_field_name(ts_node_named_child(clause, i), "value", 5);
-			TSNode alias = is_type(v, "as_pattern") ?
+			TSNode alias = syntax_type_is(v, "as_pattern") ?
 				       ts_node_child_by_field_name(v, "alias", 5) : no_node;
 			TSNode name = ts_node_is_null(alias) ? no_node : ts_node_named_child(alias, 0);
 
-			if (is_type(name, "identifier") && !ts_node_is_null(body))
+			if (syntax_type_is(name, "identifier") && !ts_node_is_null(body))
 				report_passed(ctx, body, group, name);
 		}
 	}
@@ -175,7 +172,7 @@ static bool mentions(const struct rule_ctx *ctx, TSNode n, const char *name)
 {
 	uint32_t count = ts_node_named_child_count(n);
 
-	if (is_type(n, "identifier"))
+	if (syntax_type_is(n, "identifier"))
 		return rule_text_is(ctx, n, name) && !rule_is_name_site(n);
 	for (uint32_t i = 0; i < count; i++)
 		if (mentions(ctx, ts_node_named_child(n, i), name))
@@ -193,7 +190,7 @@ static bool comment_outside(TSNode n, uint32_t from, uint32_t to, uint32_t upto)
 	while (!found) {
 		TSNode x = ts_tree_cursor_current_node(&c);
 
-		if (down && is_type(x, "comment") &&
+		if (down && syntax_type_is(x, "comment") &&
 		    (ts_node_start_byte(x) < from ||
 		     (ts_node_end_byte(x) > to && ts_node_start_byte(x) < upto)))
 			found = true;
@@ -224,12 +221,13 @@ static int check_single(struct rule_ctx *ctx, const TSQueryMatch *match)
 		return 0;
 	count = ts_node_named_child_count(body);
 	for (uint32_t i = 0; i < count; i++)
-		if (!is_type(ts_node_named_child(body, i), "comment"))
+		if (!syntax_type_is(ts_node_named_child(body, i), "comment"))
 			stmt = ts_node_named_child(body, i), n++;
-	if (n != 1 || !is_type(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1)
+	if (n != 1 || !syntax_type_is(stmt, "expression_statement") ||
+	    ts_node_named_child_count(stmt) != 1)
 		return 0;
 	call = ts_node_named_child(stmt, 0);
-	if (is_type(call, "await"))
+	if (syntax_type_is(call, "await"))
 		call = ts_node_named_child(call, 0);
 	if (!group_spawn(ctx, call, group))
 		return 0;
@@ -239,7 +237,7 @@ static int check_single(struct rule_ctx *ctx, const TSQueryMatch *match)
 	memcpy(name, g, len);
 	name[len] = 0;
 	args = ts_node_child_by_field_name(call, "arguments", 9);
-	if (!is_type(args, "argument_list") || mentions(ctx, args, name))
+	if (!syntax_type_is(args, "argument_list") || mentions(ctx, args, name))
 		return 0;	/* the task gets the group: it may start more */
 	clause = ts_node_named_child(with, 0);
 	f = rule_report(ctx, &transform_taskgroup_single, with,
@@ -263,10 +261,10 @@ static int check_single(struct rule_ctx *ctx, const TSQueryMatch *match)
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode a = ts_node_named_child(args, i);
 
-		if (is_type(a, "comment"))
+		if (syntax_type_is(a, "comment"))
 			continue;
-		if (is_type(a, "keyword_argument") || is_type(a, "list_splat") ||
-		    is_type(a, "dictionary_splat")) {
+		if (syntax_type_is(a, "keyword_argument") || syntax_type_is(a, "list_splat") ||
+		    syntax_type_is(a, "dictionary_splat")) {
 			rule_no_fix(f, "task-options");
 			goto done;
 		}

@@ -13,13 +13,9 @@
 
 #include "table.h"
 #include "timeout_param.scm.h"
+#include "syntax.h"
 
 static const char *const tokens[] = { "timeout", NULL };
-
-static bool is_type(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
 
 /* The node naming the parameter `timeout`, if the list has one. */
 static bool timeout_parameter(const struct rule_ctx *ctx, TSNode params, TSNode *out)
@@ -27,11 +23,12 @@ static bool timeout_parameter(const struct rule_ctx *ctx, TSNode params, TSNode 
 	for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
 		TSNode p = ts_node_named_child(params, i), id = p;
 
-		if (is_type(p, "default_parameter") || is_type(p, "typed_default_parameter"))
+		if (syntax_type_is(p, "default_parameter") ||
+		    syntax_type_is(p, "typed_default_parameter"))
 			id = ts_node_child_by_field_name(p, "name", 4);
-		else if (is_type(p, "typed_parameter"))
+		else if (syntax_type_is(p, "typed_parameter"))
 			id = ts_node_named_child(p, 0);
-		if (is_type(id, "identifier") && rule_text_is(ctx, id, "timeout")) {
+		if (syntax_type_is(id, "identifier") && rule_text_is(ctx, id, "timeout")) {
 			*out = p;
 			return true;
 		}
@@ -45,14 +42,14 @@ static bool signature_given(const struct rule_ctx *ctx, TSNode fn)
 {
 	TSNode dec = ts_node_parent(fn);
 
-	if (!is_type(dec, "decorated_definition"))
+	if (!syntax_type_is(dec, "decorated_definition"))
 		return false;
 	for (uint32_t i = 0; i < ts_node_named_child_count(dec); i++) {
 		TSNode d = ts_node_named_child(dec, i);
 		uint32_t len;
 		const char *t;
 
-		if (!is_type(d, "decorator"))
+		if (!syntax_type_is(d, "decorator"))
 			continue;
 		t = rule_text(ctx, d, &len);
 		if ((len >= 8 && !memcmp(t + len - 8, "overload", 8)) ||
@@ -66,28 +63,28 @@ static bool signature_given(const struct rule_ctx *ctx, TSNode fn)
  * the name `timeout` as an argument. */
 static bool applies_timeout(const struct rule_ctx *ctx, TSNode n)
 {
-	if (is_type(n, "function_definition") || is_type(n, "lambda") ||
-	    is_type(n, "class_definition"))
+	if (syntax_type_is(n, "function_definition") || syntax_type_is(n, "lambda") ||
+	    syntax_type_is(n, "class_definition"))
 		return false;
-	if (is_type(n, "call")) {
+	if (syntax_type_is(n, "call")) {
 		TSNode fn = ts_node_child_by_field_name(n, "function", 8);
 		TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
 		struct buf q = BUF_INIT;
 		bool known = false;
 
-		if ((is_type(fn, "identifier") || is_type(fn, "attribute")) &&
+		if ((syntax_type_is(fn, "identifier") || syntax_type_is(fn, "attribute")) &&
 		    scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_MODULE)
 			known = !strcmp(buf_cstr(&q), "asyncio.timeout") ||
 				!strcmp(buf_cstr(&q), "asyncio.timeout_at") ||
 				!strcmp(buf_cstr(&q), "asyncio.wait_for");
 		buf_release(&q);
-		for (uint32_t i = 0; known && is_type(args, "argument_list") &&
+		for (uint32_t i = 0; known && syntax_type_is(args, "argument_list") &&
 				     i < ts_node_named_child_count(args); i++) {
 			TSNode a = ts_node_named_child(args, i);
 
-			if (is_type(a, "keyword_argument"))
+			if (syntax_type_is(a, "keyword_argument"))
 				a = ts_node_child_by_field_name(a, "value", 5);
-			if (is_type(a, "identifier") && rule_text_is(ctx, a, "timeout"))
+			if (syntax_type_is(a, "identifier") && rule_text_is(ctx, a, "timeout"))
 				return true;
 		}
 	}
@@ -105,7 +102,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	uint32_t len;
 	const char *t;
 
-	if (!ts_node_child_count(fn) || !is_type(ts_node_child(fn, 0), "async"))
+	if (!ts_node_child_count(fn) || !syntax_type_is(ts_node_child(fn, 0), "async"))
 		return 0;
 	if (!timeout_parameter(ctx, params, &param) || signature_given(ctx, fn))
 		return 0;

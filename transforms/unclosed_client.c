@@ -26,16 +26,11 @@ static const char *const classes[] = {
 	"httpx.AsyncClient", "aiohttp.ClientSession", "aiohttp.client.ClientSession", NULL,
 };
 
-static bool is(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
 static TSNode parent_unparen(TSNode n)
 {
 	TSNode p = ts_node_parent(n);
 
-	while (is(p, "parenthesized_expression"))
+	while (syntax_type_is(p, "parenthesized_expression"))
 		p = ts_node_parent(p);
 	return p;
 }
@@ -46,14 +41,14 @@ static bool managed_in_place(const struct rule_ctx *ctx, TSNode call)
 {
 	TSNode p = parent_unparen(call);
 
-	if (is(p, "as_pattern"))
+	if (syntax_type_is(p, "as_pattern"))
 		p = ts_node_parent(p);
-	if (is(p, "with_item"))
+	if (syntax_type_is(p, "with_item"))
 		return true;
-	if (is(p, "argument_list")) {
+	if (syntax_type_is(p, "argument_list")) {
 		TSNode fn = ts_node_child_by_field_name(ts_node_parent(p), "function", 8);
 
-		return is(fn, "attribute") &&
+		return syntax_type_is(fn, "attribute") &&
 		       rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9),
 				    "enter_async_context");
 	}
@@ -73,11 +68,11 @@ static int closed(const struct rule_ctx *ctx, TSNode fn, TSNode name)
 	for (size_t i = 0; i < ids.len && how != 1; i++) {
 		TSNode id = *(TSNode *)vec_at(&ids, i), p = parent_unparen(id), call;
 
-		if (is(p, "with_item")) {
+		if (syntax_type_is(p, "with_item")) {
 			how = 1;
 			continue;
 		}
-		if (!is(p, "attribute") ||
+		if (!syntax_type_is(p, "attribute") ||
 		    ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) !=
 			    ts_node_start_byte(id) ||
 		    (!rule_text_is(ctx, ts_node_child_by_field_name(p, "attribute", 9), "aclose") &&
@@ -98,8 +93,8 @@ static bool escapes(TSNode id)
 {
 	TSNode p = parent_unparen(id);
 
-	if (is(p, "attribute") && ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) ==
-					  ts_node_start_byte(id)) {
+	if (syntax_type_is(p, "attribute") &&
+	    ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) == ts_node_start_byte(id)) {
 		TSNode child = p;
 
 		for (TSNode q = ts_node_parent(p); !ts_node_is_null(q);
@@ -115,18 +110,18 @@ static bool escapes(TSNode id)
 				TSNode left = ts_node_child_by_field_name(q, "left", 4);
 
 				return ts_node_start_byte(child) != ts_node_start_byte(left) &&
-				       !is(left, "identifier");
+				       !syntax_type_is(left, "identifier");
 			}
 			if (!strcmp(t, "block") || !strcmp(t, "module"))
 				return false;
 		}
 		return false;
 	}
-	if (is(p, "keyword_argument"))
+	if (syntax_type_is(p, "keyword_argument"))
 		p = parent_unparen(p);
-	if (!is(p, "argument_list"))
+	if (!syntax_type_is(p, "argument_list"))
 		return true;
-	return !is(parent_unparen(ts_node_parent(p)), "await");
+	return !syntax_type_is(parent_unparen(ts_node_parent(p)), "await");
 }
 
 /* Checks the uses of NAME in `fn`: returns a reason to report, or NULL
@@ -166,7 +161,7 @@ static bool alone(TSNode stmt)
 
 	if (!ts_node_is_null(prev) && ts_node_end_point(prev).row == ts_node_start_point(stmt).row)
 		return false;
-	if (!ts_node_is_null(next) && !is(next, "comment") &&
+	if (!ts_node_is_null(next) && !syntax_type_is(next, "comment") &&
 	    ts_node_start_point(next).row == ts_node_end_point(stmt).row)
 		return false;
 	return ts_node_start_point(ts_node_parent(block)).row != ts_node_start_point(stmt).row;
@@ -226,8 +221,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	stmt = ts_node_parent(p);
 	left = ts_node_child_by_field_name(p, "left", 4);
 	right = ts_node_child_by_field_name(p, "right", 5);
-	shaped = is(p, "assignment") && is(stmt, "expression_statement") &&
-		 ts_node_named_child_count(stmt) == 1 && is(left, "identifier") &&
+	shaped = syntax_type_is(p, "assignment") && syntax_type_is(stmt, "expression_statement") &&
+		 ts_node_named_child_count(stmt) == 1 && syntax_type_is(left, "identifier") &&
 		 ts_node_is_null(ts_node_child_by_field_name(p, "type", 4)) &&
 		 ts_node_start_byte(syntax_unwrap_parens(right)) == ts_node_start_byte(call);
 	fn = rule_enclosing_function(call);
@@ -239,7 +234,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 			"manage it with `async with` (the fix closes it when the block ends)",
 			q.ptr);
 	if (!shaped) {
-		rule_no_fix(f, is(p, "attribute") ? "not-bound" : "escapes-function");
+		rule_no_fix(f, syntax_type_is(p, "attribute") ? "not-bound" : "escapes-function");
 		goto done;
 	}
 	if (how < 0) {
@@ -261,7 +256,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "yield-in-scope");
 		goto done;
 	}
-	if (!is(block, "block") || !alone(stmt) || !rule_own_line(ctx, stmt)) {
+	if (!syntax_type_is(block, "block") || !alone(stmt) || !rule_own_line(ctx, stmt)) {
 		rule_no_fix(f, "compound-statement");
 		goto done;
 	}

@@ -14,6 +14,7 @@
 
 #include "table.h"
 #include "useless_timeout.scm.h"
+#include "syntax.h"
 
 static const char *const tokens[] = { "timeout", NULL };
 
@@ -21,16 +22,6 @@ static const char *const timeouts[] = {
 	"asyncio.timeout", "asyncio.timeout_at", "asyncio.timeouts.timeout",
 	"asyncio.timeouts.timeout_at", NULL,
 };
-
-static bool is_type(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
-static bool starts_with_async(TSNode n)
-{
-	return ts_node_child_count(n) && is_type(ts_node_child(n, 0), "async");
-}
 
 static bool timeout_item(const struct rule_ctx *ctx, TSNode with, TSNode *call, bool *bound,
 			 bool *alone);
@@ -45,9 +36,9 @@ static bool has_checkpoint(const struct rule_ctx *ctx, TSNode n)
 
 	if (!strcmp(t, "await") || !strcmp(t, "yield"))
 		return true;
-	if ((!strcmp(t, "for_statement") || !strcmp(t, "for_in_clause")) && starts_with_async(n))
+	if ((!strcmp(t, "for_statement") || !strcmp(t, "for_in_clause")) && syntax_is_async(n))
 		return true;
-	if (!strcmp(t, "with_statement") && starts_with_async(n)) {
+	if (!strcmp(t, "with_statement") && syntax_is_async(n)) {
 		TSNode call;
 		bool bound = false, alone = false;
 
@@ -79,10 +70,11 @@ static bool side_effect_free(const struct rule_ctx *ctx, TSNode n)
 		TSNode fn = ts_node_child_by_field_name(n, "function", 8);
 		TSNode args = ts_node_child_by_field_name(n, "arguments", 9);
 
-		return is_type(fn, "attribute") &&
+		return syntax_type_is(fn, "attribute") &&
 		       rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "time") &&
-		       is_type(ts_node_child_by_field_name(fn, "object", 6), "identifier") &&
-		       is_type(args, "argument_list") && ts_node_named_child_count(args) == 0;
+		       syntax_type_is(ts_node_child_by_field_name(fn, "object", 6), "identifier") &&
+		       syntax_type_is(args, "argument_list") &&
+		       ts_node_named_child_count(args) == 0;
 	}
 	if (!strcmp(t, "unary_operator") || !strcmp(t, "binary_operator") ||
 	    !strcmp(t, "parenthesized_expression") || !strcmp(t, "argument_list")) {
@@ -104,24 +96,25 @@ static bool timeout_item(const struct rule_ctx *ctx, TSNode with, TSNode *call, 
 	bool found = false;
 	struct buf q = BUF_INIT;
 
-	if (!is_type(clause, "with_clause") || !starts_with_async(with))
+	if (!syntax_type_is(clause, "with_clause") || !syntax_is_async(with))
 		return false;
 	for (uint32_t i = 0; i < ts_node_named_child_count(clause); i++) {
 		TSNode item = ts_node_named_child(clause, i);
 		TSNode v = ts_node_child_by_field_name(item, "value", 5), fn;
 		bool as = false;
 
-		if (!is_type(item, "with_item"))
+		if (!syntax_type_is(item, "with_item"))
 			continue;
 		items++;
-		if (is_type(v, "as_pattern")) {
+		if (syntax_type_is(v, "as_pattern")) {
 			v = ts_node_named_child(v, 0);
 			as = true;
 		}
-		if (!is_type(v, "call") || found)
+		if (!syntax_type_is(v, "call") || found)
 			continue;
 		fn = ts_node_child_by_field_name(v, "function", 8);
-		if (ts_node_is_null(fn) || (!is_type(fn, "identifier") && !is_type(fn, "attribute")))
+		if (ts_node_is_null(fn) ||
+		    (!syntax_type_is(fn, "identifier") && !syntax_type_is(fn, "attribute")))
 			continue;
 		buf_clear(&q);
 		if (scope_resolve_expr(ctx->scopes, fn, &q) != RESOLVE_MODULE)
@@ -145,7 +138,7 @@ static uint32_t header_colon(TSNode with)
 	for (uint32_t i = 0; i < ts_node_child_count(with); i++) {
 		TSNode c = ts_node_child(with, i);
 
-		if (is_type(c, ":"))
+		if (syntax_type_is(c, ":"))
 			return ts_node_end_byte(c);
 	}
 	return ts_node_end_byte(with);
@@ -209,7 +202,7 @@ static void header_comments(const struct rule_ctx *ctx, TSNode n, uint32_t start
 {
 	if (ts_node_end_byte(n) <= start || ts_node_start_byte(n) >= end)
 		return;
-	if (is_type(n, "comment")) {
+	if (syntax_type_is(n, "comment")) {
 		uint32_t len;
 		const char *t = rule_text(ctx, n, &len);
 
@@ -281,9 +274,10 @@ static void remove_nested(const struct rule_ctx *ctx, struct finding *f, TSNode 
 	for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
 		TSNode c = ts_node_named_child(n, i);
 
-		if (is_type(c, "function_definition") || is_type(c, "class_definition"))
+		if (syntax_type_is(c, "function_definition") ||
+		    syntax_type_is(c, "class_definition"))
 			continue;
-		if (is_type(c, "with_statement") && removable(ctx, c)) {
+		if (syntax_type_is(c, "with_statement") && removable(ctx, c)) {
 			uint32_t head = source_line_start(ctx->src, ts_node_start_byte(c));
 
 			if (*pos < head)
@@ -315,10 +309,10 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	/* a removable block inside a removable one goes with it */
 	for (TSNode p = ts_node_parent(with); removable(ctx, with) && !ts_node_is_null(p);
 	     p = ts_node_parent(p)) {
-		if (is_type(p, "function_definition") || is_type(p, "lambda") ||
-		    is_type(p, "class_definition"))
+		if (syntax_type_is(p, "function_definition") || syntax_type_is(p, "lambda") ||
+		    syntax_type_is(p, "class_definition"))
 			break;
-		if (is_type(p, "with_statement") && removable(ctx, p))
+		if (syntax_type_is(p, "with_statement") && removable(ctx, p))
 			return 0;
 	}
 	t = rule_text(ctx, ts_node_child_by_field_name(call, "function", 8), &len);

@@ -19,6 +19,7 @@
 #include "table.h"
 #include "yield_in_cm.scm.h"
 #include "yield_in_cancel_scope.scm.h"
+#include "syntax.h"
 
 static const char *const tokens[] = { "yield", NULL };
 
@@ -36,17 +37,12 @@ static const char *const exempt_decorators[] = {
 	"pytest_asyncio.fixture", NULL,
 };
 
-static bool is_type(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
 static bool qname_in(const struct rule_ctx *ctx, TSNode expr, const char *const *list)
 {
 	struct buf q = BUF_INIT;
 	bool yes = false;
 
-	if ((is_type(expr, "identifier") || is_type(expr, "attribute")) &&
+	if ((syntax_type_is(expr, "identifier") || syntax_type_is(expr, "attribute")) &&
 	    scope_resolve_expr(ctx->scopes, expr, &q) == RESOLVE_MODULE)
 		for (int i = 0; list[i] && !yes; i++)
 			yes = !strcmp(buf_cstr(&q), list[i]);
@@ -59,15 +55,15 @@ static bool exempt(const struct rule_ctx *ctx, TSNode fn)
 {
 	TSNode dec = ts_node_parent(fn);
 
-	if (!is_type(dec, "decorated_definition"))
+	if (!syntax_type_is(dec, "decorated_definition"))
 		return false;
 	for (uint32_t i = 0; i < ts_node_named_child_count(dec); i++) {
 		TSNode d = ts_node_named_child(dec, i), e;
 
-		if (!is_type(d, "decorator"))
+		if (!syntax_type_is(d, "decorator"))
 			continue;
 		e = ts_node_named_child(d, 0);
-		if (is_type(e, "call"))
+		if (syntax_type_is(e, "call"))
 			e = ts_node_child_by_field_name(e, "function", 8);
 		if (qname_in(ctx, e, exempt_decorators))
 			return true;
@@ -82,17 +78,17 @@ static TSNode cancel_scope_item(const struct rule_ctx *ctx, TSNode with, TSNode 
 	TSNode clause = ts_node_named_child(with, 0), none = { { 0 }, NULL, NULL };
 
 	first->id = NULL;
-	if (!is_type(clause, "with_clause"))
+	if (!syntax_type_is(clause, "with_clause"))
 		return none;
 	for (uint32_t i = 0; i < ts_node_named_child_count(clause); i++) {
 		TSNode item = ts_node_named_child(clause, i);
 		TSNode v = ts_node_child_by_field_name(item, "value", 5);
 
-		if (is_type(v, "as_pattern"))
+		if (syntax_type_is(v, "as_pattern"))
 			v = ts_node_named_child(v, 0);
 		if (ts_node_is_null(*first))
 			*first = v;
-		if (is_type(v, "call") &&
+		if (syntax_type_is(v, "call") &&
 		    qname_in(ctx, ts_node_child_by_field_name(v, "function", 8), cancel_scopes))
 			return v;
 	}
@@ -108,15 +104,15 @@ static int check_for(struct rule_ctx *ctx, const TSQueryMatch *match, bool cance
 	TSNode fn = rule_enclosing_function(y), body;
 	TSNode hit = { { 0 }, NULL, NULL };
 
-	if (!is_type(fn, "function_definition") || !ts_node_child_count(fn) ||
-	    !is_type(ts_node_child(fn, 0), "async") || exempt(ctx, fn))
+	if (!syntax_type_is(fn, "function_definition") || !ts_node_child_count(fn) ||
+	    !syntax_type_is(ts_node_child(fn, 0), "async") || exempt(ctx, fn))
 		return 0;
 	body = ts_node_child_by_field_name(fn, "body", 4);
 	for (TSNode p = ts_node_parent(y); !ts_node_is_null(p) && !ts_node_eq(p, body);
 	     p = ts_node_parent(p)) {
 		TSNode first, scope;
 
-		if (!is_type(p, "with_statement"))
+		if (!syntax_type_is(p, "with_statement"))
 			continue;
 		scope = cancel_scope_item(ctx, p, &first);
 		if (cancel && !ts_node_is_null(scope)) {
@@ -132,7 +128,7 @@ static int check_for(struct rule_ctx *ctx, const TSQueryMatch *match, bool cance
 		return 0;
 	{
 		uint32_t len;
-		const char *t = rule_text(ctx, is_type(hit, "call") ?
+		const char *t = rule_text(ctx, syntax_type_is(hit, "call") ?
 					  ts_node_child_by_field_name(hit, "function", 8) : hit, &len);
 		unsigned line = ts_node_start_point(hit).row + 1;
 
