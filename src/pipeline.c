@@ -5,6 +5,7 @@
 #include "pycheck.h"
 #include "diff.h"
 #include "fix.h"
+#include "fixdesc.h"
 #include "fsio.h"
 #include "grammar.h"
 #include "tree.h"
@@ -346,7 +347,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 	struct source cur = SOURCE_INIT;
 	struct err err = ERR_INIT;
 	size_t total = 0, first_len = all->len;
-	bool *placed;
+	bool *placed, fresh = false;
 
 	for (size_t i = 0; i < all->len; i++) {
 		struct finding *f = vec_at(all, i);
@@ -376,6 +377,8 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		lazy.tree = tree;
 		lazy.src = &cur;
 		run_rules(w, &cur, tree, &lazy, fs, &found);
+		if (w->config->describe_fixes)
+			fixdesc_fill(&found, &cur, tree, lazy_get(&lazy), w->parser);
 		if (found.len)
 			applied = fix_verified(w, &cur, tree, &lazy, fs, &found, &next, &edits);
 		for (size_t i = 0; i < open.len; i++)
@@ -397,6 +400,13 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				o->seen = true;
 				f->reason = g->reason;
+				if (w->config->mode == MODE_FIX || !o->first) {
+					/* it will be placed in this text: its fix too */
+					struct vec t = f->shown;
+
+					f->shown = g->shown;
+					g->shown = t;
+				}
 				rule_finding_release(g);
 				continue;
 			}
@@ -442,8 +452,16 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		fix_edits_release(&edits);
 		scope_index_free(lazy.idx);
 		ts_tree_delete(tree);
+		fresh = !applied;
 		if (!applied)
 			break;
+	}
+	for (size_t i = 0; !fresh && i < open.len; i++) {
+		struct open_finding *o = vec_at(&open, i);
+
+		/* the last text was not checked again: no fix to show in it */
+		if (w->config->mode == MODE_FIX || !o->first)
+			fixdesc_clear(vec_at(all, o->at));
 	}
 	if (total) {
 		placed = xcalloc(all->len ? all->len : 1, sizeof(bool));
@@ -548,6 +566,8 @@ static void process(struct pipeline_worker *w, struct source *src,
 				 fs->only[k].end == f->end;
 		f->held = !wanted;
 	}
+	if (cfg->describe_fixes)
+		fixdesc_fill(&res->findings, src, tree, lazy_get(&lazy), w->parser);
 	if (res->findings.len && cfg->mode != MODE_CHECK) {
 		applied = fix_verified(w, src, tree, &lazy, fs, &res->findings, &fixed, &edits);
 		if (applied && !fs->only) {
@@ -595,6 +615,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 					f->applied = false;
 					f->reason = "write-failed";
 				}
+				fixdesc_clear(f);	/* it may be a fix in the text not written */
 			}
 			applied = 0;
 		}

@@ -37,6 +37,7 @@ struct pipeline_config {
 	enum http_client http_client;
 	const struct suppress *suppress;	/* noqa comments; NULL: none are read */
 	const char *diff_prefix;	/* put before paths in diffs (the folder in the work tree) */
+	bool describe_fixes;		/* give findings their fix alone as edits (fixdesc.h) */
 };
 
 /* Names one finding across runs over the same text. */

@@ -95,6 +95,8 @@ static void *pool_work(void *arg)
 			crashed(p, j.i, sig);
 			j.w = pipeline_worker_new(p->config);	/* the old one may be mid-parse */
 		}
+		if (p->progress)
+			progress_step(p->progress, p->results[j.i].findings.len);
 	}
 	guard_thread_release();
 	pipeline_worker_free(j.w);

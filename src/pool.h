@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "pipeline.h"
+#include "progress.h"
 #include "repo.h"
 
 struct pool {
@@ -26,6 +27,7 @@ struct pool {
 	struct buf *heads;	/* HEAD's texts, kept for a dry commit's diff */
 	unsigned *modes;
 	pthread_mutex_t lock;	/* libgit2 object reads, one at a time */
+	struct progress *progress;	/* told of each file done; may be NULL */
 };
 
 /* Runs every file of `p` on `jobs` threads (one parser and query cursor
