@@ -458,7 +458,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 			pool.heads = xcalloc(files.len ? files.len : 1, sizeof(struct buf));
 		pool.modes = xcalloc(files.len ? files.len : 1, sizeof(unsigned));
 	}
-	if (opts->progress && files.len)
+	if (opts->progress && files.len > 1)
 		pool.progress = progress_new(errs, files.len);
 	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
 	progress_end(pool.progress);	/* erased before anything else prints */

@@ -37,6 +37,22 @@ static struct vec describe(const struct finding *f, const struct source *src, co
 	}
 	if (verify_text(base, parser, text.ptr, text.len))
 		goto fail;
+	/* two insertions at one point become one, so that no reader has to
+	 * know their order matters (fix_splice made them in this order) */
+	for (size_t i = 1; i < edits.len;) {
+		struct edit *a = vec_at(&edits, i - 1), *b = vec_at(&edits, i);
+		struct buf joined = BUF_INIT;
+
+		if (a->start != a->end || b->start != b->end || a->start != b->start) {
+			i++;
+			continue;
+		}
+		buf_printf(&joined, "%s%s", a->text, b->text);
+		free(a->text);
+		free(b->text);
+		a->text = buf_detach(&joined);
+		vec_remove(&edits, i);
+	}
 	for (size_t i = 0; i < edits.len; i++) {
 		struct edit *e = vec_at(&edits, i);
 

@@ -11,8 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Nothing is shown before the run is this old: a quick run shows no line. */
+#define PROGRESS_DELAY_NS 200000000
+
 struct progress {
 	FILE *out;
+	int64_t start_ns;
 	size_t total;
 	size_t done;		/* atomic */
 	size_t findings;	/* atomic */
@@ -65,7 +69,8 @@ struct progress *progress_new(FILE *out, size_t total)
 	p->out = out;
 	p->total = total;
 	pthread_mutex_init(&p->lock, NULL);
-	draw(p);
+	p->start_ns = now_ns();
+	p->last_ns = p->start_ns - 1000000000 / PROGRESS_PER_SECOND + PROGRESS_DELAY_NS;
 	return p;
 }
 
