@@ -438,6 +438,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 				     ? HTTP_CLIENT_AIOHTTP : HTTP_CLIENT_HTTPX;
 	config.suppress = suppress;
 	config.diff_prefix = repo && opts->mode == MODE_DIFF ? repo_prefix(repo) : NULL;
+	config.in_work_tree = opts->commit && opts->in_place && !opts->interactive;
 	config.describe_fixes = !opts->interactive && !opts->no_report && !opts->statistics &&
 				(opts->format == FORMAT_JSON || opts->format == FORMAT_SARIF);
 	pool.config = &config;

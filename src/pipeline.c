@@ -335,7 +335,8 @@ static bool not_gone(const struct finding *f, const struct finding *kept, void *
  * nothing for the next: a fix may bring a shape another rule fixes. On
  * return `fixed` holds the last text; the result's findings are every
  * fix applied and what is still open at the end, each placed in the text
- * it points into (open ones in the final text under MODE_FIX, as written).
+ * it points into (open ones in the final text under MODE_FIX or
+ * in_work_tree, as written).
  * Returns the fixes the later passes applied; 0 leaves everything as the
  * first pass left it, positions unset. */
 static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
@@ -400,7 +401,8 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				o->seen = true;
 				f->reason = g->reason;
-				if (w->config->mode == MODE_FIX || !o->first) {
+				if (w->config->mode == MODE_FIX || w->config->in_work_tree ||
+				    !o->first) {
 					/* it will be placed in this text: its fix too */
 					struct vec t = f->shown;
 
@@ -460,7 +462,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		struct open_finding *o = vec_at(&open, i);
 
 		/* the last text was not checked again: no fix to show in it */
-		if (w->config->mode == MODE_FIX || !o->first)
+		if (w->config->mode == MODE_FIX || w->config->in_work_tree || !o->first)
 			fixdesc_clear(vec_at(all, o->at));
 	}
 	if (total) {
@@ -475,7 +477,8 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				if (!f->message)
 					continue;
-				if (w->config->mode == MODE_FIX || !o->first)
+				if (w->config->mode == MODE_FIX || w->config->in_work_tree ||
+				    !o->first)
 					place_finding(f, &cur, o->start, o->end);
 				else
 					place_finding(f, src, f->start, f->end);
@@ -623,7 +626,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 	}
 	if (settled) {
 		/* placed by fix_settle */
-	} else if (applied && cfg->mode == MODE_FIX) {
+	} else if (applied && (cfg->mode == MODE_FIX || cfg->in_work_tree)) {
 		struct source after;
 
 		if (source_from_bytes(&after, src->path, fixed.ptr, fixed.len, &err) == 0) {

@@ -74,4 +74,57 @@ elif [ "$bad" = 0 ]; then
     fail "json fixes: only $(wc -l <"$fx/counts") option sets checked"
 fi
 
+# --- after --fix: what is left, at the same place in every format ----------
+
+# The app tree, twice (a fix adds lines above what is left, so positions
+# in the fixed text differ from those in the original).
+make_tree() {
+    mkdir -p "$1"
+    cp -R "$SRCDIR/fixtures/cli-trees/app/." "$1/"
+    cp "$1/app.py" "$1/second.py"
+    chmod -R u+w "$1"
+}
+for fmt in text concise json sarif github; do
+    make_tree "$TMPROOT/pos-$fmt"
+    (cd "$TMPROOT/pos-$fmt" && "$ASYNCMOD" check --fix --output-format "$fmt" .) \
+        >"$TMPROOT/pos-$fmt.out" 2>/dev/null
+    $PY "$SRCDIR/tests/positions.py" "$fmt" "$TMPROOT/pos-$fmt.out" >"$TMPROOT/pos-$fmt.rows"
+done
+# what a new run on the fixed text reports
+(cd "$TMPROOT/pos-text" && "$ASYNCMOD" check --output-format concise .) >"$TMPROOT/pos-after.out" 2>/dev/null
+$PY "$SRCDIR/tests/positions.py" concise "$TMPROOT/pos-after.out" >"$TMPROOT/pos-after.rows"
+if [ ! -s "$TMPROOT/pos-after.rows" ] || [ "$(wc -l <"$TMPROOT/pos-after.rows")" -lt 4 ]; then
+    fail "positions after --fix: too few findings left to compare" "$(cat "$TMPROOT/pos-after.out")"
+elif cmp -s "$SRCDIR/fixtures/cli-trees/app/app.py" "$TMPROOT/pos-text/app.py"; then
+    fail "positions after --fix: nothing was fixed"
+else
+    for fmt in text concise json sarif github; do
+        if cmp -s "$TMPROOT/pos-$fmt.rows" "$TMPROOT/pos-after.rows"; then
+            pass "positions after --fix ($fmt): in the fixed text, as a new run gives them"
+        else
+            fail "positions after --fix ($fmt)" "$(show_diff "$TMPROOT/pos-after.rows" "$TMPROOT/pos-$fmt.rows")"
+        fi
+    done
+fi
+# the fixes left (unsafe ones) are edits of the fixed text: each gives what
+# --fix --unsafe-fixes then writes
+cp -R "$TMPROOT/pos-json" "$TMPROOT/pos-json-after"
+rm -f "$TMPROOT/pos-json-after"/*.out
+(cd "$TMPROOT/pos-json-after" && "$ASYNCMOD" check --fix --unsafe-fixes --quiet --select ASYNC251 .) \
+    >/dev/null 2>&1
+$PY - "$TMPROOT/pos-json.out" >"$TMPROOT/pos-left.json" <<'PYEOF'
+import json, sys
+left = [f for f in json.load(open(sys.argv[1])) if f["code"] == "ASYNC251" and not f["applied"]]
+json.dump(left, sys.stdout)
+PYEOF
+if out=$($PY "$SRCDIR/tests/apply_edits.py" --tree "$TMPROOT/pos-left.json" "$TMPROOT/pos-json" \
+        "$TMPROOT/pos-json-after"); then
+    case $out in
+        *" 0 one fix"*) fail "fixes left after --fix: none to check ($out)" ;;
+        *) pass "fixes left after --fix are edits of the fixed text: $out" ;;
+    esac
+else
+    fail "fixes left after --fix" "$(echo "$out" | head -n 10)"
+fi
+
 finish
