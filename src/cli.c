@@ -58,7 +58,7 @@ void cli_usage(FILE *out)
 	      "  --statistics             count the findings per code instead of listing them\n"
 	      "  --exit-zero              exit 0 even when findings remain\n"
 	      "  --show-fixes             after --fix, list the fixes applied per file\n"
-	      "  --output-file FILE       write the report to FILE (whole, or not at all)\n"
+	      "  -o, --output-file FILE   write the report to FILE (whole, or not at all)\n"
 	      "  --color WHEN             auto (default), always or never; FORCE_COLOR and\n"
 	      "                           NO_COLOR are read under auto\n"
 	      "\n"
