@@ -356,6 +356,9 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	}
 	if (fix && diff)
 		return err_set(err, "--fix and --diff cannot be used together");
+	if (out->output_file && o->interactive)
+		return err_set(err, "--interactive asks on the terminal: --output-file does not go "
+			       "with it");
 	if (o->statistics && diff)
 		return err_set(err, "--statistics counts findings: it does not go with --diff");
 	if (o->statistics && o->format != FORMAT_TEXT && o->format != FORMAT_CONCISE &&

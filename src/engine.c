@@ -544,7 +544,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	if (totals.errors)
 		*status = ENGINE_TROUBLE;
 	else if (opts->mode == MODE_DIFF)
-		*status = any_diff ? ENGINE_FINDINGS : ENGINE_CLEAN;
+		*status = any_diff && !opts->exit_zero ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	else
 		*status = totals.remaining && !opts->exit_zero ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	if (commit_text)
