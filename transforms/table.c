@@ -28,6 +28,7 @@ const struct transform *const transform_table[] = {
 	&transform_get_event_loop,	/* AM105 */
 	&transform_run_until_complete,	/* AM106 */
 	&transform_missing_await,	/* AM107 */
+	&transform_run_in_coroutine,	/* AM108 */
 	&transform_io_timeout,	/* AM201 */
 	&transform_useless_timeout,	/* ASYNC100 */
 	&transform_timeout_param,	/* ASYNC109 */

@@ -39,6 +39,7 @@ extern const struct transform transform_run_in_executor;	/* AM104 */
 extern const struct transform transform_get_event_loop;	/* AM105 */
 extern const struct transform transform_run_until_complete;	/* AM106 */
 extern const struct transform transform_missing_await;	/* AM107 */
+extern const struct transform transform_run_in_coroutine;	/* AM108 */
 extern const struct transform transform_io_timeout;	/* AM201 */
 extern const struct transform transform_useless_timeout;	/* ASYNC100 */
 extern const struct transform transform_timeout_param;	/* ASYNC109 */
