@@ -7,6 +7,7 @@
  * which lists them with `"applied": true`.
  */
 #include "report.h"
+#include "paths.h"
 #include "source.h"
 #include "explain.h"
 #include "rule.h"
@@ -30,8 +31,6 @@
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_SRCROOT "%SRCROOT%"
-
-static void absolute_path(struct buf *out, const char *path);
 
 const char *report_fix_name(int fix_class)
 {
@@ -346,7 +345,7 @@ static void json_ruff_keys(json_object *o, const struct finding *f, const char *
 {
 	struct buf abs = BUF_INIT;
 
-	absolute_path(&abs, path);
+	paths_absolute(&abs, path);
 	json_object_object_add(o, "filename", json_object_new_string(buf_cstr(&abs)));
 	json_object_object_add(o, "location", json_location(f->line, f->column));
 	json_object_object_add(o, "end_location", json_location(f->end_line, f->end_column));
@@ -417,92 +416,6 @@ static void put_uri_path(struct buf *out, const char *s)
 	}
 }
 
-/* Rewrites a path in place without `.` segments, repeated slashes, and
- * `..` segments that follow a name. Leading `..` of a relative path stay. */
-static void normalize_path(struct buf *path)
-{
-	struct buf out = BUF_INIT;
-	const char *p = buf_cstr(path);
-	bool absolute = *p == '/';
-	size_t floor = absolute ? 1 : 0;	/* `..` cannot go above this */
-
-	if (absolute)
-		buf_putc(&out, '/');
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		if ((n == 1 && p[0] == '.') || !n) {
-			/* nothing */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.' && out.len > floor) {
-			while (out.len > floor && out.ptr[out.len - 1] != '/')
-				out.len--;
-			if (out.len > floor)
-				out.len--;
-			out.ptr[out.len] = '\0';
-		} else if (n == 2 && p[0] == '.' && p[1] == '.' && absolute) {
-			/* `/..` is `/` */
-		} else {
-			if (out.len && out.ptr[out.len - 1] != '/')
-				buf_putc(&out, '/');
-			buf_add(&out, p, n);
-			if (n == 2 && p[0] == '.' && p[1] == '.')
-				floor = out.len;
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
-	buf_clear(path);
-	buf_puts(path, buf_cstr(&out));
-	buf_release(&out);
-}
-
-/* `path` made absolute (against the working folder) and normalized. */
-static void absolute_path(struct buf *out, const char *path)
-{
-	char here[PATH_MAX];
-
-	buf_clear(out);
-	if (path[0] != '/' && getcwd(here, sizeof(here)))
-		buf_printf(out, "%s/", here);
-	buf_puts(out, path);
-	normalize_path(out);
-}
-
-/* `path` relative to the folder `top` (absolute; NULL: the working
- * folder) when it is below it, with `*below` set; else absolute. */
-static void path_from_top(struct buf *out, const char *path, const char *top, bool *below)
-{
-	struct buf abs = BUF_INIT, base = BUF_INIT;
-	char here[PATH_MAX];
-	const char *p;
-
-	absolute_path(&abs, path);
-	p = buf_cstr(&abs);
-	if (top)
-		buf_puts(&base, top);
-	else if (getcwd(here, sizeof(here)))
-		buf_puts(&base, here);
-	normalize_path(&base);
-	buf_clear(out);
-	if (p[0] != '/') {
-		/* no working folder to resolve it against: keep it */
-		*below = strcmp(p, "..") && strncmp(p, "../", 3);
-		buf_puts(out, p);
-	} else if (base.len == 1 && base.ptr[0] == '/') {
-		*below = true;
-		buf_puts(out, p + 1);
-	} else if (base.len > 1 && !strncmp(p, base.ptr, base.len) && p[base.len] == '/') {
-		*below = true;
-		buf_puts(out, p + base.len + 1);
-	} else {
-		*below = false;
-		buf_puts(out, p);
-	}
-	buf_release(&abs);
-	buf_release(&base);
-}
-
 /* The SARIF URI of `path`: relative to `top` (the %SRCROOT% of the log)
  * when the file is below it (and `*relative` set), else an absolute
  * `file://` URI. */
@@ -510,7 +423,7 @@ static void sarif_uri(struct buf *out, const char *path, const char *top, bool *
 {
 	struct buf p = BUF_INIT;
 
-	path_from_top(&p, path, top, relative);
+	paths_from_top(&p, path, top, relative);
 	if (!*relative)
 		buf_puts(out, "file://");
 	put_uri_path(out, buf_cstr(&p));
@@ -686,7 +599,7 @@ static json_object *sarif_base_ids(const char *top)
 	json_object *ids = json_object_new_object(), *root = json_object_new_object();
 	struct buf dir = BUF_INIT, uri = BUF_INIT;
 
-	absolute_path(&dir, top ? top : ".");
+	paths_absolute(&dir, top ? top : ".");
 	buf_puts(&uri, "file://");
 	put_uri_path(&uri, buf_cstr(&dir));
 	if (!uri.len || uri.ptr[uri.len - 1] != '/')
@@ -776,7 +689,7 @@ void report_github(FILE *out, const struct file_result *results, size_t n,
 		fputs("::error", out);
 		if (e->path) {
 			fputs(" file=", out);
-			path_from_top(&shown, e->path, top, &below);
+			paths_from_top(&shown, e->path, top, &below);
 			put_github_escaped(out, buf_cstr(&shown), true);
 			if (e->line)
 				fprintf(out, ",line=%u", e->line);
@@ -795,7 +708,7 @@ void report_github(FILE *out, const struct file_result *results, size_t n,
 			if (f->applied)
 				continue;
 			fputs("::warning file=", out);
-			path_from_top(&shown, results[i].path, top, &below);
+			paths_from_top(&shown, results[i].path, top, &below);
 			put_github_escaped(out, buf_cstr(&shown), true);
 			fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", f->line,
 				f->column, f->end_line, f->end_column);
