@@ -143,7 +143,7 @@ void stats_print_fixes(FILE *out, const struct file_result *results, size_t n, b
 		fputs("- ", out);
 		color_put(out, color, "1", results[i].path);
 		fputs(":\n", out);
-		/* codes in code order, as `asyncmod rules` lists them */
+		/* codes in catalog order, as `asyncmod rules` lists them */
 		for (size_t t = 0; t < transform_count; t++) {
 			const struct transform *r = transform_table[t];
 

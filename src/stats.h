@@ -32,8 +32,8 @@ void stats_print_text(FILE *out, const struct file_result *results, size_t n, bo
 /* The same as one JSON array. */
 void stats_print_json(FILE *out, const struct file_result *results, size_t n, bool unsafe);
 
-/* The fixes applied, per file in run order, codes in code order; nothing
- * when none was. */
+/* The fixes applied, per file in run order, codes in catalog order (as
+ * `asyncmod rules` lists them); nothing when none was. */
 void stats_print_fixes(FILE *out, const struct file_result *results, size_t n, bool color);
 
 #endif

@@ -3,6 +3,7 @@
 
     apply_edits.py FINDINGS.json SOURCE OUT [INDEX]
     apply_edits.py --tree FINDINGS.json ORIGINAL FIXED
+    apply_edits.py --trees LIST
 
 Reads SOURCE as bytes (a UTF-8 byte order mark is kept and not counted in
 columns, as asyncmod counts them), applies the `fix.edits` of the finding
@@ -19,7 +20,8 @@ options. For every file: with no fix in FINDINGS, `--fix` must have left
 it alone; with one fix, applying its edits must give exactly the fixed
 file; with several, each applied alone must give text Python compiles
 (when the original compiles). Prints "N files: S one fix, M several, Z
-none" or the problems, exit 1.
+none" or the problems, exit 1. --trees does the same for each line
+"FINDINGS ORIGINAL FIXED LABEL" of the file LIST, with one total.
 """
 import json
 import os
@@ -82,14 +84,37 @@ def compiles(data):
         return False
 
 
+def trees(listing):
+    """--trees LIST: --tree for each line "FINDINGS ORIGINAL FIXED LABEL"
+    of LIST; problems are prefixed with the label, counts summed."""
+    total, bad = [0, 0, 0], []
+    for line in open(listing, encoding="utf-8"):
+        findings, original, fixed, label = line.rstrip("\n").split(" ", 3)
+        counts, problems = check_tree(findings, original, fixed)
+        total = [a + b for a, b in zip(total, counts)]
+        bad += ["%s: %s" % (label, p) for p in problems]
+    if bad:
+        print("\n".join(bad[:20]))
+        return 1
+    print("%d files: %d one fix, %d several, %d none" % (sum(total), *total))
+    return 0
+
+
 def tree(argv):
-    findings = json.load(open(argv[0], encoding="utf-8"))
-    original, fixed = argv[1], argv[2]
+    counts, problems = check_tree(*argv[:3])
+    if problems:
+        print("\n".join(problems[:20]))
+        return 1
+    print("%d files: %d one fix, %d several, %d none" % (sum(counts), *counts))
+    return 0
+
+
+def check_tree(findings_path, original, fixed):
+    findings = json.load(open(findings_path, encoding="utf-8"))
     by_path = {}
     for f in findings:
         if f.get("code") is None:
-            print("error in the run: %s: %s" % (f.get("path"), f["message"]))
-            return 1
+            return [0, 0, 0], ["error in the run: %s: %s" % (f.get("path"), f["message"])]
         by_path.setdefault(os.path.normpath(f["path"]), []).append(f)
     problems, counts = [], [0, 0, 0]
     for root, _, names in os.walk(original):
@@ -116,16 +141,14 @@ def tree(argv):
                             problems.append("%s: fix %d alone does not compile" % (rel, i))
             except (ValueError, IndexError, KeyError) as e:
                 problems.append("%s: %s" % (rel, e))
-    if problems:
-        print("\n".join(problems[:20]))
-        return 1
-    print("%d files: %d one fix, %d several, %d none" % (sum(counts), *counts))
-    return 0
+    return counts, problems
 
 
 def main(argv):
     if argv[1] == "--tree":
         return tree(argv[2:])
+    if argv[1] == "--trees":
+        return trees(argv[2])
     findings = json.load(open(argv[1], encoding="utf-8"))
     raw = open(argv[2], "rb").read()
     index = int(argv[4]) if len(argv) > 4 else None

@@ -12,7 +12,8 @@
 #     --color and FORCE_COLOR / NO_COLOR;
 #   - paths in SARIF and GitHub output from the top of the work tree when
 #     run from a subfolder;
-#   - after --fix, the findings left at the same place in every format;
+#   - after --fix (and --commit --in-place), the findings left at the same
+#     place in every format, where a new run puts them;
 #   - the progress line: on a terminal (tests/pty_session.py), never when
 #     stderr is a pipe, nor with --quiet or CI set.
 . "$SRCDIR/tests/lib.sh"
@@ -44,7 +45,7 @@ done
 chmod -R u+w "$fx"
 g=0
 bad=0
-: >"$fx/counts"
+: >"$fx/list"
 while IFS= read -r args; do
     g=$((g + 1))
     cp -R "$fx/g$g/orig" "$fx/g$g/fixed"
@@ -56,22 +57,16 @@ while IFS= read -r args; do
     if [ "$status" -gt 1 ]; then
         fail "json fixes ($args): exit $status" "$(head -n 5 "$fx/g$g/stderr")"
         bad=$((bad + 1))
-    elif out=$($PY "$SRCDIR/tests/apply_edits.py" --tree "$fx/g$g/findings.json" \
-            "$fx/g$g/orig" "$fx/g$g/fixed"); then
-        echo "$out" >>"$fx/counts"
-    else
-        fail "json fixes ($args)" "$(echo "$out" | head -n 10)"
-        bad=$((bad + 1))
     fi
+    echo "$fx/g$g/findings.json $fx/g$g/orig $fx/g$g/fixed ($args)" >>"$fx/list"
 done <"$fx/groups"
-# "N files: S one fix, M several, Z none" per group, summed
-sum=$(awk '{ n += $1; s += $3; m += $6; z += $8 }
-           END { printf "%d files: %d with one fix as --fix writes it, %d with several, %d none", n, s, m, z }' \
-      "$fx/counts")
-if [ "$bad" = 0 ] && [ "$(wc -l <"$fx/counts")" -gt 30 ]; then
-    pass "json fixes of the golden cases, $g option sets: $sum"
+# one Python for every option set: "N files: S one fix, M several, Z none"
+if ! out=$($PY "$SRCDIR/tests/apply_edits.py" --trees "$fx/list"); then
+    fail "json fixes of the golden cases" "$(echo "$out" | head -n 20)"
+elif [ "$bad" = 0 ] && [ "$g" -gt 30 ]; then
+    pass "json fixes of the golden cases, $g option sets: $out"
 elif [ "$bad" = 0 ]; then
-    fail "json fixes: only $(wc -l <"$fx/counts") option sets checked"
+    fail "json fixes: only $g option sets checked"
 fi
 
 # --- after --fix: what is left, at the same place in every format ----------
@@ -105,6 +100,23 @@ else
             fail "positions after --fix ($fmt)" "$(show_diff "$TMPROOT/pos-after.rows" "$TMPROOT/pos-$fmt.rows")"
         fi
     done
+fi
+# --commit --in-place writes the fixed text to the work tree too: the same
+if command -v git >/dev/null 2>&1; then
+    make_tree "$TMPROOT/pos-commit"
+    (cd "$TMPROOT/pos-commit" && git init -q && git config user.name T &&
+        git config user.email t@example.com && git add . && git commit -qm start) >/dev/null 2>&1
+    (cd "$TMPROOT/pos-commit" && "$ASYNCMOD" check --fix --commit --in-place --output-format concise .) \
+        >"$TMPROOT/pos-commit.out" 2>/dev/null
+    $PY "$SRCDIR/tests/positions.py" concise "$TMPROOT/pos-commit.out" >"$TMPROOT/pos-commit.rows"
+    (cd "$TMPROOT/pos-commit" && "$ASYNCMOD" check --output-format concise .) >"$TMPROOT/pos-commit-after.out" 2>/dev/null
+    $PY "$SRCDIR/tests/positions.py" concise "$TMPROOT/pos-commit-after.out" >"$TMPROOT/pos-commit-after.rows"
+    if [ -s "$TMPROOT/pos-commit.rows" ] && cmp -s "$TMPROOT/pos-commit.rows" "$TMPROOT/pos-commit-after.rows" &&
+       cmp -s "$TMPROOT/pos-commit.rows" "$TMPROOT/pos-after.rows"; then
+        pass "positions after --commit --in-place: in the fixed text, as after --fix"
+    else
+        fail "positions after --commit --in-place" "$(show_diff "$TMPROOT/pos-commit-after.rows" "$TMPROOT/pos-commit.rows")"
+    fi
 fi
 # the fixes left (unsafe ones) are edits of the fixed text: each gives what
 # --fix --unsafe-fixes then writes
