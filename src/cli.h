@@ -24,6 +24,7 @@ enum cli_command {
 	CLI_VERSION,
 	CLI_EXPLAIN,
 	CLI_BATCH,
+	CLI_SERVER,	/* the language server on stdin/stdout */
 };
 
 struct cli {
@@ -33,6 +34,7 @@ struct cli {
 	struct batch_options batch;	/* batch: its own settings; .check is unused */
 	const char *output_file;	/* --output-file FILE: the report goes there */
 	enum color_mode color;		/* --color */
+	const char *stdin_filename;	/* check --stdin-filename PATH, or NULL */
 };
 
 /* Parses argv. `out->opts.paths` points into argv (or at a static "."). */

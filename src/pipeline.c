@@ -178,6 +178,14 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 	dedupe_findings(findings);
 	if (w->config->suppress)
 		suppress_filter(w->config->suppress, w->match_data, src, tree, findings);
+	/* the configuration's `unfixable` rules are reported, never fixed */
+	for (size_t i = 0; fs->fixable && i < findings->len; i++) {
+		struct finding *f = vec_at(findings, i);
+		size_t index = transform_index(f->rule);
+
+		if (f->fix != FIX_NONE && index < transform_count && !fs->fixable[index])
+			rule_no_fix(f, "unfixable");
+	}
 }
 
 /* Line and column of each finding: in the original text, except for
@@ -215,6 +223,13 @@ static void set_positions(const struct source *src, struct vec *findings,
 		}
 	}
 	fix_map_release(&map);
+}
+
+/* Whether the findings left after fixes are placed in the fixed text: it
+ * is what the file holds after the run (or what the caller gets back). */
+static bool places_in_fixed(const struct pipeline_config *c)
+{
+	return c->mode == MODE_FIX || c->mode == MODE_FIX_TEXT || c->in_work_tree;
 }
 
 static void set_error(struct file_result *res, const char *msg)
@@ -387,8 +402,8 @@ static bool not_gone(const struct finding *f, const struct finding *kept, void *
  * nothing for the next: a fix may bring a shape another rule fixes. On
  * return `fixed` holds the last text; the result's findings are every
  * fix applied and what is still open at the end, each placed in the text
- * it points into (open ones in the final text under MODE_FIX or
- * in_work_tree, as written).
+ * it points into (open ones in the final text when places_in_fixed(),
+ * as written).
  * Returns the fixes the later passes applied; 0 leaves everything as the
  * first pass left it, positions unset. */
 static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
@@ -459,8 +474,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				o->seen = true;
 				f->reason = g->reason;
-				if (w->config->mode == MODE_FIX || w->config->in_work_tree ||
-				    !o->first) {
+				if (places_in_fixed(w->config) || !o->first) {
 					/* it will be placed in this text: its fix too */
 					struct vec t = f->shown;
 
@@ -527,7 +541,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		struct open_finding *o = vec_at(&open, i);
 
 		/* the last text was not checked again: no fix to show in it */
-		if (w->config->mode == MODE_FIX || w->config->in_work_tree || !o->first)
+		if (places_in_fixed(w->config) || !o->first)
 			fixdesc_clear(vec_at(all, o->at));
 	}
 	if (total) {
@@ -542,8 +556,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				if (!f->message)
 					continue;
-				if (w->config->mode == MODE_FIX || w->config->in_work_tree ||
-				    !o->first)
+				if (places_in_fixed(w->config) || !o->first)
 					place_finding(f, &cur, o->start, o->end);
 				else
 					place_finding(f, src, f->start, f->end);
@@ -691,7 +704,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 	}
 	if (settled) {
 		/* placed by fix_settle */
-	} else if (applied && (cfg->mode == MODE_FIX || cfg->in_work_tree)) {
+	} else if (applied && places_in_fixed(cfg)) {
 		struct source after;
 
 		if (source_from_bytes(&after, src->path, fixed.ptr, fixed.len, &err) == 0) {
@@ -718,7 +731,7 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 		  struct file_result *res)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0, w->config->timeout, w->config->http_client };
+					  NULL, 0, w->config->timeout, w->config->http_client, NULL };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
@@ -739,7 +752,7 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 		       struct buf *out)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0, w->config->timeout, w->config->http_client };
+					  NULL, 0, w->config->timeout, w->config->http_client, NULL };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);

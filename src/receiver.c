@@ -61,6 +61,11 @@ static const char *const path_methods[] = {
 };
 static const char *const path_attributes[] = { "parent", NULL };
 
+/* Request methods of an async client whose awaited result is a response. */
+static const char *const async_request_methods[] = {
+	"get", "post", "put", "patch", "delete", "head", "options", "request", "send", NULL,
+};
+
 #define RECEIVER_MAX_DEPTH 8
 #define RECEIVER_MAX_SITES 16
 
@@ -103,6 +108,7 @@ static const char *chain_class(const struct receiver_ctx *rc, TSNode n, struct b
 }
 
 static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth);
+static int awaited_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth);
 
 /* Merges one more answer into `*out`: all must agree. */
 static int agree(const char **out, const char *t)
@@ -347,6 +353,8 @@ static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, 
 		return expr_type(rc, ts_node_named_child(e, 0), out, depth + 1);
 	if (node_is(e, "identifier"))
 		return name_type(rc, e, out, depth);
+	if (node_is(e, "await"))
+		return awaited_type(rc, ts_node_named_child(e, 0), out, depth + 1);
 	if (node_is(e, "call")) {
 		TSNode fn = ts_node_child_by_field_name(e, "function", 8);
 		const char *c = NULL, *t = NULL;
@@ -397,6 +405,39 @@ static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, 
 		    !strcmp(t, "pathlib.Path"))
 			return agree(out, "pathlib.Path");
 	}
+	return 0;
+}
+
+/* What awaiting `e` gives: a request of an httpx.AsyncClient gives a
+ * response, and so does asyncio.wait_for over one. */
+static int awaited_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth)
+{
+	TSNode fn = ts_node_child_by_field_name(e, "function", 8), m;
+	struct buf q = BUF_INIT;
+	const char *t = NULL, *c;
+	size_t len;
+
+	if (!node_is(e, "call") || depth > RECEIVER_MAX_DEPTH)
+		return 0;
+	c = node_is(fn, "attribute") || node_is(fn, "identifier") ? chain_class(rc, fn, &q) : NULL;
+	if (c && !strcmp(c, "asyncio.wait_for")) {
+		TSNode args = ts_node_child_by_field_name(e, "arguments", 9);
+
+		buf_release(&q);
+		return node_is(args, "argument_list") &&
+		       awaited_type(rc, ts_node_named_child(args, 0), out, depth + 1);
+	}
+	buf_release(&q);
+	if (!node_is(fn, "attribute"))
+		return 0;
+	m = ts_node_child_by_field_name(fn, "attribute", 9);
+	if (ts_node_is_null(m))
+		return 0;
+	c = text_of(rc, m, &len);
+	if (in_list(async_request_methods, c, len) &&
+	    expr_type(rc, ts_node_child_by_field_name(fn, "object", 6), &t, depth + 1) &&
+	    !strcmp(t, "httpx.AsyncClient"))
+		return agree(out, "httpx.Response");
 	return 0;
 }
 

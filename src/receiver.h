@@ -21,7 +21,8 @@ struct receiver_ctx {
  * from open(), io.open(), os.fdopen(), Path.open() or an io/typing file
  * annotation), "httpx.Client", "httpx.AsyncClient", "requests.Session",
  * "urllib3.PoolManager" (any urllib3 pool or pool manager),
- * "aiohttp.ClientSession". */
+ * "aiohttp.ClientSession", "httpx.Response" (an awaited request of an
+ * httpx.AsyncClient, also through asyncio.wait_for). */
 const char *receiver_type(const struct receiver_ctx *rc, TSNode expr);
 
 #endif
