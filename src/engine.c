@@ -5,6 +5,7 @@
  * commit in that order.
  */
 #include "engine.h"
+#include "cache.h"
 #include "config.h"
 #include "query.h"
 #include "repo.h"
@@ -26,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int engine_default_jobs(void)
@@ -272,6 +275,61 @@ static int collect_files(struct vec *files, struct vec *errors, struct repo **re
 	return 0;
 }
 
+/* The folder of the nearest pyproject.toml above the working folder, or
+ * NULL. Caller frees. */
+static char *project_root(void)
+{
+	char dir[PATH_MAX];
+	struct buf path = BUF_INIT;
+
+	if (!getcwd(dir, sizeof(dir)))
+		return NULL;
+	for (;;) {
+		struct stat st;
+		char *slash;
+
+		buf_clear(&path);
+		buf_printf(&path, "%s/pyproject.toml", strcmp(dir, "/") ? dir : "");
+		if (!stat(path.ptr, &st) && S_ISREG(st.st_mode)) {
+			buf_release(&path);
+			return xstrdup(dir);
+		}
+		if (!strcmp(dir, "/") || !(slash = strrchr(dir, '/')))
+			break;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	buf_release(&path);
+	return NULL;
+}
+
+/* The run's cache, or NULL when it is off or cannot be used (then with a
+ * warning on `errs`). Runs that commit or review read from elsewhere than
+ * the work tree, or fix one finding at a time: they keep no cache. */
+static struct cache *open_cache(const struct engine_options *opts, struct config_set *configs,
+				const bool *any_enabled, FILE *errs)
+{
+	const struct config *c = NULL;
+	struct err err = ERR_INIT;
+	struct cache *cache = NULL;
+	char *root, *dir;
+
+	if (opts->no_cache || cache_env_disabled() || opts->commit || opts->interactive)
+		return NULL;
+	if (!opts->cache_dir && !getenv("ASYNCMOD_CACHE_DIR"))
+		config_for(&c, configs, "./pyproject.toml", &err);
+	root = c && c->cache_dir ? NULL : project_root();
+	dir = cache_dir_choose(opts->cache_dir, c ? c->cache_dir : NULL,
+			       c && c->cache_dir ? c->dir : root);
+	if (cache_open(&cache, dir, any_enabled, &err) < 0)
+		fprintf(errs, "asyncmod: warning: running without the cache: %s\n", err.msg);
+	free(dir);
+	free(root);
+	return cache;
+}
+
 void engine_summary_release(struct engine_summary *s)
 {
 	free(s->fixed);
@@ -357,7 +415,8 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	struct file_settings *settings = NULL;
 	bool *masks = NULL, *any_enabled = xcalloc(transform_count, sizeof(bool));
 	const struct transform **enabled = xcalloc(transform_count, sizeof(*enabled));
-	size_t nenabled = 0;
+	size_t nenabled = 0, left;
+	int jobs;
 	struct query *query = NULL;
 	struct report_totals totals;
 	struct pool pool;
@@ -370,6 +429,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	int error = 0;
 
 	git_libgit2_init();
+	config.cache = NULL;
 	pool.results = NULL;
 	pool.nfiles = 0;
 	pool.repo = NULL;
@@ -377,6 +437,8 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	pool.heads = NULL;
 	pool.modes = NULL;
 	pool.progress = NULL;
+	pool.done = NULL;
+	pool.order = NULL;
 	if (opts->interactive && !isatty(STDIN_FILENO)) {
 		error = err_set(err, "--interactive needs a terminal to ask on");
 		goto done;
@@ -395,17 +457,8 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		goto done;
 	if ((error = settle_files(&files, &settings, &masks, any_enabled, configs, opts, err)) < 0)
 		goto done;
-	/* compiling the query is most of the start-up: only the rules some
-	 * file runs take part */
-	for (size_t i = 0; i < transform_count; i++)
-		if (any_enabled[i])
-			enabled[nenabled++] = transform_table[i];
-	if (!nenabled)
-		enabled[nenabled++] = transform_table[0];
-	if ((error = query_new(&query, enabled, nenabled, err)) < 0)
-		goto done;
 	tokens = collect_tokens(any_enabled);
-	config.query = query;
+	config.query = NULL;
 	config.tokens = tokens;
 	config.mode = opts->commit || opts->interactive ? MODE_COMMIT : opts->mode;
 	config.unsafe_fixes = opts->unsafe_fixes;
@@ -418,6 +471,9 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	config.in_work_tree = opts->commit && opts->in_place && !opts->interactive;
 	config.describe_fixes = !opts->interactive && !opts->no_report && !opts->statistics &&
 				(opts->format == FORMAT_JSON || opts->format == FORMAT_SARIF);
+	/* --add-noqa reads every file again as it writes: no cache */
+	config.cache = files.len && !opts->add_noqa ? open_cache(opts, configs, any_enabled, errs)
+						  : NULL;
 	pool.config = &config;
 	pool.files = files.items;
 	pool.settings = settings;
@@ -436,11 +492,34 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 			pool.heads = xcalloc(files.len ? files.len : 1, sizeof(struct buf));
 		pool.modes = xcalloc(files.len ? files.len : 1, sizeof(unsigned));
 	}
-	if (opts->progress && files.len > 1)
-		pool.progress = progress_new(errs, files.len);
-	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
-	progress_end(pool.progress);	/* erased before anything else prints */
-	pool.progress = NULL;
+	jobs = opts->jobs > 0 ? opts->jobs : engine_default_jobs();
+	left = config.cache ? pool_lookup(&pool, config.cache, jobs) : files.len;
+	if (left) {
+		/* compiling the query is most of the start-up: only the rules
+		 * some file runs take part, and not at all when the cache
+		 * answered for every file */
+		for (size_t i = 0; i < transform_count; i++)
+			if (any_enabled[i])
+				enabled[nenabled++] = transform_table[i];
+		if (!nenabled)
+			enabled[nenabled++] = transform_table[0];
+		if ((error = query_new(&query, enabled, nenabled, err)) < 0)
+			goto done;
+		config.query = query;
+		if (opts->progress && left > 1)
+			pool.progress = progress_new(errs, left);
+		pool_run(&pool, jobs);
+		progress_end(pool.progress);	/* erased before anything else prints */
+		pool.progress = NULL;
+	}
+	if (config.cache) {
+		const char *why;
+		size_t n = cache_failures(config.cache, &why);
+
+		if (n)
+			fprintf(errs, "asyncmod: warning: %zu cache entr%s not written: %s\n", n,
+				n == 1 ? "y" : "ies", why);
+	}
 	if (opts->add_noqa) {
 		size_t added = 0, failed = 0;
 
@@ -549,6 +628,7 @@ done:
 	for (size_t i = 0; i < pool.nfiles; i++)
 		pipeline_result_release(&pool.results[i]);
 	free(pool.results);
+	pool_release(&pool);
 	for (size_t i = 0; pool.fixed && i < pool.nfiles; i++)
 		buf_release(&pool.fixed[i]);
 	for (size_t i = 0; pool.heads && i < pool.nfiles; i++)
@@ -569,6 +649,7 @@ done:
 	free(any_enabled);
 	free(enabled);
 	query_free(query);
+	cache_free(config.cache);
 	suppress_free(suppress);
 	config_set_free(configs);
 	repo_free(repo);

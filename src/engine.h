@@ -57,6 +57,8 @@ struct engine_options {
 	bool exit_zero;		/* --exit-zero: findings left do not make the status 1 */
 	bool show_fixes;	/* --show-fixes: list the fixes applied per file */
 	bool progress;		/* a status line on `errs` while files are checked */
+	bool no_cache;		/* --no-cache: neither read nor write the cache */
+	const char *cache_dir;	/* --cache-dir DIR, or NULL (cache.h says what then) */
 	struct engine_summary *summary;	/* filled when not NULL */
 };
 

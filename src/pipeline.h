@@ -27,6 +27,8 @@ enum pipeline_mode {
 	MODE_FIX_TEXT,	/* as MODE_FIX, but the fixed text is handed back, not written */
 };
 
+struct cache;
+
 /* What every worker shares for one run. */
 struct pipeline_config {
 	const struct query *query;
@@ -42,6 +44,7 @@ struct pipeline_config {
 	/* MODE_COMMIT whose text also goes to the work tree (--in-place):
 	 * the findings left are placed in the fixed text, as under MODE_FIX */
 	bool in_work_tree;
+	struct cache *cache;	/* results kept between runs (cache.h); NULL: none */
 };
 
 /* Names one finding across runs over the same text. */

@@ -189,6 +189,14 @@ else
     fail "json fix objects: $out"
 fi
 
+# a second run answers from the cache of results: the same fixes
+(cd "$TMPROOT/plain" && "$ASYNCMOD" check --output-format json app.py) >"$TMPROOT/plain2.json" 2>/dev/null
+if cmp -s "$TMPROOT/plain.json" "$TMPROOT/plain2.json"; then
+    pass "json fix objects: the same on a second run (with the cache)"
+else
+    fail "json fix objects: a second run differs" "$(show_diff "$TMPROOT/plain.json" "$TMPROOT/plain2.json")"
+fi
+
 # --- --statistics, --exit-zero, --show-fixes ----------------------------------
 
 run_in() {
