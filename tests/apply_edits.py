@@ -117,7 +117,8 @@ def check_tree(findings_path, original, fixed):
             return [0, 0, 0], ["error in the run: %s: %s" % (f.get("path"), f["message"])]
         by_path.setdefault(os.path.normpath(f["path"]), []).append(f)
     problems, counts = [], [0, 0, 0]
-    for root, _, names in os.walk(original):
+    for root, dirs, names in os.walk(original):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # a cache of results
         for name in sorted(names):
             path = os.path.join(root, name)
             rel = os.path.normpath(os.path.relpath(path, original))
