@@ -35,6 +35,8 @@ static const char *const option_names[] = {
 	"--http-client", "--jobs", "--output-format", "--workdir", "--report", "--retry-failed",
 	"--shard", "--push", "--dry-run", "--stdin-filename", "--no-cache", "--cache-dir",
 	"--git-timeout", "--create-pr", "--draft", "--forge", "--merge-reports",
+	"--statistics", "--exit-zero", "--show-fixes", "--no-show-fixes", "--output-file",
+	"--color",
 	NULL,
 };
 
