@@ -125,6 +125,14 @@ _asyncmod()
             _asyncmod_words "httpx aiohttp"
             return
             ;;
+        --color)
+            _asyncmod_words "auto always never"
+            return
+            ;;
+        -o | --output-file)
+            _asyncmod_files
+            return
+            ;;
         -j | --jobs | -m | --message | --timeout)
             return # a number, a message
             ;;
@@ -165,12 +173,15 @@ _asyncmod()
             [[ $used == *" --interactive "* ]] && used+="-i "
             [[ $used == *" -m "* ]] && used+="--message "
             [[ $used == *" --message "* ]] && used+="-m "
+            [[ $used == *" -o "* ]] && used+="--output-file "
+            [[ $used == *" --output-file "* ]] && used+="-o "
             for opt in --fix --unsafe-fixes --diff -i --interactive --select --ignore \
                 --target-version --timeout --http-client --output-format -j --jobs -q --quiet \
                 --config --isolated --changed-since --commit --branch -m --message \
                 --in-place --allow-dirty --force-branch --stdin-filename --help \
                 --extend-select --extend-ignore --fixable --extend-fixable --unfixable --add-noqa \
-                --no-cache --cache-dir; do
+                --no-cache --cache-dir --statistics --exit-zero --show-fixes -o --output-file \
+                --color; do
                 [[ $used == *" $opt "* ]] || opts+=" $opt"
             done
             _asyncmod_words "$opts"

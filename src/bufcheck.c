@@ -73,6 +73,8 @@ int bufcheck_new(struct bufcheck **out, const struct engine_options *opts, struc
 					? HTTP_CLIENT_AIOHTTP : HTTP_CLIENT_HTTPX;
 	b->config.suppress = b->suppress;
 	b->config.diff_prefix = NULL;
+	/* the machine formats carry each finding's fix as edits (fixdesc.h) */
+	b->config.describe_fixes = opts->format == FORMAT_JSON || opts->format == FORMAT_SARIF;
 	b->worker = pipeline_worker_new(&b->config);
 	*out = b;
 	return 0;
@@ -153,10 +155,10 @@ static void report(FILE *to, const struct engine_options *opts, const struct fil
 		report_json(to, res, 1, NULL);
 		break;
 	case FORMAT_SARIF:
-		report_sarif(to, res, 1, NULL);
+		report_sarif(to, res, 1, NULL, NULL);
 		break;
 	case FORMAT_GITHUB:
-		report_github(to, res, 1, NULL);
+		report_github(to, res, 1, NULL, NULL);
 		break;
 	case FORMAT_CONCISE:
 		report_text(to, res, 1, NULL, opts->unsafe_fixes, true, color);

@@ -8,6 +8,8 @@
 #include "repo.h"
 #include "config.h"
 #include "explain.h"
+#include "outfile.h"
+#include "progress.h"
 #include "forge.h"
 #include "rule.h"
 #include "bufcheck.h"
@@ -33,6 +35,8 @@ static const char *const option_names[] = {
 	"--http-client", "--jobs", "--output-format", "--workdir", "--report", "--retry-failed",
 	"--shard", "--push", "--dry-run", "--stdin-filename", "--no-cache", "--cache-dir",
 	"--git-timeout", "--create-pr", "--draft", "--forge", "--merge-reports",
+	"--statistics", "--exit-zero", "--show-fixes", "--no-show-fixes", "--output-file",
+	"--color",
 	NULL,
 };
 
@@ -118,6 +122,12 @@ void cli_usage(FILE *out)
 	      "  --output-format FORMAT   text (default), concise, json, sarif or github\n"
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
+	      "  --statistics             count the findings per code instead of listing them\n"
+	      "  --exit-zero              exit 0 even when findings remain\n"
+	      "  --show-fixes             after --fix, list the fixes applied per file\n"
+	      "  -o, --output-file FILE   write the report to FILE (whole, or not at all)\n"
+	      "  --color WHEN             auto (default), always or never; FORCE_COLOR and\n"
+	      "                           NO_COLOR are read under auto\n"
 	      "  --no-cache               neither read nor write the cache of results\n"
 	      "  --cache-dir DIR          keep the cache in DIR (default .asyncmod_cache\n"
 	      "                           beside pyproject.toml, else in the working folder)\n"
@@ -389,6 +399,22 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			diff = true;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o->quiet = true;
+		} else if (!strcmp(a, "--statistics")) {
+			o->statistics = true;
+		} else if (!strcmp(a, "--exit-zero")) {
+			o->exit_zero = true;
+		} else if (!strcmp(a, "--show-fixes")) {
+			o->show_fixes = true;
+		} else if (!strcmp(a, "--no-show-fixes")) {
+			o->show_fixes = false;
+		} else if ((r = take_value(&v, argc, argv, &i, "--output-file", err)) ||
+			   (r = take_value(&v, argc, argv, &i, "-o", err))) {
+			if (r < 0)
+				return -1;
+			out->output_file = v;
+		} else if ((r = take_value(&v, argc, argv, &i, "--color", err))) {
+			if (r < 0 || color_parse(&out->color, v, err) < 0)
+				return -1;
 		} else if ((r = take_value(&v, argc, argv, &i, "--select", err))) {
 			if (r < 0 || selector_value(&o->select, "--select", v, err) < 0)
 				return -1;
@@ -521,6 +547,14 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	}
 	if (fix && diff)
 		return err_set(err, "--fix and --diff cannot be used together");
+	if (out->output_file && o->interactive)
+		return err_set(err, "--interactive asks on the terminal: --output-file does not go "
+			       "with it");
+	if (o->statistics && diff)
+		return err_set(err, "--statistics counts findings: it does not go with --diff");
+	if (o->statistics && o->format != FORMAT_TEXT && o->format != FORMAT_CONCISE &&
+	    o->format != FORMAT_JSON)
+		return err_set(err, "--statistics prints text or json");
 	if (o->add_noqa && (fix || diff || o->interactive || o->commit))
 		return err_set(err, "--add-noqa writes suppression comments: it cannot be used with "
 			       "--fix, --diff, --interactive or --commit");
@@ -590,17 +624,33 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 		return ENGINE_CLEAN;
 	case CLI_CHECK: {
 		struct engine_options opts = cli->opts;
-		const char *no_color = getenv("NO_COLOR");
+		struct outfile file;
+		int rc;
 
-		/* colour only on a terminal, and never when NO_COLOR is set */
-		opts.color = isatty(fileno(out)) && !(no_color && *no_color);
-		if (cli->stdin_filename)
+		if (cli->stdin_filename && cli->output_file) {
+			fprintf(errs, "asyncmod: error: --stdin-filename answers on standard output: "
+				"--output-file does not go with it\n");
+			return ENGINE_TROUBLE;
+		}
+		if (cli->stdin_filename) {
+			opts.color = color_wanted(cli->color, fileno(out));
 			return bufcheck_stdin(&opts, cli->stdin_filename, stdin, out, errs);
-		if (engine_check(&opts, out, errs, &status, &err) < 0) {
+		}
+		if (cli->output_file && outfile_open(&file, cli->output_file, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);
 			return ENGINE_TROUBLE;
 		}
-		return status;
+		/* a terminal gets colour (color.h); the report file is none */
+		opts.color = color_wanted(cli->color, fileno(cli->output_file ? file.f : out));
+		opts.progress = progress_wanted(errs, opts.quiet) && !opts.interactive;
+		rc = engine_check(&opts, cli->output_file ? file.f : out, errs, &status, &err);
+		if (rc < 0)
+			fprintf(errs, "asyncmod: error: %s\n", err.msg);
+		if (cli->output_file && outfile_close(&file, rc == 0, &err) < 0) {
+			fprintf(errs, "asyncmod: error: %s\n", err.msg);
+			return ENGINE_TROUBLE;
+		}
+		return rc < 0 ? ENGINE_TROUBLE : status;
 	}
 	}
 	return ENGINE_TROUBLE;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "batch.h"
+#include "color.h"
 #include "engine.h"
 #include "err.h"
 
@@ -31,6 +32,8 @@ struct cli {
 	struct engine_options opts;
 	const char *code;	/* explain: the rule code */
 	struct batch_options batch;	/* batch: its own settings; .check is unused */
+	const char *output_file;	/* --output-file FILE: the report goes there */
+	enum color_mode color;		/* --color */
 	const char *stdin_filename;	/* check --stdin-filename PATH, or NULL */
 };
 

@@ -13,6 +13,7 @@
 #include "pool.h"
 #include "noqa.h"
 #include "report.h"
+#include "stats.h"
 #include "select.h"
 #include "review.h"
 #include "suppress.h"
@@ -20,6 +21,7 @@
 #include "../transforms/table.h"
 
 #include <git2.h>
+#include <limits.h>
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -214,7 +216,9 @@ static int collect_files(struct vec *files, struct vec *errors, struct repo **re
 {
 	/* --diff inside a work tree names files from its top, as git apply reads them */
 	bool need_repo = opts->default_paths || opts->changed_since || opts->commit ||
-			 opts->mode == MODE_DIFF;
+			 opts->mode == MODE_DIFF ||
+			 /* they name files from the top of the work tree */
+			 opts->format == FORMAT_SARIF || opts->format == FORMAT_GITHUB;
 
 	if (need_repo && repo_open(repo, err) < 0)
 		return -1;
@@ -360,6 +364,29 @@ static void summarize(struct engine_summary *s, const struct pool *p, size_t wal
 	}
 }
 
+/* The top of the work tree of `repo`, absolute: the working folder
+ * without repo_prefix(); empty when it cannot be told. */
+static void work_tree_top(struct buf *out, const struct repo *repo)
+{
+	char here[PATH_MAX];
+	const char *prefix = repo_prefix(repo);
+	size_t n, k = strlen(prefix);
+
+	buf_clear(out);
+	if (!getcwd(here, sizeof(here)))
+		return;
+	n = strlen(here);
+	if (k && prefix[k - 1] == '/')
+		k--;
+	if (k) {
+		/* "/top/a/b" less "a/b" */
+		if (n <= k || strncmp(here + n - k, prefix, k) || here[n - k - 1] != '/')
+			return;
+		n -= k + 1;
+	}
+	buf_add(out, here, n ? n : 1);
+}
+
 /* Marks every applied fix of the run as not applied, for `reason`. */
 static void unapply(struct pool *p, const char *reason)
 {
@@ -396,7 +423,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	const char **tokens = NULL;
 	bool any_diff = false;
 	struct report_errors report_errors = { NULL, NULL };
-	struct buf commit_error = BUF_INIT;
+	struct buf commit_error = BUF_INIT, top = BUF_INIT;
 	char *commit_text = NULL;	/* what the commit prints, after the report */
 	size_t commit_len = 0;
 	int error = 0;
@@ -409,6 +436,7 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	pool.fixed = NULL;
 	pool.heads = NULL;
 	pool.modes = NULL;
+	pool.progress = NULL;
 	pool.done = NULL;
 	pool.order = NULL;
 	if (opts->interactive && !isatty(STDIN_FILENO)) {
@@ -440,6 +468,9 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 				     ? HTTP_CLIENT_AIOHTTP : HTTP_CLIENT_HTTPX;
 	config.suppress = suppress;
 	config.diff_prefix = repo && opts->mode == MODE_DIFF ? repo_prefix(repo) : NULL;
+	config.in_work_tree = opts->commit && opts->in_place && !opts->interactive;
+	config.describe_fixes = !opts->interactive && !opts->no_report && !opts->statistics &&
+				(opts->format == FORMAT_JSON || opts->format == FORMAT_SARIF);
 	/* --add-noqa reads every file again as it writes: no cache */
 	config.cache = files.len && !opts->add_noqa ? open_cache(opts, configs, any_enabled, errs)
 						  : NULL;
@@ -475,7 +506,11 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		if ((error = query_new(&query, enabled, nenabled, err)) < 0)
 			goto done;
 		config.query = query;
+		if (opts->progress && left > 1)
+			pool.progress = progress_new(errs, left);
 		pool_run(&pool, jobs);
+		progress_end(pool.progress);	/* erased before anything else prints */
+		pool.progress = NULL;
 	}
 	if (config.cache) {
 		const char *why;
@@ -542,21 +577,38 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 				any_diff = true;
 			}
 	}
+	if (repo && (opts->format == FORMAT_SARIF || opts->format == FORMAT_GITHUB))
+		work_tree_top(&top, repo);
 	if (opts->no_report)
 		;
+	else if (opts->statistics && opts->format == FORMAT_JSON)
+		stats_print_json(out, pool.results, pool.nfiles, opts->unsafe_fixes);
+	else if (opts->statistics)
+		stats_print_text(out, pool.results, pool.nfiles, opts->unsafe_fixes, opts->color);
 	else if (opts->format == FORMAT_JSON)
 		report_json(out, pool.results, pool.nfiles, &report_errors);
 	else if (opts->format == FORMAT_SARIF)
-		report_sarif(out, pool.results, pool.nfiles, &report_errors);
+		report_sarif(out, pool.results, pool.nfiles, &report_errors,
+			     top.len ? top.ptr : NULL);
 	else if (opts->format == FORMAT_GITHUB)
-		report_github(out, pool.results, pool.nfiles, &report_errors);
+		report_github(out, pool.results, pool.nfiles, &report_errors,
+			      top.len ? top.ptr : NULL);
 	else if (opts->format == FORMAT_CONCISE && opts->mode != MODE_DIFF)
 		report_text(out, pool.results, pool.nfiles, &report_errors, opts->unsafe_fixes, true,
 			    opts->color);
-	else if (opts->mode != MODE_DIFF)
+	else if (opts->mode != MODE_DIFF) {
+		/* ruff's order: the findings, the fixes made, the summary */
 		report_text(out, pool.results, pool.nfiles, &report_errors, opts->unsafe_fixes,
-			    opts->quiet, opts->color);
-	else if (!opts->quiet)
+			    true, opts->color);
+		if (opts->show_fixes && !opts->quiet && report_any_applied(pool.results, pool.nfiles)) {
+			fputc('\n', out);
+			stats_print_fixes(out, pool.results, pool.nfiles, opts->color);
+			fputc('\n', out);
+		}
+		if (!opts->quiet)
+			report_summary(out, pool.results, pool.nfiles, &report_errors,
+				       opts->unsafe_fixes, opts->color);
+	} else if (!opts->quiet)
 		report_diff_summary(errs, pool.results, pool.nfiles, &report_errors);
 	report_count(&totals, pool.results, pool.nfiles, &report_errors);
 	if (opts->summary)
@@ -564,14 +616,15 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	if (totals.errors)
 		*status = ENGINE_TROUBLE;
 	else if (opts->mode == MODE_DIFF)
-		*status = any_diff ? ENGINE_FINDINGS : ENGINE_CLEAN;
+		*status = any_diff && !opts->exit_zero ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	else
-		*status = totals.remaining ? ENGINE_FINDINGS : ENGINE_CLEAN;
+		*status = totals.remaining && !opts->exit_zero ? ENGINE_FINDINGS : ENGINE_CLEAN;
 	if (commit_text)
 		fwrite(commit_text, 1, commit_len, out);
 done:
 	free(commit_text);
 	buf_release(&commit_error);
+	buf_release(&top);
 	for (size_t i = 0; i < pool.nfiles; i++)
 		pipeline_result_release(&pool.results[i]);
 	free(pool.results);

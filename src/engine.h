@@ -53,6 +53,10 @@ struct engine_options {
 	bool keep_same;		/* --commit: an existing branch holding this result is kept */
 	bool dry_commit;	/* --commit: print the commit's diff instead of making it */
 	bool no_report;		/* print no findings (batch keeps its own records) */
+	bool statistics;	/* --statistics: counts per code instead of the findings */
+	bool exit_zero;		/* --exit-zero: findings left do not make the status 1 */
+	bool show_fixes;	/* --show-fixes: list the fixes applied per file */
+	bool progress;		/* a status line on `errs` while files are checked */
 	bool no_cache;		/* --no-cache: neither read nor write the cache */
 	const char *cache_dir;	/* --cache-dir DIR, or NULL (cache.h says what then) */
 	struct engine_summary *summary;	/* filled when not NULL */

@@ -6,6 +6,7 @@
 #include "pycheck.h"
 #include "diff.h"
 #include "fix.h"
+#include "fixdesc.h"
 #include "fsio.h"
 #include "grammar.h"
 #include "tree.h"
@@ -225,6 +226,13 @@ static void set_positions(const struct source *src, struct vec *findings,
 	fix_map_release(&map);
 }
 
+/* Whether the findings left after fixes are placed in the fixed text: it
+ * is what the file holds after the run (or what the caller gets back). */
+static bool places_in_fixed(const struct pipeline_config *c)
+{
+	return c->mode == MODE_FIX || c->mode == MODE_FIX_TEXT || c->in_work_tree;
+}
+
 static void set_error(struct file_result *res, const char *msg)
 {
 	free(res->error);
@@ -395,7 +403,8 @@ static bool not_gone(const struct finding *f, const struct finding *kept, void *
  * nothing for the next: a fix may bring a shape another rule fixes. On
  * return `fixed` holds the last text; the result's findings are every
  * fix applied and what is still open at the end, each placed in the text
- * it points into (open ones in the final text under MODE_FIX, as written).
+ * it points into (open ones in the final text when places_in_fixed(),
+ * as written).
  * Returns the fixes the later passes applied; 0 leaves everything as the
  * first pass left it, positions unset. */
 static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
@@ -408,7 +417,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 	struct err err = ERR_INIT;
 	size_t total = 0, first_len = all->len;
 	struct fix_map first;
-	bool *placed;
+	bool *placed, fresh = false;
 
 	fix_map_init(&first, first_edits);
 	for (size_t i = 0; i < all->len; i++) {
@@ -441,6 +450,8 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		lazy.tree = tree;
 		lazy.src = &cur;
 		run_rules(w, &cur, tree, &lazy, fs, &found);
+		if (w->config->describe_fixes)
+			fixdesc_fill(&found, &cur, tree, lazy_get(&lazy), w->parser);
 		if (found.len)
 			applied = fix_verified(w, &cur, tree, &lazy, fs, &found, &next, &edits);
 		nkeys = open.len;
@@ -464,6 +475,13 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				o->seen = true;
 				f->reason = g->reason;
+				if (places_in_fixed(w->config) || !o->first) {
+					/* it will be placed in this text: its fix too */
+					struct vec t = f->shown;
+
+					f->shown = g->shown;
+					g->shown = t;
+				}
 				rule_finding_release(g);
 				continue;
 			}
@@ -516,8 +534,16 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		fix_edits_release(&edits);
 		scope_index_free(lazy.idx);
 		ts_tree_delete(tree);
+		fresh = !applied;
 		if (!applied)
 			break;
+	}
+	for (size_t i = 0; !fresh && i < open.len; i++) {
+		struct open_finding *o = vec_at(&open, i);
+
+		/* the last text was not checked again: no fix to show in it */
+		if (places_in_fixed(w->config) || !o->first)
+			fixdesc_clear(vec_at(all, o->at));
 	}
 	if (total) {
 		placed = xcalloc(all->len ? all->len : 1, sizeof(bool));
@@ -531,8 +557,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				if (!f->message)
 					continue;
-				if (w->config->mode == MODE_FIX || w->config->mode == MODE_FIX_TEXT ||
-				    !o->first)
+				if (places_in_fixed(w->config) || !o->first)
 					place_finding(f, &cur, o->start, o->end);
 				else
 					place_finding(f, src, f->start, f->end);
@@ -623,6 +648,8 @@ static void process(struct pipeline_worker *w, struct source *src,
 				 fs->only[k].end == f->end;
 		f->held = !wanted;
 	}
+	if (cfg->describe_fixes)
+		fixdesc_fill(&res->findings, src, tree, lazy_get(&lazy), w->parser);
 	if (res->findings.len && cfg->mode != MODE_CHECK) {
 		applied = fix_verified(w, src, tree, &lazy, fs, &res->findings, &fixed, &edits);
 		if (applied && !fs->only) {
@@ -670,6 +697,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 					f->applied = false;
 					f->reason = "write-failed";
 				}
+				fixdesc_clear(f);	/* it may be a fix in the text not written */
 			}
 			applied = 0;
 		}
@@ -677,7 +705,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 	}
 	if (settled) {
 		/* placed by fix_settle */
-	} else if (applied && (cfg->mode == MODE_FIX || cfg->mode == MODE_FIX_TEXT)) {
+	} else if (applied && places_in_fixed(cfg)) {
 		struct source after;
 
 		if (source_from_bytes(&after, src->path, fixed.ptr, fixed.len, &err) == 0) {

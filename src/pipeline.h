@@ -40,6 +40,10 @@ struct pipeline_config {
 	enum http_client http_client;
 	const struct suppress *suppress;	/* noqa comments; NULL: none are read */
 	const char *diff_prefix;	/* put before paths in diffs (the folder in the work tree) */
+	bool describe_fixes;		/* give findings their fix alone as edits (fixdesc.h) */
+	/* MODE_COMMIT whose text also goes to the work tree (--in-place):
+	 * the findings left are placed in the fixed text, as under MODE_FIX */
+	bool in_work_tree;
 	struct cache *cache;	/* results kept between runs (cache.h); NULL: none */
 };
 

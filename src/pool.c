@@ -98,6 +98,8 @@ static void *pool_work(void *arg)
 			crashed(p, j.i, sig);
 			j.w = pipeline_worker_new(p->config);	/* the old one may be mid-parse */
 		}
+		if (p->progress)
+			progress_step(p->progress, p->results[j.i].findings.len);
 	}
 	guard_thread_release();
 	pipeline_worker_free(j.w);
@@ -207,7 +209,10 @@ static void lookup_one(void *arg)
 	cache_key(&key, l->cache, p->files[l->i], &p->settings[l->i], l->bytes.ptr ? l->bytes.ptr : "",
 		  l->bytes.len);
 	memset(&p->results[l->i], 0, sizeof(p->results[l->i]));
-	if (cache_lookup(l->cache, &key, &p->results[l->i], p->config->mode != MODE_CHECK)) {
+	/* an entry holds no fix edits to show (fixdesc.h): with them wanted,
+	 * only a clean file's entry will do, as for a run that fixes */
+	if (cache_lookup(l->cache, &key, &p->results[l->i],
+			 p->config->mode != MODE_CHECK || p->config->describe_fixes)) {
 		p->results[l->i].path = xstrdup(p->files[l->i]);
 		p->done[l->i] = true;
 	}

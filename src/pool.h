@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "pipeline.h"
+#include "progress.h"
 #include "repo.h"
 
 struct pool {
@@ -33,6 +34,7 @@ struct pool {
 	struct buf *heads;	/* HEAD's texts, kept for a dry commit's diff */
 	unsigned *modes;
 	pthread_mutex_t lock;	/* libgit2 object reads, one at a time */
+	struct progress *progress;	/* told of each file done; may be NULL */
 	bool *done;		/* per file: its result came from the cache; NULL: none did */
 	size_t *order;		/* the files in the order they are handed out; owned */
 	size_t norder;

@@ -7,6 +7,7 @@
  * which lists them with `"applied": true`.
  */
 #include "report.h"
+#include "paths.h"
 #include "source.h"
 #include "explain.h"
 #include "rule.h"
@@ -162,8 +163,6 @@ static void put_styled(FILE *out, bool color, const char *sgr, const char *text)
 void report_text(FILE *out, const struct file_result *results, size_t n,
 		 const struct report_errors *errors, bool unsafe, bool quiet, bool color)
 {
-	struct report_totals t;
-	size_t fixable = 0, hidden = 0;
 	struct buf reason = BUF_INIT;
 	char pos[64];
 
@@ -175,8 +174,6 @@ void report_text(FILE *out, const struct file_result *results, size_t n,
 
 			if (f->applied)
 				continue;
-			fixable += available;
-			hidden += f->fix == FIX_UNSAFE && !f->reason && !unsafe;
 			snprintf(pos, sizeof(pos), ":%u:%u:", f->line, f->column);
 			put_styled(out, color, STYLE_PATH, results[i].path);
 			put_styled(out, color, STYLE_POSITION, pos);
@@ -198,8 +195,35 @@ void report_text(FILE *out, const struct file_result *results, size_t n,
 		}
 	}
 	buf_release(&reason);
-	if (quiet)
-		return;
+	if (!quiet)
+		report_summary(out, results, n, errors, unsafe, color);
+}
+
+bool report_any_applied(const struct file_result *results, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < results[i].findings.len; k++)
+			if (((const struct finding *)vec_at(&results[i].findings, k))->applied)
+				return true;
+	return false;
+}
+
+void report_summary(FILE *out, const struct file_result *results, size_t n,
+		    const struct report_errors *errors, bool unsafe, bool color)
+{
+	struct report_totals t;
+	size_t fixable = 0, hidden = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < results[i].findings.len; k++) {
+			const struct finding *f = vec_at(&results[i].findings, k);
+
+			if (f->applied)
+				continue;
+			fixable += f->fix != FIX_NONE && !f->reason && (f->fix == FIX_SAFE || unsafe);
+			hidden += f->fix == FIX_UNSAFE && !f->reason && !unsafe;
+		}
+	}
 	report_count(&t, results, n, errors);
 	if (!t.findings && !t.errors) {
 		put_styled(out, color, STYLE_PASSED, "All checks passed!");
@@ -277,6 +301,58 @@ static void put_json(FILE *out, const char *text)
 	}
 }
 
+/* {"row": LINE, "column": COLUMN}, as ruff writes a location. */
+static json_object *json_location(unsigned line, unsigned column)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "row", json_object_new_int64(line));
+	json_object_object_add(o, "column", json_object_new_int64(column));
+	return o;
+}
+
+/* The fix of `f` as ruff gives it: its applicability, what it does, and
+ * the edits of that fix alone (struct finding's `shown`); null when the
+ * finding has none to give. */
+static json_object *json_fix(const struct finding *f)
+{
+	json_object *o, *edits;
+	const char *name = report_fix_name(f->fix);
+
+	if (!f->shown.len || !name)
+		return NULL;
+	o = json_object_new_object();
+	edits = json_object_new_array();
+	json_object_object_add(o, "applicability", json_object_new_string(name));
+	json_object_object_add(o, "message", json_object_new_string(f->rule->summary));
+	for (size_t i = 0; i < f->shown.len; i++) {
+		const struct edit *e = vec_at(&f->shown, i);
+		json_object *edit = json_object_new_object();
+
+		json_object_object_add(edit, "content", json_object_new_string(e->text));
+		json_object_object_add(edit, "location", json_location(e->line, e->column));
+		json_object_object_add(edit, "end_location",
+				       json_location(e->end_line, e->end_column));
+		json_object_array_add(edits, edit);
+	}
+	json_object_object_add(o, "edits", edits);
+	return o;
+}
+
+/* The keys a reader of ruff's JSON looks for besides ours: `filename`
+ * (absolute), `location`, `end_location`, `name` and `url`. */
+static void json_ruff_keys(json_object *o, const struct finding *f, const char *path)
+{
+	struct buf abs = BUF_INIT;
+
+	paths_absolute(&abs, path);
+	json_object_object_add(o, "filename", json_object_new_string(buf_cstr(&abs)));
+	json_object_object_add(o, "location", json_location(f->line, f->column));
+	json_object_object_add(o, "end_location", json_location(f->end_line, f->end_column));
+	json_object_object_add(o, "name", json_object_new_string(f->rule->name));
+	buf_release(&abs);
+}
+
 void report_json(FILE *out, const struct file_result *results, size_t n,
 		 const struct report_errors *errors)
 {
@@ -292,8 +368,6 @@ void report_json(FILE *out, const struct file_result *results, size_t n,
 		for (size_t k = 0; k < results[i].findings.len; k++) {
 			const struct finding *f = vec_at(&results[i].findings, k);
 			json_object *o = json_object_new_object();
-			const char *fix = report_fix_name(f->reason && !f->applied &&
-							  f->fix == FIX_NONE ? FIX_NONE : f->fix);
 
 			json_object_object_add(o, "path", json_object_new_string(results[i].path));
 			json_object_object_add(o, "line", json_object_new_int((int)f->line));
@@ -303,10 +377,11 @@ void report_json(FILE *out, const struct file_result *results, size_t n,
 					       json_object_new_int((int)f->end_column));
 			json_object_object_add(o, "code", json_object_new_string(f->rule->code));
 			json_object_object_add(o, "message", json_object_new_string(f->message));
-			json_object_object_add(o, "fix", fix ? json_object_new_string(fix) : NULL);
+			json_object_object_add(o, "fix", json_fix(f));
 			json_object_object_add(o, "applied", json_object_new_boolean(f->applied));
 			json_object_object_add(o, "reason",
 					       f->reason ? json_object_new_string(f->reason) : NULL);
+			json_ruff_keys(o, f, results[i].path);
 			json_object_array_add(arr, o);
 		}
 	}
@@ -341,94 +416,27 @@ static void put_uri_path(struct buf *out, const char *s)
 	}
 }
 
-/* Rewrites a path in place without `.` segments, repeated slashes, and
- * `..` segments that follow a name. Leading `..` of a relative path stay. */
-static void normalize_path(struct buf *path)
+/* The SARIF URI of `path`: relative to `top` (the %SRCROOT% of the log)
+ * when the file is below it (and `*relative` set), else an absolute
+ * `file://` URI. */
+static void sarif_uri(struct buf *out, const char *path, const char *top, bool *relative)
 {
-	struct buf out = BUF_INIT;
-	const char *p = buf_cstr(path);
-	bool absolute = *p == '/';
-	size_t floor = absolute ? 1 : 0;	/* `..` cannot go above this */
+	struct buf p = BUF_INIT;
 
-	if (absolute)
-		buf_putc(&out, '/');
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		if ((n == 1 && p[0] == '.') || !n) {
-			/* nothing */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.' && out.len > floor) {
-			while (out.len > floor && out.ptr[out.len - 1] != '/')
-				out.len--;
-			if (out.len > floor)
-				out.len--;
-			out.ptr[out.len] = '\0';
-		} else if (n == 2 && p[0] == '.' && p[1] == '.' && absolute) {
-			/* `/..` is `/` */
-		} else {
-			if (out.len && out.ptr[out.len - 1] != '/')
-				buf_putc(&out, '/');
-			buf_add(&out, p, n);
-			if (n == 2 && p[0] == '.' && p[1] == '.')
-				floor = out.len;
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
-	buf_clear(path);
-	buf_puts(path, buf_cstr(&out));
-	buf_release(&out);
-}
-
-/* The SARIF URI of `path`: relative to the working folder when the file
- * is below it (and `*relative` set), else an absolute `file://` URI. */
-static void sarif_uri(struct buf *out, const char *path, bool *relative)
-{
-	struct buf abs = BUF_INIT, cwd = BUF_INIT;
-	char here[PATH_MAX];
-	const char *p;
-
-	buf_puts(&abs, path);
-	normalize_path(&abs);
-	p = buf_cstr(&abs);
-	*relative = p[0] != '/' && strcmp(p, "..") && strncmp(p, "../", 3);
-	if (*relative || !getcwd(here, sizeof(here))) {
-		/* no working folder to resolve `..` against: keep the path */
-		put_uri_path(out, p);
-		goto done;
-	}
-	buf_puts(&cwd, here);
-	normalize_path(&cwd);
-	if (p[0] != '/') {
-		struct buf joined = BUF_INIT;
-
-		buf_printf(&joined, "%s/%s", buf_cstr(&cwd), p);
-		normalize_path(&joined);
-		buf_clear(&abs);
-		buf_puts(&abs, buf_cstr(&joined));
-		buf_release(&joined);
-		p = buf_cstr(&abs);
-	}
-	if (cwd.len > 1 && !strncmp(p, cwd.ptr, cwd.len) && p[cwd.len] == '/') {
-		*relative = true;
-		put_uri_path(out, p + cwd.len + 1);
-	} else {
+	paths_from_top(&p, path, top, relative);
+	if (!*relative)
 		buf_puts(out, "file://");
-		put_uri_path(out, p);
-	}
-done:
-	buf_release(&abs);
-	buf_release(&cwd);
+	put_uri_path(out, buf_cstr(&p));
+	buf_release(&p);
 }
 
-static json_object *sarif_artifact(const char *path)
+static json_object *sarif_artifact(const char *path, const char *top)
 {
 	json_object *o = json_object_new_object();
 	struct buf uri = BUF_INIT;
 	bool relative;
 
-	sarif_uri(&uri, path, &relative);
+	sarif_uri(&uri, path, top, &relative);
 	json_object_object_add(o, "uri", json_object_new_string(buf_cstr(&uri)));
 	if (relative)
 		json_object_object_add(o, "uriBaseId", json_object_new_string(SARIF_SRCROOT));
@@ -481,32 +489,23 @@ static json_object *sarif_rule(const struct transform *t)
 /* The fix of a finding as a SARIF `fix`, or NULL when it cannot be given
  * whole: the edits carry no positions yet, or the fix also needs an import
  * or module-level statement that only the edit stage writes. */
-static json_object *sarif_fix(const char *path, const struct finding *f)
+static json_object *sarif_fix(const char *path, const char *top, const struct finding *f)
 {
 	json_object *o, *change, *changes, *repls;
 	struct buf text = BUF_INIT;
 	const char *fix = report_fix_name(f->fix);
 
-	if (!f->edits.len)
+	if (!f->shown.len || !fix)
 		return NULL;
-	for (size_t i = 0; i < f->edits.len; i++)
-		if (!((const struct edit *)vec_at(&f->edits, i))->line)
-			return NULL;
-	for (size_t i = 0; i < f->needs.len; i++) {
-		const struct need *nd = vec_at(&f->needs, i);
-
-		if (nd->kind == NEED_IMPORT || nd->kind == NEED_STATEMENT)
-			return NULL;
-	}
 	o = json_object_new_object();
 	change = json_object_new_object();
 	changes = json_object_new_array();
 	repls = json_object_new_array();
 	buf_printf(&text, "%c%s fix: %s", fix[0] - 'a' + 'A', fix + 1, f->rule->summary);
 	json_object_object_add(o, "description", json_text(buf_cstr(&text)));
-	json_object_object_add(change, "artifactLocation", sarif_artifact(path));
-	for (size_t i = 0; i < f->edits.len; i++) {
-		const struct edit *e = vec_at(&f->edits, i);
+	json_object_object_add(change, "artifactLocation", sarif_artifact(path, top));
+	for (size_t i = 0; i < f->shown.len; i++) {
+		const struct edit *e = vec_at(&f->shown, i);
 		json_object *r = json_object_new_object();
 
 		json_object_object_add(r, "deletedRegion", sarif_region(e->line, e->column,
@@ -521,7 +520,8 @@ static json_object *sarif_fix(const char *path, const struct finding *f)
 	return o;
 }
 
-static json_object *sarif_result(const char *path, const struct finding *f, size_t rule_index)
+static json_object *sarif_result(const char *path, const char *top, const struct finding *f,
+				 size_t rule_index)
 {
 	json_object *o = json_object_new_object(), *loc = json_object_new_object();
 	json_object *phys = json_object_new_object(), *locs = json_object_new_array(), *fix;
@@ -534,13 +534,13 @@ static json_object *sarif_result(const char *path, const struct finding *f, size
 	if (f->reason)
 		buf_printf(&msg, " (reason: %s)", f->reason);
 	json_object_object_add(o, "message", json_text(buf_cstr(&msg)));
-	json_object_object_add(phys, "artifactLocation", sarif_artifact(path));
+	json_object_object_add(phys, "artifactLocation", sarif_artifact(path, top));
 	json_object_object_add(phys, "region", sarif_region(f->line, f->column, f->end_line,
 							     f->end_column));
 	json_object_object_add(loc, "physicalLocation", phys);
 	json_object_array_add(locs, loc);
 	json_object_object_add(o, "locations", locs);
-	if (f->fix != FIX_NONE && !f->reason && (fix = sarif_fix(path, f))) {
+	if (f->fix != FIX_NONE && !f->reason && (fix = sarif_fix(path, top, f))) {
 		json_object *fixes = json_object_new_array();
 
 		json_object_array_add(fixes, fix);
@@ -553,7 +553,7 @@ static json_object *sarif_result(const char *path, const struct finding *f, size
 /* The run's one invocation: whether it succeeded, and each error as a
  * tool execution notification with the file and position it names. */
 static json_object *sarif_invocation(const struct file_result *results, size_t n,
-				     const struct report_errors *errors)
+				     const struct report_errors *errors, const char *top)
 {
 	json_object *inv = json_object_new_object(), *notes = json_object_new_array();
 	struct vec items = VEC_INIT(struct error_item);
@@ -569,7 +569,7 @@ static json_object *sarif_invocation(const struct file_result *results, size_t n
 			json_object *loc = json_object_new_object(), *phys = json_object_new_object();
 			json_object *locs = json_object_new_array();
 
-			json_object_object_add(phys, "artifactLocation", sarif_artifact(e->path));
+			json_object_object_add(phys, "artifactLocation", sarif_artifact(e->path, top));
 			if (e->line) {
 				json_object *region = json_object_new_object();
 
@@ -592,8 +592,27 @@ static json_object *sarif_invocation(const struct file_result *results, size_t n
 	return inv;
 }
 
+/* Where %SRCROOT% is: `top` (or the working folder) as a `file://` URI
+ * ending in a slash, as SARIF wants a base URI. */
+static json_object *sarif_base_ids(const char *top)
+{
+	json_object *ids = json_object_new_object(), *root = json_object_new_object();
+	struct buf dir = BUF_INIT, uri = BUF_INIT;
+
+	paths_absolute(&dir, top ? top : ".");
+	buf_puts(&uri, "file://");
+	put_uri_path(&uri, buf_cstr(&dir));
+	if (!uri.len || uri.ptr[uri.len - 1] != '/')
+		buf_putc(&uri, '/');
+	json_object_object_add(root, "uri", json_object_new_string(buf_cstr(&uri)));
+	json_object_object_add(ids, SARIF_SRCROOT, root);
+	buf_release(&dir);
+	buf_release(&uri);
+	return ids;
+}
+
 void report_sarif(FILE *out, const struct file_result *results, size_t n,
-		  const struct report_errors *errors)
+		  const struct report_errors *errors, const char *top)
 {
 	json_object *invocations = json_object_new_array();
 	json_object *log = json_object_new_object(), *runs = json_object_new_array();
@@ -613,19 +632,20 @@ void report_sarif(FILE *out, const struct file_result *results, size_t n,
 	json_object_object_add(driver, "rules", rules);
 	json_object_object_add(tool, "driver", driver);
 	json_object_object_add(run, "tool", tool);
-	json_object_array_add(invocations, sarif_invocation(results, n, errors));
+	json_object_array_add(invocations, sarif_invocation(results, n, errors, top));
 	json_object_object_add(run, "invocations", invocations);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < results[i].findings.len; k++) {
 			const struct finding *f = vec_at(&results[i].findings, k);
 
 			if (!f->applied)
-				json_object_array_add(list, sarif_result(results[i].path, f,
+				json_object_array_add(list, sarif_result(results[i].path, top, f,
 									 transform_index(f->rule)));
 		}
 	}
 	json_object_object_add(run, "results", list);
 	json_object_object_add(run, "columnKind", json_object_new_string("unicodeCodePoints"));
+	json_object_object_add(run, "originalUriBaseIds", sarif_base_ids(top));
 	json_object_array_add(runs, run);
 	json_object_object_add(log, "runs", runs);
 	put_json(out, json_object_to_json_string_ext(log, JSON_C_TO_STRING_PRETTY |
@@ -656,9 +676,11 @@ static void put_github_escaped(FILE *out, const char *s, bool property)
 }
 
 void report_github(FILE *out, const struct file_result *results, size_t n,
-		   const struct report_errors *errors)
+		   const struct report_errors *errors, const char *top)
 {
 	struct vec items = VEC_INIT(struct error_item);
+	struct buf shown = BUF_INIT;	/* a path from the top of the work tree */
+	bool below;
 
 	collect_errors(&items, results, n, errors);
 	for (size_t i = 0; i < items.len; i++) {
@@ -667,7 +689,8 @@ void report_github(FILE *out, const struct file_result *results, size_t n,
 		fputs("::error", out);
 		if (e->path) {
 			fputs(" file=", out);
-			put_github_escaped(out, e->path, true);
+			paths_from_top(&shown, e->path, top, &below);
+			put_github_escaped(out, buf_cstr(&shown), true);
 			if (e->line)
 				fprintf(out, ",line=%u", e->line);
 			if (e->column)
@@ -685,7 +708,8 @@ void report_github(FILE *out, const struct file_result *results, size_t n,
 			if (f->applied)
 				continue;
 			fputs("::warning file=", out);
-			put_github_escaped(out, results[i].path, true);
+			paths_from_top(&shown, results[i].path, top, &below);
+			put_github_escaped(out, buf_cstr(&shown), true);
 			fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", f->line,
 				f->column, f->end_line, f->end_column);
 			put_github_escaped(out, f->rule->code, true);
@@ -699,4 +723,5 @@ void report_github(FILE *out, const struct file_result *results, size_t n,
 			fputc('\n', out);
 		}
 	}
+	buf_release(&shown);
 }

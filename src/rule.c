@@ -63,6 +63,7 @@ struct finding *rule_report(struct rule_ctx *ctx, const struct transform *rule, 
 	f->fix = rule->fix;
 	f->edits = edits;
 	f->needs = needs;
+	f->shown = edits;
 	return f;
 }
 
@@ -273,6 +274,9 @@ void rule_finding_release(struct finding *f)
 	finding_drop_fix(f);
 	vec_release(&f->edits);
 	vec_release(&f->needs);
+	for (size_t i = 0; i < f->shown.len; i++)
+		free(((struct edit *)vec_at(&f->shown, i))->text);
+	vec_release(&f->shown);
 	free(f->message);
 	f->message = NULL;
 }

@@ -64,6 +64,10 @@ struct finding {
 	bool held;		/* left out of this run's fixes (interactive review) */
 	/* filled by the pipeline for the sinks */
 	unsigned line, column, end_line, end_column;
+	/* the fix alone, as the edits it makes to the text the finding's
+	 * position is in (struct edit, positions set), when the run asks for
+	 * them (fixdesc.h); empty when there is none to give */
+	struct vec shown;
 };
 
 struct options;
