@@ -377,7 +377,8 @@ bool gather_plain_wrapper(TSNode node, TSNode call)
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode c = ts_node_named_child(args, i);
 
-		if (!syntax_node_is(c, "comment") && !syntax_same_node(syntax_unwrap_parens(c), call) && !plain_operand(c))
+		if (!syntax_node_is(c, "comment") &&
+		    !syntax_same_node(syntax_unwrap_parens(c), call) && !plain_operand(c))
 			return false;
 	}
 	return true;
@@ -496,8 +497,10 @@ static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name, bool coros
 		}
 		/* NAME.append(x) / NAME.extend(xs): what goes in must be calls */
 		gp = ts_node_parent(p);
-		if (syntax_node_is(p, "attribute") && syntax_same_node(ts_node_child_by_field_name(p, "object", 6), id) &&
-		    syntax_node_is(gp, "call") && syntax_same_node(ts_node_child_by_field_name(gp, "function", 8), p)) {
+		if (syntax_node_is(p, "attribute") &&
+		    syntax_same_node(ts_node_child_by_field_name(p, "object", 6), id) &&
+		    syntax_node_is(gp, "call") &&
+		    syntax_same_node(ts_node_child_by_field_name(gp, "function", 8), p)) {
 			TSNode attr = ts_node_child_by_field_name(p, "attribute", 9);
 			TSNode args = ts_node_child_by_field_name(gp, "arguments", 9);
 

@@ -118,7 +118,8 @@ static void bind_target(const struct rule_ctx *ctx, TSNode target, TSNode value,
 		}
 		return;
 	}
-	if (syntax_node_is(target, "list_splat_pattern") || syntax_node_is(target, "parenthesized_expression")) {
+	if (syntax_node_is(target, "list_splat_pattern") ||
+	    syntax_node_is(target, "parenthesized_expression")) {
 		for (uint32_t i = 0; i < ts_node_named_child_count(target); i++) {
 			TSNode none = { { 0 }, NULL, NULL };
 
@@ -255,7 +256,8 @@ static struct io_origin origin_of_call(const struct rule_ctx *ctx, TSNode fn, TS
 		return o;
 	if (timeout_call_is(ctx, value, loop_getters) && !awaited && !with_item && index < 0) {
 		o.kind = IO_LOOP;
-	} else if (timeout_call_is(ctx, value, timeout_open_connection) && awaited && (index == 0 || index == 1)) {
+	} else if (timeout_call_is(ctx, value, timeout_open_connection) && awaited &&
+		   (index == 0 || index == 1)) {
 		o.kind = index == 0 ? IO_READER : IO_WRITER;
 	} else if (timeout_call_is(ctx, value, subprocess_makers) && awaited && index < 0) {
 		o.kind = IO_PROCESS;
@@ -272,7 +274,8 @@ static struct io_origin origin_of_call(const struct rule_ctx *ctx, TSNode fn, TS
 		o.kind = IO_WEBSOCKET;
 	} else if (timeout_call_is(ctx, value, aiohttp_session) && !awaited && index < 0) {
 		o.kind = IO_AIOHTTP_SESSION;
-	} else if (syntax_node_is((callee = ts_node_child_by_field_name(value, "function", 8)), "attribute") &&
+	} else if (syntax_node_is((callee = ts_node_child_by_field_name(value, "function", 8)),
+				  "attribute") &&
 		   index < 0 && depth < 4) {
 		TSNode recv = ts_node_child_by_field_name(callee, "object", 6);
 		TSNode method = ts_node_child_by_field_name(callee, "attribute", 9);
