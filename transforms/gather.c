@@ -297,13 +297,13 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 			ok = !p.list[i].starred && gather_plain_call(p.list[i].call) &&
 			     gather_plain_wrapper(p.list[i].node, p.list[i].call);
 		if (ok) {
-			gather_fix_tasks(ctx, f, &p, buf_cstr(&tgcls), buf_cstr(&tg), buf_cstr(&indent),
-				  buf_cstr(&unit));
+			gather_fix_tasks(ctx, f, &p, buf_cstr(&tgcls), buf_cstr(&tg),
+					 buf_cstr(&indent), buf_cstr(&unit));
 		} else if (has_options(&p)) {
 			rule_no_fix(f, "task-options");
 			goto done;
 		} else if (!gather_fix_collected(ctx, f, &p, buf_cstr(&tgcls), buf_cstr(&tg),
-					  buf_cstr(&indent), buf_cstr(&unit))) {
+						 buf_cstr(&indent), buf_cstr(&unit))) {
 			rule_no_fix(f, "comment-would-be-lost");
 			goto done;
 		}

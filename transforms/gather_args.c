@@ -405,10 +405,10 @@ static bool future_call(const struct rule_ctx *ctx, TSNode e)
 			return true;
 	}
 	name = gather_resolved(ctx, fn, &q);
-	yes = gather_qname_in(name, futures) || (name && (!strcmp(name, "asyncio.Future") ||
-						   !strcmp(name, "asyncio.wrap_future") ||
-						   !strcmp(name, "asyncio.futures.Future") ||
-						   !strcmp(name, "asyncio.run_coroutine_threadsafe")));
+	yes = gather_qname_in(name, futures) ||
+	      (name && (!strcmp(name, "asyncio.Future") || !strcmp(name, "asyncio.wrap_future") ||
+			!strcmp(name, "asyncio.futures.Future") ||
+			!strcmp(name, "asyncio.run_coroutine_threadsafe")));
 	buf_release(&q);
 	return yes;
 }

@@ -138,8 +138,9 @@ bool gather_enclosing_handlers(const struct rule_ctx *ctx, TSNode stmt, struct v
 				if (syntax_node_is(v, "as_pattern"))
 					v = ts_node_named_child(v, 0);
 				if (syntax_node_is(v, "call") &&
-				    !strcmp(gather_resolved(ctx, ts_node_child_by_field_name(v, "function", 8),
-						     &q), "contextlib.suppress"))
+				    !strcmp(gather_resolved(
+						    ctx, ts_node_child_by_field_name(v, "function", 8), &q),
+					    "contextlib.suppress"))
 					ok = false;
 			}
 		}

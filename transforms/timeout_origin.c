@@ -297,7 +297,7 @@ static struct io_origin origin_of_call(const struct rule_ctx *ctx, TSNode fn, TS
 /* What the expression `expr` is: a call, or a name bound once in the
  * function `fn` (or one of its parameters, by its annotation). */
 struct io_origin timeout_origin_of_expr(const struct rule_ctx *ctx, TSNode fn, TSNode expr,
-				       int depth)
+					int depth)
 {
 	struct io_origin o = { IO_UNKNOWN, false };
 	struct binding b = { 0, { { 0 }, NULL, NULL }, false, false, -1, { { 0 }, NULL, NULL } };

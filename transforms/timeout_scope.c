@@ -64,8 +64,8 @@ static void reindent_after(const struct rule_ctx *ctx, struct finding *f, uint32
  * statement that survive the caller's own edits (only lines beginning in
  * them are re-indented); NULL means the whole statement. */
 void timeout_wrap_statement(const struct rule_ctx *ctx, struct finding *f, TSNode stmt,
-			   const char *mod, const char *limit, const char *comments,
-			   const uint32_t *keep, size_t nkeep)
+			    const char *mod, const char *limit, const char *comments,
+			    const uint32_t *keep, size_t nkeep)
 {
 	struct buf indent = BUF_INIT, unit = BUF_INIT, text = BUF_INIT;
 	uint32_t start = ts_node_start_byte(stmt), end = ts_node_end_byte(stmt);
@@ -457,7 +457,8 @@ static int wait_for_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		/* `aw` stood on lines of its own one unit deeper: they stay as they are */
 		keep[2] = keep[3];
 	}
-	timeout_wrap_statement(ctx, f, stmt, buf_cstr(&mod), buf_cstr(&lim), buf_cstr(&comments), keep, 3);
+	timeout_wrap_statement(ctx, f, stmt, buf_cstr(&mod), buf_cstr(&lim), buf_cstr(&comments),
+			       keep, 3);
 	rule_root_name(ctx, fn, &root);
 	if (strcmp(buf_cstr(&root), buf_cstr(&mod)))
 		rule_need(f, NEED_DROP, buf_cstr(&root));
