@@ -539,3 +539,117 @@ uint32_t syntax_argument_count(TSNode call)
 			n++;
 	return n;
 }
+
+/* ---- statements, scopes and fields the transforms share ---- */
+
+bool syntax_same_node(TSNode a, TSNode b)
+{
+	return !ts_node_is_null(a) && !ts_node_is_null(b) &&
+	       ts_node_start_byte(a) == ts_node_start_byte(b) &&
+	       ts_node_end_byte(a) == ts_node_end_byte(b) &&
+	       !strcmp(ts_node_type(a), ts_node_type(b));
+}
+
+bool syntax_is_field(TSNode parent, const char *field, TSNode child)
+{
+	return syntax_same_node(ts_node_child_by_field_name(parent, field, (uint32_t)strlen(field)),
+				child);
+}
+
+bool syntax_is_async_def(TSNode def)
+{
+	return syntax_type_is(def, "function_definition") && ts_node_child_count(def) &&
+	       !strcmp(ts_node_type(ts_node_child(def, 0)), "async");
+}
+
+bool syntax_is_def_scope(TSNode n)
+{
+	return syntax_type_is(n, "function_definition") || syntax_type_is(n, "lambda") ||
+	       syntax_type_is(n, "class_definition");
+}
+
+bool syntax_is_definition(TSNode n)
+{
+	const char *t = ts_node_type(n);
+
+	return !strcmp(t, "function_definition") || !strcmp(t, "lambda") ||
+	       !strcmp(t, "class_definition") || !strcmp(t, "decorated_definition");
+}
+
+bool syntax_holds(TSNode n, const char *type)
+{
+	uint32_t count = ts_node_named_child_count(n);
+
+	if (syntax_type_is(n, type))
+		return true;
+	if (syntax_is_def_scope(n))
+		return false;
+	for (uint32_t i = 0; i < count; i++)
+		if (syntax_holds(ts_node_named_child(n, i), type))
+			return true;
+	return false;
+}
+
+bool syntax_holds_below(TSNode n, const char *type)
+{
+	uint32_t count = ts_node_named_child_count(n);
+
+	if (!strcmp(ts_node_type(n), type))
+		return true;
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(n, i);
+
+		if (!syntax_is_definition(c) && syntax_holds_below(c, type))
+			return true;
+	}
+	return false;
+}
+
+TSNode syntax_statement_of(TSNode n)
+{
+	TSNode p = ts_node_parent(n);
+
+	while (!ts_node_is_null(p) && !syntax_type_is(p, "block") && !syntax_type_is(p, "module")) {
+		n = p;
+		p = ts_node_parent(n);
+	}
+	return n;
+}
+
+/* The one expression a parenthesized expression holds (comments aside),
+ * or a null node. */
+static TSNode syntax_paren_only(TSNode n)
+{
+	uint32_t count = ts_node_named_child_count(n);
+	TSNode inner = { { 0 }, NULL, NULL };
+
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(n, i);
+
+		if (syntax_type_is(c, "comment"))
+			continue;
+		if (!ts_node_is_null(inner))
+			return (TSNode){ { 0 }, NULL, NULL };
+		inner = c;
+	}
+	return inner;
+}
+
+TSNode syntax_paren_top(TSNode n)
+{
+	TSNode p = ts_node_parent(n);
+
+	while (syntax_type_is(p, "parenthesized_expression") &&
+	       syntax_same_node(syntax_paren_only(p), n)) {
+		n = p;
+		p = ts_node_parent(n);
+	}
+	return n;
+}
+
+uint32_t syntax_next_line(const struct rule_ctx *ctx, uint32_t at)
+{
+	while (at < ctx->src->len && ctx->src->text[at] != '\n')
+		at++;
+	return at < ctx->src->len ? at + 1 : at;
+}

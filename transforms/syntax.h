@@ -118,4 +118,44 @@ bool syntax_is_async(TSNode n);
  * argument, 0 when it has none). */
 uint32_t syntax_argument_count(TSNode call);
 
+/* ---- statements, scopes and fields the transforms share ---- */
+
+/* True when `a` and `b` are both non-null and have the same range and
+ * type (syntax_node_eq asks for the very same node). */
+bool syntax_same_node(TSNode a, TSNode b);
+
+/* True when `child` is the `field` child of `parent`. */
+bool syntax_is_field(TSNode parent, const char *field, TSNode child);
+
+/* True when `def` is an `async def`. */
+bool syntax_is_async_def(TSNode def);
+
+/* True for a def, lambda or class (not a comprehension, compare
+ * syntax_is_scope). */
+bool syntax_is_def_scope(TSNode n);
+
+/* True for a def, lambda, class or decorated definition; `n` must not be
+ * null. */
+bool syntax_is_definition(TSNode n);
+
+/* True when `n` or a node below it (not inside a nested def, lambda or
+ * class) has type `type`; a def, lambda or class `n` counts only itself. */
+bool syntax_holds(TSNode n, const char *type);
+
+/* True when `n` (not null) or a node below it has type `type`, its own
+ * children always searched and nested definitions under it (see
+ * syntax_is_definition, decorators included) skipped. */
+bool syntax_holds_below(TSNode n, const char *type);
+
+/* The statement holding `n`: the ancestor whose parent is a block or the
+ * module. */
+TSNode syntax_statement_of(TSNode n);
+
+/* The outermost parenthesized expression that holds only `n` (comments
+ * aside), or `n` itself. */
+TSNode syntax_paren_top(TSNode n);
+
+/* The start of the line after the one holding byte `at`. */
+uint32_t syntax_next_line(const struct rule_ctx *ctx, uint32_t at);
+
 #endif

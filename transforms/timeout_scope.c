@@ -27,93 +27,31 @@
  * call go to the end of the new `async with` line), indent the new block
  * by the file's indent unit and re-indent every line of a multi-line
  * statement.
+ *
+ * This file holds what both rules share, the block they build
+ * (timeout_wrap_statement) and the callee tests, and AM202 whole.
+ * timeout_io.c finds AM201's un-timed awaits; timeout_origin.c tells
+ * where an awaited receiver came from; timeout_scope_internal.h is what
+ * they share.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
+#include "syntax.h"
+#include "timeout_scope_internal.h"
 #include "wait_for.scm.h"
-#include "io_timeout.scm.h"
+
 
 static const char *const wait_for_tokens[] = { "wait_for", NULL };
-static const char *const io_tokens[] = { "await", NULL };
-
-static bool same_node(TSNode a, TSNode b)
-{
-	return !ts_node_is_null(a) && !ts_node_is_null(b) &&
-	       ts_node_start_byte(a) == ts_node_start_byte(b) &&
-	       ts_node_end_byte(a) == ts_node_end_byte(b) &&
-	       !strcmp(ts_node_type(a), ts_node_type(b));
-}
-
-static bool is_type(TSNode n, const char *type)
-{
-	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
-}
-
-static bool is_scope_node(TSNode n)
-{
-	return is_type(n, "function_definition") || is_type(n, "lambda") ||
-	       is_type(n, "class_definition");
-}
-
-/* True when `n` or a node below it (not inside a nested def, lambda or
- * class) has type `type`. */
-static bool holds(TSNode n, const char *type)
-{
-	uint32_t count = ts_node_named_child_count(n);
-
-	if (is_type(n, type))
-		return true;
-	if (is_scope_node(n))
-		return false;
-	for (uint32_t i = 0; i < count; i++)
-		if (holds(ts_node_named_child(n, i), type))
-			return true;
-	return false;
-}
-
-/* The statement holding `n`: the ancestor whose parent is a block or the
- * module. */
-static TSNode statement_of(TSNode n)
-{
-	TSNode p = ts_node_parent(n);
-
-	while (!ts_node_is_null(p) && !is_type(p, "block") && !is_type(p, "module")) {
-		n = p;
-		p = ts_node_parent(n);
-	}
-	return n;
-}
-
-static bool is_simple_statement(TSNode stmt)
-{
-	static const char *const simple[] = {
-		"expression_statement", "return_statement", "raise_statement",
-		"assert_statement", "delete_statement", NULL,
-	};
-
-	for (int i = 0; simple[i]; i++)
-		if (is_type(stmt, simple[i]))
-			return true;
-	return false;
-}
-
-/* The start of the line after the one holding `at`. */
-static uint32_t next_line(const struct rule_ctx *ctx, uint32_t at)
-{
-	while (at < ctx->src->len && ctx->src->text[at] != '\n')
-		at++;
-	return at < ctx->src->len ? at + 1 : at;
-}
 
 /* Re-indents by `unit` the lines that begin after the line of `from` and
  * before `to`. */
 static void reindent_after(const struct rule_ctx *ctx, struct finding *f, uint32_t from,
 			   uint32_t to, const char *unit)
 {
-	uint32_t start = next_line(ctx, from);
+	uint32_t start = syntax_next_line(ctx, from);
 
 	if (start < to)
 		rule_reindent(ctx, f, start, to, unit);
@@ -125,9 +63,9 @@ static void reindent_after(const struct rule_ctx *ctx, struct finding *f, uint32
  * appended to the header line. `keep` holds pairs of byte ranges of the
  * statement that survive the caller's own edits (only lines beginning in
  * them are re-indented); NULL means the whole statement. */
-static void wrap_statement(const struct rule_ctx *ctx, struct finding *f, TSNode stmt,
-			   const char *mod, const char *limit, const char *comments,
-			   const uint32_t *keep, size_t nkeep)
+void timeout_wrap_statement(const struct rule_ctx *ctx, struct finding *f, TSNode stmt,
+			    const char *mod, const char *limit, const char *comments,
+			    const uint32_t *keep, size_t nkeep)
 {
 	struct buf indent = BUF_INIT, unit = BUF_INIT, text = BUF_INIT;
 	uint32_t start = ts_node_start_byte(stmt), end = ts_node_end_byte(stmt);
@@ -156,12 +94,12 @@ static enum resolution callee_qname(const struct rule_ctx *ctx, TSNode call, str
 	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
 
 	buf_clear(q);
-	if (ts_node_is_null(fn) || (!is_type(fn, "identifier") && !is_type(fn, "attribute")))
+	if (ts_node_is_null(fn) || (!syntax_type_is(fn, "identifier") && !syntax_type_is(fn, "attribute")))
 		return RESOLVE_LOCAL;
 	return scope_resolve_expr(ctx->scopes, fn, q);
 }
 
-static bool in_list(const char *s, const char *const *list)
+bool timeout_in_list(const char *s, const char *const *list)
 {
 	for (int i = 0; list[i]; i++)
 		if (!strcmp(s, list[i]))
@@ -169,11 +107,11 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
-static bool call_is(const struct rule_ctx *ctx, TSNode call, const char *const *qnames)
+bool timeout_call_is(const struct rule_ctx *ctx, TSNode call, const char *const *qnames)
 {
 	struct buf q = BUF_INIT;
-	bool yes = is_type(call, "call") && callee_qname(ctx, call, &q) == RESOLVE_MODULE &&
-		   in_list(buf_cstr(&q), qnames);
+	bool yes = syntax_type_is(call, "call") && callee_qname(ctx, call, &q) == RESOLVE_MODULE &&
+		   timeout_in_list(buf_cstr(&q), qnames);
 
 	buf_release(&q);
 	return yes;
@@ -191,18 +129,18 @@ static TSNode keyword_arg(const struct rule_ctx *ctx, TSNode call, const char *n
 		TSNode a = ts_node_named_child(args, i);
 		TSNode k = ts_node_child_by_field_name(a, "name", 4);
 
-		if (is_type(a, "keyword_argument") && rule_text_is(ctx, k, name))
+		if (syntax_type_is(a, "keyword_argument") && rule_text_is(ctx, k, name))
 			return ts_node_child_by_field_name(a, "value", 5);
 	}
 	return none;
 }
 
 /* True when the call passes `name=` with anything but a literal `None`. */
-static bool bounded_by_keyword(const struct rule_ctx *ctx, TSNode call, const char *name)
+bool timeout_bounded_by_keyword(const struct rule_ctx *ctx, TSNode call, const char *name)
 {
 	TSNode v = keyword_arg(ctx, call, name);
 
-	return !ts_node_is_null(v) && !is_type(v, "none");
+	return !ts_node_is_null(v) && !syntax_type_is(v, "none");
 }
 
 /* ------------------------------------------------------------------ */
@@ -236,7 +174,7 @@ static bool side_effect_free(TSNode n)
 		for (uint32_t i = 0; i < count; i++) {
 			TSNode c = ts_node_named_child(n, i);
 
-			if (!is_type(c, "comment") && !side_effect_free(c))
+			if (!syntax_type_is(c, "comment") && !side_effect_free(c))
 				return false;
 		}
 		return count > 0;
@@ -255,8 +193,8 @@ static bool literal_number(const struct rule_ctx *ctx, TSNode n, double *out)
 	const char *t;
 	char *end;
 
-	while (is_type(n, "unary_operator") || is_type(n, "parenthesized_expression")) {
-		if (is_type(n, "unary_operator")) {
+	while (syntax_type_is(n, "unary_operator") || syntax_type_is(n, "parenthesized_expression")) {
+		if (syntax_type_is(n, "unary_operator")) {
 			TSNode op = ts_node_child_by_field_name(n, "operator", 8);
 
 			if (rule_text_is(ctx, op, "-"))
@@ -270,7 +208,7 @@ static bool literal_number(const struct rule_ctx *ctx, TSNode n, double *out)
 			n = ts_node_named_child(n, 0);
 		}
 	}
-	if (!is_type(n, "integer") && !is_type(n, "float"))
+	if (!syntax_type_is(n, "integer") && !syntax_type_is(n, "float"))
 		return false;
 	t = rule_text(ctx, n, &len);
 	for (uint32_t i = 0; i < len && k + 1 < sizeof(tmp); i++) {
@@ -294,7 +232,7 @@ static enum limit_kind classify_limit(const struct rule_ctx *ctx, TSNode t)
 {
 	double v;
 
-	if (is_type(t, "none"))
+	if (syntax_type_is(t, "none"))
 		return LIMIT_NONE;
 	if (literal_number(ctx, t, &v))
 		return v > 0 ? LIMIT_POSITIVE : LIMIT_NONPOSITIVE;
@@ -312,7 +250,7 @@ static bool is_primary(TSNode n)
 		"generator_expression", "integer", "float", "none", "true", "false", NULL,
 	};
 
-	return in_list(ts_node_type(n), primary);
+	return timeout_in_list(ts_node_type(n), primary);
 }
 
 /* E and T of wait_for(E, T): positional or `fut=` / `timeout=`. False for
@@ -323,14 +261,14 @@ static bool wait_for_args(const struct rule_ctx *ctx, TSNode call, TSNode *aw, T
 	uint32_t positional = 0;
 
 	aw->id = limit->id = NULL;
-	if (!is_type(args, "argument_list"))
+	if (!syntax_type_is(args, "argument_list"))
 		return false;
 	for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
 		TSNode a = ts_node_named_child(args, i);
 
-		if (is_type(a, "comment"))
+		if (syntax_type_is(a, "comment"))
 			continue;
-		if (is_type(a, "keyword_argument")) {
+		if (syntax_type_is(a, "keyword_argument")) {
 			TSNode k = ts_node_child_by_field_name(a, "name", 4);
 			TSNode v = ts_node_child_by_field_name(a, "value", 5);
 
@@ -342,7 +280,7 @@ static bool wait_for_args(const struct rule_ctx *ctx, TSNode call, TSNode *aw, T
 				return false;
 			continue;
 		}
-		if (is_type(a, "list_splat") || is_type(a, "dictionary_splat") ||
+		if (syntax_type_is(a, "list_splat") || syntax_type_is(a, "dictionary_splat") ||
 		    !ts_node_is_null(*limit) || (positional == 0 && !ts_node_is_null(*aw)))
 			return false;
 		if (positional++ == 0)
@@ -360,20 +298,20 @@ static TSNode wait_for_statement(TSNode call)
 	TSNode none = { { 0 }, NULL, NULL };
 	TSNode aw = ts_node_parent(call), p, right;
 
-	if (!is_type(aw, "await"))
+	if (!syntax_type_is(aw, "await"))
 		return none;
 	p = ts_node_parent(aw);
-	if (is_type(p, "return_statement"))
+	if (syntax_type_is(p, "return_statement"))
 		return p;
-	if (is_type(p, "expression_statement"))
+	if (syntax_type_is(p, "expression_statement"))
 		return ts_node_named_child_count(p) == 1 ? p : none;
-	if (!is_type(p, "assignment"))
+	if (!syntax_type_is(p, "assignment"))
 		return none;
 	right = ts_node_child_by_field_name(p, "right", 5);
-	if (!same_node(right, aw))
+	if (!syntax_same_node(right, aw))
 		return none;
 	p = ts_node_parent(p);
-	return is_type(p, "expression_statement") && ts_node_named_child_count(p) == 1 ? p : none;
+	return syntax_type_is(p, "expression_statement") && ts_node_named_child_count(p) == 1 ? p : none;
 }
 
 /* Appends to `out` the comments below `n` outside the nodes `skip1` and
@@ -384,9 +322,9 @@ static void removed_comments(const struct rule_ctx *ctx, TSNode n, TSNode skip1,
 	uint32_t count = ts_node_child_count(n), len;
 	const char *t;
 
-	if (same_node(n, skip1) || same_node(n, skip2))
+	if (syntax_same_node(n, skip1) || syntax_same_node(n, skip2))
 		return;
-	if (is_type(n, "comment")) {
+	if (syntax_type_is(n, "comment")) {
 		t = rule_text(ctx, n, &len);
 		buf_puts(out, "  ");
 		buf_add(out, t, len);
@@ -420,7 +358,7 @@ static bool already_indented(const struct rule_ctx *ctx, TSNode stmt, TSNode cal
 	return yes;
 }
 
-static void format_seconds(double s, struct buf *out)
+void timeout_format_seconds(double s, struct buf *out)
 {
 	buf_printf(out, "%.15g", s);
 }
@@ -462,11 +400,11 @@ static int wait_for_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "unusual-arguments");
 		goto done;
 	}
-	if (holds(aw, "yield") || holds(limit, "yield")) {
+	if (syntax_holds(aw, "yield") || syntax_holds(limit, "yield")) {
 		rule_no_fix(f, "yield-in-scope");
 		goto done;
 	}
-	if (holds(aw, "await") || holds(limit, "await")) {
+	if (syntax_holds(aw, "await") || syntax_holds(limit, "await")) {
 		rule_no_fix(f, "waitfor-await-in-args");
 		goto done;
 	}
@@ -519,7 +457,8 @@ static int wait_for_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		/* `aw` stood on lines of its own one unit deeper: they stay as they are */
 		keep[2] = keep[3];
 	}
-	wrap_statement(ctx, f, stmt, buf_cstr(&mod), buf_cstr(&lim), buf_cstr(&comments), keep, 3);
+	timeout_wrap_statement(ctx, f, stmt, buf_cstr(&mod), buf_cstr(&lim), buf_cstr(&comments),
+			       keep, 3);
 	rule_root_name(ctx, fn, &root);
 	if (strcmp(buf_cstr(&root), buf_cstr(&mod)))
 		rule_need(f, NEED_DROP, buf_cstr(&root));
@@ -532,604 +471,7 @@ done:
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* AM201                                                               */
-
-/* What an object is, as far as AM201 can tell from where it came from. */
-enum io_kind {
-	IO_UNKNOWN,
-	IO_LOOP,		/* asyncio.get_running_loop() */
-	IO_STREAMS,		/* the (reader, writer) pair of open_connection */
-	IO_READER,		/* asyncio.StreamReader */
-	IO_WRITER,		/* asyncio.StreamWriter */
-	IO_PROCESS,		/* asyncio.subprocess.Process */
-	IO_PG_CONN,		/* asyncpg connection */
-	IO_PG_POOL,		/* asyncpg pool */
-	IO_REDIS,		/* redis.asyncio client */
-	IO_WEBSOCKET,		/* websockets connection */
-	IO_AIOHTTP_SESSION,	/* aiohttp.ClientSession */
-	IO_AIOHTTP_WS,		/* aiohttp websocket response */
-};
-
-struct io_origin {
-	enum io_kind kind;
-	bool bounded;		/* the object carries its own time limit */
-};
-
-static const char *const loop_getters[] = {
-	"asyncio.get_running_loop", "asyncio.get_event_loop",
-	"asyncio.events.get_running_loop", "asyncio.events.get_event_loop", NULL,
-};
-static const char *const open_connection[] = {
-	"asyncio.open_connection", "asyncio.open_unix_connection",
-	"asyncio.streams.open_connection", "asyncio.streams.open_unix_connection", NULL,
-};
-static const char *const subprocess_makers[] = {
-	"asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
-	"asyncio.subprocess.create_subprocess_exec", "asyncio.subprocess.create_subprocess_shell",
-	NULL,
-};
-static const char *const pg_connect[] = { "asyncpg.connect", "asyncpg.connection.connect", NULL };
-static const char *const pg_pool[] = { "asyncpg.create_pool", "asyncpg.pool.create_pool", NULL };
-static const char *const redis_makers[] = {
-	"redis.asyncio.Redis", "redis.asyncio.StrictRedis", "redis.asyncio.from_url",
-	"redis.asyncio.Redis.from_url", "redis.asyncio.client.Redis", NULL,
-};
-static const char *const ws_connect[] = {
-	"websockets.connect", "websockets.client.connect", "websockets.asyncio.client.connect",
-	NULL,
-};
-static const char *const aiohttp_session[] = {
-	"aiohttp.ClientSession", "aiohttp.client.ClientSession", NULL,
-};
-
-/* Types in parameter annotations. */
-static const struct {
-	const char *qname;
-	enum io_kind kind;
-} annotated[] = {
-	{ "asyncio.StreamReader", IO_READER },
-	{ "asyncio.streams.StreamReader", IO_READER },
-	{ "asyncio.StreamWriter", IO_WRITER },
-	{ "asyncio.streams.StreamWriter", IO_WRITER },
-	{ "asyncio.subprocess.Process", IO_PROCESS },
-	{ "asyncpg.Connection", IO_PG_CONN },
-	{ "asyncpg.connection.Connection", IO_PG_CONN },
-	{ "asyncpg.Pool", IO_PG_POOL },
-	{ "asyncpg.pool.Pool", IO_PG_POOL },
-	{ "redis.asyncio.Redis", IO_REDIS },
-	{ "aiohttp.ClientWebSocketResponse", IO_AIOHTTP_WS },
-	{ NULL, IO_UNKNOWN },
-};
-
-static const char *const reader_methods[] = {
-	"read", "readline", "readexactly", "readuntil", NULL,
-};
-static const char *const writer_methods[] = { "drain", "wait_closed", NULL };
-static const char *const loop_methods[] = {
-	"sock_recv", "sock_recv_into", "sock_recvfrom", "sock_recvfrom_into", "sock_sendall",
-	"sock_sendto", "sock_connect", "sock_accept", "sock_sendfile", "create_connection",
-	"create_unix_connection", "getaddrinfo", NULL,
-};
-static const char *const pg_methods[] = {
-	"fetch", "fetchrow", "fetchval", "execute", "executemany", "copy_from_table",
-	"copy_from_query", "copy_to_table", "copy_records_to_table", NULL,
-};
-static const char *const pg_pool_methods[] = {
-	"acquire", "fetch", "fetchrow", "fetchval", "execute", "executemany",
-	"copy_from_table", "copy_from_query", "copy_to_table", "copy_records_to_table", NULL,
-};
-static const char *const redis_quiet[] = { "close", "aclose", "connection_pool", NULL };
-static const char *const ws_methods[] = { "recv", NULL };
-static const char *const aiohttp_ws_methods[] = {
-	"receive", "receive_str", "receive_bytes", "receive_json", NULL,
-};
-
-/* One binding of a name in a function. */
-struct binding {
-	unsigned count;		/* bindings seen */
-	TSNode value;		/* what the only binding assigns, or null */
-	bool awaited;		/* `name = await value` */
-	bool with_item;		/* `async with value as name` */
-	int index;		/* the position in a tuple target, or -1 */
-	TSNode annotation;	/* a parameter's annotation */
-};
-
-static bool name_is(const struct rule_ctx *ctx, TSNode n, const char *name, uint32_t len)
-{
-	uint32_t l;
-	const char *t;
-
-	if (!is_type(n, "identifier"))
-		return false;
-	t = rule_text(ctx, n, &l);
-	return l == len && !memcmp(t, name, len);
-}
-
-/* Records a binding of `name` by the target `target` (an identifier or a
- * tuple or list of identifiers) with `value`. */
-static void bind_target(const struct rule_ctx *ctx, TSNode target, TSNode value, bool awaited,
-			bool with_item, const char *name, uint32_t len, struct binding *b)
-{
-	if (name_is(ctx, target, name, len)) {
-		b->count++;
-		b->value = value;
-		b->awaited = awaited;
-		b->with_item = with_item;
-		b->index = -1;
-		return;
-	}
-	if (is_type(target, "pattern_list") || is_type(target, "tuple_pattern") ||
-	    is_type(target, "tuple") || is_type(target, "list_pattern") ||
-	    is_type(target, "list")) {
-		int pos = 0;
-
-		for (uint32_t i = 0; i < ts_node_named_child_count(target); i++) {
-			TSNode el = ts_node_named_child(target, i);
-
-			if (is_type(el, "comment"))
-				continue;
-			if (name_is(ctx, el, name, len)) {
-				b->count++;
-				b->value = value;
-				b->awaited = awaited;
-				b->with_item = with_item;
-				b->index = pos;
-			} else {
-				TSNode none = { { 0 }, NULL, NULL };
-
-				/* deeper nesting or starred: a binding we cannot follow */
-				bind_target(ctx, el, none, false, false, name, len, b);
-				if (b->count && ts_node_is_null(b->value))
-					return;
-			}
-			pos++;
-		}
-		return;
-	}
-	if (is_type(target, "list_splat_pattern") || is_type(target, "parenthesized_expression")) {
-		for (uint32_t i = 0; i < ts_node_named_child_count(target); i++) {
-			TSNode none = { { 0 }, NULL, NULL };
-
-			bind_target(ctx, ts_node_named_child(target, i), none, false, false, name, len,
-				    b);
-		}
-	}
-}
-
-/* Any other identifier occurrence of `name` in a binding position counts
- * as a binding we cannot follow. */
-static void unknown_binding(struct binding *b)
-{
-	TSNode none = { { 0 }, NULL, NULL };
-
-	b->count++;
-	b->value = none;
-}
-
-static void find_bindings(const struct rule_ctx *ctx, TSNode n, const char *name, uint32_t len,
-			  struct binding *b)
-{
-	const char *t = ts_node_type(n);
-	uint32_t count = ts_node_named_child_count(n);
-
-	if (!strcmp(t, "function_definition") || !strcmp(t, "class_definition")) {
-		if (name_is(ctx, ts_node_child_by_field_name(n, "name", 4), name, len))
-			unknown_binding(b);
-		return;	/* its own scope */
-	}
-	if (!strcmp(t, "lambda") || !strcmp(t, "list_comprehension") ||
-	    !strcmp(t, "set_comprehension") || !strcmp(t, "dictionary_comprehension") ||
-	    !strcmp(t, "generator_expression"))
-		return;
-	if (!strcmp(t, "assignment")) {
-		TSNode left = ts_node_child_by_field_name(n, "left", 4);
-		TSNode right = ts_node_child_by_field_name(n, "right", 5);
-		bool awaited = is_type(right, "await");
-
-		if (awaited)
-			right = ts_node_named_child(right, 0);
-		if (!ts_node_is_null(left))
-			bind_target(ctx, left, right, awaited, false, name, len, b);
-	} else if (!strcmp(t, "augmented_assignment") || !strcmp(t, "for_statement") ||
-		   !strcmp(t, "named_expression") || !strcmp(t, "for_in_clause")) {
-		TSNode left = ts_node_child_by_field_name(n, !strcmp(t, "named_expression") ?
-							  "name" : "left", 4);
-		struct binding tmp = { 0 };
-
-		if (!ts_node_is_null(left))
-			bind_target(ctx, left, left, false, false, name, len, &tmp);
-		if (tmp.count)
-			unknown_binding(b);
-	} else if (!strcmp(t, "as_pattern")) {
-		TSNode alias = ts_node_child_by_field_name(n, "alias", 5);
-		TSNode value = ts_node_named_child(n, 0);
-		TSNode item = ts_node_parent(n);
-
-		if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) == 1) {
-			TSNode target = ts_node_named_child(alias, 0);
-
-			if (is_type(item, "with_item") && name_is(ctx, target, name, len)) {
-				b->count++;
-				b->value = value;
-				b->awaited = false;
-				b->with_item = true;
-				b->index = -1;
-			} else {
-				struct binding tmp = { 0 };
-
-				bind_target(ctx, target, target, false, false, name, len, &tmp);
-				if (tmp.count)
-					unknown_binding(b);
-			}
-		}
-	} else if (!strcmp(t, "global_statement") || !strcmp(t, "nonlocal_statement") ||
-		   !strcmp(t, "import_statement") || !strcmp(t, "import_from_statement") ||
-		   !strcmp(t, "delete_statement") || !strcmp(t, "except_clause")) {
-		for (uint32_t i = 0; i < count; i++) {
-			TSNode c = ts_node_named_child(n, i);
-
-			if (name_is(ctx, c, name, len) ||
-			    ((is_type(c, "dotted_name") || is_type(c, "aliased_import")) &&
-			     memmem(rule_text(ctx, c, &(uint32_t){ 0 }),
-				    ts_node_end_byte(c) - ts_node_start_byte(c), name, len)))
-				unknown_binding(b);
-		}
-		if (!strcmp(t, "except_clause")) {
-			for (uint32_t i = 0; i < count; i++)
-				find_bindings(ctx, ts_node_named_child(n, i), name, len, b);
-		}
-		return;
-	}
-	for (uint32_t i = 0; i < count; i++)
-		find_bindings(ctx, ts_node_named_child(n, i), name, len, b);
-}
-
-/* The binding of parameter `name` of `fn`, if it is one. */
-static bool parameter_binding(const struct rule_ctx *ctx, TSNode fn, const char *name,
-			      uint32_t len, struct binding *b)
-{
-	TSNode params = ts_node_child_by_field_name(fn, "parameters", 10);
-
-	for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
-		TSNode p = ts_node_named_child(params, i), id = p, type;
-
-		if (is_type(p, "typed_parameter") || is_type(p, "typed_default_parameter") ||
-		    is_type(p, "default_parameter")) {
-			id = ts_node_child_by_field_name(p, "name", 4);
-			if (ts_node_is_null(id))
-				id = ts_node_named_child(p, 0);
-		}
-		if (!name_is(ctx, id, name, len))
-			continue;
-		b->count++;
-		type = ts_node_child_by_field_name(p, "type", 4);
-		b->annotation = type;
-		if (!ts_node_is_null(type) && ts_node_named_child_count(type) == 1)
-			b->annotation = ts_node_named_child(type, 0);
-		return true;
-	}
-	return false;
-}
-
-static struct io_origin origin_of_expr(const struct rule_ctx *ctx, TSNode fn, TSNode expr,
-				       int depth);
-
-/* What the call `value` produces, awaited or entered by `async with` or
- * neither, taking element `index` of a tuple result (-1: the whole). */
-static struct io_origin origin_of_call(const struct rule_ctx *ctx, TSNode fn, TSNode value,
-				       bool awaited, bool with_item, int index, int depth)
-{
-	struct io_origin o = { IO_UNKNOWN, false };
-	TSNode callee;
-
-	if (!is_type(value, "call"))
-		return o;
-	if (call_is(ctx, value, loop_getters) && !awaited && !with_item && index < 0) {
-		o.kind = IO_LOOP;
-	} else if (call_is(ctx, value, open_connection) && awaited && (index == 0 || index == 1)) {
-		o.kind = index == 0 ? IO_READER : IO_WRITER;
-	} else if (call_is(ctx, value, subprocess_makers) && awaited && index < 0) {
-		o.kind = IO_PROCESS;
-	} else if (call_is(ctx, value, pg_connect) && awaited && index < 0) {
-		o.kind = IO_PG_CONN;
-		o.bounded = bounded_by_keyword(ctx, value, "command_timeout");
-	} else if (call_is(ctx, value, pg_pool) && (awaited || with_item) && index < 0) {
-		o.kind = IO_PG_POOL;
-		o.bounded = bounded_by_keyword(ctx, value, "command_timeout");
-	} else if (call_is(ctx, value, redis_makers) && !awaited && index < 0) {
-		o.kind = IO_REDIS;
-		o.bounded = bounded_by_keyword(ctx, value, "socket_timeout");
-	} else if (call_is(ctx, value, ws_connect) && (awaited || with_item) && index < 0) {
-		o.kind = IO_WEBSOCKET;
-	} else if (call_is(ctx, value, aiohttp_session) && !awaited && index < 0) {
-		o.kind = IO_AIOHTTP_SESSION;
-	} else if (is_type((callee = ts_node_child_by_field_name(value, "function", 8)), "attribute") &&
-		   index < 0 && depth < 4) {
-		TSNode recv = ts_node_child_by_field_name(callee, "object", 6);
-		TSNode method = ts_node_child_by_field_name(callee, "attribute", 9);
-		struct io_origin r = origin_of_expr(ctx, fn, recv, depth + 1);
-
-		if (r.kind == IO_PG_POOL && rule_text_is(ctx, method, "acquire") &&
-		    (awaited || with_item)) {
-			o.kind = IO_PG_CONN;
-			o.bounded = r.bounded;
-		} else if (r.kind == IO_AIOHTTP_SESSION && rule_text_is(ctx, method, "ws_connect") &&
-			   (awaited || with_item)) {
-			o.kind = IO_AIOHTTP_WS;
-			o.bounded = bounded_by_keyword(ctx, value, "receive_timeout");
-		}
-	}
-	return o;
-}
-
-/* What the expression `expr` is: a call, or a name bound once in the
- * function `fn` (or one of its parameters, by its annotation). */
-static struct io_origin origin_of_expr(const struct rule_ctx *ctx, TSNode fn, TSNode expr,
-				       int depth)
-{
-	struct io_origin o = { IO_UNKNOWN, false };
-	struct binding b = { 0, { { 0 }, NULL, NULL }, false, false, -1, { { 0 }, NULL, NULL } };
-	TSNode body;
-	uint32_t len;
-	const char *name;
-
-	if (is_type(expr, "call"))
-		return origin_of_call(ctx, fn, expr, false, false, -1, depth);
-	if (!is_type(expr, "identifier") || ts_node_is_null(fn))
-		return o;
-	name = rule_text(ctx, expr, &len);
-	parameter_binding(ctx, fn, name, len, &b);
-	body = ts_node_child_by_field_name(fn, "body", 4);
-	if (!ts_node_is_null(body))
-		find_bindings(ctx, body, name, len, &b);
-	if (b.count != 1)
-		return o;
-	if (!ts_node_is_null(b.annotation)) {
-		struct buf q = BUF_INIT;
-
-		if (scope_resolve_expr(ctx->scopes, b.annotation, &q) == RESOLVE_MODULE)
-			for (int i = 0; annotated[i].qname; i++)
-				if (!strcmp(buf_cstr(&q), annotated[i].qname))
-					o.kind = annotated[i].kind;
-		buf_release(&q);
-		return o;
-	}
-	if (ts_node_is_null(b.value))
-		return o;
-	return origin_of_call(ctx, fn, b.value, b.awaited, b.with_item, b.index, depth);
-}
-
-static const char *const timeout_scopes[] = {
-	"asyncio.timeout", "asyncio.timeout_at", "asyncio.timeouts.timeout",
-	"asyncio.timeouts.timeout_at", "async_timeout.timeout", "async_timeout.timeout_at",
-	"anyio.fail_after", "anyio.move_on_after", "trio.fail_after", "trio.fail_at",
-	"trio.move_on_after", "trio.move_on_at", NULL,
-};
-static const char *const wait_for_names[] = { "asyncio.wait_for", "asyncio.tasks.wait_for", NULL };
-
-/* True when a `with` statement enters one of `qnames` (or a call to a
- * method called `method`, when not NULL). */
-static bool with_enters(const struct rule_ctx *ctx, TSNode with, const char *const *qnames,
-			const char *method)
-{
-	TSNode clause = ts_node_named_child(with, 0);
-
-	if (!is_type(clause, "with_clause"))
-		return false;
-	for (uint32_t i = 0; i < ts_node_named_child_count(clause); i++) {
-		TSNode item = ts_node_named_child(clause, i);
-		TSNode v = ts_node_child_by_field_name(item, "value", 5);
-
-		if (is_type(v, "as_pattern"))
-			v = ts_node_named_child(v, 0);
-		if (!is_type(v, "call"))
-			continue;
-		if (qnames && call_is(ctx, v, qnames))
-			return true;
-		if (method) {
-			TSNode callee = ts_node_child_by_field_name(v, "function", 8);
-
-			if (is_type(callee, "attribute") &&
-			    rule_text_is(ctx, ts_node_child_by_field_name(callee, "attribute", 9),
-					 method))
-				return true;
-		}
-	}
-	return false;
-}
-
-/* True when the await is already under a time limit in its function:
- * inside a timeout block or the arguments of wait_for. */
-static bool lexically_bounded(const struct rule_ctx *ctx, TSNode n)
-{
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
-		if (is_scope_node(p))
-			break;
-		if (is_type(p, "with_statement") && with_enters(ctx, p, timeout_scopes, NULL))
-			return true;
-		if (is_type(p, "call") && call_is(ctx, p, wait_for_names))
-			return true;
-	}
-	return false;
-}
-
-/* True when the statement runs inside `async with X.transaction()`. */
-static bool in_transaction(const struct rule_ctx *ctx, TSNode n)
-{
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
-		if (is_scope_node(p))
-			break;
-		if (is_type(p, "with_statement") && with_enters(ctx, p, NULL, "transaction"))
-			return true;
-	}
-	return false;
-}
-
-/* The enclosing def of `n`, or a null node. */
-static TSNode enclosing_def(TSNode n)
-{
-	TSNode fn = rule_enclosing_function(n);
-
-	return is_type(fn, "function_definition") ? fn : (TSNode){ { 0 }, NULL, NULL };
-}
-
-/* True when the awaited call is network I/O with no limit of its own. */
-static bool unbounded_io(const struct rule_ctx *ctx, TSNode call, TSNode fn_node)
-{
-	TSNode callee = ts_node_child_by_field_name(call, "function", 8), recv, method;
-	struct io_origin o;
-	const char *const *methods = NULL;
-	uint32_t len;
-	const char *m;
-
-	if (bounded_by_keyword(ctx, call, "timeout"))
-		return false;
-	if (is_type(callee, "identifier"))
-		return call_is(ctx, call, open_connection);
-	if (call_is(ctx, call, open_connection))
-		return true;
-	recv = ts_node_child_by_field_name(callee, "object", 6);
-	method = ts_node_child_by_field_name(callee, "attribute", 9);
-	if (ts_node_is_null(recv) || ts_node_is_null(method))
-		return false;
-	m = rule_text(ctx, method, &len);
-	(void)fn_node;
-	o = origin_of_expr(ctx, enclosing_def(call), recv, 0);
-	/* command_timeout bounds queries, not the wait for a free connection */
-	if (o.bounded && !(o.kind == IO_PG_POOL && len == 7 && !memcmp(m, "acquire", 7)))
-		return false;
-	switch (o.kind) {
-	case IO_LOOP: methods = loop_methods; break;
-	case IO_READER: methods = reader_methods; break;
-	case IO_WRITER: methods = writer_methods; break;
-	case IO_PROCESS: {
-		static const char *const p[] = { "communicate", NULL };
-
-		methods = p;
-		break;
-	}
-	case IO_PG_CONN: methods = pg_methods; break;
-	case IO_PG_POOL: methods = pg_pool_methods; break;
-	case IO_WEBSOCKET: methods = ws_methods; break;
-	case IO_AIOHTTP_WS: methods = aiohttp_ws_methods; break;
-	case IO_REDIS: {
-		struct buf mb = BUF_INIT;
-		bool quiet;
-
-		buf_add(&mb, m, len);
-		quiet = in_list(buf_cstr(&mb), redis_quiet);
-		buf_release(&mb);
-		return !quiet;
-	}
-	default:
-		return false;
-	}
-	{
-		struct buf mb = BUF_INIT;
-		bool yes;
-
-		buf_add(&mb, m, len);
-		yes = in_list(buf_cstr(&mb), methods);
-		buf_release(&mb);
-		return yes;
-	}
-}
-
-static int io_check(struct rule_ctx *ctx, const TSQueryMatch *match)
-{
-	TSNode call = rule_capture(ctx, match, "call"), fn = rule_capture(ctx, match, "fn");
-	TSNode await = rule_capture(ctx, match, "await"), stmt;
-	struct buf mod = BUF_INIT, lim = BUF_INIT;
-	enum scope_context where;
-	struct finding *f;
-
-	where = scope_context_at(ctx->scopes, ts_node_start_byte(await));
-	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
-		goto done;
-	if (lexically_bounded(ctx, await) || !unbounded_io(ctx, call, fn))
-		goto done;
-	format_seconds(ctx->timeout, &lim);
-	if (ctx->target_minor < 11)	/* no asyncio.timeout: the compat form */
-		f = rule_report(ctx, &transform_io_timeout, call,
-				"`%.*s` waits for I/O with no time limit; wrap the awaited call in "
-				"`asyncio.wait_for(.., %s)` (after %s s it raises "
-				"asyncio.TimeoutError instead of waiting)",
-				(int)(ts_node_end_byte(fn) - ts_node_start_byte(fn)),
-				ctx->src->text + ts_node_start_byte(fn), buf_cstr(&lim),
-				buf_cstr(&lim));
-	else
-		f = rule_report(ctx, &transform_io_timeout, call,
-				"`%.*s` waits for I/O with no time limit; wrap the statement in "
-				"`asyncio.timeout(%s)` (after %s s it raises TimeoutError instead of "
-				"waiting)",
-				(int)(ts_node_end_byte(fn) - ts_node_start_byte(fn)),
-				ctx->src->text + ts_node_start_byte(fn), buf_cstr(&lim),
-				buf_cstr(&lim));
-	if (where == CONTEXT_NESTED_SYNC) {
-		rule_no_fix(f, "nested-sync-scope");
-		goto done;
-	}
-	if (ctx->runtime != RUNTIME_ASYNCIO) {
-		rule_no_fix(f, "non-asyncio-runtime");
-		goto done;
-	}
-	if (ctx->target_minor < 11) {
-		/* `await X` -> `await asyncio.wait_for(X, N)`: only the one await
-		 * is bounded, so any statement shape will do */
-		TSNode operand = ts_node_named_child(await, 0);
-
-		if (holds(operand, "yield")) {
-			rule_no_fix(f, "yield-in-scope");
-			goto done;
-		}
-		if (in_transaction(ctx, statement_of(await))) {
-			rule_no_fix(f, "io-timeout-not-cancel-safe");
-			goto done;
-		}
-		if (rule_module_ref(ctx, f, ts_node_start_byte(await), "asyncio", &mod) < 0) {
-			rule_no_fix(f, "import-name-shadowed");
-			goto done;
-		}
-		buf_puts(&mod, ".wait_for(");
-		rule_edit(f, ts_node_start_byte(operand), ts_node_start_byte(operand), buf_cstr(&mod));
-		buf_clear(&mod);
-		buf_puts(&mod, ", ");
-		buf_puts(&mod, buf_cstr(&lim));
-		buf_puts(&mod, ")");
-		rule_edit(f, ts_node_end_byte(operand), ts_node_end_byte(operand), buf_cstr(&mod));
-		goto done;
-	}
-	stmt = statement_of(await);
-	if (!is_simple_statement(stmt)) {
-		rule_no_fix(f, "in-compound-header");
-		goto done;
-	}
-	if (holds(stmt, "yield")) {
-		rule_no_fix(f, "yield-in-scope");
-		goto done;
-	}
-	if (in_transaction(ctx, stmt)) {
-		rule_no_fix(f, "io-timeout-not-cancel-safe");
-		goto done;
-	}
-	if (!rule_own_line(ctx, stmt)) {
-		rule_no_fix(f, "compound-statement");
-		goto done;
-	}
-	if (rule_module_ref(ctx, f, ts_node_start_byte(stmt), "asyncio", &mod) < 0) {
-		rule_no_fix(f, "import-name-shadowed");
-		goto done;
-	}
-	wrap_statement(ctx, f, stmt, buf_cstr(&mod), buf_cstr(&lim), "", NULL, 0);
-done:
-	buf_release(&mod);
-	buf_release(&lim);
-	return 0;
-}
-
-
-/* For `asyncmod explain`: the lines of the standard these rules enforce. */
+/* For `asyncmod explain`: the lines of the standard this rule enforces. */
 static const char *const wait_for_standard[] = {
 	"超时控制 > 设置超时",
 	"# ✅ 推荐 - 使用 asyncio.timeout（Python 3.11+）",
@@ -1204,94 +546,4 @@ const struct transform transform_wait_for = {
 			 "    async with asyncio.timeout(5):\n"
 			 "        user = await client.get_user(user_id)\n"
 			 "    return user\n",
-};
-
-static const char *const io_standard[] = {
-	"核心原则 > ✅ 必须遵守",
-	"6. **超时控制** - 所有 I/O 操作都应该有超时限制",
-	"检查清单",
-	"- [ ] I/O 操作都有超时设置",
-	NULL,
-};
-
-static const char *const io_reasons[] = {
-	"in-compound-header", "the await is in the header of a compound statement (`if`, "
-	"`while`, `for`, `with`): wrapping it would bound the whole body",
-	"yield-in-scope", "the statement holds a `yield`, which must not run inside a timeout "
-	"block",
-	"io-timeout-not-cancel-safe", "the statement runs inside `async with ..transaction()`, "
-	"where a cancellation leaves the transaction half done",
-	"compound-statement", "the statement shares its line with other code",
-	"nested-sync-scope", "the await is in a generator expression nested in the coroutine",
-	"non-asyncio-runtime", "the module runs under anyio or trio (use `anyio.fail_after`)",
-	"import-name-shadowed", "the name `asyncio` means something else where the await is",
-	NULL,
-};
-
-const struct transform transform_io_timeout = {
-	.code = "AM201",
-	.name = "unbounded-network-await",
-	.summary = "await of network I/O with no time limit -> async with asyncio.timeout(N)",
-	.fix = FIX_UNSAFE,
-	.query = io_timeout_scm,
-	.tokens = io_tokens,
-	.check = io_check,
-	.finds = "In an async function, an await of one of these calls with no time limit:\n"
-		 "- `asyncio.open_connection(..)`, `asyncio.open_unix_connection(..)`;\n"
-		 "- `read`, `readline`, `readexactly`, `readuntil` of a reader and `drain`, "
-		 "`wait_closed` of a writer, where the reader or writer is unpacked from `await "
-		 "asyncio.open_connection(..)` (or the unix form) in the same function, or is a "
-		 "parameter annotated `asyncio.StreamReader` / `asyncio.StreamWriter`;\n"
-		 "- `sock_recv`, `sock_recv_into`, `sock_recvfrom`, `sock_recvfrom_into`, "
-		 "`sock_sendall`, `sock_sendto`, `sock_connect`, `sock_accept`, `sock_sendfile`, "
-		 "`create_connection`, `create_unix_connection`, `getaddrinfo` of "
-		 "`asyncio.get_running_loop()` (or `get_event_loop()`), called directly or through "
-		 "a name assigned from it in the same function;\n"
-		 "- `communicate()` of a process from `await asyncio.create_subprocess_exec(..)` "
-		 "or `create_subprocess_shell(..)` in the same function;\n"
-		 "- `fetch`, `fetchrow`, `fetchval`, `execute`, `executemany`, `copy_from_table`, "
-		 "`copy_from_query`, `copy_to_table`, `copy_records_to_table` of an asyncpg "
-		 "connection (`await asyncpg.connect(..)`, `pool.acquire()`) or pool (`await "
-		 "asyncpg.create_pool(..)`, also `acquire`) made without `command_timeout=`;\n"
-		 "- any method but `close`/`aclose` of a `redis.asyncio.Redis(..)` / "
-		 "`redis.asyncio.from_url(..)` client made without `socket_timeout=`;\n"
-		 "- `recv()` of a `websockets.connect(..)` connection; `receive`, `receive_str`, "
-		 "`receive_bytes`, `receive_json` of an aiohttp `session.ws_connect(..)` websocket "
-		 "made without `receive_timeout=` (session from `aiohttp.ClientSession(..)`).\n"
-		 "Objects are followed only through a name bound once in the same function (by "
-		 "`=`, a tuple unpacking or `async with .. as`) or a parameter annotation; "
-		 "anything else is not reported. An await is already bounded, and not reported, "
-		 "inside `async with asyncio.timeout/timeout_at(..)`, `async_timeout.timeout(..)`, "
-		 "`with anyio/trio.fail_after/move_on_after(..)` or the arguments of "
-		 "`asyncio.wait_for`, or with an explicit `timeout=` other than `None`.",
-	.why = "The standard requires a time limit on every I/O operation. These awaits wait "
-	       "for a peer: with no limit a silent server or a lost packet stalls the task "
-	       "forever. httpx, aiohttp requests, asyncpg.connect and websockets.connect have "
-	       "their own default limits and are not reported.",
-	.standard = io_standard,
-	.fix_text = "The smallest whole simple statement holding the await is wrapped in `async "
-		    "with asyncio.timeout(N):`, N from `--timeout` (default 30), with the "
-		    "statement re-indented by the file's indent unit and its comments kept. Unsafe: "
-		    "the operation now raises TimeoutError after N seconds (cancelling it half "
-		    "done) where it used to wait. Below Python 3.11 (no `asyncio.timeout`) the "
-		    "standard's compat form is written instead: `await X` becomes `await "
-		    "asyncio.wait_for(X, N)`, which also runs a coroutine X in a task of its own "
-		    "(context variables it sets stay there).",
-	.reasons = io_reasons,
-	.example_before = "import asyncio\n"
-			  "\n"
-			  "\n"
-			  "async def ask(host, port, question):\n"
-			  "    reader, writer = await asyncio.open_connection(host, port)\n"
-			  "    writer.write(question)\n"
-			  "    return await reader.readline()\n",
-	.example_after = "import asyncio\n"
-			 "\n"
-			 "\n"
-			 "async def ask(host, port, question):\n"
-			 "    async with asyncio.timeout(30):\n"
-			 "        reader, writer = await asyncio.open_connection(host, port)\n"
-			 "    writer.write(question)\n"
-			 "    async with asyncio.timeout(30):\n"
-			 "        return await reader.readline()\n",
 };
