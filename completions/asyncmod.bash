@@ -153,7 +153,7 @@ _asyncmod()
             for opt in --fix --unsafe-fixes --diff -i --interactive --select --ignore \
                 --target-version --timeout --http-client --output-format -j --jobs -q --quiet \
                 --config --isolated --changed-since --commit --branch -m --message \
-                --in-place --allow-dirty --force-branch --help; do
+                --in-place --allow-dirty --force-branch --force-exclude --no-force-exclude --help; do
                 [[ $used == *" $opt "* ]] || opts+=" $opt"
             done
             _asyncmod_words "$opts"

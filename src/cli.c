@@ -40,6 +40,8 @@ void cli_usage(FILE *out)
 	      "  --http-client NAME       httpx (default) or aiohttp, for HTTP client fixes\n"
 	      "  --config FILE            read settings from FILE (a pyproject.toml)\n"
 	      "  --isolated               read no configuration file\n"
+	      "  --force-exclude          apply the configuration's exclude to files named\n"
+	      "                           on the command line too (as pre-commit names them)\n"
 	      "\n"
 	      "git options:\n"
 	      "  --changed-since REV      only files changed since REV\n"
@@ -263,6 +265,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			o->config_path = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
+		} else if (!strcmp(a, "--force-exclude") || !strcmp(a, "--no-force-exclude")) {
+			o->force_exclude = a[2] == 'f';
 		} else if (!strcmp(a, "--interactive") || !strcmp(a, "-i")) {
 			o->interactive = true;
 		} else if (!strcmp(a, "--commit")) {

@@ -50,6 +50,7 @@ struct engine_options {
 	bool dry_commit;	/* --commit: print the commit's diff instead of making it */
 	bool no_report;		/* print no findings (batch keeps its own records) */
 	struct engine_summary *summary;	/* filled when not NULL */
+	bool force_exclude;	/* --force-exclude: `exclude` drops files named on the command line too */
 };
 
 /* What a run did, for `batch`. Counts are per transform_table index. */
