@@ -16,8 +16,8 @@ being that of the interpreter running the build (e.g. linux_x86_64).
 The source tree is never written to (pip builds in the tree itself, which may
 be configured and built already): the sources are copied into a temporary
 folder and ./bootstrap, ./configure and make run there. Which files are the
-sources: in a git checkout, the files git tracks plus the untracked ones it
-does not ignore; in an unpacked sdist, the ones its SOURCES.txt lists. The
+sources: in an unpacked sdist, the ones its SOURCES.txt lists; in a git
+checkout, the files git tracks plus the untracked ones it does not ignore. The
 tree-sitter grammar that ./bootstrap fetches from the npm registry (into the
 git-ignored deps/) is taken from the source tree's deps/ when it is there,
 or from the folder ASYNCMOD_TREE_SITTER_PYTHON names, so that no download is
@@ -121,37 +121,40 @@ def _epoch():
 # Which files are the sources.
 
 def _git_files(root):
-    """The files of the git checkout at `root`, or None when it is none."""
+    """The files of the git work tree below `root`, or None outside one."""
     try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root,
-                             capture_output=True, text=True, check=True).stdout.strip()
+        out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                             cwd=root, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    if not top or os.path.realpath(top) != os.path.realpath(root):
-        return None
-    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                         cwd=root, capture_output=True, check=True).stdout
     names = {n.decode("utf-8", "surrogateescape") for n in out.split(b"\0") if n}
     # a file deleted in the work tree but still in the index is gone
     return sorted(n for n in names if os.path.lexists(os.path.join(root, n)))
 
 
-def _source_files(root):
-    files = _git_files(root)
-    if files is not None:
-        return files
+def _sdist_files(root):
+    """The files an unpacked sdist's SOURCES.txt lists, or None when it is none."""
     listed = os.path.join(root, SDIST_LIST)
-    if os.path.isfile(listed) and os.path.isfile(os.path.join(root, "PKG-INFO")):
-        with open(listed, encoding="utf-8", errors="surrogateescape") as f:
-            files = [line.rstrip("\n") for line in f if line.strip()]
-        for n in files:
-            if n.startswith("/") or ".." in n.split("/"):
-                raise BuildError(f"{SDIST_LIST}: '{n}' is outside the source tree")
-            if not os.path.lexists(os.path.join(root, n)):
-                raise BuildError(f"{SDIST_LIST} lists '{n}', which is missing")
-        return files
-    raise BuildError(f"{root} is neither a git checkout nor an unpacked sdist (no {SDIST_LIST}): "
-                     "build from a git checkout of asyncmod or from its sdist")
+    if not (os.path.isfile(listed) and os.path.isfile(os.path.join(root, "PKG-INFO"))):
+        return None
+    with open(listed, encoding="utf-8", errors="surrogateescape") as f:
+        files = [line.rstrip("\n") for line in f if line.strip()]
+    for n in files:
+        if n.startswith("/") or ".." in n.split("/"):
+            raise BuildError(f"{SDIST_LIST}: '{n}' is outside the source tree")
+        if not os.path.lexists(os.path.join(root, n)):
+            raise BuildError(f"{SDIST_LIST} lists '{n}', which is missing")
+    return files
+
+
+def _source_files(root):
+    files = _sdist_files(root)
+    if files is None:
+        files = _git_files(root)
+    if not files or "configure.ac" not in files:
+        raise BuildError(f"{root} is neither a git checkout of asyncmod nor its unpacked sdist "
+                         f"(with {SDIST_LIST}): there is no list of its sources")
+    return files
 
 
 def _copy_sources(root, files, dest):

@@ -23,7 +23,7 @@ if [ "${ASYNCMOD_PACKAGE:-1}" = 0 ]; then
     exit 77
 fi
 src=$(cd "$SRCDIR" && pwd -P)
-if [ "$(git -C "$src" rev-parse --show-toplevel 2>/dev/null)" != "$src" ] && [ ! -f "$src/SOURCES.txt" ]; then
+if [ -z "$(git -C "$src" ls-files configure.ac 2>/dev/null)" ] && [ ! -f "$src/SOURCES.txt" ]; then
     echo "SKIP: $src is neither a git checkout nor an unpacked sdist: it has no list of sources to package"
     exit 77
 fi
@@ -307,6 +307,19 @@ if [ "$status" = 1 ] && [ "$fixed" = 3 ] && cmp -s "$proj/vendored/lib.py" "$TMP
 else
     fail "pre-commit: asyncmod-fix fixes the files, not the excluded one" "exit $status, $fixed fixed" \
         "$(tail -n 10 "$TMPROOT/pcfix.log")"
+fi
+
+# A tree that is neither a checkout nor an sdist is refused with a reason.
+mkdir -p "$TMPROOT/loose"
+cp "$src/configure.ac" "$src/README.md" "$TMPROOT/loose/"
+status=0
+(cd "$TMPROOT/loose" && "$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import asyncmod_build as b; b.build_sdist(".")' \
+    "$src/packaging") >"$TMPROOT/loose.log" 2>&1 || status=$?
+if [ "$status" != 0 ] && grep -q 'neither a git checkout of asyncmod nor its unpacked sdist' "$TMPROOT/loose.log" &&
+        [ -z "$(ls "$TMPROOT/loose" | grep -v -e configure.ac -e README.md)" ]; then
+    pass "backend: a tree with no list of its sources is refused"
+else
+    fail "backend: a tree with no list of its sources is refused" "exit $status" "$(tail -n 3 "$TMPROOT/loose.log")"
 fi
 
 # Nothing was written into the source tree (the test logs of make check aside).
