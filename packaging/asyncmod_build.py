@@ -19,9 +19,9 @@ folder and ./bootstrap, ./configure and make run there. Which files are the
 sources: in an unpacked sdist, the ones its SOURCES.txt lists; in a git
 checkout, the files git tracks plus the untracked ones it does not ignore. The
 tree-sitter grammar that ./bootstrap fetches from the npm registry (into the
-git-ignored deps/) is taken from the source tree's deps/ when it is there,
-or from the folder ASYNCMOD_TREE_SITTER_PYTHON names, so that no download is
-needed; otherwise ./bootstrap fetches and verifies it. ./bootstrap installs
+git-ignored deps/) is taken from the folder ASYNCMOD_TREE_SITTER_PYTHON
+names, else from the source tree's deps/ when it is there, so that no
+download is needed; otherwise ./bootstrap fetches and verifies it. ./bootstrap installs
 no Debian packages here: the build needs what README.md's Building section
 lists.
 
@@ -195,8 +195,10 @@ def _build(root, work, config_settings):
     os.makedirs(src)
     _copy_sources(root, _source_files(root), src)
     grammar_name = f"tree-sitter-python-{_grammar_version(src)}"
-    grammar = os.environ.get("ASYNCMOD_TREE_SITTER_PYTHON") or os.path.join(root, "deps",
-                                                                             grammar_name)
+    grammar = os.environ.get("ASYNCMOD_TREE_SITTER_PYTHON")
+    if grammar and not os.path.isfile(os.path.join(grammar, "src", "parser.c")):
+        raise BuildError(f"ASYNCMOD_TREE_SITTER_PYTHON={grammar}: no src/parser.c there")
+    grammar = grammar or os.path.join(root, "deps", grammar_name)
     if os.path.isfile(os.path.join(grammar, "src", "parser.c")):
         os.makedirs(os.path.join(src, "deps"), exist_ok=True)
         os.symlink(os.path.abspath(grammar), os.path.join(src, "deps", grammar_name))
