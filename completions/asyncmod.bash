@@ -90,7 +90,7 @@ _asyncmod()
         if [[ $cur == -* ]]; then
             _asyncmod_words "--help --version"
         else
-            _asyncmod_words "batch check explain rules"
+            _asyncmod_words "batch check explain rules server"
         fi
         return
     fi
@@ -98,7 +98,7 @@ _asyncmod()
     case $command in
     check)
         case $prev in
-        --select | --ignore)
+        --select | --ignore | --extend-select | --extend-ignore | --fixable | --extend-fixable | --unfixable)
             _asyncmod_code_list
             return
             ;;
@@ -122,7 +122,7 @@ _asyncmod()
             _asyncmod_words "$(git for-each-ref --format='%(refname:short)' refs/heads refs/tags 2>/dev/null) HEAD"
             return
             ;;
-        --config)
+        --config | --stdin-filename)
             _asyncmod_files
             return
             ;;
@@ -153,7 +153,9 @@ _asyncmod()
             for opt in --fix --unsafe-fixes --diff -i --interactive --select --ignore \
                 --target-version --timeout --http-client --output-format -j --jobs -q --quiet \
                 --config --isolated --changed-since --commit --branch -m --message \
-                --in-place --allow-dirty --force-branch --force-exclude --no-force-exclude --help; do
+                --in-place --allow-dirty --force-branch --stdin-filename --help \
+                --extend-select --extend-ignore --fixable --extend-fixable --unfixable --add-noqa \
+                --force-exclude --no-force-exclude; do
                 [[ $used == *" $opt "* ]] || opts+=" $opt"
             done
             _asyncmod_words "$opts"
@@ -200,6 +202,9 @@ _asyncmod()
         else
             _asyncmod_files
         fi
+        ;;
+    server)
+        [[ $cur == -* ]] && _asyncmod_words "--stdio --help"
         ;;
     explain)
         # one CODE

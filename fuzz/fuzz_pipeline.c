@@ -365,8 +365,11 @@ static void check_names(const struct names *in, const struct names *out, const c
 static void check(struct fuzz_state *s, const char *text, size_t len, bool unsafe,
 		  int minor, const struct names *in)
 {
-	struct file_settings fs = { NULL, minor, unsafe, NULL, 0, RULE_DEFAULT_TIMEOUT,
-				    (minor & 1) ? HTTP_CLIENT_AIOHTTP : HTTP_CLIENT_HTTPX };
+	struct file_settings fs = { .target_minor = minor,
+				    .unsafe_fixes = unsafe,
+				    .timeout = RULE_DEFAULT_TIMEOUT,
+				    .http_client = (minor & 1) ? HTTP_CLIENT_AIOHTTP
+							       : HTTP_CLIENT_HTTPX };
 	struct buf out = BUF_INIT, again = BUF_INIT;
 	struct names after;
 
@@ -411,8 +414,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (in.error || memchr(text, '\0', size)) {
 		/* no oracle on broken input beyond not crashing */
 		struct buf out = BUF_INIT;
-		struct file_settings fs = { NULL, minor, true, NULL, 0, RULE_DEFAULT_TIMEOUT,
-					    HTTP_CLIENT_HTTPX };
+		struct file_settings fs = { .target_minor = minor,
+					    .unsafe_fixes = true,
+					    .timeout = RULE_DEFAULT_TIMEOUT,
+					    .http_client = HTTP_CLIENT_HTTPX };
 
 		run_once(s, text, size, &fs, &out);
 		buf_release(&out);

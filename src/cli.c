@@ -8,6 +8,9 @@
 #include "config.h"
 #include "explain.h"
 #include "rule.h"
+#include "bufcheck.h"
+#include "lsp.h"
+#include "suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +20,62 @@
 
 static char *const default_paths[] = { ".", NULL };
 
+/* Every option name, for "did you mean": add new options here too. */
+static const char *const option_names[] = {
+	"--help", "--version", "--fix", "--no-fix", "--unsafe-fixes", "--diff", "--quiet",
+	"--select", "--ignore", "--extend-select", "--extend-ignore", "--fixable",
+	"--extend-fixable", "--unfixable", "--add-noqa", "--config", "--isolated",
+	"--interactive", "--commit", "--in-place", "--allow-dirty", "--force-branch",
+	"--changed-since", "--branch", "--message", "--target-version", "--timeout",
+	"--http-client", "--jobs", "--output-format", "--workdir", "--report", "--retry-failed",
+	"--shard", "--push", "--dry-run", "--stdin-filename",
+	"--force-exclude", "--no-force-exclude",
+	NULL,
+};
+
+/* The commands, for "did you mean". */
+static const char *const command_names[] = {
+	"check", "rules", "explain", "batch", "server", "help", NULL,
+};
+
+/* The error for an unknown option `a`, naming the nearest known one. */
+static int unknown_option(const char *a, const char *for_cmd, struct err *err)
+{
+	char name[64];
+	const char *near;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(a, "="), a);
+	for (size_t i = 0; option_names[i]; i++)
+		if (!strcmp(option_names[i], name))
+			return err_set(err, "option '%s' does not apply to %s", name,
+				       for_cmd ? for_cmd : "'check'");
+	near = strncmp(name, "--", 2) ? NULL : suggest_nearest(name, option_names, 0, 0);
+	if (near)
+		return err_set(err, "unknown option '%s'%s%s (did you mean '%s'?)", name,
+			       for_cmd ? " for " : "", for_cmd ? for_cmd : "", near);
+	if (for_cmd)
+		return err_set(err, "unknown option '%s' for %s", a, for_cmd);
+	return err_set(err, "unknown option '%s' (try 'asyncmod --help')", a);
+}
+
+/* A rule selector list given on the command line: an empty one selects
+ * nothing by accident (`--select=$CODES` with CODES unset), so it is refused. */
+static int selector_value(const char **slot, const char *name, const char *v, struct err *err)
+{
+	if (!v[strspn(v, " ,")])
+		return err_set(err, "option '%s' needs rule codes or prefixes, not an empty value",
+			       name);
+	*slot = v;
+	return 0;
+}
+
 void cli_usage(FILE *out)
 {
 	fputs("usage: asyncmod check [OPTIONS] [PATH...]\n"
 	      "       asyncmod rules [--output-format text|json]\n"
 	      "       asyncmod explain CODE\n"
 	      "       asyncmod batch MANIFEST [OPTIONS]\n"
+	      "       asyncmod server\n"
 	      "       asyncmod --help | --version\n"
 	      "\n"
 	      "Finds the anti-patterns of the Python async standard and fixes them.\n"
@@ -34,6 +87,12 @@ void cli_usage(FILE *out)
 	      "  -i, --interactive        ask before each fix, unsafe ones too; needs --fix\n"
 	      "  --select CODES           only these codes or prefixes (comma-separated)\n"
 	      "  --ignore CODES           leave out these codes or prefixes\n"
+	      "  --extend-select CODES    also these codes or prefixes (on top of the config)\n"
+	      "  --extend-ignore CODES    the same as --ignore\n"
+	      "  --fixable CODES          only these codes or prefixes may be fixed\n"
+	      "  --extend-fixable CODES   also these codes or prefixes may be fixed\n"
+	      "  --unfixable CODES        never fix these codes or prefixes (reported instead)\n"
+	      "  --add-noqa               add `# noqa: CODE` comments where findings are\n"
 	      "  --target-version VER     py39 ... py314 (default: the configuration's,\n"
 	      "                           else requires-python, else py311)\n"
 	      "  --timeout SECONDS        the limit of new asyncio.timeout blocks (default 30)\n"
@@ -42,6 +101,8 @@ void cli_usage(FILE *out)
 	      "  --isolated               read no configuration file\n"
 	      "  --force-exclude          apply the configuration's exclude to files named\n"
 	      "                           on the command line too (as pre-commit names them)\n"
+	      "  --stdin-filename PATH    check standard input as the file PATH (its settings);\n"
+	      "                           --fix writes the fixed source to standard output\n"
 	      "\n"
 	      "git options:\n"
 	      "  --changed-since REV      only files changed since REV\n"
@@ -56,7 +117,8 @@ void cli_usage(FILE *out)
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
 	      "\n"
-	      "batch options (and --select, --ignore, --unsafe-fixes, --target-version,\n"
+	      "batch options (and --select, --ignore, --extend-select, --extend-ignore,\n"
+	      "--fixable, --extend-fixable, --unfixable, --unsafe-fixes, --target-version,\n"
 	      "--timeout, --http-client, --branch, --message, --allow-dirty, --jobs,\n"
 	      "--config, --isolated):\n"
 	      "  --force-branch           replace (and push over) a branch holding commits\n"
@@ -67,6 +129,9 @@ void cli_usage(FILE *out)
 	      "  --report FILE            one JSON record per repository\n"
 	      "  --retry-failed REPORT    only the repositories that failed in REPORT\n"
 	      "  --shard K/N              only the K-th of N stable shares of the manifest\n"
+	      "\n"
+	      "server: a language server (LSP) on standard input and output, for editors:\n"
+	      "  diagnostics, a quick fix per finding and source.fixAll.asyncmod\n"
 	      "\n"
 	      "Exit status: 0 nothing to report, 1 findings remain (--diff: a diff was\n"
 	      "printed), 2 an error occurred.\n",
@@ -98,6 +163,10 @@ static int take_value(const char **value, int argc, char **argv, int *i, const c
 		return 0;
 	if (arg[n] == '=') {
 		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] && n == 2 && name[1] != '-') {
+		*value = arg + n;	/* a short option's value may follow it: -j4, -mMSG */
 		return 1;
 	}
 	if (arg[n])
@@ -160,12 +229,28 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			return err_set(err, "usage: asyncmod explain CODE");
 		return 0;
 	}
+	if (!strcmp(argv[1], "server")) {
+		out->command = CLI_SERVER;
+		for (i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+				out->command = CLI_HELP;
+				return 0;
+			}
+			/* clients started by editors may pass --stdio */
+			if (strcmp(argv[i], "--stdio"))
+				return err_set(err, "usage: asyncmod server [--stdio]");
+		}
+		return 0;
+	}
 	if (!strcmp(argv[1], "rules"))
 		out->command = CLI_RULES;
 	else if (!strcmp(argv[1], "check"))
 		out->command = CLI_CHECK;
 	else if (!strcmp(argv[1], "batch"))
 		out->command = CLI_BATCH;
+	else if (suggest_nearest(argv[1], command_names, 0, 0))
+		return err_set(err, "unknown command '%s' (did you mean '%s'?)", argv[1],
+			       suggest_nearest(argv[1], command_names, 0, 0));
 	else
 		return err_set(err, "unknown command '%s' (try 'asyncmod --help')", argv[1]);
 
@@ -202,7 +287,7 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			continue;
 		}
 		if (out->command == CLI_RULES)
-			return err_set(err, "unknown option '%s' for 'rules'", a);
+			return unknown_option(a, "'rules'", err);
 		if (out->command == CLI_BATCH) {
 			struct batch_options *b = &out->batch;
 
@@ -236,6 +321,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 					b->dry_run = true;
 				continue;
 			}
+			if (!strcmp(a, "--add-noqa"))
+				return err_set(err, "option '%s' does not apply to 'batch'", a);
 			if (!strcmp(a, "--fix") || !strcmp(a, "--diff") || !strcmp(a, "--commit") ||
 			    !strcmp(a, "--in-place") || !strcmp(a, "--interactive") ||
 			    !strcmp(a, "-i") || !strncmp(a, "--changed-since", 15))
@@ -252,17 +339,22 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o->quiet = true;
 		} else if ((r = take_value(&v, argc, argv, &i, "--select", err))) {
-			if (r < 0)
+			if (r < 0 || selector_value(&o->select, "--select", v, err) < 0)
 				return -1;
-			o->select = v;
 		} else if ((r = take_value(&v, argc, argv, &i, "--ignore", err))) {
-			if (r < 0)
+			if (r < 0 || selector_value(&o->ignore, "--ignore", v, err) < 0)
 				return -1;
-			o->ignore = v;
 		} else if ((r = take_value(&v, argc, argv, &i, "--config", err))) {
 			if (r < 0)
 				return -1;
 			o->config_path = v;
+		} else if (out->command == CLI_CHECK &&
+			   (r = take_value(&v, argc, argv, &i, "--stdin-filename", err))) {
+			if (r < 0)
+				return -1;
+			if (!*v)
+				return err_set(err, "--stdin-filename needs a path");
+			out->stdin_filename = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
 		} else if (!strcmp(a, "--force-exclude") || !strcmp(a, "--no-force-exclude")) {
@@ -321,10 +413,29 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			if (*end || n < 1 || n > 1024)
 				return err_set(err, "invalid number of jobs '%s'", v);
 			o->jobs = (int)n;
+		} else if ((r = take_value(&v, argc, argv, &i, "--extend-select", err))) {
+			if (r < 0 || selector_value(&o->extend_select, "--extend-select", v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--extend-ignore", err))) {
+			if (r < 0 || selector_value(&o->extend_ignore, "--extend-ignore", v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--fixable", err))) {
+			if (r < 0 || selector_value(&o->fixable, "--fixable", v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--extend-fixable", err))) {
+			if (r < 0 || selector_value(&o->extend_fixable, "--extend-fixable", v, err) < 0)
+				return -1;
+		} else if ((r = take_value(&v, argc, argv, &i, "--unfixable", err))) {
+			if (r < 0 || selector_value(&o->unfixable, "--unfixable", v, err) < 0)
+				return -1;
+		} else if (!strcmp(a, "--add-noqa") && out->command == CLI_CHECK) {
+			o->add_noqa = true;
 		} else {
-			return err_set(err, "unknown option '%s' (try 'asyncmod --help')", a);
+			return unknown_option(a, out->command == CLI_BATCH ? "'batch'" : NULL, err);
 		}
 	}
+	if (o->config_path && o->isolated)
+		return err_set(err, "--config and --isolated cannot be used together");
 	if (out->command == CLI_BATCH) {
 		if (!out->batch.manifest)
 			return err_set(err, "usage: asyncmod batch MANIFEST [OPTIONS]");
@@ -336,6 +447,9 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	}
 	if (fix && diff)
 		return err_set(err, "--fix and --diff cannot be used together");
+	if (o->add_noqa && (fix || diff || o->interactive || o->commit))
+		return err_set(err, "--add-noqa writes suppression comments: it cannot be used with "
+			       "--fix, --diff, --interactive or --commit");
 	if (o->commit && !fix)
 		return err_set(err, "--commit records fixes: use it with --fix");
 	if (o->interactive && !fix)
@@ -347,6 +461,9 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	if (o->in_place && (o->branch || o->force_branch))
 		return err_set(err, "--in-place commits on the current branch: --branch does not apply");
 	o->mode = diff ? MODE_DIFF : fix ? MODE_FIX : MODE_CHECK;
+	if (out->stdin_filename && (o->npaths || o->commit || o->interactive || o->changed_since))
+		return err_set(err, "--stdin-filename reads standard input: it takes no PATH, "
+			       "--commit, --interactive or --changed-since");
 	if (o->npaths) {
 		o->paths = argv + first_path;
 	} else {
@@ -378,6 +495,8 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 			return ENGINE_TROUBLE;
 		}
 		return status;
+	case CLI_SERVER:
+		return lsp_serve(STDIN_FILENO, STDOUT_FILENO, errs);
 	case CLI_EXPLAIN:
 		if (explain_print(out, cli->code, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);
@@ -390,6 +509,8 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 
 		/* colour only on a terminal, and never when NO_COLOR is set */
 		opts.color = isatty(fileno(out)) && !(no_color && *no_color);
+		if (cli->stdin_filename)
+			return bufcheck_stdin(&opts, cli->stdin_filename, stdin, out, errs);
 		if (engine_check(&opts, out, errs, &status, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);
 			return ENGINE_TROUBLE;

@@ -23,6 +23,7 @@ enum cli_command {
 	CLI_VERSION,
 	CLI_EXPLAIN,
 	CLI_BATCH,
+	CLI_SERVER,	/* the language server on stdin/stdout */
 };
 
 struct cli {
@@ -30,6 +31,7 @@ struct cli {
 	struct engine_options opts;
 	const char *code;	/* explain: the rule code */
 	struct batch_options batch;	/* batch: its own settings; .check is unused */
+	const char *stdin_filename;	/* check --stdin-filename PATH, or NULL */
 };
 
 /* Parses argv. `out->opts.paths` points into argv (or at a static "."). */

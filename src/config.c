@@ -9,6 +9,7 @@
 #include "config.h"
 #include "fsio.h"
 #include "rule.h"
+#include "suggest.h"
 #include "toml.h"
 
 #include <fnmatch.h>
@@ -110,13 +111,84 @@ static int join_strings(char **out, const struct toml_value *v)
 	return 0;
 }
 
+/* The keys of [tool.asyncmod], for "did you mean". */
+static const char *const tool_keys[] = {
+	"select", "extend-select", "ignore", "extend-ignore", "fixable", "extend-fixable",
+	"unfixable", "unsafe-fixes", "target-version", "timeout", "http-client", "exclude",
+	"per-file-ignores", "extend-per-file-ignores", NULL,
+};
+
+static int unknown_key(const struct config *c, const struct toml_entry *e, const char *key,
+		       struct err *err)
+{
+	const char *near = suggest_nearest(key, tool_keys, 0, 0);
+
+	if (!near && strchr(key, '_')) {
+		/* `extend_select`: TOML keys here are written with dashes */
+		char dashed[64];
+
+		snprintf(dashed, sizeof(dashed), "%s", key);
+		for (char *p = dashed; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		near = suggest_nearest(dashed, tool_keys, 0, 0);
+		if (!near)
+			for (size_t i = 0; tool_keys[i] && !near; i++)
+				if (!strcmp(tool_keys[i], dashed))
+					near = tool_keys[i];
+	}
+	if (near)
+		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod] (did you mean "
+			       "'%s'?)", c->path, e->line, key, near);
+	return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line, key);
+}
+
+/* The field of a rule selector list key, or NULL for other keys. */
+static char **selector_list(struct config *c, const char *key)
+{
+	if (!strcmp(key, "select"))
+		return &c->select;
+	if (!strcmp(key, "ignore"))
+		return &c->ignore;
+	if (!strcmp(key, "extend-select"))
+		return &c->extend_select;
+	if (!strcmp(key, "extend-ignore"))
+		return &c->extend_ignore;
+	if (!strcmp(key, "fixable"))
+		return &c->fixable;
+	if (!strcmp(key, "extend-fixable"))
+		return &c->extend_fixable;
+	if (!strcmp(key, "unfixable"))
+		return &c->unfixable;
+	return NULL;
+}
+
+static unsigned *selector_line(struct config *c, const char *key)
+{
+	char **slot = selector_list(c, key);
+
+	if (slot == &c->select)
+		return &c->select_line;
+	if (slot == &c->ignore)
+		return &c->ignore_line;
+	if (slot == &c->extend_select)
+		return &c->extend_select_line;
+	if (slot == &c->extend_ignore)
+		return &c->extend_ignore_line;
+	if (slot == &c->fixable)
+		return &c->fixable_line;
+	if (slot == &c->extend_fixable)
+		return &c->extend_fixable_line;
+	return &c->unfixable_line;
+}
+
 static int read_tool_key(struct config *c, const struct toml_entry *e, struct err *err)
 {
 	const char *key = e->path[2];
 	const struct toml_value *v = &e->value;
 	char *s;
 
-	if (!strcmp(key, "per-file-ignores")) {
+	if (!strcmp(key, "per-file-ignores") || !strcmp(key, "extend-per-file-ignores")) {
 		struct config_ignore *pi;
 
 		if (e->depth == 3)
@@ -125,7 +197,7 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 			return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path,
 				       e->line, key);
 		if (v->type != TOML_ARRAY || join_strings(&s, v) < 0)
-			return type_error(c->path, e, "per-file-ignores", "an array of strings", err);
+			return type_error(c->path, e, key, "an array of strings", err);
 		pi = vec_push(&c->per_file);
 		pi->glob = xstrdup(e->path[3]);
 		pi->codes = s;
@@ -133,20 +205,15 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 		return 0;
 	}
 	if (e->depth != 3)
-		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line,
-			       key);
-	if (!strcmp(key, "select") || !strcmp(key, "ignore")) {
+		return unknown_key(c, e, key, err);
+	if (selector_list(c, key)) {
+		char **slot = selector_list(c, key);
+
 		if (v->type != TOML_ARRAY || join_strings(&s, v) < 0)
 			return type_error(c->path, e, key, "an array of strings", err);
-		if (key[0] == 's') {
-			free(c->select);
-			c->select = s;
-			c->select_line = e->line;
-		} else {
-			free(c->ignore);
-			c->ignore = s;
-			c->ignore_line = e->line;
-		}
+		free(*slot);
+		*slot = s;
+		*selector_line(c, key) = e->line;
 	} else if (!strcmp(key, "unsafe-fixes")) {
 		if (v->type != TOML_BOOLEAN)
 			return type_error(c->path, e, key, "a boolean", err);
@@ -188,8 +255,7 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 			*(char **)vec_push(&c->exclude) = xstrdup(it->str);
 		}
 	} else {
-		return err_set(err, "%s:%u: unknown key '%s' in [tool.asyncmod]", c->path, e->line,
-			       key);
+		return unknown_key(c, e, key, err);
 	}
 	return 0;
 }
@@ -293,6 +359,11 @@ void config_free(struct config *c)
 	free(c->dir);
 	free(c->select);
 	free(c->ignore);
+	free(c->extend_select);
+	free(c->extend_ignore);
+	free(c->fixable);
+	free(c->extend_fixable);
+	free(c->unfixable);
 	free(c->http_client);
 	free(c);
 }

@@ -1,8 +1,10 @@
 /*
  * config: settings from pyproject.toml.
  *
- * `[tool.asyncmod]` takes select, ignore, unsafe-fixes, target-version,
- * timeout, http-client, exclude and per-file-ignores; `[project]
+ * `[tool.asyncmod]` takes select, extend-select, ignore, extend-ignore,
+ * fixable, extend-fixable, unfixable, unsafe-fixes, target-version,
+ * timeout, http-client, exclude, per-file-ignores and
+ * extend-per-file-ignores, with ruff's meanings (see select.h); `[project]
  * requires-python` gives the target version when none is set. For each
  * file the nearest pyproject.toml above it that has either is used, as
  * ruff finds its configuration (or the one file --config names). Unknown
@@ -37,6 +39,11 @@ struct config {
 	unsigned select_line;
 	char *ignore;
 	unsigned ignore_line;
+	/* extend-select, extend-ignore, fixable, extend-fixable, unfixable:
+	 * comma-separated or NULL when unset, owned; the line of each */
+	char *extend_select, *extend_ignore, *fixable, *extend_fixable, *unfixable;
+	unsigned extend_select_line, extend_ignore_line, fixable_line, extend_fixable_line,
+		 unfixable_line;
 	int unsafe_fixes;	/* -1 unset, else 0 or 1 */
 	int target_minor;	/* 0 unset */
 	int requires_minor;	/* lower bound of requires-python, 0 unknown */

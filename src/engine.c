@@ -10,7 +10,9 @@
 #include "repo.h"
 #include "commit.h"
 #include "pool.h"
+#include "noqa.h"
 #include "report.h"
+#include "select.h"
 #include "review.h"
 #include "suppress.h"
 #include "walk.h"
@@ -31,75 +33,30 @@ int engine_default_jobs(void)
 	return n > 0 ? (int)n : 1;
 }
 
-static int list_check_at(const char *list, const char *where, unsigned line, struct err *err);
-
-static bool code_matches(const char *code, const char *sel, size_t len)
-{
-	return len && (len <= strlen(code)) && !strncasecmp(code, sel, len);
-}
-
-static int list_check(const char *list, struct err *err)
-{
-	return list_check_at(list, NULL, 0, err);
-}
-
-/* Checks every selector of a comma-separated list; `where`/`line` name the
- * configuration file it came from, if any. */
-static int list_check_at(const char *list, const char *where, unsigned line, struct err *err)
-{
-	const char *p = list;
-
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-		bool any = false;
-
-		while (len && (*p == ' '))
-			p++, len--;
-		for (size_t i = 0; i < transform_count && len; i++)
-			any |= code_matches(transform_table[i]->code, p, len) ||
-			       (len == 3 && !strncasecmp(p, "ALL", 3));
-		if (len && !any && where)
-			return err_set(err, "%s:%u: unknown rule selector '%.*s'", where, line,
-				       (int)len, p);
-		if (len && !any)
-			return err_set(err, "unknown rule selector '%.*s'", (int)len, p);
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
-static bool list_has(const char *list, const char *code)
-{
-	const char *p = list;
-
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-
-		while (len && *p == ' ')
-			p++, len--;
-		if (code_matches(code, p, len) || (len == 3 && !strncasecmp(p, "ALL", 3)))
-			return true;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
-
 int engine_select(struct vec *out, const char *select, const char *ignore, struct err *err)
 {
-	if (list_check(select, err) < 0 || list_check(ignore, err) < 0)
-		return -1;
-	for (size_t i = 0; i < transform_count; i++) {
-		const struct transform *t = transform_table[i];
+	struct select_layer l = { select, NULL, ignore, NULL, NULL, NULL, NULL };
+	bool *on = xcalloc(transform_count ? transform_count : 1, sizeof(bool));
 
-		if ((select && !list_has(select, t->code)) || (ignore && list_has(ignore, t->code)))
-			continue;
-		*(const struct transform **)vec_push(out) = t;
+	if (select_check_layer(&l, NULL, 0, err) < 0) {
+		free(on);
+		return -1;
 	}
+	select_resolve(&l, 1, on, NULL);
+	for (size_t i = 0; i < transform_count; i++)
+		if (on[i])
+			*(const struct transform **)vec_push(out) = transform_table[i];
+	free(on);
 	return 0;
+}
+
+/* The command line's selection as a layer. */
+static struct select_layer options_layer(const struct engine_options *o)
+{
+	struct select_layer l = { o->select, o->extend_select, o->ignore, o->extend_ignore,
+				  o->fixable, o->extend_fixable, o->unfixable };
+
+	return l;
 }
 
 static const char **collect_tokens(const bool *any_enabled)
@@ -116,17 +73,31 @@ static const char **collect_tokens(const bool *any_enabled)
 	return toks.items;
 }
 
+/* The configuration's selection as a layer. */
+static struct select_layer config_layer(const struct config *c)
+{
+	struct select_layer l = { c->select, c->extend_select, c->ignore, c->extend_ignore,
+				  c->fixable, c->extend_fixable, c->unfixable };
+
+	return l;
+}
+
 static int check_config(const struct config *c, void *arg, struct err *err)
 {
+	const char *lists[] = { c->select, c->extend_select, c->ignore, c->extend_ignore,
+				c->fixable, c->extend_fixable, c->unfixable };
+	const unsigned lines[] = { c->select_line, c->extend_select_line, c->ignore_line,
+				   c->extend_ignore_line, c->fixable_line, c->extend_fixable_line,
+				   c->unfixable_line };
+
 	(void)arg;
-	if (c->select && list_check_at(c->select, c->path, c->select_line, err) < 0)
-		return -1;
-	if (c->ignore && list_check_at(c->ignore, c->path, c->ignore_line, err) < 0)
-		return -1;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (select_check(lists[i], c->path, lines[i], err) < 0)
+			return -1;
 	for (size_t i = 0; i < c->per_file.len; i++) {
 		const struct config_ignore *pi = vec_at(&c->per_file, i);
 
-		if (list_check_at(pi->codes, c->path, pi->line, err) < 0)
+		if (select_check(pi->codes, c->path, pi->line, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -149,22 +120,22 @@ static bool is_explicit(const struct engine_options *opts, const char *file)
 static void settle(struct file_settings *fs, bool *mask, const struct engine_options *opts,
 		   const struct config *c, const char *file)
 {
-	const char *select = opts->select ? opts->select : c ? c->select : NULL;
+	struct select_layer layers[2];
 	struct buf ignore = BUF_INIT;
 	int target = opts->target_minor;
 	const char *client;
+	size_t n = 0;
 
-	if (opts->ignore)
-		buf_puts(&ignore, opts->ignore);
-	else if (c && c->ignore)
-		buf_puts(&ignore, c->ignore);
+	/* the configuration's selection, then the command line's, as ruff
+	 * resolves them; per-file-ignores remove rules last */
+	if (c)
+		layers[n++] = config_layer(c);
+	layers[n++] = options_layer(opts);
+	select_resolve(layers, n, mask, mask + transform_count);
 	config_file_ignores(c, file, &ignore);
-	for (size_t i = 0; i < transform_count; i++) {
-		const char *code = transform_table[i]->code;
-
-		mask[i] = (!select || list_has(select, code)) &&
-			  !(ignore.len && list_has(ignore.ptr, code));
-	}
+	for (size_t i = 0; i < transform_count && ignore.len; i++)
+		if (select_list_has(ignore.ptr, transform_table[i]->code))
+			mask[i] = false;
 	if (!target && c)
 		target = c->target_minor ? c->target_minor : c->requires_minor;
 	if (!target)
@@ -174,6 +145,7 @@ static void settle(struct file_settings *fs, bool *mask, const struct engine_opt
 	if (target > PY_MAX_MINOR)
 		target = PY_MAX_MINOR;
 	fs->enabled = mask;
+	fs->fixable = mask + transform_count;
 	fs->target_minor = target;
 	fs->unsafe_fixes = opts->unsafe_fixes || (c && c->unsafe_fixes == 1);
 	fs->timeout = opts->timeout > 0 ? opts->timeout
@@ -193,7 +165,8 @@ static int settle_files(struct vec *files, struct file_settings **settings, bool
 	size_t w = 0;
 
 	*settings = xcalloc(files->len ? files->len : 1, sizeof(struct file_settings));
-	*masks = xcalloc((files->len ? files->len : 1) * transform_count, sizeof(bool));
+	/* per file: the rules enabled, then the rules fixable */
+	*masks = xcalloc((files->len ? files->len : 1) * 2 * transform_count, sizeof(bool));
 	for (size_t r = 0; r < files->len; r++) {
 		char *file = *(char **)vec_at(files, r);
 		const struct config *c;
@@ -204,9 +177,9 @@ static int settle_files(struct vec *files, struct file_settings **settings, bool
 			free(file);
 			continue;
 		}
-		settle(&(*settings)[w], *masks + w * transform_count, opts, c, file);
+		settle(&(*settings)[w], *masks + w * 2 * transform_count, opts, c, file);
 		for (size_t i = 0; i < transform_count; i++)
-			any_enabled[i] |= (*masks)[w * transform_count + i];
+			any_enabled[i] |= (*masks)[w * 2 * transform_count + i];
 		*(char **)vec_at(files, w++) = file;
 	}
 	files->len = w;
@@ -380,8 +353,12 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		error = err_set(err, "--interactive needs a terminal to ask on");
 		goto done;
 	}
-	if ((error = engine_select(&rules, opts->select, opts->ignore, err)) < 0)
-		goto done;
+	{
+		struct select_layer cli = options_layer(opts);
+
+		if ((error = select_check_layer(&cli, NULL, 0, err)) < 0)
+			goto done;
+	}
 	if ((error = config_set_new(&configs, opts->config_path, opts->isolated, err)) < 0)
 		goto done;
 	if ((error = suppress_new(&suppress, err)) < 0)
@@ -429,6 +406,22 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		pool.modes = xcalloc(files.len ? files.len : 1, sizeof(unsigned));
 	}
 	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
+	if (opts->add_noqa) {
+		size_t added = 0, failed = 0;
+
+		noqa_add(&config, pool.results, settings, pool.nfiles, errs, &added, &failed);
+		for (size_t i = 0; i < errors.len; i++)
+			fprintf(errs, "asyncmod: error: %s\n", *(char **)vec_at(&errors, i));
+		for (size_t i = 0; i < pool.nfiles; i++)
+			if (pool.results[i].error) {
+				fprintf(errs, "asyncmod: error: %s\n", pool.results[i].error);
+				failed++;
+			}
+		if (!opts->quiet && added)
+			fprintf(errs, "Added %zu noqa directive%s.\n", added, added == 1 ? "" : "s");
+		*status = failed || errors.len ? ENGINE_TROUBLE : ENGINE_CLEAN;
+		goto done;
+	}
 
 	if (opts->interactive && review_run(&pool, out, opts->color, err) < 0) {
 		fprintf(errs, "asyncmod: error: %s\n", err->msg);
@@ -565,4 +558,19 @@ void engine_rules(FILE *out, enum output_format format)
 	      out);
 	fputc('\n', out);
 	json_object_put(arr);
+}
+
+int engine_file_settings(struct file_settings *fs, bool *mask, bool *excluded,
+			 const struct engine_options *opts, struct config_set *configs,
+			 const char *file, struct err *err)
+{
+	const struct config *c;
+
+	if (config_for(&c, configs, file, err) < 0)
+		return -1;
+	if (c && check_config(c, NULL, err) < 0)
+		return -1;
+	*excluded = config_excludes(c, file);
+	settle(fs, mask, opts, c, file);
+	return 0;
 }

@@ -31,6 +31,10 @@ struct engine_options {
 	bool color;		/* colour the text output (a terminal, no NO_COLOR) */
 	const char *select;	/* comma-separated codes or prefixes, NULL: the config's, or all */
 	const char *ignore;
+	/* --extend-select, --extend-ignore, --fixable, --extend-fixable,
+	 * --unfixable: comma-separated, NULL when not given (see select.h) */
+	const char *extend_select, *extend_ignore, *fixable, *extend_fixable, *unfixable;
+	bool add_noqa;		/* --add-noqa: write `# noqa: CODE` where findings are */
 	int target_minor;	/* 3.x; 0: from the config, requires-python, or 11 */
 	double timeout;		/* --timeout SECONDS; 0: the config's, or 30 */
 	const char *http_client;	/* --http-client NAME; NULL: the config's, or httpx */
@@ -84,6 +88,17 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 
 /* Prints the rule catalog (text or JSON). */
 void engine_rules(FILE *out, enum output_format format);
+
+struct config_set;
+
+/* The settings of one `file` as a run with `opts` gives them: the
+ * nearest configuration in `configs` (validated), the command line over
+ * it. `mask` holds two entries per rule of the catalog: each rule enabled,
+ * then each rule fixable. `*excluded` says whether the configuration's
+ * exclude patterns match the file. */
+int engine_file_settings(struct file_settings *fs, bool *mask, bool *excluded,
+			 const struct engine_options *opts, struct config_set *configs,
+			 const char *file, struct err *err);
 
 /* Number of online cores, at least 1. */
 int engine_default_jobs(void);

@@ -2,7 +2,9 @@
  * explain: long rule descriptions, as wrapped text or as Markdown.
  *
  * Sections, in order: the code and name, "What it finds", "Why" (with the
- * lines of the standard quoted verbatim under their section headings),
+ * lines of the standard quoted verbatim under their section headings,
+ * the standard named by its title and each heading and line given in
+ * Chinese and in English),
  * "Fix" (with its class and the reasons for reporting instead), and
  * "Example" (before and after). Text mode wraps prose at WRAP columns and
  * indents code, which it never wraps.
@@ -10,13 +12,14 @@
 #include "explain.h"
 #include "report.h"
 #include "rule.h"
+#include "standard_en.h"
+#include "suggest.h"
 #include "../transforms/table.h"
 
 #include <string.h>
 #include <strings.h>
 
 #define WRAP 78
-#define STANDARD_NAME "python-async-standard.zh.md"
 
 const struct transform *explain_find(const char *code)
 {
@@ -89,6 +92,92 @@ static void put_fence(struct buf *out, const char *lang, const char *code)
 	buf_printf(out, "```%s\n%s%s```\n", lang, code, n && code[n - 1] == '\n' ? "" : "\n");
 }
 
+/* A heading path ("核心原则 > ❌ 禁止行为") in English, part by part; a part
+ * without a rendering is kept as it is. */
+static void heading_en(struct buf *out, const char *heading)
+{
+	const char *p = heading;
+
+	while (*p) {
+		const char *sep = strstr(p, " > ");
+		size_t n = sep ? (size_t)(sep - p) : strlen(p);
+		char part[256];
+		const char *en;
+
+		snprintf(part, sizeof(part), "%.*s", (int)n, p);
+		en = standard_en_lookup(part);
+		buf_puts(out, en ? en : part);
+		if (!sep)
+			break;
+		buf_puts(out, " > ");
+		p = sep + 3;
+	}
+}
+
+/* The citation of a section: the standard's title the first time. */
+static void cite(struct buf *out, const char *heading, bool first)
+{
+	buf_puts(out, "The standard");
+	if (first)
+		buf_puts(out, " \"" STANDARD_TITLE "\" (" STANDARD_TITLE_EN ")");
+	buf_printf(out, ", section \"%s\" (", heading);
+	heading_en(out, heading);
+	buf_puts(out, "):");
+}
+
+/* The quote in English: each line holding Chinese replaced by its
+ * rendering (lines without one kept), the others as they are. */
+static void quote_en(struct buf *out, const char *quote)
+{
+	const char *p = quote;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+		const char *en;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		en = standard_en_has_cjk(line) ? standard_en_lookup(line) : NULL;
+		if (en) {
+			buf_add(out, line, strspn(line, " "));
+			buf_puts(out, en);
+		} else {
+			buf_puts(out, line);
+		}
+		buf_putc(out, '\n');
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+/* Text mode: each quoted line, and under a line holding Chinese its
+ * English rendering. */
+static void put_quote(struct buf *out, const char *quote)
+{
+	const char *p = quote;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+		const char *en;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		put_indented(out, line, 6);
+		en = standard_en_has_cjk(line) ? standard_en_lookup(line) : NULL;
+		if (en) {
+			struct buf item = BUF_INIT;
+
+			buf_printf(&item, "English: %s", en + strspn(en, " "));
+			put_wrapped(out, buf_cstr(&item), 6, 9);
+			buf_release(&item);
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
 static void write_text(struct buf *out, const struct transform *t, const char *fix)
 {
 	const char *prev = NULL;
@@ -104,10 +193,14 @@ static void write_text(struct buf *out, const struct transform *t, const char *f
 		if (prev && !strcmp(prev, t->standard[i])) {
 			buf_puts(out, "      ...\n");
 		} else {
-			buf_printf(out, "\n  The standard (%s), %s:\n", STANDARD_NAME,
-				   t->standard[i]);
+			struct buf c = BUF_INIT;
+
+			cite(&c, t->standard[i], !prev);
+			buf_putc(out, '\n');
+			put_wrapped(out, buf_cstr(&c), 2, 0);
+			buf_release(&c);
 		}
-		put_indented(out, t->standard[i + 1], 6);
+		put_quote(out, t->standard[i + 1]);
 		prev = t->standard[i];
 	}
 	buf_printf(out, "\nFix (%s)\n", fix);
@@ -140,10 +233,19 @@ static void write_markdown(struct buf *out, const struct transform *t, const cha
 	if (t->why)
 		buf_printf(out, "%s\n\n", t->why);
 	for (size_t i = 0; t->standard && t->standard[i] && t->standard[i + 1]; i += 2) {
-		if (!prev || strcmp(prev, t->standard[i]))
-			buf_printf(out, "The standard (`%s`), %s:\n\n", STANDARD_NAME,
-				   t->standard[i]);
+		struct buf en = BUF_INIT;
+
+		if (!prev || strcmp(prev, t->standard[i])) {
+			cite(out, t->standard[i], !prev);
+			buf_puts(out, "\n\n");
+		}
 		put_fence(out, "text", t->standard[i + 1]);
+		if (standard_en_has_cjk(t->standard[i + 1])) {
+			quote_en(&en, t->standard[i + 1]);
+			buf_puts(out, "\nIn English:\n\n");
+			put_fence(out, "text", buf_cstr(&en));
+		}
+		buf_release(&en);
 		buf_putc(out, '\n');
 		prev = t->standard[i];
 	}
@@ -179,8 +281,18 @@ int explain_print(FILE *out, const char *code, struct err *err)
 	const struct transform *t = explain_find(code);
 	struct buf text = BUF_INIT;
 
-	if (!t)
+	if (!t) {
+		const char *codes[transform_count + 1];
+		const char *near;
+
+		for (size_t i = 0; i < transform_count; i++)
+			codes[i] = transform_table[i]->code;
+		codes[transform_count] = NULL;
+		near = suggest_nearest(code, codes, 0, 1);
+		if (near)
+			return err_set(err, "unknown rule code '%s' (did you mean '%s'?)", code, near);
 		return err_set(err, "unknown rule code '%s'", code);
+	}
 	explain_write(&text, t, false);
 	fputs(buf_cstr(&text), out);
 	buf_release(&text);

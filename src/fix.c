@@ -333,18 +333,49 @@ static void add_unique(struct vec *v, const char *s)
 		*(char **)vec_push(v) = (char *)s;
 }
 
-uint32_t fix_map_offset(const struct vec *edits, uint32_t off)
+void fix_map_init(struct fix_map *m, const struct vec *edits)
 {
 	int64_t shift = 0;
 
-	for (size_t i = 0; i < edits->len; i++) {
+	m->n = edits->len;
+	m->start = xcalloc(m->n ? m->n : 1, sizeof(*m->start));
+	m->end = xcalloc(m->n ? m->n : 1, sizeof(*m->end));
+	m->shift = xcalloc(m->n + 1, sizeof(*m->shift));
+	for (size_t i = 0; i < m->n; i++) {
 		const struct edit *e = vec_at(edits, i);
 
-		if (e->end > off || (e->start == e->end && e->start == off))
-			break;
+		m->start[i] = e->start;
+		m->end[i] = e->end;
+		m->shift[i] = shift;
 		shift += (int64_t)strlen(e->text) - (int64_t)(e->end - e->start);
 	}
-	return (uint32_t)((int64_t)off + shift);
+	m->shift[m->n] = shift;
+}
+
+/* The edits are sorted and disjoint, so their ends never decrease and
+ * "this edit ends after `off`, or inserts at it" holds from some edit on:
+ * `off` moves by the edits before that one. */
+uint32_t fix_map_at(const struct fix_map *m, uint32_t off)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->end[mid] > off || (m->start[mid] == m->end[mid] && m->start[mid] == off))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (uint32_t)((int64_t)off + m->shift[lo]);
+}
+
+void fix_map_release(struct fix_map *m)
+{
+	free(m->start);
+	free(m->end);
+	free(m->shift);
+	memset(m, 0, sizeof(*m));
 }
 
 void fix_edits_release(struct vec *edits)

@@ -32,8 +32,18 @@ size_t fix_apply(struct buf *out, struct vec *edits, const struct source *src,
 		 const TSTree *tree, const struct scope_index *scopes, struct vec *findings,
 		 bool unsafe, TSParser *parser);
 
-/* Where byte `off` of the original text lands after `edits`. */
-uint32_t fix_map_offset(const struct vec *edits, uint32_t off);
+/* Where bytes of the original text land after `edits` (sorted and
+ * disjoint, as fix_apply leaves them): built once, then each lookup takes
+ * O(log n). */
+struct fix_map {
+	size_t n;
+	uint32_t *start, *end;	/* of each edit */
+	int64_t *shift;		/* how far the edits before edit i move the text */
+};
+
+void fix_map_init(struct fix_map *m, const struct vec *edits);
+uint32_t fix_map_at(const struct fix_map *m, uint32_t off);
+void fix_map_release(struct fix_map *m);
 
 void fix_edits_release(struct vec *edits);
 

@@ -177,6 +177,14 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 	dedupe_findings(findings);
 	if (w->config->suppress)
 		suppress_filter(w->config->suppress, w->match_data, src, tree, findings);
+	/* the configuration's `unfixable` rules are reported, never fixed */
+	for (size_t i = 0; fs->fixable && i < findings->len; i++) {
+		struct finding *f = vec_at(findings, i);
+		size_t index = transform_index(f->rule);
+
+		if (f->fix != FIX_NONE && index < transform_count && !fs->fixable[index])
+			rule_no_fix(f, "unfixable");
+	}
 }
 
 /* Line and column of each finding: in the original text, except for
@@ -184,12 +192,16 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 static void set_positions(const struct source *src, struct vec *findings,
 			  const struct source *fixed, const struct vec *edits)
 {
+	struct fix_map map = { 0 };
+
+	if (fixed)
+		fix_map_init(&map, edits);
 	for (size_t i = 0; i < findings->len; i++) {
 		struct finding *f = vec_at(findings, i);
 
 		if (fixed && !f->applied) {
-			source_position(fixed, fix_map_offset(edits, f->start), &f->line, &f->column);
-			source_position(fixed, fix_map_offset(edits, f->end), &f->end_line,
+			source_position(fixed, fix_map_at(&map, f->start), &f->line, &f->column);
+			source_position(fixed, fix_map_at(&map, f->end), &f->end_line,
 					&f->end_column);
 		} else {
 			source_position(src, f->start, &f->line, &f->column);
@@ -199,9 +211,9 @@ static void set_positions(const struct source *src, struct vec *findings,
 			struct edit *e = vec_at(&f->edits, k);
 
 			if (fixed && !f->applied) {
-				source_position(fixed, fix_map_offset(edits, e->start), &e->line,
+				source_position(fixed, fix_map_at(&map, e->start), &e->line,
 						&e->column);
-				source_position(fixed, fix_map_offset(edits, e->end), &e->end_line,
+				source_position(fixed, fix_map_at(&map, e->end), &e->end_line,
 						&e->end_column);
 			} else {
 				source_position(src, e->start, &e->line, &e->column);
@@ -209,6 +221,7 @@ static void set_positions(const struct source *src, struct vec *findings,
 			}
 		}
 	}
+	fix_map_release(&map);
 }
 
 static void set_error(struct file_result *res, const char *msg)
@@ -296,7 +309,54 @@ struct open_finding {
 	uint32_t start, end;	/* in the current text */
 	bool seen;		/* found again in the current pass */
 	bool first;		/* from the first pass: has a place in the original */
+	bool gone;		/* replaced by its fixed self in this pass */
 };
+
+/* Open findings sorted by rule and place, for finding each of a pass's
+ * findings among them in O(log n). */
+struct open_key {
+	const void *rule;
+	uint32_t start, end;
+	size_t k;		/* index in the open list */
+};
+
+static int open_key_cmp(const void *a, const void *b)
+{
+	const struct open_key *x = a, *y = b;
+
+	if (x->rule != y->rule)
+		return (uintptr_t)x->rule < (uintptr_t)y->rule ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* The first open finding of `g`'s rule and place not yet seen again. */
+static struct open_finding *open_match(struct vec *open, const struct open_key *keys, size_t n,
+				       const struct finding *g)
+{
+	struct open_key want = { g->rule, g->start, g->end, 0 };
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (open_key_cmp(&keys[mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && keys[lo].rule == want.rule && keys[lo].start == want.start &&
+	       keys[lo].end == want.end; lo++) {
+		struct open_finding *c = vec_at(open, keys[lo].k);
+
+		if (!c->seen && !c->gone)
+			return c;
+	}
+	return NULL;
+}
 
 static void place_finding(struct finding *f, const struct source *text, uint32_t start,
 			  uint32_t end)
@@ -346,8 +406,10 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 	struct source cur = SOURCE_INIT;
 	struct err err = ERR_INIT;
 	size_t total = 0, first_len = all->len;
+	struct fix_map first;
 	bool *placed;
 
+	fix_map_init(&first, first_edits);
 	for (size_t i = 0; i < all->len; i++) {
 		struct finding *f = vec_at(all, i);
 		struct open_finding *o;
@@ -356,15 +418,17 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 			continue;
 		o = vec_push(&open);
 		o->at = i;
-		o->start = fix_map_offset(first_edits, f->start);
-		o->end = fix_map_offset(first_edits, f->end);
+		o->start = fix_map_at(&first, f->start);
+		o->end = fix_map_at(&first, f->end);
 		o->first = true;
 	}
+	fix_map_release(&first);
 	for (int pass = 1; pass <= PIPELINE_FIX_PASSES; pass++) {
 		struct lazy_scopes lazy = { NULL, NULL, NULL };
 		struct vec found = VEC_INIT(struct finding), edits = VEC_INIT(struct edit);
 		struct buf next = BUF_INIT;
-		size_t applied = 0;
+		struct open_key *keys;
+		size_t applied = 0, nkeys, kept;
 		TSTree *tree;
 
 		source_release(&cur);
@@ -378,20 +442,22 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		run_rules(w, &cur, tree, &lazy, fs, &found);
 		if (found.len)
 			applied = fix_verified(w, &cur, tree, &lazy, fs, &found, &next, &edits);
-		for (size_t i = 0; i < open.len; i++)
-			((struct open_finding *)vec_at(&open, i))->seen = false;
+		nkeys = open.len;
+		keys = xcalloc(nkeys ? nkeys : 1, sizeof(*keys));
+		for (size_t i = 0; i < open.len; i++) {
+			struct open_finding *o = vec_at(&open, i);
+
+			o->seen = false;
+			keys[i].rule = ((const struct finding *)vec_at(all, o->at))->rule;
+			keys[i].start = o->start;
+			keys[i].end = o->end;
+			keys[i].k = i;
+		}
+		qsort(keys, nkeys, sizeof(*keys), open_key_cmp);
 		for (size_t i = 0; i < found.len; i++) {
 			struct finding *g = vec_at(&found, i);
-			struct open_finding *o = NULL;
+			struct open_finding *o = open_match(&open, keys, nkeys, g);
 
-			for (size_t k = 0; k < open.len && !o; k++) {
-				struct open_finding *c = vec_at(&open, k);
-				const struct finding *f = vec_at(all, c->at);
-
-				if (!c->seen && f->rule == g->rule && c->start == g->start &&
-				    c->end == g->end)
-					o = c;
-			}
 			if (o && !g->applied) {
 				struct finding *f = vec_at(all, o->at);
 
@@ -401,10 +467,9 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 				continue;
 			}
 			if (o) {
-				rule_finding_release(vec_at(all, o->at));
-				vec_remove(&open, (size_t)(o - (struct open_finding *)vec_at(&open, 0)));
 				/* the fixed finding takes the place of the open one */
-				o = NULL;
+				rule_finding_release(vec_at(all, o->at));
+				o->gone = true;
 			}
 			place_finding(g, &cur, g->start, g->end);
 			*(struct finding *)vec_push(all) = *g;
@@ -415,25 +480,33 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 				o->end = g->end;
 				o->seen = true;
 				o->first = false;
+				o->gone = false;
 			}
 		}
+		free(keys);
 		vec_release(&found);
 		/* what this pass did not find again was settled by other fixes */
-		for (size_t i = open.len; i-- > 0;) {
+		kept = 0;
+		for (size_t i = 0; i < open.len; i++) {
 			struct open_finding *o = vec_at(&open, i);
 
-			if (!o->seen) {
+			if (!o->gone && !o->seen)
 				rule_finding_release(vec_at(all, o->at));
-				vec_remove(&open, i);
-			}
+			else if (!o->gone)
+				*(struct open_finding *)vec_at(&open, kept++) = *o;
 		}
+		open.len = kept;
 		if (applied) {
+			struct fix_map map;
+
+			fix_map_init(&map, &edits);
 			for (size_t i = 0; i < open.len; i++) {
 				struct open_finding *o = vec_at(&open, i);
 
-				o->start = fix_map_offset(&edits, o->start);
-				o->end = fix_map_offset(&edits, o->end);
+				o->start = fix_map_at(&map, o->start);
+				o->end = fix_map_at(&map, o->end);
 			}
+			fix_map_release(&map);
 			buf_clear(fixed);
 			buf_add(fixed, next.ptr, next.len);
 			total += applied;
@@ -457,7 +530,8 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 				if (!f->message)
 					continue;
-				if (w->config->mode == MODE_FIX || !o->first)
+				if (w->config->mode == MODE_FIX || w->config->mode == MODE_FIX_TEXT ||
+				    !o->first)
 					place_finding(f, &cur, o->start, o->end);
 				else
 					place_finding(f, src, f->start, f->end);
@@ -602,7 +676,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 	}
 	if (settled) {
 		/* placed by fix_settle */
-	} else if (applied && cfg->mode == MODE_FIX) {
+	} else if (applied && (cfg->mode == MODE_FIX || cfg->mode == MODE_FIX_TEXT)) {
 		struct source after;
 
 		if (source_from_bytes(&after, src->path, fixed.ptr, fixed.len, &err) == 0) {
@@ -629,7 +703,7 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 		  struct file_result *res)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0, w->config->timeout, w->config->http_client };
+					  NULL, 0, w->config->timeout, w->config->http_client, NULL };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
@@ -650,7 +724,7 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 		       struct buf *out)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0, w->config->timeout, w->config->http_client };
+					  NULL, 0, w->config->timeout, w->config->http_client, NULL };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);

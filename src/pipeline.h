@@ -24,6 +24,7 @@ enum pipeline_mode {
 	MODE_DIFF,	/* report, and make the diff of the fixes */
 	MODE_FIX,	/* report, and write the fixes in place */
 	MODE_COMMIT,	/* report, and hand the fixed text back (for a commit) */
+	MODE_FIX_TEXT,	/* as MODE_FIX, but the fixed text is handed back, not written */
 };
 
 /* What every worker shares for one run. */
@@ -54,6 +55,7 @@ struct file_settings {
 	size_t nonly;
 	double timeout;		/* seconds for new timeouts */
 	enum http_client http_client;
+	const bool *fixable;	/* per transform_table index; NULL: every rule may be fixed */
 };
 
 /* The outcome for one file. */

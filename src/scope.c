@@ -749,6 +749,40 @@ enum resolution scope_resolve_expr(const struct scope_index *idx, TSNode expr,
 	return r;
 }
 
+size_t scope_binding_sites(const struct scope_index *idx, uint32_t at, const char *name,
+			   size_t len, uint32_t *sites, size_t max)
+{
+	int s = scope_at(idx, at);
+	bool first = true;
+
+	while (s >= 0) {
+		const struct scope *sc = vec_at(&idx->scopes, (size_t)s);
+		size_t n = 0;
+		bool bound = false;
+
+		if (sc->kind == SCOPE_CLASS && !first) {
+			s = sc->parent;
+			continue;
+		}
+		for (size_t i = first_binding(idx, name, len, s); i < idx->by_name.len; i++) {
+			const struct binding *b =
+				*(const struct binding **)vec_at(&idx->by_name, i);
+
+			if (b->scope != s || strlen(b->name) != len || memcmp(b->name, name, len))
+				break;
+			bound = true;
+			if (b->kind != BIND_OTHER || n == max)
+				return 0;
+			sites[n++] = b->at;
+		}
+		if (bound)
+			return n;
+		first = false;
+		s = sc->parent;
+	}
+	return 0;
+}
+
 bool scope_imports_name(const struct scope_index *idx, const char *text, size_t len,
 			const char *const *qnames, size_t n)
 {

@@ -90,6 +90,14 @@ enum resolution scope_resolve_name(const struct scope_index *idx, uint32_t at,
 enum resolution scope_resolve_expr(const struct scope_index *idx, TSNode expr,
 				   struct buf *qname);
 
+/* Where the scope that `name` resolves to from byte `at` binds it: the
+ * offsets of the bound names (`x` of `x = ..`, of a parameter, of
+ * `with .. as x`), in source order. Returns how many, or 0 when the name
+ * is unbound, bound by an import or a global/nonlocal statement there, or
+ * bound more than `max` times. */
+size_t scope_binding_sites(const struct scope_index *idx, uint32_t at, const char *name,
+			   size_t len, uint32_t *sites, size_t max);
+
 /* True when some `from M import N [as X]` in the file binds the local name
  * `text` to one of the `n` qualified names. Cheap: used as a query predicate. */
 bool scope_imports_name(const struct scope_index *idx, const char *text, size_t len,

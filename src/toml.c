@@ -8,49 +8,16 @@
  * breach stops the reading with its line and column. Recursion follows the
  * nesting of arrays and inline tables and is bounded by TREE_MAX_DEPTH, as
  * are key paths.
+ *
+ * This file builds the tree (tables, arrays, headers, key/value lines);
+ * toml_lex.c reads strings and keys, toml_scalar.c numbers and dates.
  */
-#include "toml.h"
-#include "buf.h"
+#include "toml_internal.h"
 #include "tree.h"
 
-#include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* How a table or an array came to be, for the redefinition rules. */
-enum {
-	T_IMPLICIT = 1,	/* made by a [header]'s path, may still be defined once */
-	T_EXPLICIT = 2,	/* defined by its own [header] or [[header]] */
-	T_DOTTED = 4,	/* made by a dotted key, extended by dotted keys only */
-	T_FROZEN = 8,	/* an inline table, or inside one: never extended */
-	T_AOT = 16,	/* an array of tables made by [[header]] */
-};
-
-struct toml_index {
-	size_t cap;	/* a power of two */
-	size_t *slots;	/* member index + 1, 0 when empty */
-};
-
-struct keypart {
-	char *s;	/* owned until handed to the tree */
-	size_t len;
-	size_t off;
-	unsigned line, column;
-};
-
-struct parser {
-	const char *name;
-	const unsigned char *s;
-	size_t len;
-	size_t pos;
-	struct err *err;
-	/* line and column of `at`, moved forwards as positions are asked for */
-	size_t at;
-	unsigned line, column;
-};
 
 /* vec_push growing from one element: most tables and arrays here are
  * small, and a hostile file may hold hundreds of thousands of them. */
@@ -65,388 +32,6 @@ static void *push(struct vec *v)
 	item = (char *)v->items + v->len++ * v->size;
 	memset(item, 0, v->size);
 	return item;
-}
-
-static int peek(const struct parser *p, size_t k)
-{
-	return p->pos + k < p->len ? p->s[p->pos + k] : -1;
-}
-
-static void position(struct parser *p, size_t off, unsigned *line, unsigned *column)
-{
-	if (off < p->at) {
-		p->at = 0;
-		p->line = 1;
-		p->column = 1;
-	}
-	for (; p->at < off && p->at < p->len; p->at++) {
-		unsigned char c = p->s[p->at];
-
-		if (c == '\n') {
-			p->line++;
-			p->column = 1;
-		} else if ((c & 0xc0) != 0x80) {
-			p->column++;
-		}
-	}
-	*line = p->line;
-	*column = p->column;
-}
-
-static int fail_at(struct parser *p, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail_at(struct parser *p, size_t off, const char *fmt, ...)
-{
-	char msg[ERR_MSG_MAX];
-	unsigned line, column;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (char *c = msg; *c; c++)	/* keys quoted in messages may hold escapes */
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
-	position(p, off, &line, &column);
-	return err_set(p->err, "%s:%u:%u: %s", p->name, line, column, msg);
-}
-
-static int too_deep(struct parser *p, size_t off)
-{
-	return fail_at(p, off, "nested more than %u levels deep", TREE_MAX_DEPTH);
-}
-
-/* A character for a message: printable ASCII as itself, else its code. */
-static const char *shown(int c, char *tmp, size_t n)
-{
-	if (c < 0)
-		snprintf(tmp, n, "the end of the file");
-	else if (c == '\n' || (c == '\r'))
-		snprintf(tmp, n, "the end of the line");
-	else if (c > 0x20 && c < 0x7f)
-		snprintf(tmp, n, "'%c'", c);
-	else
-		snprintf(tmp, n, "character 0x%02x", (unsigned)c);
-	return tmp;
-}
-
-static int unexpected(struct parser *p, const char *want)
-{
-	char tmp[32];
-
-	if (peek(p, 0) == '\r' && peek(p, 1) != '\n')
-		return fail_at(p, p->pos, "invalid TOML: expected %s, found a carriage return "
-			       "without a line feed", want);
-	return fail_at(p, p->pos, "invalid TOML: expected %s, found %s", want,
-		       shown(peek(p, 0), tmp, sizeof(tmp)));
-}
-
-/* The whole text must be UTF-8 (no overlong forms, surrogates or code
- * points above U+10FFFF). */
-static int check_utf8(struct parser *p)
-{
-	const unsigned char *s = p->s;
-
-	for (size_t i = 0; i < p->len;) {
-		unsigned c = s[i], n, cp, min;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1, cp = c & 0x1f, min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2, cp = c & 0x0f, min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return fail_at(p, i, "invalid TOML: the file is not UTF-8");
-		}
-		for (unsigned k = 1; k <= n; k++) {
-			if (i + k >= p->len || (s[i + k] & 0xc0) != 0x80)
-				return fail_at(p, i, "invalid TOML: the file is not UTF-8");
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return fail_at(p, i, "invalid TOML: the file is not UTF-8");
-		i += n + 1;
-	}
-	return 0;
-}
-
-static bool is_control(int c)
-{
-	return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f;
-}
-
-static void skip_ws(struct parser *p)
-{
-	while (peek(p, 0) == ' ' || peek(p, 0) == '\t')
-		p->pos++;
-}
-
-/* Skips a comment, if one starts here, up to the end of its line. */
-static int skip_comment(struct parser *p)
-{
-	if (peek(p, 0) != '#')
-		return 0;
-	for (p->pos++; p->pos < p->len; p->pos++) {
-		int c = peek(p, 0);
-
-		if (c == '\n' || (c == '\r' && peek(p, 1) == '\n'))
-			break;
-		if (is_control(c))
-			return fail_at(p, p->pos, "invalid TOML: control character 0x%02x in a comment",
-				       (unsigned)c);
-	}
-	return 0;
-}
-
-/* Consumes a line ending (LF or CRLF): 1 when there was one. */
-static int newline(struct parser *p)
-{
-	if (peek(p, 0) == '\n') {
-		p->pos++;
-		return 1;
-	}
-	if (peek(p, 0) == '\r' && peek(p, 1) == '\n') {
-		p->pos += 2;
-		return 1;
-	}
-	return 0;
-}
-
-/* Whitespace, comments and line endings, as arrays allow between values. */
-static int skip_ws_nl(struct parser *p)
-{
-	for (;;) {
-		skip_ws(p);
-		if (skip_comment(p) < 0)
-			return -1;
-		if (!newline(p))
-			return 0;
-	}
-}
-
-static void put_utf8(struct buf *b, unsigned long cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 4);
-	}
-}
-
-static int hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* An escape sequence at the backslash under `pos`. */
-static int escape(struct parser *p, struct buf *b, bool multiline)
-{
-	size_t start = p->pos;
-	int c = peek(p, 1);
-	char simple = 0;
-
-	switch (c) {
-	case 'b': simple = '\b'; break;
-	case 't': simple = '\t'; break;
-	case 'n': simple = '\n'; break;
-	case 'f': simple = '\f'; break;
-	case 'r': simple = '\r'; break;
-	case '"': simple = '"'; break;
-	case '\\': simple = '\\'; break;
-	}
-	if (simple) {
-		buf_putc(b, simple);
-		p->pos += 2;
-		return 0;
-	}
-	if (c == 'u' || c == 'U') {
-		unsigned digits = c == 'u' ? 4 : 8;
-		unsigned long cp = 0;
-
-		for (unsigned i = 0; i < digits; i++) {
-			int d = hex_digit(peek(p, 2 + i));
-
-			if (d < 0)
-				return fail_at(p, start, "invalid TOML: \\%c needs %u hex digits", c,
-					       digits);
-			cp = cp * 16 + (unsigned)d;
-		}
-		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return fail_at(p, start, "invalid TOML: \\%c%.*s is not a Unicode scalar value",
-				       c, (int)digits, (const char *)p->s + start + 2);
-		put_utf8(b, cp);
-		p->pos += 2 + digits;
-		return 0;
-	}
-	if (multiline && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-		/* a line-ending backslash: the line ending and the whitespace
-		 * and line endings after it are dropped */
-		p->pos++;
-		skip_ws(p);
-		if (!newline(p))
-			return fail_at(p, start, "invalid TOML: only whitespace may follow a "
-				       "line-ending backslash");
-		for (;;) {
-			skip_ws(p);
-			if (!newline(p))
-				return 0;
-		}
-	}
-	if (c < 0 || c == '\n' || c == '\r')
-		return fail_at(p, start, "invalid TOML: unterminated string");
-	if (c > 0x20 && c < 0x7f)
-		return fail_at(p, start, "invalid TOML: invalid escape '\\%c'", c);
-	return fail_at(p, start, "invalid TOML: invalid escape in a string");
-}
-
-/* A string of any of the four kinds under `pos`; multi-line ones only
- * when `multiline_ok` (keys take one-line strings). */
-static int parse_string(struct parser *p, struct buf *b, bool multiline_ok)
-{
-	size_t start = p->pos;
-	int q = peek(p, 0);
-	bool literal = q == '\'';
-
-	if (peek(p, 1) == q && peek(p, 2) == q) {
-		if (!multiline_ok)
-			return fail_at(p, start, "invalid TOML: a key cannot be a multi-line string");
-		p->pos += 3;
-		newline(p);	/* a line ending right after the quotes is dropped */
-		for (;;) {
-			int c = peek(p, 0);
-
-			if (c < 0)
-				return fail_at(p, start, "invalid TOML: unterminated string");
-			if (c == q) {
-				size_t n = 0;
-
-				while (peek(p, n) == q)
-					n++;
-				if (n >= 3) {
-					if (n > 5)
-						return fail_at(p, p->pos + 5, "invalid TOML: too many "
-							       "quotes at the end of a string");
-					buf_add(b, p->s + p->pos, n - 3);
-					p->pos += n;
-					return 0;
-				}
-				buf_add(b, p->s + p->pos, n);
-				p->pos += n;
-			} else if (c == '\\' && !literal) {
-				if (escape(p, b, true) < 0)
-					return -1;
-			} else if (c == '\n' || (c == '\r' && peek(p, 1) == '\n')) {
-				newline(p);
-				buf_putc(b, '\n');
-			} else if (is_control(c)) {
-				return fail_at(p, p->pos, "invalid TOML: control character 0x%02x in "
-					       "a string", (unsigned)c);
-			} else {
-				buf_putc(b, (char)c);
-				p->pos++;
-			}
-		}
-	}
-	for (p->pos++;;) {
-		int c = peek(p, 0);
-
-		if (c < 0 || c == '\n' || (c == '\r' && peek(p, 1) == '\n'))
-			return fail_at(p, start, "invalid TOML: unterminated string");
-		if (c == q) {
-			p->pos++;
-			return 0;
-		}
-		if (c == '\\' && !literal) {
-			if (escape(p, b, false) < 0)
-				return -1;
-		} else if (is_control(c)) {
-			return fail_at(p, p->pos, "invalid TOML: control character 0x%02x in a string",
-				       (unsigned)c);
-		} else {
-			buf_putc(b, (char)c);
-			p->pos++;
-		}
-	}
-}
-
-static bool bare_key_char(int c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-';
-}
-
-static void parts_release(struct vec *parts)
-{
-	for (size_t i = 0; i < parts->len; i++)
-		free(((struct keypart *)vec_at(parts, i))->s);
-	vec_release(parts);
-}
-
-/* A key, bare, quoted or dotted, and the whitespace after it. */
-static int parse_key(struct parser *p, struct vec *parts)
-{
-	for (;;) {
-		struct buf b = BUF_INIT;
-		size_t start;
-		struct keypart *k;
-		int c;
-
-		skip_ws(p);
-		start = p->pos;
-		c = peek(p, 0);
-		if (c == '"' || c == '\'') {
-			if (parse_string(p, &b, false) < 0) {
-				buf_release(&b);
-				return -1;
-			}
-		} else if (bare_key_char(c)) {
-			while (bare_key_char(peek(p, 0)))
-				p->pos++;
-			buf_add(&b, p->s + start, p->pos - start);
-		} else {
-			return unexpected(p, "a key");
-		}
-		if (parts->len >= TREE_MAX_DEPTH) {
-			buf_release(&b);
-			return too_deep(p, start);
-		}
-		k = vec_push(parts);
-		k->len = b.len;
-		k->s = buf_detach(&b);
-		k->off = start;
-		position(p, start, &k->line, &k->column);
-		skip_ws(p);
-		if (peek(p, 0) != '.')
-			return 0;
-		p->pos++;
-	}
 }
 
 /* Tables: members in a vector, found through an open-addressing index. */
@@ -550,7 +135,7 @@ static void value_release(struct toml_value *v)
 
 static void set_position(struct parser *p, struct toml_value *v, size_t off)
 {
-	position(p, off, &v->line, &v->column);
+	toml_lex_position(p, off, &v->line, &v->column);
 }
 
 static void key_position(struct toml_value *v, const struct keypart *k)
@@ -580,245 +165,19 @@ static const char *kind(const struct toml_value *v)
 	return "a value";
 }
 
-/* Numbers, dates and times. */
-
-static bool digits_ok(const char *s, size_t n, int base)
-{
-	/* one or more digits of `base`, an underscore only between two digits */
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int d = hex_digit((unsigned char)s[i]);
-
-		if (s[i] == '_') {
-			if (!i || i + 1 == n || s[i + 1] == '_')
-				return false;
-		} else if (d < 0 || d >= base) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static int parse_integer(struct parser *p, struct toml_value *v, const char *t, size_t n,
-			 size_t off)
-{
-	int base = 10;
-	bool negative = false;
-	unsigned long long acc = 0, limit;
-	size_t i = 0;
-
-	if (n > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'o' || t[1] == 'b')) {
-		base = t[1] == 'x' ? 16 : t[1] == 'o' ? 8 : 2;
-		i = 2;
-	} else if (t[0] == '+' || t[0] == '-') {
-		negative = t[0] == '-';
-		i = 1;
-	}
-	if (!digits_ok(t + i, n - i, base) ||
-	    (base == 10 && t[i] == '0' && n - i > 1))	/* no leading zeros */
-		return fail_at(p, off, "invalid TOML: invalid number '%.*s'", (int)n, t);
-	limit = negative ? (unsigned long long)INT64_MAX + 1 : (unsigned long long)INT64_MAX;
-	for (; i < n; i++) {
-		unsigned d;
-
-		if (t[i] == '_')
-			continue;
-		d = (unsigned)hex_digit((unsigned char)t[i]);
-		if (acc > (limit - d) / (unsigned)base)
-			return fail_at(p, off, "invalid TOML: integer '%.*s' does not fit in 64 bits",
-				       (int)n, t);
-		acc = acc * (unsigned)base + d;
-	}
-	v->type = TOML_INTEGER;
-	v->integer = negative ? (long long)(0 - acc) : (long long)acc;
-	v->number = (double)v->integer;
-	return 0;
-}
-
-static int parse_float(struct parser *p, struct toml_value *v, const char *t, size_t n,
-		       size_t off)
-{
-	size_t i = 0, j;
-	struct buf b = BUF_INIT;
-
-	if (t[0] == '+' || t[0] == '-')
-		i = 1;
-	/* the integer part: no leading zeros */
-	for (j = i; j < n && t[j] != '.' && t[j] != 'e' && t[j] != 'E'; j++)
-		;
-	if (!digits_ok(t + i, j - i, 10) || (t[i] == '0' && j - i > 1))
-		goto bad;
-	if (j < n && t[j] == '.') {
-		size_t k;
-
-		for (k = ++j; k < n && t[k] != 'e' && t[k] != 'E'; k++)
-			;
-		if (!digits_ok(t + j, k - j, 10))
-			goto bad;
-		j = k;
-	}
-	if (j < n) {	/* an exponent */
-		j++;
-		if (j < n && (t[j] == '+' || t[j] == '-'))
-			j++;
-		if (!digits_ok(t + j, n - j, 10))
-			goto bad;
-	}
-	for (i = 0; i < n; i++)
-		if (t[i] != '_')
-			buf_putc(&b, t[i]);
-	v->type = TOML_FLOAT;
-	v->number = strtod(buf_cstr(&b), NULL);
-	buf_release(&b);
-	return 0;
-bad:
-	return fail_at(p, off, "invalid TOML: invalid number '%.*s'", (int)n, t);
-}
-
-static bool two_digits(const char *s, int *out)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return false;
-	*out = (s[0] - '0') * 10 + (s[1] - '0');
-	return true;
-}
-
-static bool is_date(const char *t, size_t n)
-{
-	if (n < 10)
-		return false;
-	for (size_t i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? t[i] != '-' : (t[i] < '0' || t[i] > '9'))
-			return false;
-	return true;
-}
-
-/* HH:MM:SS(.fraction) at `t`; the length read, 0 when invalid. */
-static size_t parse_time(const char *t, size_t n)
-{
-	int h, m, s;
-	size_t i = 8;
-
-	if (n < 8 || !two_digits(t, &h) || t[2] != ':' || !two_digits(t + 3, &m) ||
-	    t[5] != ':' || !two_digits(t + 6, &s) || h > 23 || m > 59 || s > 60)
-		return 0;
-	if (i < n && t[i] == '.') {
-		size_t d = strspn(t + i + 1, "0123456789");
-
-		if (!d || i + 1 + d > n)
-			return 0;
-		i += 1 + d;
-	}
-	return i;
-}
-
-static int parse_datetime(struct parser *p, struct toml_value *v, const char *t, size_t n,
-			  size_t off)
-{
-	char *s = xstrndup(t, n);
-	size_t i = 0, k;
-
-	if (is_date(s, n)) {
-		int y = atoi(s), mo = 0, d = 0, h, mi;
-		static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-		two_digits(s + 5, &mo);
-		two_digits(s + 8, &d);
-		if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] ||
-		    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
-			goto bad;
-		if (n == 10) {
-			v->type = TOML_DATE_LOCAL;
-			goto done;
-		}
-		if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-			goto bad;
-		s[10] = 'T';
-		if (!(k = parse_time(s + 11, n - 11)))
-			goto bad;
-		i = 11 + k;
-		if (i == n) {
-			v->type = TOML_DATETIME_LOCAL;
-			goto done;
-		}
-		if (s[i] == 'Z' || s[i] == 'z') {
-			s[i] = 'Z';
-			if (i + 1 != n)
-				goto bad;
-		} else if ((s[i] != '+' && s[i] != '-') || n - i != 6 || !two_digits(s + i + 1, &h) ||
-			   s[i + 3] != ':' || !two_digits(s + i + 4, &mi) || h > 23 || mi > 59) {
-			goto bad;
-		}
-		v->type = TOML_DATETIME;
-		goto done;
-	}
-	if ((k = parse_time(s, n)) && k == n) {
-		v->type = TOML_TIME_LOCAL;
-		goto done;
-	}
-bad:
-	free(s);
-	return fail_at(p, off, "invalid TOML: invalid date or time '%.*s'", (int)n, t);
-done:
-	v->str = s;
-	v->len = n;
-	return 0;
-}
-
-static bool scalar_char(int c)
-{
-	return bare_key_char(c) || c == '+' || c == '.' || c == ':';
-}
-
-/* A number, a date or a time: the run of characters they may hold. */
-static int parse_scalar(struct parser *p, struct toml_value *v)
-{
-	size_t start = p->pos, n;
-	const char *t = (const char *)p->s + start;
-
-	while (scalar_char(peek(p, 0)))
-		p->pos++;
-	n = p->pos - start;
-	/* a date, a space and a time: one value */
-	if (n == 10 && is_date(t, n) && peek(p, 0) == ' ' && peek(p, 1) >= '0' &&
-	    peek(p, 1) <= '9') {
-		for (p->pos++; scalar_char(peek(p, 0));)
-			p->pos++;
-		n = p->pos - start;
-	}
-	if (!n)
-		return unexpected(p, "a value");
-	if (is_date(t, n) || (n > 2 && t[2] == ':'))
-		return parse_datetime(p, v, t, n, start);
-	if (n - (t[0] == '+' || t[0] == '-') == 3 &&
-	    (!memcmp(t + n - 3, "inf", 3) || !memcmp(t + n - 3, "nan", 3))) {
-		v->type = TOML_FLOAT;
-		v->number = t[n - 1] == 'f' ? (double)INFINITY : (double)NAN;
-		if (t[0] == '-')
-			v->number = -v->number;
-		return 0;
-	}
-	if (n > 1 && t[0] == '0' && (t[1] == 'x' || t[1] == 'o' || t[1] == 'b'))
-		return parse_integer(p, v, t, n, start);
-	if (memchr(t, '.', n) || memchr(t, 'e', n) || memchr(t, 'E', n))
-		return parse_float(p, v, t, n, start);
-	return parse_integer(p, v, t, n, start);
-}
-
 static int parse_keyval(struct parser *p, struct toml_value *table, size_t depth);
 
 static int parse_value(struct parser *p, struct toml_value *v, size_t depth)
 {
 	size_t start = p->pos;
-	int c = peek(p, 0);
+	int c = toml_peek(p, 0);
 
 	value_init(v, TOML_STRING);
 	set_position(p, v, start);
 	if (c == '"' || c == '\'') {
 		struct buf b = BUF_INIT;
 
-		if (parse_string(p, &b, true) < 0) {
+		if (toml_lex_string(p, &b, true) < 0) {
 			buf_release(&b);
 			return -1;
 		}
@@ -827,28 +186,28 @@ static int parse_value(struct parser *p, struct toml_value *v, size_t depth)
 		return 0;
 	}
 	if ((c == '[' || c == '{') && depth >= TREE_MAX_DEPTH)
-		return too_deep(p, start);
+		return toml_lex_too_deep(p, start);
 	if (c == '[') {
 		v->type = TOML_ARRAY;
 		p->pos++;
 		for (;;) {
 			struct toml_value item;
 
-			if (skip_ws_nl(p) < 0)
+			if (toml_lex_skip_ws_nl(p) < 0)
 				return -1;
-			if (peek(p, 0) == ']')
+			if (toml_peek(p, 0) == ']')
 				break;
 			if (parse_value(p, &item, depth + 1) < 0) {
 				value_release(&item);
 				return -1;
 			}
 			*(struct toml_value *)push(&v->items) = item;
-			if (skip_ws_nl(p) < 0)
+			if (toml_lex_skip_ws_nl(p) < 0)
 				return -1;
-			if (peek(p, 0) == ',')
+			if (toml_peek(p, 0) == ',')
 				p->pos++;
-			else if (peek(p, 0) != ']')
-				return unexpected(p, "',' or ']' in an array");
+			else if (toml_peek(p, 0) != ']')
+				return toml_lex_unexpected(p, "',' or ']' in an array");
 		}
 		p->pos++;
 		return 0;
@@ -856,8 +215,8 @@ static int parse_value(struct parser *p, struct toml_value *v, size_t depth)
 	if (c == '{') {
 		v->type = TOML_TABLE;
 		p->pos++;
-		skip_ws(p);
-		if (peek(p, 0) == '}') {
+		toml_lex_skip_ws(p);
+		if (toml_peek(p, 0) == '}') {
 			p->pos++;
 			freeze(v);
 			return 0;
@@ -865,15 +224,15 @@ static int parse_value(struct parser *p, struct toml_value *v, size_t depth)
 		for (;;) {
 			if (parse_keyval(p, v, depth + 1) < 0)
 				return -1;
-			skip_ws(p);
-			if (peek(p, 0) == '}')
+			toml_lex_skip_ws(p);
+			if (toml_peek(p, 0) == '}')
 				break;
-			if (peek(p, 0) != ',')
-				return unexpected(p, "',' or '}' in an inline table (on one line)");
+			if (toml_peek(p, 0) != ',')
+				return toml_lex_unexpected(p, "',' or '}' in an inline table (on one line)");
 			p->pos++;
-			skip_ws(p);
-			if (peek(p, 0) == '}')
-				return fail_at(p, p->pos, "invalid TOML: a trailing comma is not "
+			toml_lex_skip_ws(p);
+			if (toml_peek(p, 0) == '}')
+				return toml_lex_fail(p, p->pos, "invalid TOML: a trailing comma is not "
 					       "allowed in an inline table");
 		}
 		p->pos++;
@@ -885,16 +244,16 @@ static int parse_value(struct parser *p, struct toml_value *v, size_t depth)
 		size_t n = strlen(word);
 
 		if (p->pos + n <= p->len && !memcmp(p->s + p->pos, word, n) &&
-		    !scalar_char(peek(p, n))) {
+		    !toml_scalar_char(toml_peek(p, n))) {
 			v->type = TOML_BOOLEAN;
 			v->boolean = c == 't';
 			p->pos += n;
 			return 0;
 		}
 	}
-	if (scalar_char(c))
-		return parse_scalar(p, v);
-	return unexpected(p, "a value");
+	if (toml_scalar_char(c))
+		return toml_scalar_parse(p, v);
+	return toml_lex_unexpected(p, "a value");
 }
 
 /* `key = value` into `table`, whose depth is `depth`. */
@@ -904,20 +263,20 @@ static int parse_keyval(struct parser *p, struct toml_value *table, size_t depth
 	struct toml_value *t = table, v, *slot;
 	struct keypart *last;
 
-	if (parse_key(p, &parts) < 0)
+	if (toml_lex_key(p, &parts) < 0)
 		goto fail;
-	if (peek(p, 0) != '=') {
-		unexpected(p, "'=' after a key");
+	if (toml_peek(p, 0) != '=') {
+		toml_lex_unexpected(p, "'=' after a key");
 		goto fail;
 	}
 	p->pos++;
-	skip_ws(p);
+	toml_lex_skip_ws(p);
 	for (size_t i = 0; i + 1 < parts.len; i++) {
 		struct keypart *k = vec_at(&parts, i);
 		struct toml_member *m = table_find(t, k->s, k->len);
 
 		if (depth + i + 1 >= TREE_MAX_DEPTH) {
-			too_deep(p, k->off);
+			toml_lex_too_deep(p, k->off);
 			goto fail;
 		}
 		if (!m) {
@@ -931,14 +290,14 @@ static int parse_keyval(struct parser *p, struct toml_value *table, size_t depth
 			   !(m->value.flags & T_FROZEN)) {
 			t = &m->value;
 		} else {
-			fail_at(p, k->off, "invalid TOML: cannot add keys to %s defined elsewhere "
+			toml_lex_fail(p, k->off, "invalid TOML: cannot add keys to %s defined elsewhere "
 				"('%s')", kind(&m->value), m->key);
 			goto fail;
 		}
 	}
 	last = vec_at(&parts, parts.len - 1);
 	if (table_find(t, last->s, last->len)) {
-		fail_at(p, last->off, "invalid TOML: duplicate key '%s'", last->s);
+		toml_lex_fail(p, last->off, "invalid TOML: duplicate key '%s'", last->s);
 		goto fail;
 	}
 	if (parse_value(p, &v, depth + parts.len) < 0) {
@@ -949,10 +308,10 @@ static int parse_keyval(struct parser *p, struct toml_value *table, size_t depth
 	slot = table_add(t, last);
 	*slot = v;
 	key_position(slot, vec_at(&parts, 0));
-	parts_release(&parts);
+	toml_lex_parts_release(&parts);
 	return 0;
 fail:
-	parts_release(&parts);
+	toml_lex_parts_release(&parts);
 	return -1;
 }
 
@@ -962,18 +321,18 @@ static int parse_header(struct parser *p, struct toml_value *root, struct toml_v
 {
 	struct vec parts = VEC_INIT(struct keypart);
 	size_t start = p->pos, depth = 0;
-	bool aot = peek(p, 1) == '[';
+	bool aot = toml_peek(p, 1) == '[';
 	struct toml_value *t = root;
 	struct keypart *last;
 	struct toml_member *m;
 	struct keypart here = { NULL, 0, start, 0, 0 };
 
-	position(p, start, &here.line, &here.column);
+	toml_lex_position(p, start, &here.line, &here.column);
 	p->pos += aot ? 2 : 1;
-	if (parse_key(p, &parts) < 0)
+	if (toml_lex_key(p, &parts) < 0)
 		goto fail;
-	if (peek(p, 0) != ']' || (aot && peek(p, 1) != ']')) {
-		unexpected(p, aot ? "']]' after a table name" : "']' after a table name");
+	if (toml_peek(p, 0) != ']' || (aot && toml_peek(p, 1) != ']')) {
+		toml_lex_unexpected(p, aot ? "']]' after a table name" : "']' after a table name");
 		goto fail;
 	}
 	p->pos += aot ? 2 : 1;
@@ -982,7 +341,7 @@ static int parse_header(struct parser *p, struct toml_value *root, struct toml_v
 
 		m = table_find(t, k->s, k->len);
 		if (++depth >= TREE_MAX_DEPTH) {
-			too_deep(p, k->off);
+			toml_lex_too_deep(p, k->off);
 			goto fail;
 		}
 		if (!m) {
@@ -998,7 +357,7 @@ static int parse_header(struct parser *p, struct toml_value *root, struct toml_v
 			t = vec_at(&m->value.items, m->value.items.len - 1);
 			depth++;
 		} else {
-			fail_at(p, k->off, "invalid TOML: '%s' is %s, it cannot hold a table", m->key,
+			toml_lex_fail(p, k->off, "invalid TOML: '%s' is %s, it cannot hold a table", m->key,
 				kind(&m->value));
 			goto fail;
 		}
@@ -1006,7 +365,7 @@ static int parse_header(struct parser *p, struct toml_value *root, struct toml_v
 	last = vec_at(&parts, parts.len - 1);
 	m = table_find(t, last->s, last->len);
 	if (++depth + 1 >= TREE_MAX_DEPTH) {
-		too_deep(p, last->off);
+		toml_lex_too_deep(p, last->off);
 		goto fail;
 	}
 	if (aot) {
@@ -1020,7 +379,7 @@ static int parse_header(struct parser *p, struct toml_value *root, struct toml_v
 		} else if (m->value.type == TOML_ARRAY && (m->value.flags & T_AOT)) {
 			arr = &m->value;
 		} else {
-			fail_at(p, start, "invalid TOML: '%s' is already %s, not an array of tables",
+			toml_lex_fail(p, start, "invalid TOML: '%s' is already %s, not an array of tables",
 				m->key, kind(&m->value));
 			goto fail;
 		}
@@ -1042,15 +401,15 @@ static int parse_header(struct parser *p, struct toml_value *root, struct toml_v
 		key_position(&m->value, &here);
 		*out = &m->value;
 	} else {
-		fail_at(p, start, "invalid TOML: '%s' is already defined as %s", m->key,
+		toml_lex_fail(p, start, "invalid TOML: '%s' is already defined as %s", m->key,
 			kind(&m->value));
 		goto fail;
 	}
 	*out_depth = depth;
-	parts_release(&parts);
+	toml_lex_parts_release(&parts);
 	return 0;
 fail:
-	parts_release(&parts);
+	toml_lex_parts_release(&parts);
 	return -1;
 }
 
@@ -1062,24 +421,24 @@ static int parse_document(struct parser *p, struct toml_value *root)
 	if (p->len >= 3 && !memcmp(p->s, "\xef\xbb\xbf", 3))
 		p->pos = 3;	/* a byte order mark */
 	while (p->pos < p->len) {
-		skip_ws(p);
-		if (skip_comment(p) < 0)
+		toml_lex_skip_ws(p);
+		if (toml_lex_skip_comment(p) < 0)
 			return -1;
 		if (p->pos >= p->len)
 			break;
-		if (newline(p))
+		if (toml_lex_newline(p))
 			continue;
-		if (peek(p, 0) == '[') {
+		if (toml_peek(p, 0) == '[') {
 			if (parse_header(p, root, &current, &depth) < 0)
 				return -1;
 		} else if (parse_keyval(p, current, depth) < 0) {
 			return -1;
 		}
-		skip_ws(p);
-		if (skip_comment(p) < 0)
+		toml_lex_skip_ws(p);
+		if (toml_lex_skip_comment(p) < 0)
 			return -1;
-		if (p->pos < p->len && !newline(p))
-			return unexpected(p, "the end of the line");
+		if (p->pos < p->len && !toml_lex_newline(p))
+			return toml_lex_unexpected(p, "the end of the line");
 	}
 	return 0;
 }
@@ -1117,7 +476,7 @@ int toml_parse(struct toml_doc *out, const char *name, const char *text, size_t 
 	out->root.line = 1;
 	out->root.column = 1;
 	out->entries = entries;
-	if (check_utf8(&p) < 0 || parse_document(&p, &out->root) < 0) {
+	if (toml_lex_check_utf8(&p) < 0 || parse_document(&p, &out->root) < 0) {
 		value_release(&out->root);
 		return -1;
 	}

@@ -84,7 +84,7 @@ run_cases() {
     mode=$1
     # subcommands and top-level options
     expect "$mode" "check" asyncmod ch
-    expect "$mode" "batch check explain rules" asyncmod ""
+    expect "$mode" "batch check explain rules server" asyncmod ""
     expect "$mode" "--shard" asyncmod batch --sh
     expect "$mode" "--dry-run" asyncmod batch --dr
     expect "$mode" "--force-branch" asyncmod batch --fo
@@ -92,7 +92,7 @@ run_cases() {
     expect "$mode" "" asyncmod --version ""
     # options
     expect "$mode" "--target-version" asyncmod check --ta
-    expect "$mode" "--unsafe-fixes" asyncmod check --u
+    expect "$mode" "--unfixable --unsafe-fixes" asyncmod check --u
     expect "$mode" "--diff" asyncmod check --d
     expect "$mode" "" asyncmod check --fix --d
     expect "$mode" "--ignore --in-place --interactive --isolated" asyncmod check --i
@@ -123,7 +123,7 @@ run_cases() {
     expect "$mode" "pkg/__init__.py" asyncmod check pkg/
     expect "$mode" "pyproject.toml" asyncmod check --config py
     expect "$mode" "--fast.py" asyncmod check -- --f
-    expect "$mode" "--fix" asyncmod check --fi
+    expect "$mode" "--fix --fixable" asyncmod check --fi
 }
 
 mode_main=

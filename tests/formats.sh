@@ -220,7 +220,7 @@ for code in $(awk '{ print $1 }' "$TMPROOT/rules.txt"); do
     "$ASYNCMOD" explain "$code" >"$work/out" 2>"$work/err" || status=$?
     lower=$(echo "$code" | tr 'A-Z' 'a-z')
     missing=""
-    for section in "$code: " "What it finds" "Why" "  The standard (python-async-standard.zh.md), " \
+    for section in "$code: " "What it finds" "Why" "  The standard " \
             "Fix (" "Example" "  Before:" "  After:"; do
         grep -q "^$section" "$work/out" || missing="$missing '$section'"
     done

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "receiver.h"
 #include "blocking_open.scm.h"
 #include "blocking_fdopen.scm.h"
 #include "blocking_file_call.scm.h"
@@ -1032,6 +1033,7 @@ struct bindings {
 	const struct rule_ctx *ctx;
 	size_t files;	/* bound to a new sync file object */
 	size_t others;	/* bound to anything else */
+	size_t opens;	/* of which `with open(..) as name`: ASYNC230's */
 };
 
 static bool is_file_type(const struct rule_ctx *ctx, TSNode type)
@@ -1125,6 +1127,9 @@ static void bind_body(TSNode n, const char *name, struct bindings *b)
 				b->files++;
 			else
 				b->others++;
+			if (is_type(ts_node_parent(as), "with_item") &&
+			    open_form_of(ctx, ts_node_named_child(as, 0)) != OPEN_NONE)
+				b->opens++;
 		} else if (((is_type(p, "for_statement") || is_type(p, "for_in_clause")) &&
 			    same_node(field(p, "left"), n)) ||
 			   (is_type(p, "augmented_assignment") && same_node(field(p, "left"), n)) ||
@@ -1145,9 +1150,20 @@ static void bindings_of(const struct rule_ctx *ctx, TSNode fn, const char *name,
 			struct bindings *b)
 {
 	b->ctx = ctx;
-	b->files = b->others = 0;
+	b->files = b->others = b->opens = 0;
 	bind_param(ctx, fn, name, b);
 	bind_body(field(fn, "body"), name, b);
+}
+
+/* A file object the coroutine does not make or take as a parameter, but
+ * that the file shows to be one: a module global, `self.f` set in the
+ * class. Other tasks may use it while a thread does. */
+static bool shared_file(const struct rule_ctx *ctx, TSNode obj)
+{
+	struct receiver_ctx rc = { ctx->scopes, ctx->src->text };
+	const char *t = receiver_type(&rc, obj);
+
+	return t && !strcmp(t, "io.IOBase");
 }
 
 static int check_file_call(struct rule_ctx *ctx, const TSQueryMatch *match)
@@ -1166,6 +1182,9 @@ static int check_file_call(struct rule_ctx *ctx, const TSQueryMatch *match)
 		return 0;
 	t = rule_text(ctx, obj, &len);
 	buf_add(&name, t, len);
+	memset(&b, 0, sizeof(b));
+	if (is_type(obj, "attribute"))
+		goto by_type;
 	/* the coroutine whose name it is: no sync function in between binds it */
 	for (;;) {
 		fn = rule_enclosing_function(fn);
@@ -1177,13 +1196,18 @@ static int check_file_call(struct rule_ctx *ctx, const TSQueryMatch *match)
 		if (b.files || b.others)
 			goto done;
 	}
-	if (!b.files || b.others)
+by_type:
+	/* bound in the coroutine to something else too, or not bound there:
+	 * what the file shows of its type decides */
+	if (b.opens || ((b.others || !b.files) && !shared_file(ctx, obj)))
 		goto done;
 	t = rule_text(ctx, field(field(call, "function"), "attribute"), &len);
 	f = rule_report(ctx, &transform_blocking_file_call, call,
 			"`%s.%.*s()` blocks the event loop in an async function; call it in a "
 			"thread", buf_cstr(&name), (int)len, t);
-	if (where == CONTEXT_NESTED_SYNC)
+	if (!b.files && !b.others)
+		rule_no_fix(f, "shared-file");
+	else if (where == CONTEXT_NESTED_SYNC)
 		rule_no_fix(f, "nested-sync-scope");
 	else if (ctx->runtime != RUNTIME_ASYNCIO)
 		rule_no_fix(f, "non-asyncio-runtime");
@@ -1254,6 +1278,8 @@ static const char *const thread_reasons[] = {
 	"generator async",
 	"non-asyncio-runtime", "the module runs under anyio or trio",
 	"import-name-shadowed", "the name `asyncio` means something else where the call is",
+	"shared-file", "the file object comes from outside the coroutine (a module global, "
+	"an attribute of `self`): other tasks may use it while a thread does",
 	NULL,
 };
 
@@ -1376,7 +1402,9 @@ const struct transform transform_blocking_file_call = {
 		 "`with os.fdopen(..) as f` (also as `await asyncio.to_thread(os.fdopen, ..)`, "
 		 "ASYNC231's fix), or a parameter annotated `io.TextIOWrapper`, "
 		 "`io.BufferedReader` (and the other `io` classes), `typing.IO`, `TextIO` or "
-		 "`BinaryIO`. A file bound by `with open(..) as f` is ASYNC230's.",
+		 "`BinaryIO` (also inside `Optional[..]` or a union with `None`). A module "
+		 "global or a `self.f` that the file shows to hold a file is reported without "
+		 "a fix (`shared-file`). A file bound by `with open(..) as f` is ASYNC230's.",
 	.why = "Each method of a sync file object is a blocking system call that holds up the "
 	       "event loop and every other task.",
 	.standard = thread_standard,

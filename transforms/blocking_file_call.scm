@@ -2,7 +2,7 @@
 ; the name is a sync file object.
 ((call
    function: (attribute
-     object: (identifier) @obj
+     object: [(identifier) (attribute)] @obj
      attribute: (identifier) @_method) @fn) @call
  (#any-of? @_method "read" "read1" "readall" "readinto" "readline" "readlines"
                     "write" "writelines" "seek" "truncate" "flush" "close" "peek"))

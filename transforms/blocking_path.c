@@ -1,6 +1,9 @@
 /*
  * ASYNC240: an `os.path` function that touches the file system (`exists`,
- * `isfile`, `getsize`, `realpath`, ...) called in an async function.
+ * `isfile`, `getsize`, `realpath`, ...) called in an async function, and
+ * the same family of methods on a `pathlib.Path` (`p.exists()`,
+ * `p.read_text()`, `p.mkdir()`, `p.iterdir()`, ...), where the file tells
+ * that `p` holds a path (src/receiver.c).
  *
  * Report only: each call is one short system call, and whether it is worth
  * a thread depends on the file system, so the finding suggests
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "receiver.h"
 #include "blocking_path.scm.h"
 
 static const char *const tokens[] = { "path", NULL };
@@ -20,6 +24,9 @@ static const char *const fs_functions[] = {
 	"getsize", "getmtime", "getatime", "getctime", "samefile", "sameopenfile",
 	"realpath", NULL,
 };
+
+/* Path methods that return an iterator doing the I/O as it is consumed. */
+static const char *const lazy_methods[] = { "iterdir", "glob", "rglob", "walk", NULL };
 
 /* The functions aiofiles.os.path offers (aiofiles 0.8 and later). */
 static const char *const aiofiles_functions[] = {
@@ -35,9 +42,57 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
+/* `p.exists()` where `p` holds a pathlib path. */
+static int check_path_method(struct rule_ctx *ctx, const TSQueryMatch *match, TSNode call)
+{
+	struct receiver_ctx rc = { ctx->scopes, ctx->src->text };
+	TSNode obj = rule_capture(ctx, match, "obj");
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	TSNode m = ts_node_child_by_field_name(fn, "attribute", 9);
+	enum scope_context where;
+	const char *t;
+	struct finding *f;
+	uint32_t olen, mlen;
+	const char *otext, *mtext;
+	struct buf name = BUF_INIT;
+
+	where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
+	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
+		return 0;
+	t = receiver_type(&rc, obj);
+	if (!t || strcmp(t, "pathlib.Path"))
+		return 0;
+	otext = rule_text(ctx, obj, &olen);
+	mtext = rule_text(ctx, m, &mlen);
+	buf_add(&name, mtext, mlen);
+	if (olen > 40) {
+		otext = "path";
+		olen = 4;
+	}
+	if (in_list(lazy_methods, buf_cstr(&name)))
+		f = rule_report(ctx, &transform_blocking_path, call,
+				"`%.*s.%s()` reads the file system as it is iterated and blocks the "
+				"event loop; use `await asyncio.to_thread(lambda: list(%.*s.%s(..)))` "
+				"or `anyio.Path`", (int)olen, otext, buf_cstr(&name), (int)olen, otext,
+				buf_cstr(&name));
+	else
+		f = rule_report(ctx, &transform_blocking_path, call,
+				"`%.*s.%s()` touches the file system and blocks the event loop; use "
+				"`await asyncio.to_thread(%.*s.%s, ..)` or `anyio.Path`", (int)olen,
+				otext, buf_cstr(&name), (int)olen, otext, buf_cstr(&name));
+	buf_release(&name);
+	if (where == CONTEXT_NESTED_SYNC)
+		rule_no_fix(f, "nested-sync-scope");
+	return 0;
+}
+
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode ref = rule_capture(ctx, match, "ref"), call;
+	TSNode pcall = rule_capture(ctx, match, "pcall");
+
+	if (!ts_node_is_null(pcall))
+		return check_path_method(ctx, match, pcall);
 	struct buf q = BUF_INIT;
 	enum scope_context where;
 	enum resolution r;
@@ -95,8 +150,8 @@ static const char *const reasons[] = {
 const struct transform transform_blocking_path = {
 	.code = "ASYNC240",
 	.name = "blocking-path-method-in-async-function",
-	.summary = "os.path file-system calls in an async function (report: aiofiles.os.path "
-		   "or asyncio.to_thread)",
+	.summary = "os.path file-system calls and pathlib.Path's blocking methods in an async "
+		   "function (report: aiofiles.os.path, anyio.Path or asyncio.to_thread)",
 	.fix = FIX_NONE,
 	.query = blocking_path_scm,
 	.tokens = tokens,
@@ -107,7 +162,17 @@ const struct transform transform_blocking_path = {
 		 "whose nearest enclosing function is an `async def`, resolved through the "
 		 "imports (`import os.path as osp`, `from os.path import exists`). Functions "
 		 "that only compute on the string (`join`, `basename`, `splitext`) are not "
-		 "reported.",
+		 "reported. Also a blocking method (`stat`, `lstat`, `exists`, `is_dir`, "
+		 "`is_file`, `is_symlink` and the other `is_*` tests, `owner`, `group`, "
+		 "`read_bytes`, `read_text`, `write_bytes`, `write_text`, `readlink`, `touch`, "
+		 "`mkdir`, `chmod`, `unlink`, `rmdir`, `rename`, `replace`, `symlink_to`, "
+		 "`hardlink_to`, `iterdir`, `glob`, `rglob`, `walk`, `resolve`, `samefile`) "
+		 "called on an object the file shows to be a `pathlib.Path`: made by "
+		 "`Path(..)` (or `PosixPath`, `Path.cwd()`, `Path.home()`, a path's "
+		 "`resolve()`, `parent`, `/`), annotated `Path`, `Optional[Path]`, "
+		 "`Path | None` or `\"Path\"`, bound at module level, by `with .. as`, or "
+		 "assigned to `self.x` in the class's methods. `Path(..).open()` is "
+		 "ASYNC230's.",
 	.why = "Each of these calls is a system call (`stat`, `lstat`, `readlink`) that runs in "
 	       "the event loop's thread; on a slow or network file system it stalls every "
 	       "task.",

@@ -59,33 +59,6 @@ static bool catches_cancel_type(const struct rule_ctx *ctx, TSNode t)
 	return yes;
 }
 
-/* The handler's type expression and `as` name (null when absent). */
-static void handler_parts(TSNode handler, TSNode *type, TSNode *name)
-{
-	TSNode v = ts_node_child_by_field_name(handler, "value", 5);
-	TSNode none = { { 0 }, NULL, NULL };
-
-	*type = v;
-	*name = none;
-	if (is(v, "as_pattern")) {
-		TSNode alias = ts_node_child_by_field_name(v, "alias", 5);
-
-		*type = ts_node_named_child(v, 0);
-		if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) == 1)
-			*name = ts_node_named_child(alias, 0);
-	}
-}
-
-static TSNode handler_body(TSNode handler)
-{
-	TSNode none = { { 0 }, NULL, NULL };
-
-	for (uint32_t i = ts_node_named_child_count(handler); i > 0; i--)
-		if (is(ts_node_named_child(handler, i - 1), "block"))
-			return ts_node_named_child(handler, i - 1);
-	return none;
-}
-
 /* True when `block` (a try body) awaits: await, async for, async with. */
 static bool awaits(TSNode block)
 {
@@ -133,7 +106,7 @@ static bool caught_earlier(const struct rule_ctx *ctx, TSNode try_stmt, TSNode h
 			break;
 		if (!is(c, "except_clause"))
 			continue;
-		handler_parts(c, &type, &name);
+		syntax_handler_parts(c, &type, &name);
 		if (ts_node_is_null(type) || catches_cancel_type(ctx, type))
 			return true;
 	}
@@ -154,9 +127,9 @@ static bool sorts_out_cancellation(const struct rule_ctx *ctx, TSNode body)
  * in a coroutine, and does not mean to swallow it. */
 static bool relevant(const struct rule_ctx *ctx, TSNode try_stmt, TSNode handler)
 {
-	TSNode type, name, body = handler_body(handler);
+	TSNode type, name, body = syntax_handler_body(handler);
 
-	handler_parts(handler, &type, &name);
+	syntax_handler_parts(handler, &type, &name);
 	if (ts_node_is_null(body) ||
 	    (!ts_node_is_null(type) && !catches_cancel_type(ctx, type)) ||
 	    scope_context_at(ctx->scopes, ts_node_start_byte(handler)) != CONTEXT_ASYNC ||
@@ -216,7 +189,7 @@ static bool falls_through(TSNode block)
 		for (uint32_t i = 0; i < ts_node_named_child_count(last); i++) {
 			TSNode c = ts_node_named_child(last, i);
 
-			if (is(c, "finally_clause") && !falls_through(handler_body(c)))
+			if (is(c, "finally_clause") && !falls_through(syntax_handler_body(c)))
 				return false;
 			if (is(c, "else_clause"))
 				body = ts_node_child_by_field_name(c, "body", 4);
@@ -226,7 +199,7 @@ static bool falls_through(TSNode block)
 		for (uint32_t i = 0; i < ts_node_named_child_count(last); i++) {
 			TSNode c = ts_node_named_child(last, i);
 
-			if (is(c, "except_clause") && falls_through(handler_body(c)))
+			if (is(c, "except_clause") && falls_through(syntax_handler_body(c)))
 				return true;
 		}
 		return false;
@@ -481,14 +454,14 @@ static bool uses_name(const struct rule_ctx *ctx, TSNode body, TSNode name)
 static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode try_stmt = rule_capture(ctx, match, "try"), handler = rule_capture(ctx, match, "handler");
-	TSNode body = handler_body(handler), last, type, name;
+	TSNode body = syntax_handler_body(handler), last, type, name;
 	struct buf text = BUF_INIT, indent = BUF_INIT;
 	struct finding *f;
 	uint32_t at;
 
 	if (!relevant(ctx, try_stmt, handler) || !falls_through(body))
 		return 0;
-	handler_parts(handler, &type, &name);
+	syntax_handler_parts(handler, &type, &name);
 	if (raises_cancelled_itself(ctx, ts_node_child_by_field_name(try_stmt, "body", 4)))
 		return 0;
 	if (only_cancellation(type) && reraises_somewhere(ctx, body, name))
@@ -563,14 +536,14 @@ static bool leaves_loop_outside(TSNode stmt, TSNode handler)
 static int check_exit(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode try_stmt = rule_capture(ctx, match, "try"), handler = rule_capture(ctx, match, "handler");
-	TSNode body = handler_body(handler), type, name;
+	TSNode body = syntax_handler_body(handler), type, name;
 	static const char *const kinds[] = { "return_statement", "raise_statement",
 					     "break_statement", "continue_statement", NULL };
 	struct vec v = VEC_INIT(TSNode);
 
 	if (!relevant(ctx, try_stmt, handler))
 		return 0;
-	handler_parts(handler, &type, &name);
+	syntax_handler_parts(handler, &type, &name);
 	for (int k = 0; kinds[k]; k++)
 		syntax_find_owned(body, kinds[k], &v);
 	for (size_t i = 0; i < v.len; i++) {

@@ -24,11 +24,12 @@
 #include <string.h>
 
 #include "table.h"
+#include "receiver.h"
 #include "sync_http.scm.h"
 #include "sync_http_pool.scm.h"
 #include "sync_http_client.scm.h"
 
-static const char *const tokens_requests[] = { "requests", "urlopen", "httpx", NULL };
+static const char *const tokens_requests[] = { "requests", "urlopen", "httpx", "urllib3", NULL };
 static const char *const tokens_pool[] = { "urllib3", NULL };
 static const char *const tokens_client[] = { "httpx", NULL };
 
@@ -57,7 +58,7 @@ enum kind {
 	KIND_NONE,
 	KIND_REQUESTS,		/* requests.<verb> */
 	KIND_HTTPX,		/* httpx.<verb> */
-	KIND_URLOPEN,		/* urllib.request.urlopen */
+	KIND_URLOPEN,		/* urllib.request.urlopen, urllib3.request (its default pool) */
 	KIND_METHOD,		/* a method of a session, pool or client object */
 };
 
@@ -267,6 +268,17 @@ static bool may_bind_call(const struct rule_ctx *ctx, const char *name)
 
 /* Whether `obj`, the receiver of a method call at `call`, is a client
  * object made by one of `ctors`, and who owns it. */
+/* A client the file shows by its type (`self.client` made in the class,
+ * a parameter annotated `httpx.Client`): it comes from outside the
+ * coroutine, so it is shared. */
+static enum owner owner_by_type(const struct rule_ctx *ctx, TSNode obj, const char *const *ctors)
+{
+	struct receiver_ctx rc = { ctx->scopes, ctx->src->text };
+	const char *t = receiver_type(&rc, obj);
+
+	return t && str_in(t, ctors) ? OWNER_SHARED : OWNER_UNKNOWN;
+}
+
 static enum owner owner_of(const struct rule_ctx *ctx, TSNode obj, TSNode call,
 			   const char *const *ctors)
 {
@@ -279,14 +291,14 @@ static enum owner owner_of(const struct rule_ctx *ctx, TSNode obj, TSNode call,
 	if (type_is(obj, "call"))
 		return is_ctor_call(ctx, obj, ctors) ? OWNER_LOCAL : OWNER_UNKNOWN;
 	if (!type_is(obj, "identifier"))
-		return OWNER_UNKNOWN;
+		return owner_by_type(ctx, obj, ctors);
 	t = rule_text(ctx, obj, &len);
 	if (len >= sizeof(name))
 		return OWNER_UNKNOWN;
 	memcpy(name, t, len);
 	name[len] = '\0';
 	if (!may_bind_call(ctx, name))
-		return OWNER_UNKNOWN;
+		return owner_by_type(ctx, obj, ctors);
 	for (; !ts_node_is_null(fn); fn = rule_enclosing_function(fn)) {
 		memset(&b, 0, sizeof(b));
 		scan_bindings(ctx, fn, name, ctors, &b);
@@ -294,13 +306,15 @@ static enum owner owner_of(const struct rule_ctx *ctx, TSNode obj, TSNode call,
 			break;
 		if (b.ctor || b.other) {
 			if (b.other)
-				return OWNER_UNKNOWN;
+				return owner_by_type(ctx, obj, ctors);
 			return same_node(fn, inner) ? OWNER_LOCAL : OWNER_SHARED;
 		}
 	}
 	memset(&b, 0, sizeof(b));
 	scan_bindings(ctx, ts_tree_root_node(ctx->tree), name, ctors, &b);
-	return b.ctor && !b.other ? OWNER_SHARED : OWNER_UNKNOWN;
+	if (b.ctor && !b.other)
+		return OWNER_SHARED;
+	return owner_by_type(ctx, obj, ctors);
 }
 
 /* ---- literals ---- */
@@ -1328,7 +1342,7 @@ static int check_requests(struct rule_ctx *ctx, const TSQueryMatch *match)
 							 !strcmp(qs + 6, "stream"))) {
 			kind = KIND_HTTPX;
 			verb = qs + 6;
-		} else if (!strcmp(qs, "urllib.request.urlopen")) {
+		} else if (!strcmp(qs, "urllib.request.urlopen") || !strcmp(qs, "urllib3.request")) {
 			kind = KIND_URLOPEN;
 		}
 	}
@@ -1446,6 +1460,7 @@ const struct transform transform_sync_http = {
 	.check = check_requests,
 	.finds = "A call of `requests.<verb>(..)` (get, post, put, patch, delete, head, options, "
 		 "request), of module-level `httpx.<verb>(..)`, of `urllib.request.urlopen(..)`, "
+		 "of `urllib3.request(..)` (urllib3 2's module-level request), "
 		 "or of a method of a `requests.Session` object, whose nearest enclosing function "
 		 "is an `async def`. Names are resolved through the module's imports "
 		 "(`import requests as rq`, `from requests import get`); a local or parameter "
@@ -1538,7 +1553,8 @@ const struct transform transform_sync_http_client = {
 	.check = check_client,
 	.finds = "A request method (get, post, put, patch, delete, head, options, request, send, "
 		 "stream) of a sync `httpx.Client` — bound by `client = httpx.Client(..)` or "
-		 "`with httpx.Client() as client` — whose nearest enclosing function is an "
+		 "`with httpx.Client() as client`, assigned to `self.client` in the class, or "
+		 "a parameter annotated `httpx.Client` — whose nearest enclosing function is an "
 		 "`async def` (a lambda handed straight to `asyncio.to_thread` or "
 		 "`run_in_executor` aside).",
 	.why = "A sync httpx client blocks the thread, and with it the event loop, for the whole "

@@ -1,4 +1,4 @@
-; ASYNC210: requests.<verb>, httpx.<verb>, urllib.request.urlopen through any
+; ASYNC210: requests.<verb>, httpx.<verb>, urllib.request.urlopen, urllib3.request through any
 ; alias of the module, and the methods of a requests.Session...
 ((call
    function: (attribute
@@ -13,4 +13,4 @@
                  "requests.delete" "requests.head" "requests.options" "requests.request"
                  "httpx.get" "httpx.post" "httpx.put" "httpx.patch" "httpx.delete"
                  "httpx.head" "httpx.options" "httpx.request" "httpx.stream"
-                 "urllib.request.urlopen"))
+                 "urllib.request.urlopen" "urllib3.request"))

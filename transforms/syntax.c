@@ -411,3 +411,29 @@ bool syntax_means_module(const struct rule_ctx *ctx, TSNode id)
 	}
 	return true;
 }
+
+void syntax_handler_parts(TSNode handler, TSNode *type, TSNode *name)
+{
+	TSNode v = ts_node_child_by_field_name(handler, "value", 5);
+	TSNode none = { { 0 }, NULL, NULL };
+
+	*type = v;
+	*name = none;
+	if (is(v, "as_pattern")) {
+		TSNode alias = ts_node_child_by_field_name(v, "alias", 5);
+
+		*type = ts_node_named_child(v, 0);
+		if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) == 1)
+			*name = ts_node_named_child(alias, 0);
+	}
+}
+
+TSNode syntax_handler_body(TSNode handler)
+{
+	TSNode none = { { 0 }, NULL, NULL };
+
+	for (uint32_t i = ts_node_named_child_count(handler); i > 0; i--)
+		if (is(ts_node_named_child(handler, i - 1), "block"))
+			return ts_node_named_child(handler, i - 1);
+	return none;
+}

@@ -68,4 +68,9 @@ int syntax_binds(const struct rule_ctx *ctx, TSNode scope, const char *name, siz
  * name: no enclosing function scope binds it (or it is declared global). */
 bool syntax_means_module(const struct rule_ctx *ctx, TSNode id);
 
+/* An except clause's type expression and `as` name (null nodes when
+ * absent), and its block. */
+void syntax_handler_parts(TSNode handler, TSNode *type, TSNode *name);
+TSNode syntax_handler_body(TSNode handler);
+
 #endif

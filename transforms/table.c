@@ -28,6 +28,9 @@ const struct transform *const transform_table[] = {
 	&transform_get_event_loop,	/* AM105 */
 	&transform_run_until_complete,	/* AM106 */
 	&transform_missing_await,	/* AM107 */
+	&transform_run_in_coroutine,	/* AM108 */
+	&transform_await_sync_method,	/* AM109 */
+	&transform_blocking_library,	/* AM110 */
 	&transform_io_timeout,	/* AM201 */
 	&transform_useless_timeout,	/* ASYNC100 */
 	&transform_timeout_param,	/* ASYNC109 */
@@ -40,6 +43,7 @@ const struct transform *const transform_table[] = {
 	&transform_cancelled_exit,	/* ASYNC104 */
 	&transform_unclosed_client,	/* AM301 */
 	&transform_legacy_coroutine,	/* AM302 */
+	&transform_swallowed_exception,	/* AM401 */
 };
 
 const size_t transform_count = sizeof(transform_table) / sizeof(transform_table[0]);

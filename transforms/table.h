@@ -39,6 +39,9 @@ extern const struct transform transform_run_in_executor;	/* AM104 */
 extern const struct transform transform_get_event_loop;	/* AM105 */
 extern const struct transform transform_run_until_complete;	/* AM106 */
 extern const struct transform transform_missing_await;	/* AM107 */
+extern const struct transform transform_run_in_coroutine;	/* AM108 */
+extern const struct transform transform_await_sync_method;	/* AM109 */
+extern const struct transform transform_blocking_library;	/* AM110 */
 extern const struct transform transform_io_timeout;	/* AM201 */
 extern const struct transform transform_useless_timeout;	/* ASYNC100 */
 extern const struct transform transform_timeout_param;	/* ASYNC109 */
@@ -51,6 +54,7 @@ extern const struct transform transform_cancelled_caught;	/* ASYNC103 */
 extern const struct transform transform_cancelled_exit;	/* ASYNC104 */
 extern const struct transform transform_unclosed_client;	/* AM301 */
 extern const struct transform transform_legacy_coroutine;	/* AM302 */
+extern const struct transform transform_swallowed_exception;	/* AM401 */
 
 /* AM104's fix, shared with AM105 so that both write the same edits for
  * `await asyncio.get_event_loop().run_in_executor(None, f, ..)`: adds to

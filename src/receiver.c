@@ -1,0 +1,449 @@
+/*
+ * receiver: what an expression holds, as far as the file itself tells.
+ *
+ * Rules that look at a method call (`p.exists()`, `f.read()`) ask here
+ * for the class of the object it is called on. The answer comes from the
+ * code, never from a guess: a constructor or factory call
+ * (`Path(..)`, `open(..)`, `Path.cwd()`), an annotation (`p: Path`,
+ * `Optional[Path]`, `Union[Path, None]`, `Path | None`, `"Path"`), a
+ * module global, `with X() as y`, `self.x` assigned in the methods of the
+ * class, and the methods and operators that hand back the same class
+ * (`p.resolve()`, `p.parent`, `p / "x"`). Every binding of a name in the
+ * scope it resolves to must agree; one that tells nothing (a loop target,
+ * a call of something unknown) makes the answer "unknown".
+ */
+#include "receiver.h"
+
+#include <string.h>
+
+/* Calls and classes whose result is known: qualified name -> class. */
+static const char *const factories[][2] = {
+	{ "pathlib.Path", "pathlib.Path" },
+	{ "pathlib.PosixPath", "pathlib.Path" },
+	{ "pathlib.WindowsPath", "pathlib.Path" },
+	{ "pathlib.Path.cwd", "pathlib.Path" },
+	{ "pathlib.Path.home", "pathlib.Path" },
+	{ "open", "io.IOBase" },
+	{ "io.open", "io.IOBase" },
+	{ "os.fdopen", "io.IOBase" },
+	{ "io.FileIO", "io.IOBase" },
+	{ "io.BufferedReader", "io.IOBase" },
+	{ "io.BufferedWriter", "io.IOBase" },
+	{ "io.BufferedRandom", "io.IOBase" },
+	{ "io.TextIOWrapper", "io.IOBase" },
+	{ "typing.IO", "io.IOBase" },
+	{ "typing.TextIO", "io.IOBase" },
+	{ "typing.BinaryIO", "io.IOBase" },
+	{ "io.IOBase", "io.IOBase" },
+	{ "io.RawIOBase", "io.IOBase" },
+	{ "io.BufferedIOBase", "io.IOBase" },
+	{ "io.TextIOBase", "io.IOBase" },
+	{ "httpx.Client", "httpx.Client" },
+	{ "httpx.AsyncClient", "httpx.AsyncClient" },
+	{ "requests.Session", "requests.Session" },
+	{ "requests.session", "requests.Session" },
+	{ "requests.sessions.Session", "requests.Session" },
+	{ "urllib3.PoolManager", "urllib3.PoolManager" },
+	{ "urllib3.ProxyManager", "urllib3.PoolManager" },
+	{ "urllib3.HTTPConnectionPool", "urllib3.PoolManager" },
+	{ "urllib3.HTTPSConnectionPool", "urllib3.PoolManager" },
+	{ "urllib3.connection_from_url", "urllib3.PoolManager" },
+	{ "urllib3.proxy_from_url", "urllib3.PoolManager" },
+	{ "urllib3.poolmanager.PoolManager", "urllib3.PoolManager" },
+	{ "requests.sessions.session", "requests.Session" },
+	{ "aiohttp.ClientSession", "aiohttp.ClientSession" },
+};
+
+/* Methods of a path that return a path, and the attributes that are one. */
+static const char *const path_methods[] = {
+	"resolve", "absolute", "expanduser", "with_name", "with_suffix", "with_stem",
+	"joinpath", "relative_to", "readlink", NULL,
+};
+static const char *const path_attributes[] = { "parent", NULL };
+
+/* Request methods of an async client whose awaited result is a response. */
+static const char *const async_request_methods[] = {
+	"get", "post", "put", "patch", "delete", "head", "options", "request", "send", NULL,
+};
+
+#define RECEIVER_MAX_DEPTH 8
+#define RECEIVER_MAX_SITES 16
+
+static bool node_is(TSNode n, const char *type)
+{
+	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
+}
+
+static bool in_list(const char *const *list, const char *s, size_t len)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && !memcmp(list[i], s, len))
+			return true;
+	return false;
+}
+
+static const char *text_of(const struct receiver_ctx *rc, TSNode n, size_t *len)
+{
+	*len = ts_node_end_byte(n) - ts_node_start_byte(n);
+	return rc->text + ts_node_start_byte(n);
+}
+
+static const char *factory_class(const char *qname)
+{
+	for (size_t i = 0; i < sizeof(factories) / sizeof(factories[0]); i++)
+		if (!strcmp(factories[i][0], qname))
+			return factories[i][1];
+	return NULL;
+}
+
+/* The class a name chain (`Path`, `pathlib.Path`, `typing.Optional`)
+ * resolves to, builtins included. */
+static const char *chain_class(const struct receiver_ctx *rc, TSNode n, struct buf *q)
+{
+	enum resolution r = scope_resolve_expr(rc->scopes, n, q);
+
+	if (r == RESOLVE_LOCAL || r == RESOLVE_AMBIGUOUS)
+		return NULL;
+	return buf_cstr(q);
+}
+
+static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth);
+static int awaited_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth);
+
+/* Merges one more answer into `*out`: all must agree. */
+static int agree(const char **out, const char *t)
+{
+	if (!t)
+		return 0;
+	if (*out && strcmp(*out, t))
+		return 0;
+	*out = t;
+	return 1;
+}
+
+/* The class an annotation names; `None` members of an optional or a union
+ * are left out. Sets `*none` for a bare None. */
+static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char **out,
+			   int depth)
+{
+	struct buf q = BUF_INIT;
+	const char *c;
+	int ok = 0;
+
+	if (ts_node_is_null(a) || depth > RECEIVER_MAX_DEPTH)
+		return 0;
+	if (node_is(a, "type") || node_is(a, "parenthesized_expression"))
+		return annotation_type(rc, ts_node_named_child(a, 0), out, depth + 1);
+	if (node_is(a, "binary_operator")) {
+		TSNode l = ts_node_child_by_field_name(a, "left", 4);
+		TSNode r = ts_node_child_by_field_name(a, "right", 5);
+		TSNode op = ts_node_child_by_field_name(a, "operator", 8);
+		const char *t = NULL;
+		size_t n;
+		const char *o = ts_node_is_null(op) ? "" : text_of(rc, op, &n);
+
+		if (ts_node_is_null(op) || n != 1 || *o != '|')
+			return 0;
+		if (!node_is(l, "none") && !annotation_type(rc, l, &t, depth + 1))
+			return 0;
+		if (!node_is(r, "none") && !annotation_type(rc, r, &t, depth + 1))
+			return 0;
+		return agree(out, t);
+	}
+	if (node_is(a, "string")) {
+		/* a forward reference: a dotted name written as a string */
+		for (uint32_t i = 0, n = ts_node_named_child_count(a); i < n; i++) {
+			TSNode part = ts_node_named_child(a, i);
+			size_t len;
+			const char *s;
+			const char *qn = NULL;
+			enum resolution r;
+			size_t head = 0;
+
+			if (!node_is(part, "string_content"))
+				continue;
+			s = text_of(rc, part, &len);
+			while (head < len && s[head] != '.')
+				head++;
+			for (size_t k = 0; k < len; k++)
+				if (!(s[k] == '.' || s[k] == '_' || (s[k] >= 'a' && s[k] <= 'z') ||
+				      (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+					return 0;
+			r = scope_resolve_name(rc->scopes, ts_node_start_byte(a), s, head, &qn);
+			if (r == RESOLVE_MODULE && qn)
+				buf_puts(&q, qn);
+			else if (r == RESOLVE_UNBOUND)
+				buf_add(&q, s, head);
+			else
+				break;
+			buf_add(&q, s + head, len - head);
+			ok = agree(out, factory_class(buf_cstr(&q)));
+			break;
+		}
+		buf_release(&q);
+		return ok;
+	}
+	if (node_is(a, "subscript") || node_is(a, "generic_type")) {
+		TSNode v = node_is(a, "subscript") ? ts_node_child_by_field_name(a, "value", 5)
+						   : ts_node_named_child(a, 0);
+		const char *t = NULL;
+
+		c = ts_node_is_null(v) ? NULL : chain_class(rc, v, &q);
+		if (c && (!strcmp(c, "typing.Optional") || !strcmp(c, "typing.Union"))) {
+			ok = 1;
+			for (uint32_t i = 1, n = ts_node_named_child_count(a); i < n && ok; i++) {
+				TSNode m = ts_node_named_child(a, i);
+
+				if (node_is(m, "type_parameter"))	/* generic_type's [..] */
+					m = ts_node_named_child(m, 0);
+				if (!node_is(m, "none"))
+					ok = annotation_type(rc, m, &t, depth + 1);
+			}
+			ok = ok && agree(out, t);
+		}
+		buf_release(&q);
+		return ok;
+	}
+	if (node_is(a, "identifier") || node_is(a, "attribute")) {
+		c = chain_class(rc, a, &q);
+		ok = c ? agree(out, factory_class(c)) : 0;
+		buf_release(&q);
+		return ok;
+	}
+	return 0;
+}
+
+/* The class one binding of a name gives it: the binding's name node is
+ * `site`. */
+static int site_type(const struct receiver_ctx *rc, TSNode site, const char **out, int depth)
+{
+	TSNode p = ts_node_parent(site);
+
+	if (node_is(p, "typed_parameter") || node_is(p, "typed_default_parameter"))
+		return annotation_type(rc, ts_node_child_by_field_name(p, "type", 4), out,
+				       depth + 1);
+	if (node_is(p, "assignment") &&
+	    ts_node_eq(ts_node_child_by_field_name(p, "left", 4), site)) {
+		TSNode t = ts_node_child_by_field_name(p, "type", 4);
+		TSNode r = ts_node_child_by_field_name(p, "right", 5);
+
+		if (!ts_node_is_null(t))
+			return annotation_type(rc, t, out, depth + 1);
+		return !ts_node_is_null(r) && expr_type(rc, r, out, depth + 1);
+	}
+	if (node_is(p, "as_pattern_target")) {
+		TSNode as = ts_node_parent(p);
+
+		if (node_is(as, "as_pattern") && node_is(ts_node_parent(as), "with_item"))
+			return expr_type(rc, ts_node_named_child(as, 0), out, depth + 1);
+	}
+	return 0;
+}
+
+static int name_type(const struct receiver_ctx *rc, TSNode id, const char **out, int depth)
+{
+	uint32_t sites[RECEIVER_MAX_SITES];
+	size_t len, n;
+	const char *name = text_of(rc, id, &len);
+	TSNode root = ts_tree_root_node(id.tree);
+
+	n = scope_binding_sites(rc->scopes, ts_node_start_byte(id), name, len, sites,
+				RECEIVER_MAX_SITES);
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		TSNode site = ts_node_named_descendant_for_byte_range(root, sites[i],
+								      sites[i] + (uint32_t)len);
+
+		if (!node_is(site, "identifier") || !site_type(rc, site, out, depth))
+			return 0;
+	}
+	return 1;
+}
+
+/* `self.attr`: every assignment `self.attr = ..` in the methods of the
+ * class, and a class-level annotation `attr: T`, must agree. */
+static int self_attr_type(const struct receiver_ctx *rc, TSNode attr, const char **out,
+			  int depth)
+{
+	TSNode obj = ts_node_child_by_field_name(attr, "object", 6);
+	TSNode name = ts_node_child_by_field_name(attr, "attribute", 9);
+	TSNode fn = attr, cls, body;
+	TSTreeCursor cur;
+	size_t alen, slen;
+	const char *a, *s;
+	int found = 0, ok = 1;
+
+	if (!node_is(obj, "identifier") || ts_node_is_null(name))
+		return 0;
+	s = text_of(rc, obj, &slen);
+	if (slen != 4 || memcmp(s, "self", 4))
+		return 0;
+	a = text_of(rc, name, &alen);
+	while (!ts_node_is_null(fn) && !node_is(fn, "function_definition"))
+		fn = ts_node_parent(fn);
+	cls = ts_node_parent(ts_node_parent(fn));
+	if (node_is(cls, "decorated_definition"))
+		cls = ts_node_parent(ts_node_parent(cls));
+	if (!node_is(cls, "class_definition"))
+		return 0;
+	body = ts_node_child_by_field_name(cls, "body", 4);
+	/* every `self.<attr> = ..` and `<attr>: T` below the class */
+	cur = ts_tree_cursor_new(body);
+	for (bool down = true;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+
+		if (down && node_is(n, "assignment")) {
+			TSNode l = ts_node_child_by_field_name(n, "left", 4);
+			TSNode t = ts_node_child_by_field_name(n, "type", 4);
+			TSNode r = ts_node_child_by_field_name(n, "right", 5);
+			size_t len = 0;
+			const char *x;
+
+			if (node_is(l, "attribute")) {
+				TSNode lo = ts_node_child_by_field_name(l, "object", 6);
+				TSNode la = ts_node_child_by_field_name(l, "attribute", 9);
+
+				x = ts_node_is_null(la) ? "" : text_of(rc, la, &len);
+				if (node_is(lo, "identifier") && !ts_node_is_null(la) && len == alen &&
+				    !memcmp(x, a, alen)) {
+					const char *ls = text_of(rc, lo, &len);
+
+					if (len == 4 && !memcmp(ls, "self", 4)) {
+						found = 1;
+						ok = ok && (!ts_node_is_null(t)
+								    ? annotation_type(rc, t, out, depth + 1)
+								    : (!ts_node_is_null(r) &&
+								       expr_type(rc, r, out, depth + 1)));
+					}
+				}
+			} else if (node_is(l, "identifier") && !ts_node_is_null(t) &&
+				   ts_node_eq(ts_node_parent(ts_node_parent(n)), body)) {
+				x = text_of(rc, l, &len);
+				if (len == alen && !memcmp(x, a, alen)) {
+					found = 1;
+					ok = ok && annotation_type(rc, t, out, depth + 1);
+				}
+			}
+		}
+		if (down && ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		if (ts_tree_cursor_goto_next_sibling(&cur)) {
+			down = true;
+			continue;
+		}
+		if (!ts_tree_cursor_goto_parent(&cur))
+			break;
+		down = false;
+		if (ts_node_eq(ts_tree_cursor_current_node(&cur), body))
+			break;
+	}
+	ts_tree_cursor_delete(&cur);
+	return found && ok;
+}
+
+static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth)
+{
+	struct buf q = BUF_INIT;
+	int ok = 0;
+
+	if (ts_node_is_null(e) || depth > RECEIVER_MAX_DEPTH)
+		return 0;
+	if (node_is(e, "parenthesized_expression"))
+		return expr_type(rc, ts_node_named_child(e, 0), out, depth + 1);
+	if (node_is(e, "identifier"))
+		return name_type(rc, e, out, depth);
+	if (node_is(e, "await"))
+		return awaited_type(rc, ts_node_named_child(e, 0), out, depth + 1);
+	if (node_is(e, "call")) {
+		TSNode fn = ts_node_child_by_field_name(e, "function", 8);
+		const char *c = NULL, *t = NULL;
+
+		if (node_is(fn, "identifier") || node_is(fn, "attribute"))
+			c = chain_class(rc, fn, &q);
+		if (c && factory_class(c)) {
+			ok = agree(out, factory_class(c));
+		} else if (node_is(fn, "attribute")) {
+			TSNode m = ts_node_child_by_field_name(fn, "attribute", 9);
+			size_t len = 0;
+			const char *name = ts_node_is_null(m) ? "" : text_of(rc, m, &len);
+
+			if (!ts_node_is_null(m) && expr_type(rc, ts_node_child_by_field_name(fn, "object", 6), &t,
+				      depth + 1) && !strcmp(t, "pathlib.Path")) {
+				if (in_list(path_methods, name, len))
+					ok = agree(out, "pathlib.Path");
+				else if (len == 4 && !memcmp(name, "open", 4))
+					ok = agree(out, "io.IOBase");
+			}
+		}
+		buf_release(&q);
+		return ok;
+	}
+	if (node_is(e, "attribute")) {
+		TSNode m = ts_node_child_by_field_name(e, "attribute", 9);
+		const char *t = NULL;
+		size_t len;
+		const char *name;
+
+		if (ts_node_is_null(m))
+			return 0;
+		name = text_of(rc, m, &len);
+		if (in_list(path_attributes, name, len) &&
+		    expr_type(rc, ts_node_child_by_field_name(e, "object", 6), &t, depth + 1) &&
+		    !strcmp(t, "pathlib.Path"))
+			return agree(out, "pathlib.Path");
+		return self_attr_type(rc, e, out, depth);
+	}
+	if (node_is(e, "binary_operator")) {
+		TSNode op = ts_node_child_by_field_name(e, "operator", 8);
+		const char *t = NULL;
+		size_t len;
+		const char *o = ts_node_is_null(op) ? "" : text_of(rc, op, &len);
+
+		if (!ts_node_is_null(op) && len == 1 && *o == '/' &&
+		    expr_type(rc, ts_node_child_by_field_name(e, "left", 4), &t, depth + 1) &&
+		    !strcmp(t, "pathlib.Path"))
+			return agree(out, "pathlib.Path");
+	}
+	return 0;
+}
+
+/* What awaiting `e` gives: a request of an httpx.AsyncClient gives a
+ * response, and so does asyncio.wait_for over one. */
+static int awaited_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth)
+{
+	TSNode fn = ts_node_child_by_field_name(e, "function", 8), m;
+	struct buf q = BUF_INIT;
+	const char *t = NULL, *c;
+	size_t len;
+
+	if (!node_is(e, "call") || depth > RECEIVER_MAX_DEPTH)
+		return 0;
+	c = node_is(fn, "attribute") || node_is(fn, "identifier") ? chain_class(rc, fn, &q) : NULL;
+	if (c && !strcmp(c, "asyncio.wait_for")) {
+		TSNode args = ts_node_child_by_field_name(e, "arguments", 9);
+
+		buf_release(&q);
+		return node_is(args, "argument_list") &&
+		       awaited_type(rc, ts_node_named_child(args, 0), out, depth + 1);
+	}
+	buf_release(&q);
+	if (!node_is(fn, "attribute"))
+		return 0;
+	m = ts_node_child_by_field_name(fn, "attribute", 9);
+	if (ts_node_is_null(m))
+		return 0;
+	c = text_of(rc, m, &len);
+	if (in_list(async_request_methods, c, len) &&
+	    expr_type(rc, ts_node_child_by_field_name(fn, "object", 6), &t, depth + 1) &&
+	    !strcmp(t, "httpx.AsyncClient"))
+		return agree(out, "httpx.Response");
+	return 0;
+}
+
+const char *receiver_type(const struct receiver_ctx *rc, TSNode expr)
+{
+	const char *t = NULL;
+
+	return expr_type(rc, expr, &t, 0) ? t : NULL;
+}

@@ -1,0 +1,28 @@
+/*
+ * receiver: the class of the object an expression holds, from the file's
+ * own constructors, factories, annotations and assignments (see
+ * receiver.c for the shapes it follows).
+ */
+#ifndef ASYNCMOD_RECEIVER_H
+#define ASYNCMOD_RECEIVER_H
+
+#include <tree_sitter/api.h>
+
+#include "scope.h"
+
+struct receiver_ctx {
+	const struct scope_index *scopes;
+	const char *text;	/* the text the tree was parsed from */
+};
+
+/* The class `expr` holds wherever it is evaluated, as one of the names
+ * below, or NULL when the file does not tell (or tells two things):
+ * "pathlib.Path" (also PosixPath, WindowsPath), "io.IOBase" (a file object
+ * from open(), io.open(), os.fdopen(), Path.open() or an io/typing file
+ * annotation), "httpx.Client", "httpx.AsyncClient", "requests.Session",
+ * "urllib3.PoolManager" (any urllib3 pool or pool manager),
+ * "aiohttp.ClientSession", "httpx.Response" (an awaited request of an
+ * httpx.AsyncClient, also through asyncio.wait_for). */
+const char *receiver_type(const struct receiver_ctx *rc, TSNode expr);
+
+#endif
