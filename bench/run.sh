@@ -6,7 +6,8 @@
 #
 # TREE defaults to the installed Python standard library. Run from a built
 # tree (it uses ./asyncmod and ./bench/parse_only). Times are the best of
-# RUNS (default 3) wall-clock runs; memory is the peak resident set size.
+# RUNS (default 3) wall-clock runs, without the cache; memory is the peak
+# resident set size.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,9 +42,9 @@ trap 'rm -f "$tmp"' EXIT
 echo "tree: $tree ($files)"
 echo "cores: $cores, runs: $runs (best time, highest peak memory)"
 set -- $(best "$runs" "$po" "$tree"); po_s=$1; po_m=$2
-set -- $(best "$runs" "$am" check --quiet --jobs 1 "$tree"); a1_s=$1; a1_m=$2
-set -- $(best "$runs" "$am" check --quiet --jobs "$cores" "$tree"); an_s=$1; an_m=$2
-findings=$("$am" check --quiet --jobs "$cores" "$tree" 2>/dev/null | wc -l)
+set -- $(best "$runs" "$am" check --quiet --no-cache --jobs 1 "$tree"); a1_s=$1; a1_m=$2
+set -- $(best "$runs" "$am" check --quiet --no-cache --jobs "$cores" "$tree"); an_s=$1; an_m=$2
+findings=$("$am" check --quiet --no-cache --jobs "$cores" "$tree" 2>/dev/null | wc -l)
 printf '%-34s %8s s %9s KiB\n' "parse only (1 thread)" "$po_s" "$po_m"
 printf '%-34s %8s s %9s KiB\n' "asyncmod check --jobs 1" "$a1_s" "$a1_m"
 printf '%-34s %8s s %9s KiB\n' "asyncmod check --jobs $cores" "$an_s" "$an_m"

@@ -42,6 +42,17 @@ _asyncmod_files()
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 }
 
+# Sets COMPREPLY to the folders that start with $cur.
+_asyncmod_dirs()
+{
+    if declare -F _filedir >/dev/null; then
+        _filedir -d
+        return
+    fi
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+}
+
 # Completes the last item of the comma-separated code list in $cur
 # (--select, --ignore): the items before it are kept as they are, and codes
 # already in the list are not offered again.
@@ -126,6 +137,10 @@ _asyncmod()
             _asyncmod_files
             return
             ;;
+        --cache-dir)
+            _asyncmod_dirs
+            return
+            ;;
         esac
         # after `--` everything is a path
         for ((i = 2; i < cword; i++)); do
@@ -155,6 +170,7 @@ _asyncmod()
                 --config --isolated --changed-since --commit --branch -m --message \
                 --in-place --allow-dirty --force-branch --stdin-filename --help \
                 --extend-select --extend-ignore --fixable --extend-fixable --unfixable --add-noqa \
+                --no-cache --cache-dir \
                 --force-exclude --no-force-exclude; do
                 [[ $used == *" $opt "* ]] || opts+=" $opt"
             done
@@ -193,12 +209,16 @@ _asyncmod()
             _asyncmod_words "httpx aiohttp"
             return
             ;;
-        -j | --jobs | --shard | --branch | -m | --message | --timeout)
+        --forge)
+            _asyncmod_words "github gitlab"
+            return
+            ;;
+        -j | --jobs | --shard | --branch | -m | --message | --timeout | --git-timeout)
             return
             ;;
         esac
         if [[ $cur == -* ]]; then
-            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --timeout --http-client --branch -m --message --allow-dirty --force-branch -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --help"
+            _asyncmod_words "--select --ignore --unsafe-fixes --target-version --timeout --http-client --branch -m --message --allow-dirty --force-branch -j --jobs --config --isolated --workdir --push --dry-run --report --retry-failed --shard --create-pr --draft --forge --merge-reports --git-timeout --help"
         else
             _asyncmod_files
         fi

@@ -8,10 +8,13 @@
  * records in manifest order, writes the report and the summary table.
  */
 #include "batch.h"
+#include "forge.h"
 #include "manifest.h"
 #include "fsio.h"
 #include "buf.h"
+#include "remote.h"
 #include "repo.h"
+#include "url.h"
 #include "vec.h"
 #include "../transforms/table.h"
 
@@ -33,44 +36,7 @@
 
 char *batch_redact(const char *url)
 {
-	const char *scheme = strstr(url, "://"), *at, *slash;
-	struct buf b = BUF_INIT;
-
-	if (!scheme)
-		return xstrdup(url);
-	slash = strchr(scheme + 3, '/');
-	at = memchr(scheme + 3, '@', slash ? (size_t)(slash - scheme - 3) : strlen(scheme + 3));
-	if (!at)
-		return xstrdup(url);
-	buf_add(&b, url, (size_t)(scheme + 3 - url));
-	buf_puts(&b, "***");
-	buf_puts(&b, at);
-	return buf_detach(&b);
-}
-
-/* Replaces every copy of the credentials of `url` in `text` by `***`. */
-static char *redact_in(const char *text, const char *url)
-{
-	const char *scheme = strstr(url, "://"), *at, *slash;
-	struct buf b = BUF_INIT;
-	size_t n;
-
-	if (!scheme)
-		return xstrdup(text);
-	slash = strchr(scheme + 3, '/');
-	at = memchr(scheme + 3, '@', slash ? (size_t)(slash - scheme - 3) : strlen(scheme + 3));
-	if (!at || at == scheme + 3)
-		return xstrdup(text);
-	n = (size_t)(at + 1 - (scheme + 3));	/* "user:password@" */
-	for (const char *p = text; *p;) {
-		if (!strncmp(p, scheme + 3, n)) {
-			buf_puts(&b, "***@");
-			p += n;
-		} else {
-			buf_putc(&b, *p++);
-		}
-	}
-	return buf_detach(&b);
+	return url_redact(url);
 }
 
 int batch_parse_shard(unsigned *k, unsigned *n, const char *s, struct err *err)
@@ -99,14 +65,11 @@ unsigned batch_shard_of(const char *source, unsigned n)
 	return (unsigned)(h % n) + 1;
 }
 
+/* A URL, as git tells one from a path: an existing file of that name is a
+ * path. */
 static bool is_url(const char *s)
 {
-	const char *colon = strchr(s, ':'), *slash = strchr(s, '/');
-
-	if (strstr(s, "://"))
-		return true;
-	/* scp-like [user@]host:path, as git reads it: a colon before any slash */
-	return colon && colon - s > 1 && (!slash || colon < slash) && access(s, F_OK) != 0;
+	return strstr(s, "://") || (url_is_remote(s) && access(s, F_OK) != 0);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -123,12 +86,18 @@ static void remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* The folder a URL is cloned into: its last path part and a hash. */
-static char *clone_dir(const char *workdir, const char *url)
+/* The folder a URL is cloned into: the last path part and a hash of the
+ * URL without its credentials (which no folder name may show). */
+static char *clone_dir(const char *workdir, const char *source)
 {
-	const char *end = url + strlen(url), *start;
+	struct url u;
+	const char *url, *end, *start;
 	struct buf b = BUF_INIT;
 	size_t n;
+
+	url_parse(&u, source);
+	url = u.clean;
+	end = url + strlen(url);
 
 	while (end > url && end[-1] == '/')
 		end--;
@@ -146,35 +115,8 @@ static char *clone_dir(const char *workdir, const char *url)
 				    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ? c : '_'));
 	}
 	buf_printf(&b, "-%08x", batch_shard_of(url, 0xffffffffu));
+	url_release(&u);
 	return buf_detach(&b);
-}
-
-/* Brings an earlier clone up to date with its origin. */
-static int refresh_clone(const char *dir, struct err *err)
-{
-	git_repository *repo = NULL;
-	git_remote *origin = NULL;
-	git_reference *head = NULL, *upstream = NULL;
-	git_object *target = NULL;
-	int error = 0;
-
-	if (git_repository_open(&repo, dir) < 0)
-		return repo_git_error(err, "unable to open the earlier clone");
-	if (git_remote_lookup(&origin, repo, "origin") < 0 || git_remote_fetch(origin, NULL, NULL, NULL) < 0) {
-		error = repo_git_error(err, "fetch failed");
-		goto done;
-	}
-	if (git_repository_head(&head, repo) == 0 && git_branch_upstream(&upstream, head) == 0 &&
-	    git_reference_peel(&target, upstream, GIT_OBJECT_COMMIT) == 0 &&
-	    git_reset(repo, target, GIT_RESET_HARD, NULL) < 0)
-		error = repo_git_error(err, "unable to update the earlier clone");
-done:
-	git_object_free(target);
-	git_reference_free(upstream);
-	git_reference_free(head);
-	git_remote_free(origin);
-	git_repository_free(repo);
-	return error;
 }
 
 /* True when a tracked file differs from HEAD (untracked files do not count). */
@@ -196,112 +138,6 @@ static int repo_dirty(const char *dir, bool *dirty, struct err *err)
 	git_status_list_free(list);
 	git_repository_free(repo);
 	return 0;
-}
-
-/* What the push of one branch knows: the commit pushed, the migration's
- * base, and why it refused, for the negotiation callback. */
-struct push_state {
-	git_repository *repo;
-	const char *branch;
-	git_oid ours;		/* the commit to push */
-	git_oid base;		/* its parent: the HEAD the migration was built on */
-	const char *message;	/* --message, or NULL */
-	bool force;		/* --force-branch */
-	struct buf problem;	/* why the push was refused, when it was */
-};
-
-/* Called with what the remote holds just before it is updated: a branch
- * there that holds someone else's commit is not replaced (unless
- * --force-branch). The commit was fetched just before, so it can be
- * judged; one that moved meanwhile is unknown here and refused too. */
-static int push_negotiate(const git_push_update **updates, size_t len, void *payload)
-{
-	struct push_state *ps = payload;
-
-	for (size_t i = 0; i < len; i++) {
-		const git_oid *there = &updates[i]->src;
-		git_commit *c = NULL;
-
-		if (ps->force || git_oid_is_zero(there) || git_oid_equal(there, &ps->ours) ||
-		    repo_commit_is_own(ps->repo, there, &ps->base, ps->message))
-			continue;
-		if (git_commit_lookup(&c, ps->repo, there) < 0)
-			buf_printf(&ps->problem, "not pushed: origin's branch '%s' is at a commit "
-				   "that could not be fetched to judge it (it moved, or the fetch "
-				   "failed): run again, or use --force-branch to replace it",
-				   ps->branch);
-		else
-			buf_printf(&ps->problem, "not pushed: origin's branch '%s' holds commits "
-				   "asyncmod did not make (use --force-branch to replace it)",
-				   ps->branch);
-		git_commit_free(c);
-		return -1;
-	}
-	return 0;
-}
-
-/* A reference the remote refused (a protected branch, a hook there). */
-static int push_refused(const char *refname, const char *status, void *payload)
-{
-	struct push_state *ps = payload;
-
-	if (status && !ps->problem.len)
-		buf_printf(&ps->problem, "not pushed: the remote refused %s: %s", refname, status);
-	return 0;
-}
-
-/* Pushes the branch holding `commit` (hex) to origin, replacing what is
- * there only when it is asyncmod's own migration (or with `force`). */
-static int push_branch(const char *branch, const char *commit, const char *message, bool force,
-		       struct err *err)
-{
-	struct push_state ps = { NULL, branch, { { 0 } }, { { 0 } }, message, force, BUF_INIT };
-	git_remote *origin = NULL;
-	git_commit *c = NULL;
-	git_push_options opts;
-	git_fetch_options fopts;
-	struct buf spec = BUF_INIT, track = BUF_INIT;
-	char *specs[1];
-	git_strarray refspecs = { specs, 1 };
-	int error = 0;
-
-	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
-	git_fetch_options_init(&fopts, GIT_FETCH_OPTIONS_VERSION);
-	if (git_repository_open(&ps.repo, ".") < 0 || git_remote_lookup(&origin, ps.repo, "origin") < 0) {
-		error = repo_git_error(err, "no remote 'origin' to push to");
-		goto done;
-	}
-	if (git_oid_fromstr(&ps.ours, commit) < 0 || git_commit_lookup(&c, ps.repo, &ps.ours) < 0 ||
-	    git_commit_parentcount(c) != 1) {
-		error = err_set(err, "not pushed: the commit %.12s is not a migration commit", commit);
-		goto done;
-	}
-	git_oid_cpy(&ps.base, git_commit_parent_id(c, 0));
-	/* what origin holds now, so that it can be judged: a branch it does
-	 * not have is no error (the negotiation then sees none) */
-	buf_printf(&track, "+refs/heads/%s:refs/remotes/origin/%s", branch, branch);
-	specs[0] = track.ptr;
-	if (!force)
-		(void)git_remote_fetch(origin, &refspecs, &fopts, NULL);
-	buf_printf(&spec, "+refs/heads/%s:refs/heads/%s", branch, branch);
-	specs[0] = spec.ptr;
-	opts.callbacks.push_negotiation = push_negotiate;
-	opts.callbacks.push_update_reference = push_refused;
-	opts.callbacks.payload = &ps;
-	if (git_remote_push(origin, &refspecs, &opts) < 0 || ps.problem.len) {
-		if (ps.problem.len)
-			error = err_set(err, "%s", buf_cstr(&ps.problem));
-		else
-			error = repo_git_error(err, "push failed");
-	}
-done:
-	git_commit_free(c);
-	git_remote_free(origin);
-	git_repository_free(ps.repo);
-	buf_release(&spec);
-	buf_release(&track);
-	buf_release(&ps.problem);
-	return error;
 }
 
 static json_object *counts_object(const size_t *counts)
@@ -330,7 +166,7 @@ static json_object *error_lines(FILE *errs, const char *url)
 		if (strncmp(line, "asyncmod: error: ", 17))
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		safe = redact_in(line + 17, url);
+		safe = url_redact_text(line + 17, url);
 		json_object_array_add(a, json_object_new_string(safe));
 		free(safe);
 	}
@@ -355,6 +191,8 @@ struct worker {
 	const char *record;	/* the file its record goes to */
 	bool pushed;		/* the branch reached origin in this run */
 	const char *push_reason;	/* why it did not, when known */
+	struct forge_result pr;		/* --create-pr: the pull request opened */
+	const char *pr_reason;		/* why there is none, when known */
 };
 
 /* Why the branch was not pushed, when nothing more precise is known. */
@@ -382,8 +220,8 @@ static void finish_worker(const struct worker *w, const char *status, const char
 {
 	const struct manifest_entry *e = w->e;
 	json_object *o = json_object_new_object();
-	char *safe = reason ? redact_in(reason, e->source) : NULL;
-	char *push_safe = w->pushed ? NULL : redact_in(no_push_reason(w, status, s), e->source);
+	char *safe = reason ? url_redact_text(reason, e->source) : NULL;
+	char *push_safe = w->pushed ? NULL : url_redact_text(no_push_reason(w, status, s), e->source);
 	FILE *f;
 
 	json_object_object_add(o, "repository", json_object_new_string(e->display));
@@ -402,6 +240,8 @@ static void finish_worker(const struct worker *w, const char *status, const char
 	json_object_object_add(o, "push_reason",
 			       push_safe ? json_object_new_string(push_safe) : NULL);
 	json_object_object_add(o, "errors", error_lines(errs, e->source));
+	if (w->o->create_pr)
+		forge_record(o, &w->pr, w->pr_reason ? w->pr_reason : "the branch was not pushed");
 	f = fopen(w->record, "w");
 	if (f) {
 		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
@@ -419,7 +259,7 @@ static void finish_worker(const struct worker *w, const char *status, const char
 static void run_worker(const struct batch_options *o, const struct manifest_entry *e, const char *record,
 		       const char *diff_path)
 {
-	struct worker w = { o, e, record, false, NULL };
+	struct worker w = { .o = o, .e = e, .record = record };
 	struct engine_options opts = o->check;
 	struct buf partial = BUF_INIT;
 	struct engine_summary summary;
@@ -428,20 +268,18 @@ static void run_worker(const struct batch_options *o, const struct manifest_entr
 	size_t npaths = 0;
 	FILE *out, *errs;
 	int status = 0;
-	bool dirty = false;
+	bool dirty = false, remote = is_url(e->source);
 
 	memset(&summary, 0, sizeof(summary));
 	git_libgit2_init();
-	if (is_url(e->source)) {
+	if (remote) {
 		struct stat st;
 
 		dir = clone_dir(o->workdir, e->source);
 		if (stat(dir, &st) == 0) {
-			if (refresh_clone(dir, &err) < 0)
+			if (remote_refresh(e->source, dir, o->git_timeout, &err) < 0)
 				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 		} else {
-			git_repository *repo = NULL;
-
 			if (mkdir(o->workdir, 0777) < 0 && errno != EEXIST) {
 				err_errno(&err, "unable to create the work folder '%s'", o->workdir);
 				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
@@ -451,12 +289,10 @@ static void run_worker(const struct batch_options *o, const struct manifest_entr
 			 * an empty repository */
 			buf_printf(&partial, "%s.partial", dir);
 			remove_tree(partial.ptr);
-			if (git_clone(&repo, e->source, partial.ptr, NULL) < 0) {
-				repo_git_error(&err, "clone failed");
+			if (remote_clone(e->source, partial.ptr, o->git_timeout, &err) < 0) {
 				remove_tree(partial.ptr);
 				finish_worker(&w, "failed", err.msg, NULL, 0, NULL);
 			}
-			git_repository_free(repo);
 			if (rename(partial.ptr, dir) < 0) {
 				err_errno(&err, "unable to move the clone into '%s'", dir);
 				remove_tree(partial.ptr);
@@ -547,12 +383,21 @@ static void run_worker(const struct batch_options *o, const struct manifest_entr
 		finish_worker(&w, "failed", last, &summary, summary.errors, errs);
 	}
 	if (o->push && !o->dry_run && summary.commit[0]) {
-		if (push_branch(summary.branch, summary.commit, o->check.message,
-				o->check.force_branch, &err) < 0) {
+		if (remote_push(remote ? e->source : NULL, summary.branch,
+				summary.commit, o->check.message, o->check.force_branch,
+				o->git_timeout, &err) < 0) {
 			w.push_reason = err.msg;
 			finish_worker(&w, "failed", err.msg, &summary, summary.errors, errs);
 		}
 		w.pushed = true;
+		if (o->create_pr && forge_batch_pr(o->forge, &summary, o->check.message, o->draft,
+						   &w.pr, &err) < 0) {
+			char why[ERR_MSG_MAX + 32];
+
+			snprintf(why, sizeof(why), "pull request not opened: %s", err.msg);
+			w.pr_reason = why;
+			finish_worker(&w, "failed", why, &summary, summary.errors, errs);
+		}
 	}
 	if (o->dry_run)
 		finish_worker(&w, summary.files_changed && !summary.unchanged ? "changed" : "unchanged",
@@ -615,6 +460,7 @@ static void print_table(FILE *out, json_object **records, size_t n)
 		fixes = sum_counts(r, "fixes");
 		left = sum_counts(r, "findings_left");
 		if ((json_object_object_get_ex(r, "reason", &v) && v) ||
+		    (json_object_object_get_ex(r, "pr_url", &v) && v) ||
 		    (json_object_object_get_ex(r, "branch", &v) && v))
 			detail = json_object_get_string(v);
 		{
@@ -683,21 +529,17 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	struct vec entries = VEC_INIT(struct manifest_entry), picked = VEC_INIT(size_t);
 	struct vec failed = VEC_INIT(char *);
 	json_object **records = NULL;
+	char **places = NULL;
 	char tmp[PATH_MAX / 2] = "";
 	pid_t parent = getpid();
 	size_t running = 0, next = 0, finished = 0;
 	bool tty = isatty(fileno(errs)), any_left = false, any_bad = false;
 	int jobs = o->jobs > 0 ? o->jobs : engine_default_jobs();
 	FILE *report = NULL;
-	char config_abs[PATH_MAX] = "";
-	struct batch_options local = *o;
 	int error = 0;
 
-	if (o->check.config_path && o->check.config_path[0] != '/' &&
-	    !realpath(o->check.config_path, config_abs)) {
-		error = err_errno(err, "%s: unable to find the configuration", o->check.config_path);
-		goto done;
-	}
+	/* a relative --config is read by each worker from its repository's
+	 * top, its current folder */
 	if ((error = manifest_read(&entries, o->manifest, err)) < 0)
 		goto done;
 	if (o->retry_failed && (error = manifest_read_failed(&failed, o->retry_failed, err)) < 0)
@@ -733,16 +575,32 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	fflush(out);
 	fflush(errs);
 	progress(errs, tty, 0, picked.len);
+	/* the folder each worker works in: two lines naming one repository
+	 * (a URL with other credentials, a path written twice) take turns */
+	places = xcalloc(picked.len ? picked.len : 1, sizeof(*places));
+	for (size_t i = 0; i < picked.len; i++) {
+		struct manifest_entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, i));
+		char real[PATH_MAX];
+
+		places[i] = is_url(e->source) ? clone_dir(o->workdir, e->source) :
+			    xstrdup(realpath(e->source, real) ? real : e->source);
+	}
 	while (finished < picked.len) {
 		while (running < (size_t)jobs && next < picked.len) {
 			struct manifest_entry *e = vec_at(&entries, *(size_t *)vec_at(&picked, next));
 			char record[PATH_MAX], diff[PATH_MAX];
+			bool busy = false;
 			pid_t pid;
 
+			for (size_t k = 0; k < next && !busy; k++) {
+				struct manifest_entry *r = vec_at(&entries, *(size_t *)vec_at(&picked, k));
+
+				busy = r->pid > 0 && !r->done && !strcmp(places[k], places[next]);
+			}
+			if (busy)
+				break;	/* after the worker in that folder */
 			snprintf(record, sizeof(record), "%s/%zu.json", tmp, next);
 			snprintf(diff, sizeof(diff), "%s/%zu.diff", tmp, next);
-			if (config_abs[0])
-				local.check.config_path = config_abs;
 			pid = fork();
 			if (pid == 0) {
 				/* a worker dies with its parent, however the parent ends */
@@ -750,7 +608,7 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 				if (getppid() != parent)
 					_exit(1);
 				reset_signals();
-				run_worker(&local, e, record, diff);
+				run_worker(o, e, record, diff);
 			}
 			if (pid < 0) {
 				error = err_errno(err, "unable to start a worker");
@@ -768,6 +626,12 @@ int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 				continue;
 			if (pid < 0)
 				break;
+			for (size_t k = 0; k < next; k++) {
+				struct manifest_entry *r = vec_at(&entries, *(size_t *)vec_at(&picked, k));
+
+				if (r->pid == pid)
+					r->done = true;
+			}
 			running--;
 			finished++;
 			progress(errs, tty, finished, picked.len);
@@ -819,6 +683,8 @@ wait_all:
 			json_object_object_add(r, "push_reason",
 					       json_object_new_string("the worker died"));
 			json_object_object_add(r, "errors", json_object_new_array());
+			if (o->create_pr)
+				forge_record(r, NULL, "the worker died");
 		}
 		records[i] = r;
 		st = json_object_object_get_ex(r, "status", &v) ? json_object_get_string(v) : "failed";
@@ -840,7 +706,7 @@ wait_all:
 			}
 			if (whole.len) {
 				/* git apply skips lines before the first diff header */
-				char *safe = redact_in(whole.ptr, e->source);
+				char *safe = url_redact_text(whole.ptr, e->source);
 
 				fprintf(out, "# repository: %s\n%s", e->display, safe);
 				free(safe);
@@ -868,6 +734,9 @@ done:
 	for (size_t i = 0; records && i < picked.len; i++)
 		json_object_put(records[i]);
 	free(records);
+	for (size_t i = 0; places && i < picked.len; i++)
+		free(places[i]);
+	free(places);
 	for (size_t i = 0; i < entries.len; i++)
 		manifest_entry_release(vec_at(&entries, i));
 	for (size_t i = 0; i < failed.len; i++)

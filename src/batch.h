@@ -12,7 +12,8 @@
  * it holds asyncmod's own migration (repo_commit_is_own) or with
  * --force-branch. A record per repository goes to --report as JSON lines
  * (saying whether its push happened, and why not), and a summary table
- * ends the run.
+ * ends the run. With --create-pr, each pushed branch gets a pull request
+ * through the forge's tool (forge.h), its address and state in the record.
  */
 #ifndef ASYNCMOD_BATCH_H
 #define ASYNCMOD_BATCH_H
@@ -29,10 +30,21 @@ struct batch_options {
 	const char *report;		/* JSON lines, or NULL */
 	const char *retry_failed;	/* an earlier report: only its failed repositories */
 	unsigned shard_k, shard_n;	/* --shard K/N, 0/0 for all */
+	const char *shard_from;		/* --shard auto: the variable the index came from */
 	bool push;
 	bool dry_run;
 	int jobs;
+	unsigned git_timeout;		/* seconds a clone, fetch or push may go without
+					 * progress (remote.h); 0: no limit */
 	struct engine_options check;	/* rules, fix class, target, branch, message */
+	/* --create-pr: a pull request per pushed branch (forge.h) */
+	bool create_pr;
+	bool draft;			/* --draft */
+	int forge;			/* --forge: an enum forge_kind, FORGE_AUTO from the URL */
+	/* --merge-reports FILE...: join shard reports instead of running */
+	bool merge_reports;
+	char *const *reports;
+	size_t nreports;
 };
 
 /* Runs the batch; `*status` gets the exit status (0 all changed or
@@ -41,8 +53,8 @@ struct batch_options {
 int batch_run(const struct batch_options *o, FILE *out, FILE *errs, int *status,
 	      struct err *err);
 
-/* Hides the credentials of a URL: the user and password before the `@`
- * become three stars. Returns a new string (free it). */
+/* Hides the credentials of a URL (url_redact): the whole userinfo becomes
+ * three stars. Returns a new string (free it). */
 char *batch_redact(const char *url);
 
 

@@ -4,13 +4,16 @@
  * Long options take their value as `--opt VALUE` or `--opt=VALUE`.
  */
 #include "cli.h"
+#include "remote.h"
 #include "repo.h"
 #include "config.h"
 #include "explain.h"
+#include "forge.h"
 #include "rule.h"
 #include "bufcheck.h"
 #include "lsp.h"
 #include "suggest.h"
+#include "shard.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +31,8 @@ static const char *const option_names[] = {
 	"--interactive", "--commit", "--in-place", "--allow-dirty", "--force-branch",
 	"--changed-since", "--branch", "--message", "--target-version", "--timeout",
 	"--http-client", "--jobs", "--output-format", "--workdir", "--report", "--retry-failed",
-	"--shard", "--push", "--dry-run", "--stdin-filename",
+	"--shard", "--push", "--dry-run", "--stdin-filename", "--no-cache", "--cache-dir",
+	"--git-timeout", "--create-pr", "--draft", "--forge", "--merge-reports",
 	"--force-exclude", "--no-force-exclude",
 	NULL,
 };
@@ -76,6 +80,7 @@ void cli_usage(FILE *out)
 	      "       asyncmod explain CODE\n"
 	      "       asyncmod batch MANIFEST [OPTIONS]\n"
 	      "       asyncmod server\n"
+	      "       asyncmod batch --merge-reports REPORT... [--report FILE]\n"
 	      "       asyncmod --help | --version\n"
 	      "\n"
 	      "Finds the anti-patterns of the Python async standard and fixes them.\n"
@@ -116,6 +121,9 @@ void cli_usage(FILE *out)
 	      "  --output-format FORMAT   text (default), concise, json, sarif or github\n"
 	      "  -j, --jobs N             worker threads (default: number of cores)\n"
 	      "  -q, --quiet              print findings only, no summary\n"
+	      "  --no-cache               neither read nor write the cache of results\n"
+	      "  --cache-dir DIR          keep the cache in DIR (default .asyncmod_cache\n"
+	      "                           beside pyproject.toml, else in the working folder)\n"
 	      "\n"
 	      "batch options (and --select, --ignore, --extend-select, --extend-ignore,\n"
 	      "--fixable, --extend-fixable, --unfixable, --unsafe-fixes, --target-version,\n"
@@ -129,6 +137,15 @@ void cli_usage(FILE *out)
 	      "  --report FILE            one JSON record per repository\n"
 	      "  --retry-failed REPORT    only the repositories that failed in REPORT\n"
 	      "  --shard K/N              only the K-th of N stable shares of the manifest\n"
+	      "  --git-timeout SECONDS    fail a clone, fetch or push that gets nothing from\n"
+	      "                           the server for SECONDS (default 120, 0: no limit)\n"
+	      "  --shard auto[/N]         the share from the scheduler's variables (Kubernetes\n"
+	      "                           indexed Job, Slurm array job, GitLab parallel job)\n"
+	      "  --create-pr              open (or update) a pull request per pushed branch\n"
+	      "                           with gh or glab; needs --push\n"
+	      "  --draft                  open the pull requests as drafts\n"
+	      "  --forge FORGE            github or gitlab (default: from origin's host)\n"
+	      "  --merge-reports REPORT...  join the shards' reports into one summary\n"
 	      "\n"
 	      "server: a language server (LSP) on standard input and output, for editors:\n"
 	      "  diagnostics, a quick fix per finding and source.fixAll.asyncmod\n"
@@ -200,6 +217,7 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	struct engine_options *o = &out->opts;
 	bool fix = false, diff = false, only_paths = false;
 	int first_path = -1, i, r;
+	size_t nreports = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (argc < 2) {
@@ -246,18 +264,28 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 		out->command = CLI_RULES;
 	else if (!strcmp(argv[1], "check"))
 		out->command = CLI_CHECK;
-	else if (!strcmp(argv[1], "batch"))
+	else if (!strcmp(argv[1], "batch")) {
 		out->command = CLI_BATCH;
-	else if (suggest_nearest(argv[1], command_names, 0, 0))
+		out->batch.git_timeout = REMOTE_TIMEOUT_DEFAULT;
+	} else if (suggest_nearest(argv[1], command_names, 0, 0))
 		return err_set(err, "unknown command '%s' (did you mean '%s'?)", argv[1],
 			       suggest_nearest(argv[1], command_names, 0, 0));
 	else
 		return err_set(err, "unknown command '%s' (try 'asyncmod --help')", argv[1]);
+	/* batch --merge-reports takes reports, not a manifest, wherever it stands */
+	for (i = 2; out->command == CLI_BATCH && i < argc && strcmp(argv[i], "--"); i++)
+		out->batch.merge_reports |= !strcmp(argv[i], "--merge-reports");
 
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 
 		if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
+			if (out->command == CLI_BATCH && out->batch.merge_reports) {
+				if (first_path < 0)
+					first_path = i;
+				argv[first_path + (int)nreports++] = argv[i];
+				continue;
+			}
 			if (out->command == CLI_BATCH && !out->batch.manifest) {
 				out->batch.manifest = a;
 				continue;
@@ -309,9 +337,35 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 				b->retry_failed = v;
 				continue;
 			}
-			if ((r = take_value(&v, argc, argv, &i, "--shard", err))) {
-				if (r < 0 || batch_parse_shard(&b->shard_k, &b->shard_n, v, err) < 0)
+			if ((r = take_value(&v, argc, argv, &i, "--git-timeout", err))) {
+				if (r < 0 || remote_parse_timeout(&b->git_timeout, v, err) < 0)
 					return -1;
+				continue;
+			}
+			if ((r = take_value(&v, argc, argv, &i, "--shard", err))) {
+				const char *from = NULL;
+
+				if (r < 0)
+					return -1;
+				if (!strncmp(v, "auto", 4) ?
+					    shard_auto(&b->shard_k, &b->shard_n, &from, v, err) < 0 :
+					    batch_parse_shard(&b->shard_k, &b->shard_n, v, err) < 0)
+					return -1;
+				b->shard_from = from;
+				continue;
+			}
+			if ((r = take_value(&v, argc, argv, &i, "--forge", err))) {
+				enum forge_kind kind;
+
+				if (r < 0 || forge_parse_kind(&kind, v, err) < 0)
+					return -1;
+				b->forge = kind;
+				continue;
+			}
+			if (!strcmp(a, "--create-pr") || !strcmp(a, "--draft") ||
+			    !strcmp(a, "--merge-reports")) {
+				b->create_pr |= a[2] == 'c';
+				b->draft |= a[2] == 'd';
 				continue;
 			}
 			if (!strcmp(a, "--push") || !strcmp(a, "--dry-run")) {
@@ -355,6 +409,14 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			if (!*v)
 				return err_set(err, "--stdin-filename needs a path");
 			out->stdin_filename = v;
+		} else if (!strcmp(a, "--no-cache")) {
+			o->no_cache = true;
+		} else if ((r = take_value(&v, argc, argv, &i, "--cache-dir", err))) {
+			if (r < 0)
+				return -1;
+			if (!*v)
+				return err_set(err, "invalid cache folder '' (expected a folder name)");
+			o->cache_dir = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
 		} else if (!strcmp(a, "--force-exclude") || !strcmp(a, "--no-force-exclude")) {
@@ -436,7 +498,24 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 	}
 	if (o->config_path && o->isolated)
 		return err_set(err, "--config and --isolated cannot be used together");
+	if (out->command == CLI_BATCH && out->batch.merge_reports) {
+		struct batch_options *b = &out->batch;
+
+		if (!nreports)
+			return err_set(err, "usage: asyncmod batch --merge-reports REPORT... [--report FILE]");
+		if (b->push || b->dry_run || b->create_pr || b->shard_n || b->retry_failed)
+			return err_set(err, "--merge-reports joins reports: it runs nothing, so only "
+				       "--report goes with it");
+		b->reports = argv + first_path;
+		b->nreports = nreports;
+		return 0;
+	}
 	if (out->command == CLI_BATCH) {
+		if (out->batch.create_pr && !out->batch.push)
+			return err_set(err, "--create-pr opens pull requests of pushed branches: use it "
+				       "with --push");
+		if ((out->batch.draft || out->batch.forge) && !out->batch.create_pr)
+			return err_set(err, "--draft and --forge go with --create-pr");
 		if (!out->batch.manifest)
 			return err_set(err, "usage: asyncmod batch MANIFEST [OPTIONS]");
 		if (!out->batch.workdir)
@@ -490,6 +569,17 @@ int cli_run(const struct cli *cli, FILE *out, FILE *errs)
 		engine_rules(out, cli->opts.format);
 		return ENGINE_CLEAN;
 	case CLI_BATCH:
+		if (cli->batch.merge_reports) {
+			if (shard_merge_reports(cli->batch.reports, cli->batch.nreports, cli->batch.report,
+						out, &status, &err) < 0) {
+				fprintf(errs, "asyncmod: error: %s\n", err.msg);
+				return ENGINE_TROUBLE;
+			}
+			return status;
+		}
+		if (cli->batch.shard_from)
+			fprintf(errs, "asyncmod: shard %u/%u (from %s)\n", cli->batch.shard_k,
+				cli->batch.shard_n, cli->batch.shard_from);
 		if (batch_run(&cli->batch, out, errs, &status, &err) < 0) {
 			fprintf(errs, "asyncmod: error: %s\n", err.msg);
 			return ENGINE_TROUBLE;

@@ -244,6 +244,14 @@ static int read_tool_key(struct config *c, const struct toml_entry *e, struct er
 				       c->path, e->line, v->str);
 		free(c->http_client);
 		c->http_client = xstrdup(v->str);
+	} else if (!strcmp(key, "cache-dir")) {
+		if (v->type != TOML_STRING)
+			return type_error(c->path, e, key, "a string", err);
+		if (!v->str[0] || strlen(v->str) != v->len)
+			return err_set(err, "%s:%u: invalid cache-dir (expected a folder name)",
+				       c->path, e->line);
+		free(c->cache_dir);
+		c->cache_dir = xstrdup(v->str);
 	} else if (!strcmp(key, "exclude")) {
 		if (v->type != TOML_ARRAY)
 			return type_error(c->path, e, key, "an array of strings", err);
@@ -365,6 +373,7 @@ void config_free(struct config *c)
 	free(c->extend_fixable);
 	free(c->unfixable);
 	free(c->http_client);
+	free(c->cache_dir);
 	free(c);
 }
 

@@ -4,7 +4,8 @@
  * `[tool.asyncmod]` takes select, extend-select, ignore, extend-ignore,
  * fixable, extend-fixable, unfixable, unsafe-fixes, target-version,
  * timeout, http-client, exclude, per-file-ignores and
- * extend-per-file-ignores, with ruff's meanings (see select.h); `[project]
+ * extend-per-file-ignores, with ruff's meanings (see select.h), and
+ * cache-dir; `[project]
  * requires-python` gives the target version when none is set. For each
  * file the nearest pyproject.toml above it that has either is used, as
  * ruff finds its configuration (or the one file --config names). Unknown
@@ -51,6 +52,7 @@ struct config {
 	char *http_client;	/* "httpx", "aiohttp", or NULL; owned */
 	struct vec exclude;	/* char *, owned */
 	struct vec per_file;	/* struct config_ignore */
+	char *cache_dir;	/* cache-dir: relative to `dir` unless absolute; owned */
 };
 
 /* Reads one pyproject.toml. `*out` is NULL (and 0 returned) when the file

@@ -5,6 +5,7 @@
  * commit in that order.
  */
 #include "engine.h"
+#include "cache.h"
 #include "config.h"
 #include "query.h"
 #include "repo.h"
@@ -24,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int engine_default_jobs(void)
@@ -268,6 +271,61 @@ static int collect_files(struct vec *files, struct vec *errors, struct repo **re
 	return 0;
 }
 
+/* The folder of the nearest pyproject.toml above the working folder, or
+ * NULL. Caller frees. */
+static char *project_root(void)
+{
+	char dir[PATH_MAX];
+	struct buf path = BUF_INIT;
+
+	if (!getcwd(dir, sizeof(dir)))
+		return NULL;
+	for (;;) {
+		struct stat st;
+		char *slash;
+
+		buf_clear(&path);
+		buf_printf(&path, "%s/pyproject.toml", strcmp(dir, "/") ? dir : "");
+		if (!stat(path.ptr, &st) && S_ISREG(st.st_mode)) {
+			buf_release(&path);
+			return xstrdup(dir);
+		}
+		if (!strcmp(dir, "/") || !(slash = strrchr(dir, '/')))
+			break;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	buf_release(&path);
+	return NULL;
+}
+
+/* The run's cache, or NULL when it is off or cannot be used (then with a
+ * warning on `errs`). Runs that commit or review read from elsewhere than
+ * the work tree, or fix one finding at a time: they keep no cache. */
+static struct cache *open_cache(const struct engine_options *opts, struct config_set *configs,
+				const bool *any_enabled, FILE *errs)
+{
+	const struct config *c = NULL;
+	struct err err = ERR_INIT;
+	struct cache *cache = NULL;
+	char *root, *dir;
+
+	if (opts->no_cache || cache_env_disabled() || opts->commit || opts->interactive)
+		return NULL;
+	if (!opts->cache_dir && !getenv("ASYNCMOD_CACHE_DIR"))
+		config_for(&c, configs, "./pyproject.toml", &err);
+	root = c && c->cache_dir ? NULL : project_root();
+	dir = cache_dir_choose(opts->cache_dir, c ? c->cache_dir : NULL,
+			       c && c->cache_dir ? c->dir : root);
+	if (cache_open(&cache, dir, any_enabled, &err) < 0)
+		fprintf(errs, "asyncmod: warning: running without the cache: %s\n", err.msg);
+	free(dir);
+	free(root);
+	return cache;
+}
+
 void engine_summary_release(struct engine_summary *s)
 {
 	free(s->fixed);
@@ -330,7 +388,8 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	struct file_settings *settings = NULL;
 	bool *masks = NULL, *any_enabled = xcalloc(transform_count, sizeof(bool));
 	const struct transform **enabled = xcalloc(transform_count, sizeof(*enabled));
-	size_t nenabled = 0;
+	size_t nenabled = 0, left;
+	int jobs;
 	struct query *query = NULL;
 	struct report_totals totals;
 	struct pool pool;
@@ -343,12 +402,15 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	int error = 0;
 
 	git_libgit2_init();
+	config.cache = NULL;
 	pool.results = NULL;
 	pool.nfiles = 0;
 	pool.repo = NULL;
 	pool.fixed = NULL;
 	pool.heads = NULL;
 	pool.modes = NULL;
+	pool.done = NULL;
+	pool.order = NULL;
 	if (opts->interactive && !isatty(STDIN_FILENO)) {
 		error = err_set(err, "--interactive needs a terminal to ask on");
 		goto done;
@@ -367,17 +429,8 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 		goto done;
 	if ((error = settle_files(&files, &settings, &masks, any_enabled, configs, opts, err)) < 0)
 		goto done;
-	/* compiling the query is most of the start-up: only the rules some
-	 * file runs take part */
-	for (size_t i = 0; i < transform_count; i++)
-		if (any_enabled[i])
-			enabled[nenabled++] = transform_table[i];
-	if (!nenabled)
-		enabled[nenabled++] = transform_table[0];
-	if ((error = query_new(&query, enabled, nenabled, err)) < 0)
-		goto done;
 	tokens = collect_tokens(any_enabled);
-	config.query = query;
+	config.query = NULL;
 	config.tokens = tokens;
 	config.mode = opts->commit || opts->interactive ? MODE_COMMIT : opts->mode;
 	config.unsafe_fixes = opts->unsafe_fixes;
@@ -387,6 +440,9 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 				     ? HTTP_CLIENT_AIOHTTP : HTTP_CLIENT_HTTPX;
 	config.suppress = suppress;
 	config.diff_prefix = repo && opts->mode == MODE_DIFF ? repo_prefix(repo) : NULL;
+	/* --add-noqa reads every file again as it writes: no cache */
+	config.cache = files.len && !opts->add_noqa ? open_cache(opts, configs, any_enabled, errs)
+						  : NULL;
 	pool.config = &config;
 	pool.files = files.items;
 	pool.settings = settings;
@@ -405,7 +461,30 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 			pool.heads = xcalloc(files.len ? files.len : 1, sizeof(struct buf));
 		pool.modes = xcalloc(files.len ? files.len : 1, sizeof(unsigned));
 	}
-	pool_run(&pool, opts->jobs > 0 ? opts->jobs : engine_default_jobs());
+	jobs = opts->jobs > 0 ? opts->jobs : engine_default_jobs();
+	left = config.cache ? pool_lookup(&pool, config.cache, jobs) : files.len;
+	if (left) {
+		/* compiling the query is most of the start-up: only the rules
+		 * some file runs take part, and not at all when the cache
+		 * answered for every file */
+		for (size_t i = 0; i < transform_count; i++)
+			if (any_enabled[i])
+				enabled[nenabled++] = transform_table[i];
+		if (!nenabled)
+			enabled[nenabled++] = transform_table[0];
+		if ((error = query_new(&query, enabled, nenabled, err)) < 0)
+			goto done;
+		config.query = query;
+		pool_run(&pool, jobs);
+	}
+	if (config.cache) {
+		const char *why;
+		size_t n = cache_failures(config.cache, &why);
+
+		if (n)
+			fprintf(errs, "asyncmod: warning: %zu cache entr%s not written: %s\n", n,
+				n == 1 ? "y" : "ies", why);
+	}
 	if (opts->add_noqa) {
 		size_t added = 0, failed = 0;
 
@@ -496,6 +575,7 @@ done:
 	for (size_t i = 0; i < pool.nfiles; i++)
 		pipeline_result_release(&pool.results[i]);
 	free(pool.results);
+	pool_release(&pool);
 	for (size_t i = 0; pool.fixed && i < pool.nfiles; i++)
 		buf_release(&pool.fixed[i]);
 	for (size_t i = 0; pool.heads && i < pool.nfiles; i++)
@@ -516,6 +596,7 @@ done:
 	free(any_enabled);
 	free(enabled);
 	query_free(query);
+	cache_free(config.cache);
 	suppress_free(suppress);
 	config_set_free(configs);
 	repo_free(repo);
@@ -532,7 +613,8 @@ void engine_rules(FILE *out, enum output_format format)
 			const struct transform *t = transform_table[i];
 			const char *fix = report_fix_name(t->fix);
 
-			fprintf(out, "%-9s %-7s %s\n", t->code, fix ? fix : "report", t->summary);
+			fprintf(out, "%-9s %-7s %s%s\n", t->code, fix ? fix : "report", t->summary,
+				t->off_by_default ? " [off by default]" : "");
 		}
 		return;
 	}
@@ -546,6 +628,7 @@ void engine_rules(FILE *out, enum output_format format)
 		json_object_object_add(o, "name", json_object_new_string(t->name));
 		json_object_object_add(o, "summary", json_object_new_string(t->summary));
 		json_object_object_add(o, "fix", json_object_new_string(fix ? fix : "report"));
+		json_object_object_add(o, "default", json_object_new_boolean(!t->off_by_default));
 		reasons = json_object_new_array();
 		for (size_t k = 0; t->reasons && t->reasons[k]; k += 2)
 			json_object_array_add(reasons, json_object_new_string(t->reasons[k]));

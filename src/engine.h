@@ -53,6 +53,8 @@ struct engine_options {
 	bool keep_same;		/* --commit: an existing branch holding this result is kept */
 	bool dry_commit;	/* --commit: print the commit's diff instead of making it */
 	bool no_report;		/* print no findings (batch keeps its own records) */
+	bool no_cache;		/* --no-cache: neither read nor write the cache */
+	const char *cache_dir;	/* --cache-dir DIR, or NULL (cache.h says what then) */
 	struct engine_summary *summary;	/* filled when not NULL */
 	bool force_exclude;	/* --force-exclude: `exclude` drops files named on the command line too */
 };

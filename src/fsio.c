@@ -266,3 +266,37 @@ done:
 	free(target);
 	return error;
 }
+
+int fsio_write_scratch(const char *path, const char *data, size_t len, struct err *err)
+{
+	struct buf tmp = BUF_INIT;
+	sigset_t block, saved;
+	int fd, error = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	buf_printf(&tmp, "%s.tmp-XXXXXX", path);
+	fd = mkostemp(tmp.ptr, O_CLOEXEC);
+	if (fd < 0) {
+		error = err_errno(err, "unable to create '%s'", tmp.ptr);
+		goto done;
+	}
+	if (write_all(fd, data, len) < 0) {
+		error = err_errno(err, "unable to write '%s'", tmp.ptr);
+		close(fd);
+		unlink(tmp.ptr);
+		goto done;
+	}
+	if (close(fd) < 0 || rename(tmp.ptr, path) < 0) {
+		error = err_errno(err, "unable to write '%s'", path);
+		unlink(tmp.ptr);
+	}
+done:
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	buf_release(&tmp);
+	return error;
+}

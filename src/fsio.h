@@ -40,4 +40,12 @@ int fsio_write_atomic(const struct source *orig, const char *data, size_t len, s
 /* True when the file at `orig->path` still holds what `orig` read. */
 int fsio_unchanged(const struct source *orig);
 
+/* Writes `data` as the whole of `path` (made or replaced) through a
+ * temporary file beside it and rename(2), signals held off meanwhile: a
+ * reader sees the old bytes or the new, never a mix. No fsync: for data
+ * that can be made again (the cache), whose reader checks it whole; the
+ * file is readable by its owner only.
+ * Returns 0, or -1 with `err` set and no file left behind. */
+int fsio_write_scratch(const char *path, const char *data, size_t len, struct err *err);
+
 #endif

@@ -2,6 +2,7 @@
  * pipeline: processing one file from bytes to findings and fixes.
  */
 #include "pipeline.h"
+#include "cache.h"
 #include "pycheck.h"
 #include "diff.h"
 #include "fix.h"
@@ -716,6 +717,15 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 		return;
 	}
 	process(w, &src, fs ? fs : &defaults, res, NULL);
+	if (w->config->cache && (w->config->mode == MODE_CHECK ||
+				 (!res->findings.len && !res->error))) {
+		/* what a check reports; a run that fixes records only the
+		 * files it found nothing in (what it reports is after fixes) */
+		struct cache_key key;
+
+		cache_key(&key, w->config->cache, path, fs ? fs : &defaults, src.bytes, src.size);
+		cache_store(w->config->cache, &key, res);
+	}
 	source_release(&src);
 }
 

@@ -27,6 +27,8 @@ enum pipeline_mode {
 	MODE_FIX_TEXT,	/* as MODE_FIX, but the fixed text is handed back, not written */
 };
 
+struct cache;
+
 /* What every worker shares for one run. */
 struct pipeline_config {
 	const struct query *query;
@@ -38,6 +40,7 @@ struct pipeline_config {
 	enum http_client http_client;
 	const struct suppress *suppress;	/* noqa comments; NULL: none are read */
 	const char *diff_prefix;	/* put before paths in diffs (the folder in the work tree) */
+	struct cache *cache;	/* results kept between runs (cache.h); NULL: none */
 };
 
 /* Names one finding across runs over the same text. */

@@ -2,10 +2,12 @@
  * pool: running files on worker threads.
  */
 #include "pool.h"
+#include "fsio.h"
 #include "guard.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define POOL_STACK_BYTES (16u * 1024u * 1024u)
 
@@ -85,11 +87,12 @@ static void *pool_work(void *arg)
 
 	guard_thread_init();
 	for (;;) {
+		size_t k = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
 		int sig;
 
-		j.i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
-		if (j.i >= p->nfiles)
+		if (k >= p->norder)
 			break;
+		j.i = p->order[k];
 		sig = guard_run(run_job, &j);
 		if (sig) {
 			crashed(p, j.i, sig);
@@ -101,36 +104,154 @@ static void *pool_work(void *arg)
 	return NULL;
 }
 
-void pool_run(struct pool *p, int jobs)
+/* Runs `work(arg)` on `jobs` threads (on this one when there is little to
+ * share) and waits for them. */
+static void run_threads(void *arg, int jobs, size_t items, void *(*work)(void *))
 {
 	pthread_t *threads;
 	pthread_attr_t attr;
 	int started = 0;
 
-	pthread_mutex_init(&p->lock, NULL);
-	if (jobs <= 1 || p->nfiles <= 1) {
-		pool_work(p);
-		pthread_mutex_destroy(&p->lock);
+	if (jobs <= 1 || items <= 1) {
+		work(arg);
 		return;
 	}
-	if ((size_t)jobs > p->nfiles)
-		jobs = (int)p->nfiles;
+	if ((size_t)jobs > items)
+		jobs = (int)items;
 	threads = xcalloc((size_t)jobs, sizeof(*threads));
 	/* nesting up to TREE_MAX_DEPTH is walked recursively: a stack as
 	 * large as the main thread's, whatever the default for threads */
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, POOL_STACK_BYTES);
 	for (int i = 0; i < jobs; i++)
-		if (!pthread_create(&threads[i], &attr, pool_work, p))
+		if (!pthread_create(&threads[i], &attr, work, arg))
 			started++;
 		else
 			break;
 	pthread_attr_destroy(&attr);
 	if (!started)
-		pool_work(p);
+		work(arg);
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+}
+
+struct sized {
+	size_t index;
+	long long size;
+};
+
+static int larger_first(const void *a, const void *b)
+{
+	const struct sized *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The files still to run, largest first when several threads share them
+ * (the sizes are the work tree's, also for --commit: close enough to
+ * share the work well). */
+static void make_order(struct pool *p, int jobs)
+{
+	struct sized *s = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(*s));
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nfiles; i++) {
+		struct stat st;
+
+		if (p->done && p->done[i])
+			continue;
+		s[n].index = i;
+		s[n].size = jobs > 1 && stat(p->files[i], &st) == 0 ? (long long)st.st_size : 0;
+		n++;
+	}
+	if (jobs > 1)
+		qsort(s, n, sizeof(*s), larger_first);
+	free(p->order);
+	p->order = xcalloc(n ? n : 1, sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		p->order[i] = s[i].index;
+	p->norder = n;
+	free(s);
+}
+
+void pool_run(struct pool *p, int jobs)
+{
+	make_order(p, jobs);
+	p->next = 0;
+	pthread_mutex_init(&p->lock, NULL);
+	run_threads(p, jobs, p->norder, pool_work);
 	pthread_mutex_destroy(&p->lock);
+}
+
+/* The cache pass of one worker. */
+struct lookup {
+	struct pool *p;
+	struct cache *cache;
+	struct buf bytes;
+	size_t i;
+};
+
+static void lookup_one(void *arg)
+{
+	struct lookup *l = arg;
+	struct pool *p = l->p;
+	struct err err = ERR_INIT;
+	struct cache_key key;
+	struct stat st;
+
+	if (fsio_read_regular(&l->bytes, &st, p->files[l->i], SOURCE_MAX_BYTES, &err) < 0)
+		return;
+	cache_key(&key, l->cache, p->files[l->i], &p->settings[l->i], l->bytes.ptr ? l->bytes.ptr : "",
+		  l->bytes.len);
+	memset(&p->results[l->i], 0, sizeof(p->results[l->i]));
+	if (cache_lookup(l->cache, &key, &p->results[l->i], p->config->mode != MODE_CHECK)) {
+		p->results[l->i].path = xstrdup(p->files[l->i]);
+		p->done[l->i] = true;
+	}
+}
+
+static void *lookup_work(void *arg)
+{
+	struct lookup *shared = arg;
+	struct lookup l = { shared->p, shared->cache, BUF_INIT, 0 };
+
+	guard_thread_init();
+	for (;;) {
+		l.i = __atomic_fetch_add(&l.p->next, 1, __ATOMIC_RELAXED);
+		if (l.i >= l.p->nfiles)
+			break;
+		if (guard_run(lookup_one, &l))
+			memset(&l.p->results[l.i], 0, sizeof(l.p->results[l.i]));	/* a miss */
+	}
+	guard_thread_release();
+	buf_release(&l.bytes);
+	return NULL;
+}
+
+size_t pool_lookup(struct pool *p, struct cache *cache, int jobs)
+{
+	struct lookup shared = { p, cache, BUF_INIT, 0 };
+	size_t left = 0;
+
+	if (!p->done)
+		p->done = xcalloc(p->nfiles ? p->nfiles : 1, sizeof(bool));
+	if (!p->settings || p->repo)
+		return p->nfiles;
+	p->next = 0;
+	run_threads(&shared, jobs, p->nfiles, lookup_work);
+	for (size_t i = 0; i < p->nfiles; i++)
+		left += !p->done[i];
+	return left;
+}
+
+void pool_release(struct pool *p)
+{
+	free(p->done);
+	free(p->order);
+	p->done = NULL;
+	p->order = NULL;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 TSNode rule_capture(const struct rule_ctx *ctx, const TSQueryMatch *match, const char *name)
 {

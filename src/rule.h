@@ -98,6 +98,9 @@ struct transform {
 	const char *name;		/* "blocking-sleep" */
 	const char *summary;		/* one line for `asyncmod rules` */
 	enum fix_class fix;		/* best class of fix it offers (FIX_NONE: report only) */
+	/* runs only when a selector names its code in full (not a prefix,
+	 * not ALL): a check the standard's own examples contradict */
+	bool off_by_default;
 	const char *query;		/* tree-sitter query source */
 	const char *const *tokens;	/* NULL-terminated: a file lacking all of them cannot match */
 	/* Inspects one match. Returns 0, or negative on an internal failure. */

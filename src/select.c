@@ -151,6 +151,7 @@ bool select_list_has(const char *list, const char *code)
 struct apply_state {
 	int spec;
 	int value;
+	bool selecting;		/* the selection, not fixability */
 	signed char *update;
 };
 
@@ -160,9 +161,16 @@ static void apply_one(const char *sel, size_t len, void *arg)
 
 	if (specificity(sel, len) != st->spec)
 		return;
-	for (size_t i = 0; i < transform_count; i++)
-		if (covers(sel, len, transform_table[i]->code))
-			st->update[i] = (signed char)st->value;
+	for (size_t i = 0; i < transform_count; i++) {
+		const struct transform *t = transform_table[i];
+
+		if (!covers(sel, len, t->code))
+			continue;
+		/* a rule off by default is selected by its full code only */
+		if (st->selecting && st->value > 0 && t->off_by_default && len != strlen(t->code))
+			continue;
+		st->update[i] = (signed char)st->value;
+	}
 }
 
 /* Resolves one kind (selection or fixability) over the layers. */
@@ -172,7 +180,7 @@ static void resolve(const struct select_layer *layers, size_t n, bool *set, bool
 	const char *carried = NULL;	/* ignores carried over by an empty select */
 
 	for (size_t i = 0; i < transform_count; i++)
-		set[i] = true;
+		set[i] = fixable || !transform_table[i]->off_by_default;
 	for (size_t k = 0; k < n; k++) {
 		const struct select_layer *l = &layers[k];
 		const char *base = fixable ? l->fixable : l->select;
@@ -183,7 +191,7 @@ static void resolve(const struct select_layer *layers, size_t n, bool *set, bool
 
 		memset(update, 0, transform_count);
 		for (int spec = 0; spec <= max; spec++) {
-			struct apply_state st = { spec, 1, update };
+			struct apply_state st = { spec, 1, !fixable, update };
 
 			for (size_t j = 0; j < 2; j++)
 				each(on[j], apply_one, &st);

@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(sr, suite_config());
 	srunner_add_suite(sr, suite_guard());
 	srunner_add_suite(sr, suite_repo());
+	srunner_add_suite(sr, suite_cache());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -86,8 +86,9 @@ run_cases() {
     expect "$mode" "check" asyncmod ch
     expect "$mode" "batch check explain rules server" asyncmod ""
     expect "$mode" "--shard" asyncmod batch --sh
-    expect "$mode" "--dry-run" asyncmod batch --dr
-    expect "$mode" "--force-branch" asyncmod batch --fo
+    expect "$mode" "--draft --dry-run" asyncmod batch --dr
+    expect "$mode" "--force-branch --forge" asyncmod batch --fo
+    expect "$mode" "github gitlab" asyncmod batch --forge ""
     expect "$mode" "--help --version" asyncmod --
     expect "$mode" "" asyncmod --version ""
     # options

@@ -7,6 +7,10 @@ passed=0
 failed=0
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/asyncmod-test.XXXXXX")
 trap 'rm -rf "$TMPROOT"' EXIT
+# The cache of results (tests/cache.sh tests it) goes to the scratch
+# folder, not into the trees the tests look at.
+ASYNCMOD_CACHE_DIR="$TMPROOT/.cache"
+export ASYNCMOD_CACHE_DIR
 
 # The folder holding the binary goes first on PATH so commands can say `asyncmod`.
 PATH="$(dirname "$ASYNCMOD"):$PATH"

@@ -37,6 +37,9 @@ PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRIT
 XDG_CACHE_HOME="$TMPROOT/cache" XDG_DATA_HOME="$TMPROOT/data"
 export PIP_NO_INDEX PIP_DISABLE_PIP_VERSION_CHECK PIP_NO_CACHE_DIR PYTHONDONTWRITEBYTECODE
 export XDG_CACHE_HOME XDG_DATA_HOME
+# asyncmod's own cache would be written into the source tree
+ASYNCMOD_NO_CACHE=1
+export ASYNCMOD_NO_CACHE
 grammar="$src/deps/tree-sitter-python-$(sed -n 's/^TSPY_VERSION=//p' "$src/bootstrap")"
 [ -f "$grammar/src/parser.c" ] || grammar=${ASYNCMOD_TREE_SITTER_PYTHON:-}
 

@@ -126,7 +126,8 @@ fi
 printf 'import asyncio\n\n\nasync def f():\n    try:\n        pass\n    except asyncio.TimeoutError:\n        pass\n' >"$W/te.py"
 run target "$W/te.py" check --stdin-filename proj/src/te.py
 run target2 "$W/te.py" check --stdin-filename te.py
-if grep -q 'AM203.*(reason: target-version)' "$TMPROOT/target.out" &&
+# below 3.11 asyncio.TimeoutError is the form to use: no finding there
+if ! grep -q 'AM203' "$TMPROOT/target.out" &&
    grep -q 'AM203 \[\*\]' "$TMPROOT/target2.out"; then
     pass "config: the target version of PATH's configuration"
 else

@@ -14,5 +14,6 @@ Suite *suite_fsio(void);
 Suite *suite_config(void);
 Suite *suite_guard(void);
 Suite *suite_repo(void);
+Suite *suite_cache(void);
 
 #endif

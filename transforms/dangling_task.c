@@ -8,6 +8,13 @@
  *     _task = asyncio.create_task(coro())
  *     _background_tasks.add(_task)
  *     _task.add_done_callback(_background_tasks.discard)
+ *     _task.add_done_callback(lambda t: t.cancelled() or t.result())
+ *
+ * The second callback retrieves the exception of a task that failed:
+ * `result()` raises it inside the callback, and the loop passes it to its
+ * exception handler, which logs it with its traceback, at once rather
+ * than as "exception was never retrieved" whenever the task is collected
+ * (the standard: never ignore a task's exception).
  *
  * with `_background_tasks: set[asyncio.Task] = set()` added once after the
  * imports (an existing one is reused), or after `import asyncio` when that
@@ -395,9 +402,13 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	buf_printf(&text, "%s = ", buf_cstr(&task));
 	rule_edit(f, ts_node_start_byte(stmt), ts_node_start_byte(stmt), buf_cstr(&text));
 	buf_clear(&text);
-	buf_printf(&text, "%s%s%s.add(%s)%s%s%s.add_done_callback(%s.discard)", nl,
+	/* the second callback retrieves a failure: `result()` raises it in
+	 * the callback, and the loop hands it to its exception handler,
+	 * which logs it with its traceback (a cancelled task is left alone) */
+	buf_printf(&text, "%s%s%s.add(%s)%s%s%s.add_done_callback(%s.discard)%s%s"
+		   "%s.add_done_callback(lambda t: t.cancelled() or t.result())", nl,
 		   buf_cstr(&indent), buf_cstr(&set), buf_cstr(&task), nl, buf_cstr(&indent),
-		   buf_cstr(&task), buf_cstr(&set));
+		   buf_cstr(&task), buf_cstr(&set), nl, buf_cstr(&indent), buf_cstr(&task));
 	{
 		uint32_t at = line_end(ctx, ts_node_end_byte(stmt));
 
@@ -418,6 +429,8 @@ done:
 static const char *const standard[] = {
 	"核心原则 > ❌ 禁止行为",
 	"- 使用 `asyncio.create_task` 但不等待结果",
+	"核心原则 > ❌ 禁止行为",
+	"- 忽略 `Future`/`Task` 的异常",
 	NULL,
 };
 
@@ -436,7 +449,7 @@ static const char *const reasons[] = {
 const struct transform transform_dangling_task = {
 	.code = "ASYNC300",
 	.name = "create-task-no-reference",
-	.summary = "create_task() result dropped -> keep it in a module-level set",
+	.summary = "create_task() result dropped -> keep it in a module-level set, log its failure",
 	.fix = FIX_SAFE,
 	.query = dangling_task_scm,
 	.tokens = tokens,
@@ -446,18 +459,25 @@ const struct transform transform_dangling_task = {
 		 "returns.",
 	.why = "The event loop keeps only weak references to tasks: a task nobody refers to "
 	       "can be garbage-collected before it finishes. The standard forbids creating a "
-	       "task without waiting for its result; keeping a reference is the least change "
-	       "that makes the task safe, and lets it be awaited or supervised later.",
+	       "task without waiting for its result and ignoring a task's exception; keeping a "
+	       "reference and logging its failure is the least change that makes the task "
+	       "safe, and lets it be awaited or supervised later.",
 	.standard = standard,
 	.fix_text = "The task is kept in a module-level set until it is done, as the asyncio "
 		    "documentation shows: the statement becomes `_task = asyncio.create_task(..)`, "
 		    "`_background_tasks.add(_task)` and "
-		    "`_task.add_done_callback(_background_tasks.discard)`, and "
+		    "`_task.add_done_callback(_background_tasks.discard)` and "
+		    "`_task.add_done_callback(lambda t: t.cancelled() or t.result())`, and "
 		    "`_background_tasks: set[asyncio.Task] = set()` is added once after the imports "
 		    "(an existing `_background_tasks = set()` is reused; new names never collide "
 		    "with names in the file). When `import asyncio` comes below other code (an "
 		    "optional import in a `try`), the set goes right after that import and the "
-		    "imports that follow it, so the name it uses is bound before it runs.",
+		    "imports that follow it, so the name it uses is bound before it runs. The "
+		    "second callback retrieves the exception of a task that failed: `result()` "
+		    "raises it in the callback and the loop logs it through its exception handler "
+		    "(`loop.set_exception_handler`), with the traceback, as soon as the task ends; "
+		    "a cancelled task is left alone. Before, the failure was logged only as "
+		    "\"exception was never retrieved\" whenever the task was collected.",
 	.reasons = reasons,
 	.example_before = "import asyncio\n"
 			  "\n"
@@ -472,5 +492,6 @@ const struct transform transform_dangling_task = {
 			 "async def start(worker):\n"
 			 "    _task = asyncio.create_task(worker.run())\n"
 			 "    _background_tasks.add(_task)\n"
-			 "    _task.add_done_callback(_background_tasks.discard)\n",
+			 "    _task.add_done_callback(_background_tasks.discard)\n"
+			 "    _task.add_done_callback(lambda t: t.cancelled() or t.result())\n",
 };

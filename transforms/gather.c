@@ -28,10 +28,15 @@
  * Results stay a list in argument order. An enclosing `try` in the same
  * function becomes `except*` when every handler can; otherwise, and for
  * every other shape, the finding says why there is no fix.
+ *
+ * Not reported at all: a target below 3.11 (gather is the compat form
+ * there), `return_exceptions=` other than literal False, and gather over
+ * futures (no TaskGroup takes them), see future_arg().
  */
 #include <string.h>
 
 #include "table.h"
+#include "syntax.h"
 #include "gather.scm.h"
 
 static const char *const tokens[] = { "gather", NULL };
@@ -739,6 +744,154 @@ static const char *find_statement(struct plan *p)
 	return "gather-expr-position";
 }
 
+/* Calls that return a future, not a coroutine: a TaskGroup cannot take
+ * what they return. */
+static bool future_call(const struct rule_ctx *ctx, TSNode e)
+{
+	TSNode call = unparen(e), fn;
+	struct buf q = BUF_INIT;
+	const char *name;
+	bool yes;
+
+	if (!is_type(call, "call"))
+		return false;
+	fn = ts_node_child_by_field_name(call, "function", 8);
+	if (is_type(fn, "attribute")) {
+		TSNode attr = ts_node_child_by_field_name(fn, "attribute", 9);
+
+		if (rule_text_is(ctx, attr, "run_in_executor") ||
+		    rule_text_is(ctx, attr, "create_future") ||
+		    rule_text_is(ctx, attr, "run_coroutine_threadsafe"))
+			return true;
+	}
+	name = resolved(ctx, fn, &q);
+	yes = qname_in(name, futures) || (name && (!strcmp(name, "asyncio.Future") ||
+						   !strcmp(name, "asyncio.wrap_future") ||
+						   !strcmp(name, "asyncio.futures.Future") ||
+						   !strcmp(name, "asyncio.run_coroutine_threadsafe")));
+	buf_release(&q);
+	return yes;
+}
+
+static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name, bool coros_only);
+
+/* True when a call starts a task (`create_task(..)`, `ensure_future(..)`). */
+static bool task_call(const struct rule_ctx *ctx, TSNode call)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	struct buf q = BUF_INIT;
+	bool yes;
+
+	if (is_type(fn, "attribute") &&
+	    (rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "create_task") ||
+	     rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "ensure_future")))
+		return true;
+	yes = qname_in(resolved(ctx, fn, &q), wrappers);
+	buf_release(&q);
+	return yes;
+}
+
+/* True when the elements a value holds are calls that make a coroutine or
+ * a task (one call, or a list, tuple or comprehension of them); with
+ * COROS_ONLY, coroutines only. A name among them (`futs.append(fut)`) is
+ * followed once: it must hold coroutines made in this function, not tasks
+ * started earlier, which no TaskGroup can take over. */
+static bool value_holds_calls(const struct rule_ctx *ctx, TSNode v, bool coros_only)
+{
+	v = unparen(v);
+	if (is_type(v, "identifier") && !coros_only)
+		return name_holds_calls(ctx, v, true);
+	if (is_type(v, "list") || is_type(v, "tuple")) {
+		uint32_t count = ts_node_named_child_count(v);
+
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode c = ts_node_named_child(v, i);
+
+			if (!is_type(c, "comment") && !value_holds_calls(ctx, c, coros_only))
+				return false;
+		}
+		return true;
+	}
+	if (is_type(v, "list_comprehension") || is_type(v, "generator_expression"))
+		return value_holds_calls(ctx, ts_node_child_by_field_name(v, "body", 4),
+					 coros_only);
+	return is_type(v, "call") && !future_call(ctx, v) && !(coros_only && task_call(ctx, v));
+}
+
+/* True when the local NAME of the function around it is bound only by
+ * plain assignments and `NAME.append(..)` of coroutine or task calls: a
+ * TaskGroup can replace a gather of it. A parameter, a global, a loop
+ * target or anything else leaves what it holds unknown. */
+static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name, bool coros_only)
+{
+	TSNode fn = rule_enclosing_function(name);
+	struct vec ids = VEC_INIT(TSNode);
+	uint32_t len;
+	const char *t = rule_text(ctx, name, &len);
+	size_t assigned = 0;
+	bool ok = !ts_node_is_null(fn);
+
+	if (ok)
+		syntax_find_names(ctx, fn, t, len, &ids);
+	for (size_t i = 0; i < ids.len && ok; i++) {
+		TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id), gp;
+
+		if (!syntax_owned_by(fn, id)) {
+			ok = strcmp(ts_node_type(p), "nonlocal_statement") != 0;
+			continue;
+		}
+		if (syntax_is_store(id)) {
+			if (is_type(p, "assignment") &&
+			    same(ts_node_child_by_field_name(p, "left", 4), id) &&
+			    !ts_node_is_null(ts_node_child_by_field_name(p, "right", 5)) &&
+			    value_holds_calls(ctx, ts_node_child_by_field_name(p, "right", 5),
+					      coros_only))
+				assigned++;
+			else
+				ok = false;
+			continue;
+		}
+		if (is_type(p, "global_statement") || is_type(p, "nonlocal_statement")) {
+			ok = false;
+			continue;
+		}
+		/* NAME.append(x) / NAME.extend(xs): what goes in must be calls */
+		gp = ts_node_parent(p);
+		if (is_type(p, "attribute") && same(ts_node_child_by_field_name(p, "object", 6), id) &&
+		    is_type(gp, "call") && same(ts_node_child_by_field_name(gp, "function", 8), p)) {
+			TSNode attr = ts_node_child_by_field_name(p, "attribute", 9);
+			TSNode args = ts_node_child_by_field_name(gp, "arguments", 9);
+
+			if ((rule_text_is(ctx, attr, "append") || rule_text_is(ctx, attr, "extend")) &&
+			    is_type(args, "argument_list") &&
+			    ts_node_named_child_count(args) == 1 &&
+			    !value_holds_calls(ctx, ts_node_named_child(args, 0), coros_only))
+				ok = false;
+		}
+	}
+	vec_release(&ids);
+	return ok && assigned > 0;
+}
+
+/* True when an argument of the gather is (or holds) a future rather than
+ * coroutines: a call that returns one, or a name not known to hold only
+ * coroutine and task calls. */
+static bool future_arg(const struct rule_ctx *ctx, TSNode c)
+{
+	TSNode e = c;
+
+	if (is_type(c, "list_splat")) {
+		e = unparen(ts_node_named_child(c, 0));
+		if (is_type(e, "list_comprehension") || is_type(e, "generator_expression"))
+			return future_call(ctx, ts_node_child_by_field_name(e, "body", 4));
+		if (!is_type(e, "identifier"))
+			return true;	/* `*self.tasks`: whatever it holds */
+	}
+	if (is_type(e, "identifier"))
+		return !name_holds_calls(ctx, e, false);
+	return future_call(ctx, e);
+}
+
 /* Reads the arguments; returns a reason when they are not all fresh
  * coroutines (or starred comprehensions of them), or NULL. */
 static const char *read_arguments(const struct rule_ctx *ctx, struct plan *p)
@@ -808,6 +961,10 @@ static const char *read_arguments(const struct rule_ctx *ctx, struct plan *p)
 		if (v != ARG_FRESH)
 			worst = worst ? worst : "gather-noncoro-arg";
 	}
+	/* futures have no TaskGroup form: not reported */
+	for (unsigned i = 0; i < p->n; i++)
+		if (future_arg(ctx, p->list[i].node))
+			return "gather-futures";
 	return worst;
 }
 
@@ -1085,6 +1242,15 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		goto done;
 	if (scope_context_at(ctx->scopes, ts_node_start_byte(p.call)) != CONTEXT_ASYNC)
 		goto done;
+	/* below 3.11 gather is the standard's compat form; with
+	 * `return_exceptions=` (not False) or over futures, a TaskGroup is no
+	 * replacement: none of these is reported */
+	if (ctx->target_minor < 11)
+		goto done;
+	reason = read_arguments(ctx, &p);
+	if (reason && (!strcmp(reason, "gather-return-exceptions") ||
+		       !strcmp(reason, "gather-futures")))
+		goto done;
 	f = rule_report(ctx, &transform_gather, p.call,
 			"use `asyncio.TaskGroup` instead of `asyncio.gather`: on failure it cancels "
 			"the other tasks and raises an ExceptionGroup");
@@ -1096,11 +1262,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "non-asyncio-runtime");
 		goto done;
 	}
-	if (ctx->target_minor < 11) {
-		rule_no_fix(f, "target-version");
-		goto done;
-	}
-	if ((reason = read_arguments(ctx, &p)) && strcmp(reason, "gather-noncoro-arg")) {
+	if (reason && strcmp(reason, "gather-noncoro-arg")) {
 		rule_no_fix(f, reason);
 		goto done;
 	}
@@ -1202,8 +1364,6 @@ static const char *const standard[] = {
 };
 
 static const char *const reasons[] = {
-	"gather-return-exceptions", "`return_exceptions=` is given and is not the literal "
-	"`False`: a TaskGroup has no equivalent",
 	"gather-not-awaited", "the gather is not awaited where it is called (stored, passed or "
 	"returned as a future)",
 	"gather-expr-position", "the awaited gather is part of a larger expression, or an "
@@ -1228,7 +1388,6 @@ static const char *const reasons[] = {
 	"one coroutine",
 	"import-name-shadowed", "the name `asyncio` means something else where the gather is",
 	"ambiguous-name", "the name may or may not mean `asyncio.gather` (conditional imports)",
-	"target-version", "the target is below Python 3.11, which has no `asyncio.TaskGroup`",
 	"non-asyncio-runtime", "the module runs under anyio or trio",
 	NULL,
 };
@@ -1242,7 +1401,12 @@ const struct transform transform_gather = {
 	.tokens = tokens,
 	.check = check,
 	.finds = "`asyncio.gather(..)` (under any import alias) called directly in an "
-		 "`async def`.",
+		 "`async def`, where a TaskGroup can replace it. Not reported: a target below "
+		 "Python 3.11 (gather is the standard's compat form there); "
+		 "`return_exceptions=` other than literal `False` (a TaskGroup has no "
+		 "equivalent); gather over futures (a `run_in_executor(..)` or other future, "
+		 "or a name not known to hold only coroutine or task calls: a parameter, a "
+		 "global, a list filled from elsewhere).",
 	.why = "The standard prefers `asyncio.TaskGroup` to `gather` from Python 3.11: when a "
 	       "task fails, a TaskGroup cancels its siblings and waits for them, where gather "
 	       "leaves them running unobserved and drops their later errors.",

@@ -1,5 +1,8 @@
 /*
- * AM104: `await loop.run_in_executor(None, f, *args)` in a coroutine.
+ * AM104: `await loop.run_in_executor(None, f, *args)` in a coroutine. An
+ * explicit executor (a process pool, a sized thread pool, any expression
+ * but `None`) is what the standard prescribes for CPU and blocking work:
+ * it is not reported.
  *
  * Fix (unsafe, 3.9): `await asyncio.to_thread(f, *args)`, and
  * `functools.partial(g, *a, **k)` as f becomes `asyncio.to_thread(g, *a,
@@ -229,11 +232,18 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode call = rule_capture(ctx, match, "call"), fn = rule_capture(ctx, match, "fn");
 	TSNode loop = ts_node_child_by_field_name(fn, "object", 6);
+	TSNode args = ts_node_child_by_field_name(call, "arguments", 9), pos[2];
 	struct finding *f;
 	const char *reason;
 
 	if (ts_node_is_null(loop) || scope_context_at(ctx->scopes, ts_node_start_byte(call)) !=
 					     CONTEXT_ASYNC)
+		return 0;
+	/* an explicit executor (a process pool for CPU work, a sized thread
+	 * pool) is what the standard prescribes: only the default one is
+	 * reported */
+	if (!ts_node_is_null(args) && executor_args(args, pos) >= 1 &&
+	    strcmp(ts_node_type(pos[0]), "none"))
 		return 0;
 	f = rule_report(ctx, &transform_run_in_executor, call,
 			"`run_in_executor(None, ..)` in a coroutine; use `asyncio.to_thread` "
@@ -256,8 +266,6 @@ static const char *const standard[] = {
 };
 
 static const char *const reasons[] = {
-	"executor-not-default", "the executor argument is not literal `None`: `to_thread` "
-	"always uses the default executor",
 	"executor-future-used", "the returned future is not awaited at once (stored, passed to "
 	"`gather`, cancelled): `run_in_executor` submits the work at the call, `to_thread` only "
 	"when awaited",
@@ -279,8 +287,10 @@ const struct transform transform_run_in_executor = {
 	.query = run_in_executor_scm,
 	.tokens = tokens,
 	.check = check,
-	.finds = "A call of `LOOP.run_in_executor(..)` in a coroutine. It is fixed when the "
-		 "executor is literal `None`, the result is awaited at once, and LOOP is "
+	.finds = "A call of `LOOP.run_in_executor(None, ..)` in a coroutine: the default "
+		 "executor. An explicit executor (a process pool for CPU work, a sized thread "
+		 "pool, any expression but `None`) is what the standard prescribes and is not "
+		 "reported. It is fixed when the result is awaited at once, and LOOP is "
 		 "`asyncio.get_running_loop()`/`asyncio.get_event_loop()` or a local of the "
 		 "coroutine assigned only from them.",
 	.why = "`asyncio.to_thread` (Python 3.9+) is the same default-executor call written "

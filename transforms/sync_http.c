@@ -1016,7 +1016,10 @@ static int migrate(struct plan *p, struct finding *f)
 	} else if (aio) {
 		buf_printf(&head, "async with %s.ClientSession(timeout=%s.ClientTimeout(",
 			   buf_cstr(&mod), buf_cstr(&mod));
-		if (ts_node_is_null(p->timeout) || type_is(p->timeout, "none")) {
+		if (ts_node_is_null(p->timeout)) {
+			/* requests had none: the standard wants one on every I/O */
+			buf_printf(&head, "total=%.15g", ctx->timeout);
+		} else if (type_is(p->timeout, "none")) {
 			buf_puts(&head, "total=None");
 		} else {
 			buf_puts(&head, "total=None, sock_connect=");
@@ -1029,7 +1032,7 @@ static int migrate(struct plan *p, struct finding *f)
 		buf_printf(&head, "async with %s.AsyncClient(follow_redirects=%s, timeout=",
 			   buf_cstr(&mod), p->follow);
 		if (ts_node_is_null(p->timeout))
-			buf_puts(&head, "None");
+			buf_printf(&head, "%.15g", ctx->timeout);	/* requests had none */
 		else
 			node_text(ctx, p->timeout, &head);
 		buf_puts(&head, ", max_redirects=30");
@@ -1208,7 +1211,7 @@ static void finish(struct rule_ctx *ctx, const struct transform *rule, TSNode ca
 		   const char *label)
 {
 	enum scope_context where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
-	struct buf msg = BUF_INIT;
+	struct buf msg = BUF_INIT, limit = BUF_INIT;
 	struct finding *f;
 	const char *reason;
 	struct plan p;
@@ -1251,6 +1254,9 @@ static void finish(struct rule_ctx *ctx, const struct transform *rule, TSNode ca
 		p.call = call;
 		p.ref = ref;
 		if (plan_migration(&p)) {
+			if (ts_node_is_null(p.timeout))
+				buf_printf(&limit, "; the request now times out after %.15g s "
+					   "(`--timeout`), where it waited forever", ctx->timeout);
 			if (migrate(&p, f) == 0) {
 				f->fix = FIX_UNSAFE;
 				if (kind == KIND_HTTPX)
@@ -1262,9 +1268,9 @@ static void finish(struct rule_ctx *ctx, const struct transform *rule, TSNode ca
 						   "function; use `%s` (unsafe: errors raise the "
 						   "client's own exception types; User-Agent, `.netrc` "
 						   "and CA-bundle variables differ; text without a "
-						   "charset may decode differently)", label,
+						   "charset may decode differently%s)", label,
 						   p.aiohttp ? "aiohttp.ClientSession" :
-						   "httpx.AsyncClient");
+						   "httpx.AsyncClient", buf_cstr(&limit));
 				set_message(f, &msg);
 				goto done;
 			}
@@ -1283,6 +1289,7 @@ static void finish(struct rule_ctx *ctx, const struct transform *rule, TSNode ca
 	tidy_to_thread(ctx, f, call);
 	f->fix = FIX_SAFE;
 done:
+	buf_release(&limit);
 	buf_release(&msg);
 }
 
@@ -1473,12 +1480,15 @@ const struct transform transform_sync_http = {
 		    "..)`, with the same arguments, so requests' behaviour is kept exactly. "
 		    "Unsafe (with --unsafe-fixes), for a statement `r = requests.get(..)` or a call "
 		    "statement: the statement is wrapped in `async with httpx.AsyncClient("
-		    "follow_redirects=True, timeout=None, max_redirects=30) as client:` and becomes "
-		    "`r = await client.get(..)`, keeping requests' redirects, its lack of a timeout "
-		    "and its redirect limit; positional arguments become keywords, `allow_redirects`, "
+		    "follow_redirects=True, timeout=30, max_redirects=30) as client:` and becomes "
+		    "`r = await client.get(..)`, keeping requests' redirects and its redirect "
+		    "limit. requests has no timeout unless one is given; the standard wants one on "
+		    "every I/O, so the client gets the configured one (`--timeout`, default 30 s): "
+		    "this changes behaviour, a request that used to wait forever now raises after "
+		    "that long. Positional arguments become keywords, `allow_redirects`, "
 		    "`timeout` and `verify` move to the client, `data=b\"..\"` becomes `content=`, "
 		    "`r.reason` becomes `r.reason_phrase`. With `--http-client aiohttp` the client is "
-		    "`aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))`, the body is "
+		    "`aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))`, the body is "
 		    "read inside the block (`await r.read()`), `r.status_code` becomes `r.status`, "
 		    "`r.text`/`r.content`/`r.json()` become `await r.text()`/`await r.read()`/"
 		    "`await r.json(content_type=None)` and `auth=(u, p)` becomes "
@@ -1487,7 +1497,7 @@ const struct transform transform_sync_http = {
 		    "values for params/headers/data; status_code, reason, headers[..], text, content, "
 		    "json()); otherwise the safe form is given and the message says why. "
 		    "`httpx.<verb>(..)` migrates to `httpx.AsyncClient()` with the same arguments. "
-		    "What may change with the migration: exception types, User-Agent, `.netrc` and "
+		    "What may change with the migration: the time limit, exception types, User-Agent, `.netrc` and "
 		    "CA-bundle environment variables, text decoding without a charset.",
 	.reasons = reasons_requests,
 	.example_before = "import requests\n"
@@ -1500,7 +1510,7 @@ const struct transform transform_sync_http = {
 			 "\n"
 			 "\n"
 			 "async def fetch(url):\n"
-			 "    async with httpx.AsyncClient(follow_redirects=True, timeout=None, "
+			 "    async with httpx.AsyncClient(follow_redirects=True, timeout=30, "
 			 "max_redirects=30) as client:\n"
 			 "        r = await client.get(url, params={\"q\": \"x\"})\n"
 			 "    return r.status_code\n",

@@ -4,10 +4,12 @@
  * ASYNC113 (report): a task started in `__aenter__` (or before the
  * `yield` of an `@asynccontextmanager`) has not run yet when the
  * `async with` body starts.
- * AM103 (report): tasks started in a loop or a comprehension (or
- * coroutines of a comprehension handed to gather/wait/as_completed) with
- * no bound on how many run at once: no Semaphore or limiter in sight, and
- * an iterable that is not a fixed literal or a `range(..)` (a worker pool).
+ * AM103 (report): tasks started with no bound on how many run at once:
+ * in a `while` loop, an `async for` over a stream or queue, or an async
+ * comprehension, unless each run of the loop waits for its task or a
+ * limiter made outside the per-item work is held around it. A fan-out
+ * over a collection in hand (a `for`, a comprehension, gather or
+ * as_completed over ids) has a known size and is not reported.
  */
 #include <string.h>
 #include <strings.h>
@@ -131,76 +133,118 @@ static int check_aenter(struct rule_ctx *ctx, const TSQueryMatch *match)
 
 /* AM103 -------------------------------------------------------------- */
 
-/* True when `e` has a fixed number of items: a tuple, list or set display
- * without `*`, or a `range(..)`, the size a worker pool picks. */
-static bool fixed_size(const struct rule_ctx *ctx, TSNode e)
+static const char *const runners[] = {
+	"asyncio.gather", "asyncio.tasks.gather", "asyncio.wait", "asyncio.tasks.wait",
+	"asyncio.as_completed", "asyncio.tasks.as_completed", NULL,
+};
+
+/* True when the node starts with the `async` keyword (`async for`, an
+ * async comprehension clause). */
+static bool starts_async(TSNode n)
 {
-	const char *t = ts_node_type(e);
-	uint32_t count = ts_node_named_child_count(e);
+	return ts_node_child_count(n) && !strcmp(ts_node_type(ts_node_child(n, 0)), "async");
+}
 
-	if (!strcmp(t, "tuple") || !strcmp(t, "list") || !strcmp(t, "set")) {
-		for (uint32_t i = 0; i < count; i++)
-			if (is_type(ts_node_named_child(e, i), "list_splat"))
-				return false;
-		return true;
-	}
-	if (!strcmp(t, "call")) {
-		TSNode fn = ts_node_child_by_field_name(e, "function", 8);
-		struct buf q = BUF_INIT;
-		bool range = is_type(fn, "identifier") && rule_text_is(ctx, fn, "range") &&
-			     scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_UNBOUND;
+/* True when a comprehension has an `async for` clause. */
+static bool async_comprehension(TSNode comp)
+{
+	uint32_t count = ts_node_named_child_count(comp);
 
-		buf_release(&q);
-		return range;
+	for (uint32_t i = 0; i < count; i++) {
+		TSNode c = ts_node_named_child(comp, i);
+
+		if (is_type(c, "for_in_clause") && starts_async(c))
+			return true;
 	}
 	return false;
 }
 
-/* Counts the assignments to `name` in a function body (outside nested
- * scopes); `fixed` counts those of a fixed-size value. */
-static void assignments(const struct rule_ctx *ctx, TSNode n, const char *name, unsigned *all,
-			unsigned *fixed)
+/* The loop around `call`, within its function, that runs it for items
+ * nobody counted: a `while` loop, an `async for` (a stream, a queue) or a
+ * comprehension with an `async for` clause. A `for` over a collection in
+ * hand is a fan-out of known size and does not count. */
+static bool find_unbounded_loop(TSNode call, TSNode *loop)
+{
+	TSNode prev = call;
+
+	for (TSNode p = ts_node_parent(call); !ts_node_is_null(p); prev = p, p = ts_node_parent(p)) {
+		const char *t = ts_node_type(p);
+
+		if (is_scope_node(p))
+			return false;
+		if ((!strcmp(t, "while_statement") ||
+		     (!strcmp(t, "for_statement") && starts_async(p))) &&
+		    same(ts_node_child_by_field_name(p, "body", 4), prev)) {
+			*loop = p;
+			return true;
+		}
+		if ((strstr(t, "comprehension") || !strcmp(t, "generator_expression")) &&
+		    same(ts_node_child_by_field_name(p, "body", 4), prev) &&
+		    async_comprehension(p)) {
+			*loop = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* True when the subtree `n` (outside nested scopes) holds an `await` whose
+ * operand mentions NAME, or a call `NAME.cancel()`. */
+static bool waits_for(const struct rule_ctx *ctx, TSNode n, TSNode name, bool in_await)
 {
 	uint32_t count = ts_node_named_child_count(n);
 
 	if (is_scope_node(n))
-		return;
-	if (is_type(n, "assignment") || is_type(n, "augmented_assignment") ||
-	    is_type(n, "for_statement") || is_type(n, "named_expression")) {
-		bool walrus = is_type(n, "named_expression");
-		TSNode left = ts_node_child_by_field_name(n, walrus ? "name" : "left", 4);
-		TSNode right = ts_node_child_by_field_name(n, walrus ? "value" : "right", 5);
+		return false;
+	if (is_type(n, "await"))
+		in_await = true;
+	if (is_type(n, "identifier") && ts_node_end_byte(n) - ts_node_start_byte(n) ==
+						ts_node_end_byte(name) - ts_node_start_byte(name) &&
+	    !memcmp(ctx->src->text + ts_node_start_byte(n), ctx->src->text + ts_node_start_byte(name),
+		    ts_node_end_byte(n) - ts_node_start_byte(n))) {
+		TSNode p = ts_node_parent(n), gp = ts_node_parent(p);
 
-		if (is_type(left, "identifier") && rule_text_is(ctx, left, name)) {
-			(*all)++;
-			if (is_type(n, "assignment") && !ts_node_is_null(right) &&
-			    fixed_size(ctx, right))
-				(*fixed)++;
-		}
+		if (in_await)
+			return true;
+		if (is_type(p, "attribute") && is_type(gp, "call") &&
+		    rule_text_is(ctx, ts_node_child_by_field_name(p, "attribute", 9), "cancel"))
+			return true;
 	}
 	for (uint32_t i = 0; i < count; i++)
-		assignments(ctx, ts_node_named_child(n, i), name, all, fixed);
+		if (waits_for(ctx, ts_node_named_child(n, i), name, in_await))
+			return true;
+	return false;
 }
 
-/* True when iterating `it` in function `def` runs a bounded number of times. */
-static bool bounded_iterable(const struct rule_ctx *ctx, TSNode it, TSNode def)
+/* True when each run of the loop body waits for the tasks it starts at
+ * `call`: the call is awaited at once, runs inside a task group entered in
+ * the loop (`async with X(..) as tg:`), or its task goes to a name that
+ * the loop body awaits or cancels (a ping task per reconnect). */
+static bool awaited_in_loop(const struct rule_ctx *ctx, TSNode call, TSNode loop)
 {
-	uint32_t len;
-	const char *t;
-	char name[128];
-	unsigned all = 0, fixed = 0;
+	for (TSNode p = ts_node_parent(call); !ts_node_is_null(p) && !same(p, loop);
+	     p = ts_node_parent(p)) {
+		if (is_type(p, "await"))
+			return true;
+		if (is_type(p, "with_statement") && starts_async(p)) {
+			TSNode clause = ts_node_named_child(p, 0);
+			TSNode item = ts_node_named_child_count(clause) ?
+				      ts_node_named_child(clause, 0) : no_node;
+			TSNode value = ts_node_child_by_field_name(item, "value", 5);
 
-	if (fixed_size(ctx, it))
-		return true;
-	if (!is_type(it, "identifier"))
-		return false;
-	t = rule_text(ctx, it, &len);
-	if (len >= sizeof(name))
-		return false;
-	memcpy(name, t, len);
-	name[len] = 0;
-	assignments(ctx, ts_node_child_by_field_name(def, "body", 4), name, &all, &fixed);
-	return all && all == fixed;
+			if (is_type(value, "as_pattern"))
+				value = ts_node_named_child(value, 0);
+			if (is_type(value, "call"))
+				return true;
+		}
+		if (is_type(p, "assignment")) {
+			TSNode left = ts_node_child_by_field_name(p, "left", 4);
+
+			return is_type(left, "identifier") &&
+			       waits_for(ctx, ts_node_child_by_field_name(loop, "body", 4), left, false);
+		}
+	}
+	return false;
 }
 
 static bool is_letter(char c)
@@ -212,7 +256,7 @@ static bool is_letter(char c)
  * name such as `sem`, `_sem`, `self.sem1`. */
 static bool mentions_limit(const char *t, uint32_t len)
 {
-	static const char *const words[] = { "semaphore", "limiter", NULL };
+	static const char *const words[] = { "semaphore", "limiter", "limit", NULL };
 
 	for (uint32_t i = 0; i < len; i++) {
 		for (int w = 0; words[w]; w++)
@@ -225,93 +269,138 @@ static bool mentions_limit(const char *t, uint32_t len)
 	return false;
 }
 
-/* True when the coroutine call `coro` is of a module-level function whose
- * body mentions a semaphore or a limiter (the standard's bounded_fetch). */
-static bool callee_limited(const struct rule_ctx *ctx, TSNode coro)
+/* True when the name or attribute chain `x` is assigned somewhere in the
+ * subtree `n` (outside nested scopes). */
+static bool assigns(const struct rule_ctx *ctx, TSNode n, TSNode x)
 {
-	TSNode fn = is_type(coro, "call") ? ts_node_child_by_field_name(coro, "function", 8) : no_node;
-	TSNode root = ts_tree_root_node(ctx->tree);
-	uint32_t count = ts_node_named_child_count(root), len;
+	uint32_t count = ts_node_named_child_count(n), xl, l;
+	const char *xt = rule_text(ctx, x, &xl), *t;
 
-	if (!is_type(fn, "identifier"))
+	if (is_scope_node(n))
 		return false;
-	for (uint32_t i = 0; i < count; i++) {
-		TSNode d = ts_node_named_child(root, i);
-		const char *t;
-
-		if (is_type(d, "decorated_definition"))
-			d = ts_node_child_by_field_name(d, "definition", 10);
-		if (!is_type(d, "function_definition"))
-			continue;
-		t = rule_text(ctx, ts_node_child_by_field_name(d, "name", 4), &len);
-		if (ts_node_end_byte(fn) - ts_node_start_byte(fn) == len &&
-		    !memcmp(t, ctx->src->text + ts_node_start_byte(fn), len)) {
-			t = rule_text(ctx, d, &len);
-			return mentions_limit(t, len);
-		}
+	if (is_type(n, "assignment") || is_type(n, "augmented_assignment")) {
+		t = rule_text(ctx, ts_node_child_by_field_name(n, "left", 4), &l);
+		if (l == xl && !memcmp(t, xt, l))
+			return true;
 	}
+	for (uint32_t i = 0; i < count; i++)
+		if (assigns(ctx, ts_node_named_child(n, i), x))
+			return true;
 	return false;
 }
 
-/* The first `for` clause of a comprehension. */
-static TSNode first_for(TSNode comp)
+/* True when the subtree `n` (outside nested scopes) holds a limiter held
+ * around the work: `async with X:` or `await X.acquire()`, X a name or
+ * attribute that mentions a semaphore or limiter and is not assigned in
+ * `fresh` (the per-item work: a limiter made there bounds nothing);
+ * `async with` only when WITH is set. */
+static bool holds_limiter(const struct rule_ctx *ctx, TSNode n, TSNode fresh, bool with)
 {
-	uint32_t count = ts_node_named_child_count(comp);
+	uint32_t count = ts_node_named_child_count(n);
+	TSNode x = no_node;
 
+	if (is_scope_node(n))
+		return false;
+	if (is_type(n, "with_item")) {
+		TSNode p = ts_node_parent(ts_node_parent(n));
+
+		x = ts_node_child_by_field_name(n, "value", 5);
+		if (!with || !is_type(p, "with_statement") || !starts_async(p))
+			x = no_node;
+	} else if (is_type(n, "await") && is_type(ts_node_named_child(n, 0), "call")) {
+		TSNode fn = ts_node_child_by_field_name(ts_node_named_child(n, 0), "function", 8);
+
+		if (is_type(fn, "attribute") &&
+		    rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9), "acquire"))
+			x = ts_node_child_by_field_name(fn, "object", 6);
+	}
+	if ((is_type(x, "identifier") || is_type(x, "attribute"))) {
+		uint32_t len;
+		const char *t = rule_text(ctx, x, &len);
+
+		if (mentions_limit(t, len) && !assigns(ctx, fresh, x))
+			return true;
+	}
 	for (uint32_t i = 0; i < count; i++)
-		if (is_type(ts_node_named_child(comp, i), "for_in_clause"))
-			return ts_node_named_child(comp, i);
+		if (holds_limiter(ctx, ts_node_named_child(n, i), fresh, with))
+			return true;
+	return false;
+}
+
+/* The definition of the function a coroutine call calls: a `def NAME` of
+ * the functions around `at` or of the module, or `self.NAME` of the
+ * enclosing class. */
+static TSNode callee_def(const struct rule_ctx *ctx, TSNode coro)
+{
+	TSNode fn = is_type(coro, "call") ? ts_node_child_by_field_name(coro, "function", 8) : no_node;
+	TSNode name = fn;
+
+	if (is_type(fn, "attribute") &&
+	    rule_text_is(ctx, ts_node_child_by_field_name(fn, "object", 6), "self"))
+		name = ts_node_child_by_field_name(fn, "attribute", 9);
+	if (!is_type(name, "identifier"))
+		return no_node;
+	for (TSNode p = ts_node_parent(coro); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		TSNode body = ts_node_child_by_field_name(p, "body", 4);
+		uint32_t count;
+
+		if (!is_type(p, "function_definition") && !is_type(p, "class_definition") &&
+		    !is_type(p, "module"))
+			continue;
+		if (is_type(p, "module"))
+			body = p;
+		if (is_type(p, "class_definition") && !is_type(fn, "attribute"))
+			continue;
+		count = ts_node_named_child_count(body);
+		for (uint32_t i = 0; i < count; i++) {
+			TSNode d = ts_node_named_child(body, i);
+
+			if (is_type(d, "decorated_definition"))
+				d = ts_node_child_by_field_name(d, "definition", 10);
+			if (is_type(d, "function_definition")) {
+				uint32_t a, b;
+				const char *ta = rule_text(ctx, ts_node_child_by_field_name(d, "name", 4), &a);
+				const char *tb = rule_text(ctx, name, &b);
+
+				if (a == b && !memcmp(ta, tb, a))
+					return d;
+			}
+		}
+	}
 	return no_node;
 }
 
-/* The loop or comprehension that runs `call` many times within its
- * function, and what it iterates (a null node for `while`). */
-static bool find_loop(TSNode call, TSNode *loop, TSNode *iterable)
+/* True when a limiter bounds the tasks `call` starts in `loop`: the loop
+ * body takes it (`await sem.acquire()`) or the coroutine's function holds
+ * one made outside it (`async with semaphore:` in the standard's
+ * bounded_fetch). */
+static bool limited(const struct rule_ctx *ctx, TSNode loop, TSNode coro)
 {
-	TSNode prev = call;
+	TSNode body = ts_node_child_by_field_name(loop, "body", 4), def;
 
-	for (TSNode p = ts_node_parent(call); !ts_node_is_null(p); prev = p, p = ts_node_parent(p)) {
-		const char *t = ts_node_type(p);
-
-		if (is_scope_node(p))
-			return false;
-		if ((!strcmp(t, "for_statement") || !strcmp(t, "while_statement")) &&
-		    same(ts_node_child_by_field_name(p, "body", 4), prev)) {
-			*loop = p;
-			*iterable = !strcmp(t, "for_statement") ?
-				    ts_node_child_by_field_name(p, "right", 5) : no_node;
-			return true;
-		}
-		if (strstr(t, "comprehension") || !strcmp(t, "generator_expression")) {
-			TSNode clause = first_for(p);
-
-			if (ts_node_is_null(clause) ||
-			    ts_node_start_byte(prev) >= ts_node_start_byte(clause))
-				continue;	/* in a `for` clause: run once per item of an outer loop */
-			*loop = p;
-			*iterable = ts_node_child_by_field_name(clause, "right", 5);
-			return true;
-		}
-	}
-	return false;
+	/* in the loop, `async with` would hold it only while the task is
+	 * created: `await X.acquire()` counts, released when a task is done */
+	if (!ts_node_is_null(body) && holds_limiter(ctx, body, body, false))
+		return true;
+	def = callee_def(ctx, coro);
+	if (ts_node_is_null(def))
+		return false;
+	body = ts_node_child_by_field_name(def, "body", 4);
+	return holds_limiter(ctx, body, body, true);
 }
-
-static const char *const runners[] = {
-	"asyncio.gather", "asyncio.tasks.gather", "asyncio.wait", "asyncio.tasks.wait",
-	"asyncio.as_completed", "asyncio.tasks.as_completed", NULL,
-};
 
 static int check_unbounded(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode call = rule_capture(ctx, match, "call"), comp = rule_capture(ctx, match, "comp");
-	TSNode def = rule_enclosing_function(call), loop = no_node, it = no_node, coro;
-	uint32_t len;
-	const char *t;
+	TSNode def = rule_enclosing_function(call), loop = no_node, coro;
+	const char *what;
 
 	if (!is_async_def(def))
 		return 0;
 	if (!ts_node_is_null(comp)) {
-		TSNode fn = ts_node_child_by_field_name(call, "function", 8), clause;
+		/* gather / wait / as_completed over a comprehension: a collection
+		 * in hand, unless it reads an async stream */
+		TSNode fn = ts_node_child_by_field_name(call, "function", 8);
 		struct buf q = BUF_INIT;
 		bool runner = false;
 
@@ -320,38 +409,32 @@ static int check_unbounded(struct rule_ctx *ctx, const TSQueryMatch *match)
 				runner |= !strcmp(buf_cstr(&q), runners[i]);
 		buf_release(&q);
 		coro = ts_node_child_by_field_name(comp, "body", 4);
-		if (!runner || (is_type(coro, "call") && is_spawn(ctx, coro) &&
-				find_loop(coro, &loop, &it)))
-			return 0;	/* the task-starting call in it gets the finding */
-		clause = first_for(comp);
-		if (ts_node_is_null(clause))
+		if (!runner || !async_comprehension(comp) ||
+		    (is_type(coro, "call") && is_spawn(ctx, coro)))
+			return 0;	/* a task-starting call in it gets the finding */
+		if (limited(ctx, comp, coro))
 			return 0;
-		loop = comp;
-		it = ts_node_child_by_field_name(clause, "right", 5);
+		rule_report(ctx, &transform_unbounded_tasks, call,
+			    "every coroutine of an `async for` comprehension runs at once, with no "
+			    "bound; limit them with an `asyncio.Semaphore` held around the work, "
+			    "or a fixed pool of workers reading an `asyncio.Queue`");
+		return 0;
 	} else {
 		TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
 
-		if (!is_spawn(ctx, call) || !find_loop(call, &loop, &it))
+		if (!is_spawn(ctx, call) || !find_unbounded_loop(call, &loop))
 			return 0;
 		coro = is_type(args, "argument_list") && ts_node_named_child_count(args) ?
 		       ts_node_named_child(args, 0) : no_node;
 	}
-	if (!ts_node_is_null(it) && bounded_iterable(ctx, it, def))
+	if (awaited_in_loop(ctx, call, loop) || limited(ctx, loop, coro))
 		return 0;
-	t = rule_text(ctx, def, &len);
-	if (mentions_limit(t, len) || callee_limited(ctx, coro))
-		return 0;
-	if (ts_node_is_null(comp))
-		rule_report(ctx, &transform_unbounded_tasks, call,
-			    "tasks are started in a %s with no bound on how many run at once; limit "
-			    "them with an `asyncio.Semaphore` or a fixed pool of workers reading an "
-			    "`asyncio.Queue`", is_type(loop, "for_statement") ||
-			    is_type(loop, "while_statement") ? "loop" : "comprehension");
-	else
-		rule_report(ctx, &transform_unbounded_tasks, call,
-			    "every coroutine of the comprehension runs at once, with no bound; "
-			    "limit them with an `asyncio.Semaphore` or a fixed pool of workers "
-			    "reading an `asyncio.Queue`");
+	what = is_type(loop, "while_statement") ? "a `while` loop" :
+	       is_type(loop, "for_statement") ? "an `async for` loop" : "an `async for` comprehension";
+	rule_report(ctx, &transform_unbounded_tasks, call,
+		    "tasks are started in %s with no bound on how many run at once; limit them "
+		    "with an `asyncio.Semaphore` held around the work, or a fixed pool of workers "
+		    "reading an `asyncio.Queue`", what);
 	return 0;
 }
 
@@ -429,43 +512,48 @@ const struct transform transform_aenter_task = {
 const struct transform transform_unbounded_tasks = {
 	.code = "AM103",
 	.name = "unbounded-task-creation",
-	.summary = "tasks created in a loop or comprehension with no bound -> report",
+	.summary = "tasks created with no bound (a while loop, async for over a stream) -> report",
 	.fix = FIX_NONE,
 	.query = task_spawn_scm,
 	.tokens = loop_tokens,
 	.check = check_unbounded,
 	.finds = "In an `async def`, a task started (`create_task`, `ensure_future`, "
-		 "`start_soon`) in the body of a `for`/`while` loop or of a comprehension, or a "
-		 "comprehension of coroutines handed to `asyncio.gather(*..)`, `asyncio.wait` or "
-		 "`asyncio.as_completed`, when nothing bounds how many run at once: the function "
-		 "(or the coroutine function called) mentions no semaphore or limiter, and the "
-		 "loop does not iterate a fixed literal, a name only ever assigned one, or a "
-		 "`range(..)` (the size of a worker pool).",
-	.why = "One task per item runs every item at once: thousands of connections, open "
-	       "files or requests against a server. The standard forbids creating tasks in a "
-	       "loop without a limit.",
+		 "`start_soon`) with no bound on how many run at once: in a `while` loop, an "
+		 "`async for` loop over a stream or queue, or an `async for` comprehension "
+		 "(also one handed to `gather`/`wait`/`as_completed`). Not reported: a loop "
+		 "run that waits for its task (awaits it, cancels it, or starts it in a task "
+		 "group entered in the loop); a limiter (a name or attribute that says "
+		 "semaphore or limiter, not made in the per-item work) held around the work "
+		 "(`async with` in the coroutine's function, or `await X.acquire()` in the "
+		 "loop); and a fan-out over a collection in hand (a `for` loop, a "
+		 "comprehension, gather, TaskGroup or as_completed over ids, a list, a "
+		 "`range`), whose size the caller chose, as the standard's own examples do.",
+	.why = "A loop that reads a stream and starts a task per item runs every item at "
+	       "once: thousands of connections, open files or requests against a server, "
+	       "bounded only by how fast items arrive. The standard forbids creating tasks "
+	       "in a loop without a limit.",
 	.standard = standard_unbounded,
-	.fix_text = "None: the finding is a report. Wrap the work in `async with semaphore:` "
-		    "(an `asyncio.Semaphore(N)` created before the loop), or start N workers "
-		    "(`for _ in range(N)`) that take items from an `asyncio.Queue`, as the "
-		    "standard shows.",
+	.fix_text = "None: the finding is a report. Take an `asyncio.Semaphore(N)` created "
+		    "before the loop (`await semaphore.acquire()` before the task, released "
+		    "when it is done, or `async with semaphore:` around the work), or start N "
+		    "workers (`for _ in range(N)`) that take items from an `asyncio.Queue`, as "
+		    "the standard shows.",
 	.reasons = no_reasons,
 	.example_before = "import asyncio\n"
 			  "\n"
 			  "\n"
-			  "async def fetch_all(client, urls):\n"
-			  "    tasks = [asyncio.create_task(client.get(u)) for u in urls]\n"
-			  "    return await asyncio.gather(*tasks)\n",
+			  "async def serve(queue, handle):\n"
+			  "    while True:\n"
+			  "        item = await queue.get()\n"
+			  "        asyncio.create_task(handle(item))\n",
 	.example_after = "import asyncio\n"
 			 "\n"
 			 "\n"
-			 "async def fetch_all(client, urls, limit=10):\n"
+			 "async def serve(queue, handle, limit=10):\n"
 			 "    semaphore = asyncio.Semaphore(limit)\n"
-			 "\n"
-			 "    async def fetch(u):\n"
-			 "        async with semaphore:\n"
-			 "            return await client.get(u)\n"
-			 "\n"
-			 "    tasks = [asyncio.create_task(fetch(u)) for u in urls]\n"
-			 "    return await asyncio.gather(*tasks)\n",
+			 "    while True:\n"
+			 "        item = await queue.get()\n"
+			 "        await semaphore.acquire()\n"
+			 "        task = asyncio.create_task(handle(item))\n"
+			 "        task.add_done_callback(lambda _: semaphore.release())\n",
 };

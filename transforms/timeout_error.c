@@ -131,12 +131,12 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		if (!strcmp(ts_node_type(ref), "identifier") && rule_text_is(ctx, ref, "TimeoutError"))
 			goto done;	/* unaliased uses: the import's finding covers them */
 	}
+	/* before 3.11 it is a class of its own (what wait_for raises), not an
+	 * alias: the standard's compat form, not reported */
+	if (ctx->target_minor < 11)
+		goto done;
 	f = rule_report(ctx, &transform_timeout_error, import_item ? ts_node_parent(ref) : ref,
 			"`asyncio.TimeoutError` is an alias of the builtin `TimeoutError`");
-	if (ctx->target_minor < 11) {
-		rule_no_fix(f, "target-version");
-		goto done;
-	}
 	if (import_item) {
 		if (r != RESOLVE_MODULE || !is_alias_qname(builtin_q)) {
 			rule_no_fix(f, "shadowed-timeouterror");
@@ -207,8 +207,6 @@ static const char *const standard[] = {
 };
 
 static const char *const reasons[] = {
-	"target-version", "the target is below Python 3.11, where `asyncio.wait_for` raises "
-	"`asyncio.TimeoutError`, which `except TimeoutError` does not catch",
 	"shadowed-timeouterror", "the module binds a `TimeoutError` of its own",
 	"comment-would-be-lost", "the expression or except tuple to rewrite holds a comment",
 	NULL,
@@ -224,7 +222,10 @@ const struct transform transform_timeout_error = {
 	.check = check,
 	.finds = "`asyncio.TimeoutError` or `asyncio.exceptions.TimeoutError` under any import "
 		 "alias, in `except` clauses, `raise`, `isinstance` and elsewhere, and the import "
-		 "`from asyncio import TimeoutError`.",
+		 "`from asyncio import TimeoutError`, when the target is Python 3.11 or later. "
+		 "Below 3.11 it is a class of its own (what `asyncio.wait_for` raises, which "
+		 "`except TimeoutError` does not catch) and the standard's compat form: not "
+		 "reported.",
 	.why = "Since Python 3.11 `asyncio.TimeoutError` is the builtin `TimeoutError`, which "
 	       "`asyncio.timeout()` and `asyncio.wait_for()` raise. The standard's 3.11+ form "
 	       "catches the builtin; `asyncio.TimeoutError` belongs to its 3.10- compatibility "

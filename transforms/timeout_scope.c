@@ -445,14 +445,12 @@ static int wait_for_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
 	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
 		goto done;
+	if (ctx->target_minor < 11)
+		goto done;	/* wait_for is the standard's compat form there */
 	f = rule_report(ctx, &transform_wait_for, call,
 			"`asyncio.wait_for` can be an `async with asyncio.timeout(..)` block");
 	if ((reason = rule_site_reason(ctx, r, where))) {
 		rule_no_fix(f, reason);
-		goto done;
-	}
-	if (ctx->target_minor < 11) {
-		rule_no_fix(f, "target-version");
 		goto done;
 	}
 	stmt = wait_for_statement(call);
@@ -1052,12 +1050,22 @@ static int io_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (lexically_bounded(ctx, await) || !unbounded_io(ctx, call, fn))
 		goto done;
 	format_seconds(ctx->timeout, &lim);
-	f = rule_report(ctx, &transform_io_timeout, call,
-			"`%.*s` waits for I/O with no time limit; wrap the statement in "
-			"`asyncio.timeout(%s)` (after %s s it raises TimeoutError instead of "
-			"waiting)",
-			(int)(ts_node_end_byte(fn) - ts_node_start_byte(fn)),
-			ctx->src->text + ts_node_start_byte(fn), buf_cstr(&lim), buf_cstr(&lim));
+	if (ctx->target_minor < 11)	/* no asyncio.timeout: the compat form */
+		f = rule_report(ctx, &transform_io_timeout, call,
+				"`%.*s` waits for I/O with no time limit; wrap the awaited call in "
+				"`asyncio.wait_for(.., %s)` (after %s s it raises "
+				"asyncio.TimeoutError instead of waiting)",
+				(int)(ts_node_end_byte(fn) - ts_node_start_byte(fn)),
+				ctx->src->text + ts_node_start_byte(fn), buf_cstr(&lim),
+				buf_cstr(&lim));
+	else
+		f = rule_report(ctx, &transform_io_timeout, call,
+				"`%.*s` waits for I/O with no time limit; wrap the statement in "
+				"`asyncio.timeout(%s)` (after %s s it raises TimeoutError instead of "
+				"waiting)",
+				(int)(ts_node_end_byte(fn) - ts_node_start_byte(fn)),
+				ctx->src->text + ts_node_start_byte(fn), buf_cstr(&lim),
+				buf_cstr(&lim));
 	if (where == CONTEXT_NESTED_SYNC) {
 		rule_no_fix(f, "nested-sync-scope");
 		goto done;
@@ -1067,7 +1075,29 @@ static int io_check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		goto done;
 	}
 	if (ctx->target_minor < 11) {
-		rule_no_fix(f, "target-version");
+		/* `await X` -> `await asyncio.wait_for(X, N)`: only the one await
+		 * is bounded, so any statement shape will do */
+		TSNode operand = ts_node_named_child(await, 0);
+
+		if (holds(operand, "yield")) {
+			rule_no_fix(f, "yield-in-scope");
+			goto done;
+		}
+		if (in_transaction(ctx, statement_of(await))) {
+			rule_no_fix(f, "io-timeout-not-cancel-safe");
+			goto done;
+		}
+		if (rule_module_ref(ctx, f, ts_node_start_byte(await), "asyncio", &mod) < 0) {
+			rule_no_fix(f, "import-name-shadowed");
+			goto done;
+		}
+		buf_puts(&mod, ".wait_for(");
+		rule_edit(f, ts_node_start_byte(operand), ts_node_start_byte(operand), buf_cstr(&mod));
+		buf_clear(&mod);
+		buf_puts(&mod, ", ");
+		buf_puts(&mod, buf_cstr(&lim));
+		buf_puts(&mod, ")");
+		rule_edit(f, ts_node_end_byte(operand), ts_node_end_byte(operand), buf_cstr(&mod));
 		goto done;
 	}
 	stmt = statement_of(await);
@@ -1109,7 +1139,6 @@ static const char *const wait_for_standard[] = {
 };
 
 static const char *const wait_for_reasons[] = {
-	"target-version", "the target is below Python 3.11, which has no `asyncio.timeout`",
 	"waitfor-expr-position", "the awaited wait_for is not a whole statement (`X = await ..`, "
 	"`return await ..` or an expression statement): inside a larger expression, not awaited, "
 	"or an augmented assignment",
@@ -1144,7 +1173,8 @@ const struct transform transform_wait_for = {
 	.finds = "`asyncio.wait_for(..)` (any import alias, `asyncio.tasks.wait_for`) in an async "
 		 "function. Fixed when it is awaited as a whole statement: `await "
 		 "asyncio.wait_for(aw, t)`, `x = await ..`, `x: T = await ..`, `return await ..`; "
-		 "reported elsewhere.",
+		 "reported elsewhere. Not reported below Python 3.11, where wait_for is the "
+		 "standard's compat form.",
 	.why = "The standard's Python 3.11+ form bounds an operation with `async with "
 	       "asyncio.timeout(t)`; `asyncio.wait_for` is its 3.10- compatibility form. On 3.11 "
 	       "wait_for also runs a coroutine in a task of its own, so context variables it sets "
@@ -1185,7 +1215,6 @@ static const char *const io_standard[] = {
 };
 
 static const char *const io_reasons[] = {
-	"target-version", "the target is below Python 3.11, which has no `asyncio.timeout`",
 	"in-compound-header", "the await is in the header of a compound statement (`if`, "
 	"`while`, `for`, `with`): wrapping it would bound the whole body",
 	"yield-in-scope", "the statement holds a `yield`, which must not run inside a timeout "
@@ -1244,7 +1273,10 @@ const struct transform transform_io_timeout = {
 		    "with asyncio.timeout(N):`, N from `--timeout` (default 30), with the "
 		    "statement re-indented by the file's indent unit and its comments kept. Unsafe: "
 		    "the operation now raises TimeoutError after N seconds (cancelling it half "
-		    "done) where it used to wait.",
+		    "done) where it used to wait. Below Python 3.11 (no `asyncio.timeout`) the "
+		    "standard's compat form is written instead: `await X` becomes `await "
+		    "asyncio.wait_for(X, N)`, which also runs a coroutine X in a task of its own "
+		    "(context variables it sets stay there).",
 	.reasons = io_reasons,
 	.example_before = "import asyncio\n"
 			  "\n"

@@ -184,6 +184,9 @@ const struct transform transform_yield_in_cm = {
 	.name = "yield-in-context-manager-in-async-generator",
 	.summary = "yield inside a with block in an async generator (report)",
 	.fix = FIX_NONE,
+	/* the standard's own streaming example and async fixtures yield in a
+	 * with block: available with --select ASYNC119, not run by default */
+	.off_by_default = true,
 	.query = yield_in_cm_scm,
 	.tokens = tokens,
 	.check = check_cm,
@@ -191,7 +194,9 @@ const struct transform transform_yield_in_cm = {
 		 "timeout, which ASYNC101 reports) in an `async def` generator, the block and the "
 		 "yield in the same function. Generators decorated with `asynccontextmanager`, "
 		 "`contextmanager`, `pytest.fixture` or `pytest_asyncio.fixture` are not "
-		 "reported.",
+		 "reported. Off by default: the standard's own streaming example yields inside "
+		 "`async with aiofiles.open(..)`; `--select ASYNC119` (its full code: a prefix "
+		 "or ALL does not select it) runs it.",
 	.why = "A consumer that stops iterating early leaves the generator suspended inside "
 	       "the block; its exit then runs only when the generator is closed, often by the "
 	       "garbage collector, where `await` is no longer possible (PEP 533). The resource "
@@ -234,7 +239,9 @@ const struct transform transform_yield_in_cancel_scope = {
 		 "`CancelScope`), in an `async def` generator, the block and the yield in the "
 		 "same function. Generators decorated with `asynccontextmanager`, "
 		 "`contextmanager`, `pytest.fixture` or `pytest_asyncio.fixture` are not "
-		 "reported.",
+		 "reported. Off by default: the standard's own streaming example yields inside "
+		 "`async with aiofiles.open(..)`; `--select ASYNC119` (its full code: a prefix "
+		 "or ALL does not select it) runs it.",
 	.why = "At the yield the generator is suspended but its scope stays open: a timeout "
 	       "expiring then cancels whatever the consumer is awaiting, a failing task group "
 	       "child cancels the consumer, and the consumer's exceptions are not seen by the "
