@@ -51,4 +51,16 @@ while IFS='	' read -r code problems; do
     if [ -n "$problems" ]; then fail "$code documented" "$problems"; else pass "$code documented"; fi
 done <"$TMPROOT/results"
 [ -s "$TMPROOT/results" ] || fail "no rules checked"
+
+# Every long option `--help` shows is one the command line knows: a
+# misspelling's "did you mean" can name it, and a command it does not
+# belong to says so instead of calling it unknown.
+for opt in $("$ASYNCMOD" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    out=$("$ASYNCMOD" rules "$opt" 2>&1)
+    if printf '%s\n' "$out" | grep -q "unknown option '$opt'"; then
+        fail "$opt is in the list of known options" "$out"
+    else
+        pass "$opt is in the list of known options"
+    fi
+done
 finish

@@ -39,6 +39,7 @@ const struct transform *const transform_table[] = {
 	&transform_yield_in_cancel_scope,	/* ASYNC101 */
 	&transform_wait_for,	/* AM202 */
 	&transform_timeout_error,	/* AM203 */
+	&transform_timeout_disabled,	/* AM204 */
 	&transform_cancelled_caught,	/* ASYNC103 */
 	&transform_cancelled_exit,	/* ASYNC104 */
 	&transform_unclosed_client,	/* AM301 */

@@ -50,6 +50,7 @@ extern const struct transform transform_yield_in_cm;	/* ASYNC119 */
 extern const struct transform transform_yield_in_cancel_scope;	/* ASYNC101 */
 extern const struct transform transform_wait_for;	/* AM202 */
 extern const struct transform transform_timeout_error;	/* AM203 */
+extern const struct transform transform_timeout_disabled;	/* AM204 */
 extern const struct transform transform_cancelled_caught;	/* ASYNC103 */
 extern const struct transform transform_cancelled_exit;	/* ASYNC104 */
 extern const struct transform transform_unclosed_client;	/* AM301 */
