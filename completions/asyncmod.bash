@@ -181,7 +181,7 @@ _asyncmod()
                 --in-place --allow-dirty --force-branch --stdin-filename --help \
                 --extend-select --extend-ignore --fixable --extend-fixable --unfixable --add-noqa \
                 --no-cache --cache-dir --statistics --exit-zero --show-fixes -o --output-file \
-                --color; do
+                --color --force-exclude --no-force-exclude; do
                 [[ $used == *" $opt "* ]] || opts+=" $opt"
             done
             _asyncmod_words "$opts"

@@ -183,6 +183,7 @@ int bufcheck_stdin(const struct engine_options *opts, const char *path, FILE *in
 	int status = ENGINE_TROUBLE;
 
 	memset(&res, 0, sizeof(res));
+	req.honour_exclude = opts->force_exclude;	/* an excluded PATH comes back as it is */
 	if (read_all(&text, in, &err) < 0)
 		goto fail;
 	read = true;

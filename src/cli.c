@@ -37,6 +37,7 @@ static const char *const option_names[] = {
 	"--git-timeout", "--create-pr", "--draft", "--forge", "--merge-reports",
 	"--statistics", "--exit-zero", "--show-fixes", "--no-show-fixes", "--output-file",
 	"--color",
+	"--force-exclude", "--no-force-exclude",
 	NULL,
 };
 
@@ -107,6 +108,8 @@ void cli_usage(FILE *out)
 	      "  --http-client NAME       httpx (default) or aiohttp, for HTTP client fixes\n"
 	      "  --config FILE            read settings from FILE (a pyproject.toml)\n"
 	      "  --isolated               read no configuration file\n"
+	      "  --force-exclude          apply the configuration's exclude to files named\n"
+	      "                           on the command line too (as pre-commit names them)\n"
 	      "  --stdin-filename PATH    check standard input as the file PATH (its settings);\n"
 	      "                           --fix writes the fixed source to standard output\n"
 	      "\n"
@@ -442,6 +445,8 @@ int cli_parse(struct cli *out, int argc, char **argv, struct err *err)
 			o->cache_dir = v;
 		} else if (!strcmp(a, "--isolated")) {
 			o->isolated = true;
+		} else if (!strcmp(a, "--force-exclude") || !strcmp(a, "--no-force-exclude")) {
+			o->force_exclude = a[2] == 'f';
 		} else if (!strcmp(a, "--interactive") || !strcmp(a, "-i")) {
 			o->interactive = true;
 		} else if (!strcmp(a, "--commit")) {

@@ -162,7 +162,7 @@ static void settle(struct file_settings *fs, bool *mask, const struct engine_opt
 }
 
 /* Looks up each file's configuration, drops excluded files (unless named
- * on the command line) and fills one settings record per remaining file. */
+ * on the command line, without --force-exclude) and fills one settings record per remaining file. */
 static int settle_files(struct vec *files, struct file_settings **settings, bool **masks,
 			bool *any_enabled, struct config_set *configs,
 			const struct engine_options *opts, struct err *err)
@@ -178,7 +178,7 @@ static int settle_files(struct vec *files, struct file_settings **settings, bool
 
 		if (config_for(&c, configs, file, err) < 0)
 			return -1;
-		if (config_excludes(c, file) && !is_explicit(opts, file)) {
+		if (config_excludes(c, file) && (opts->force_exclude || !is_explicit(opts, file))) {
 			free(file);
 			continue;
 		}

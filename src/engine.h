@@ -60,6 +60,7 @@ struct engine_options {
 	bool no_cache;		/* --no-cache: neither read nor write the cache */
 	const char *cache_dir;	/* --cache-dir DIR, or NULL (cache.h says what then) */
 	struct engine_summary *summary;	/* filled when not NULL */
+	bool force_exclude;	/* --force-exclude: `exclude` drops files named on the command line too */
 };
 
 /* What a run did, for `batch`. Counts are per transform_table index. */

@@ -97,6 +97,7 @@ run_cases() {
     expect "$mode" "--diff" asyncmod check --d
     expect "$mode" "" asyncmod check --fix --d
     expect "$mode" "--ignore --in-place --interactive --isolated" asyncmod check --i
+    expect "$mode" "--force-branch --force-exclude" asyncmod check --fo
     expect "$mode" "--quiet" asyncmod check --select AM105 --q
     expect "$mode" "" asyncmod check -j 2 --j
     expect "$mode" "--help --output-format" asyncmod rules --
@@ -194,7 +195,7 @@ assert isinstance(hooks, list) and hooks, "not a list of hooks"
 for h in hooks:
     missing = {"id", "name", "entry", "language", "description"} - set(h)
     assert not missing, "hook %r lacks %s" % (h.get("id"), sorted(missing))
-    assert h.get("require_serial") is False, "hook %r: require_serial is not false" % h["id"]
+    assert h.get("require_serial") is True, "hook %r: require_serial is not true" % h["id"]
     print("\t".join([h["id"], h["entry"], h["language"], ",".join(h.get("types_or", []))]))
 EOF
     status=$?
@@ -215,12 +216,14 @@ if [ "$status" -ne 0 ]; then
 else
     pass ".pre-commit-hooks.yaml $how"
 fi
-want="asyncmod	asyncmod check	system	python,pyi
-asyncmod-fix	asyncmod check --fix	system	python,pyi"
+want="asyncmod	asyncmod check --force-exclude	python	python,pyi
+asyncmod-fix	asyncmod check --force-exclude --fix	python	python,pyi
+asyncmod-system	asyncmod check --force-exclude	system	python,pyi
+asyncmod-fix-system	asyncmod check --force-exclude --fix	system	python,pyi"
 if [ "$(cat "$TMPROOT/hooks")" = "$want" ]; then
-    pass ".pre-commit-hooks.yaml: hooks asyncmod and asyncmod-fix"
+    pass ".pre-commit-hooks.yaml: hooks asyncmod, asyncmod-fix and their -system twins"
 else
-    fail ".pre-commit-hooks.yaml: hooks asyncmod and asyncmod-fix" "got: $(cat "$TMPROOT/hooks")"
+    fail ".pre-commit-hooks.yaml: hooks asyncmod, asyncmod-fix and their -system twins" "got: $(cat "$TMPROOT/hooks")"
 fi
 
 # Each entry run as pre-commit runs it: `ENTRY FILE...` in the repository.
@@ -258,5 +261,7 @@ run_hook() {
 }
 run_hook asyncmod 1 "$BAD"
 run_hook asyncmod-fix 0 "$FIXED"
+run_hook asyncmod-system 1 "$BAD"
+run_hook asyncmod-fix-system 0 "$FIXED"
 
 finish
