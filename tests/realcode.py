@@ -75,9 +75,12 @@ def judge(orig, fixed, listing, findings, out):
     with open(findings, encoding="utf-8") as f:
         records = json.load(f)
     applied = collections.Counter(r["code"] for r in records if r.get("applied"))
+    # a fix that was made but not kept: its finding's fix is null, the
+    # reason says why
+    not_kept = ("conflict", "fix-broke-syntax", "fix-broke-names", "write-failed", "not-committed")
     refused = collections.Counter(
         "%s %s" % (r["code"], r["reason"]) for r in records
-        if r.get("fix") and not r.get("applied") and r.get("reason"))
+        if not r.get("applied") and r.get("reason") in not_kept)
     print("fixes per code: " + (" ".join("%s=%d" % kv for kv in sorted(applied.items())) or "none"))
     print("fixes total: %d, findings total: %d" % (sum(applied.values()), len(records)))
     for k, n in sorted(refused.items()):
