@@ -50,4 +50,16 @@ static inline bool mem_eq(const void *a, const void *b, size_t n)
 	return !n || !memcmp(a, b, n);
 }
 
+/* The value of the hex digit `c` (0-9, a-f, A-F), or -1. */
+static inline int hex_digit_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * lsp_text: open documents, their edits, and position conversion.
  */
+#include "buf.h"
 #include "lsp_text.h"
 
 #include <git2.h>
@@ -200,17 +201,6 @@ int lsp_doc_change(struct lsp_doc *d, json_object *change, enum lsp_encoding enc
 	return 0;
 }
 
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *lsp_uri_path(const char *uri)
 {
 	struct buf out = BUF_INIT;
@@ -233,7 +223,7 @@ char *lsp_uri_path(const char *uri)
 		return NULL;
 	for (; *p && *p != '?' && *p != '#'; p++) {
 		if (*p == '%') {
-			int a = hex(p[1]), b = a < 0 ? -1 : hex(p[2]);
+			int a = hex_digit_value(p[1]), b = a < 0 ? -1 : hex_digit_value(p[2]);
 
 			if (a < 0 || b < 0 || (a == 0 && b == 0)) {
 				buf_release(&out);

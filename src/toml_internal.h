@@ -63,7 +63,6 @@ void toml_lex_skip_ws(struct parser *p);
 int toml_lex_skip_comment(struct parser *p);
 int toml_lex_newline(struct parser *p);
 int toml_lex_skip_ws_nl(struct parser *p);
-int toml_lex_hex_digit(int c);
 int toml_lex_string(struct parser *p, struct buf *b, bool multiline_ok);
 bool toml_lex_bare_key_char(int c);
 void toml_lex_parts_release(struct vec *parts);

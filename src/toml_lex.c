@@ -191,17 +191,6 @@ static void put_utf8(struct buf *b, unsigned long cp)
 	}
 }
 
-int toml_lex_hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* An escape sequence at the backslash under `pos`. */
 static int escape(struct parser *p, struct buf *b, bool multiline)
 {
@@ -228,7 +217,7 @@ static int escape(struct parser *p, struct buf *b, bool multiline)
 		unsigned long cp = 0;
 
 		for (unsigned i = 0; i < digits; i++) {
-			int d = toml_lex_hex_digit(toml_peek(p, 2 + i));
+			int d = hex_digit_value(toml_peek(p, 2 + i));
 
 			if (d < 0)
 				return toml_lex_fail(p, start, "invalid TOML: \\%c needs %u hex digits", c,

@@ -18,7 +18,7 @@ static bool digits_ok(const char *s, size_t n, int base)
 	if (!n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		int d = toml_lex_hex_digit((unsigned char)s[i]);
+		int d = hex_digit_value((unsigned char)s[i]);
 
 		if (s[i] == '_') {
 			if (!i || i + 1 == n || s[i + 1] == '_')
@@ -54,7 +54,7 @@ static int parse_integer(struct parser *p, struct toml_value *v, const char *t, 
 
 		if (t[i] == '_')
 			continue;
-		d = (unsigned)toml_lex_hex_digit((unsigned char)t[i]);
+		d = (unsigned)hex_digit_value((unsigned char)t[i]);
 		if (acc > (limit - d) / (unsigned)base)
 			return toml_lex_fail(p, off, "invalid TOML: integer '%.*s' does not fit in 64 bits",
 				       (int)n, t);

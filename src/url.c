@@ -44,17 +44,6 @@ static bool host_colon_at(const char *p)
 	return *p == ':';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* `s[0, n)` with %XX decoded (a `%` not followed by two hex digits is
  * kept), as git decodes credentials. */
 static char *decode(const char *s, size_t n)
@@ -64,8 +53,8 @@ static char *decode(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
 
-		if (s[i] == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 &&
-		    (lo = hex_value(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = hex_digit_value(s[i + 1])) >= 0 &&
+		    (lo = hex_digit_value(s[i + 2])) >= 0) {
 			buf_putc(&b, (char)(hi * 16 + lo));
 			i += 2;
 		} else {
