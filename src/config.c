@@ -592,8 +592,21 @@ int config_for(const struct config **out, struct config_set *set, const char *fi
 		 slash ? file : ".");
 	if (!parent[0])
 		strcpy(parent, "/");
-	if (!realpath(parent, real))
-		return 0;
+	/* a file that does not exist yet (an editor's unsaved buffer, a
+	 * --stdin-filename) may name folders that do not either: the
+	 * nearest one that does holds its configuration */
+	while (!realpath(parent, real)) {
+		char *up = strrchr(parent, '/');
+
+		if (!strcmp(parent, ".") || !strcmp(parent, "/"))
+			return 0;	/* not even the top can be found */
+		if (!up)
+			strcpy(parent, ".");
+		else if (up == parent)
+			parent[1] = '\0';
+		else
+			*up = '\0';
+	}
 	return config_for_dir(out, set, real, err);
 }
 

@@ -117,6 +117,14 @@ if ! grep -q AM105 "$TMPROOT/conf.out" && grep -q '^../proj/src/m.py:8:5: ASYNC2
 else
     fail "config: ignore" "$(cat "$TMPROOT/conf.out")"
 fi
+# a PATH in folders that do not exist yet (an unsaved buffer): the
+# nearest folder that does holds its configuration
+run unsaved "$W/src.py" check --stdin-filename proj/src/new/deeper/m.py
+if ! grep -q AM105 "$TMPROOT/unsaved.out" && grep -q 'ASYNC221' "$TMPROOT/unsaved.out"; then
+    pass "config: a PATH in folders not made yet takes the configuration above them"
+else
+    fail "config: a PATH in folders not made yet" "$(cat "$TMPROOT/unsaved.out" "$TMPROOT/unsaved.err")"
+fi
 run legacy "$W/src.py" check --stdin-filename proj/src/legacy.py
 if ! grep -q 'ASYNC221' "$TMPROOT/legacy.out" && grep -q 'ASYNC251' "$TMPROOT/legacy.out"; then
     pass "config: per-file-ignores for PATH"
