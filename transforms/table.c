@@ -44,6 +44,7 @@ const struct transform *const transform_table[] = {
 	&transform_cancelled_exit,	/* ASYNC104 */
 	&transform_unclosed_client,	/* AM301 */
 	&transform_legacy_coroutine,	/* AM302 */
+	&transform_async_cm_protocol,	/* AM303 */
 	&transform_swallowed_exception,	/* AM401 */
 };
 

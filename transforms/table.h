@@ -55,6 +55,7 @@ extern const struct transform transform_cancelled_caught;	/* ASYNC103 */
 extern const struct transform transform_cancelled_exit;	/* ASYNC104 */
 extern const struct transform transform_unclosed_client;	/* AM301 */
 extern const struct transform transform_legacy_coroutine;	/* AM302 */
+extern const struct transform transform_async_cm_protocol;	/* AM303 */
 extern const struct transform transform_swallowed_exception;	/* AM401 */
 
 /* AM104's fix, shared with AM105 so that both write the same edits for
