@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC 0x31454843414d4124ull	/* "$AMCACHE1" read on a little-endian host */
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u	/* 2: each finding's fix alone as edits (fixdesc.h) */
 #define CACHE_SUBDIR "v1"
 /* An entry larger than this is not read. */
 #define CACHE_MAX_ENTRY (64u * 1024u * 1024u)
@@ -196,7 +196,8 @@ static void program_identity(struct buf *b)
 			   (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
 }
 
-int cache_open(struct cache **out, const char *dir, const bool *enabled, struct err *err)
+int cache_open(struct cache **out, const char *dir, const bool *enabled, bool shown,
+	       struct err *err)
 {
 	struct cache *c;
 	struct buf sub = BUF_INIT, id = BUF_INIT;
@@ -225,6 +226,8 @@ int cache_open(struct cache **out, const char *dir, const bool *enabled, struct 
 	program_identity(&id);
 	for (size_t i = 0; i < transform_count; i++)
 		buf_printf(&id, "%s=%d\n", transform_table[i]->code, enabled ? enabled[i] : 1);
+	/* a run that shows each fix's edits keeps them: its entries are its own */
+	buf_printf(&id, "shown=%d\n", shown);
 	cache_hash128(c->run, id.ptr, id.len, 0);
 	buf_release(&id);
 	pthread_mutex_init(&c->lock, NULL);
@@ -317,6 +320,22 @@ static void entry_path(struct buf *out, const struct cache *c, const struct cach
 
 /* --- writing --- */
 
+static void put_edits(struct buf *b, const struct vec *edits)
+{
+	put_u32(b, (uint32_t)edits->len);
+	for (size_t i = 0; i < edits->len; i++) {
+		const struct edit *e = vec_at(edits, i);
+
+		put_u32(b, e->start);
+		put_u32(b, e->end);
+		put_u32(b, e->line);
+		put_u32(b, e->column);
+		put_u32(b, e->end_line);
+		put_u32(b, e->end_column);
+		put_str(b, e->text);
+	}
+}
+
 static void put_finding(struct buf *b, const struct finding *f)
 {
 	put_str(b, f->rule->code);
@@ -329,18 +348,7 @@ static void put_finding(struct buf *b, const struct finding *f)
 	put_str(b, f->message);
 	put_str(b, f->reason);
 	put_u32(b, (uint32_t)f->fix);
-	put_u32(b, (uint32_t)f->edits.len);
-	for (size_t i = 0; i < f->edits.len; i++) {
-		const struct edit *e = vec_at(&f->edits, i);
-
-		put_u32(b, e->start);
-		put_u32(b, e->end);
-		put_u32(b, e->line);
-		put_u32(b, e->column);
-		put_u32(b, e->end_line);
-		put_u32(b, e->end_column);
-		put_str(b, e->text);
-	}
+	put_edits(b, &f->edits);
 	put_u32(b, (uint32_t)f->needs.len);
 	for (size_t i = 0; i < f->needs.len; i++) {
 		const struct need *n = vec_at(&f->needs, i);
@@ -348,6 +356,7 @@ static void put_finding(struct buf *b, const struct finding *f)
 		put_u32(b, (uint32_t)n->kind);
 		put_str(b, n->text);
 	}
+	put_edits(b, &f->shown);
 }
 
 static void failed(struct cache *c, const char *why)
@@ -477,6 +486,23 @@ static const struct transform *rule_by_code(const char *s, uint32_t len)
 	return NULL;
 }
 
+static void get_edits(struct reader *r, struct vec *edits)
+{
+	uint32_t n = get_u32(r);
+
+	for (uint32_t i = 0; i < n && !r->bad; i++) {
+		struct edit *e = vec_push(edits);
+
+		e->start = get_u32(r);
+		e->end = get_u32(r);
+		e->line = get_u32(r);
+		e->column = get_u32(r);
+		e->end_line = get_u32(r);
+		e->end_column = get_u32(r);
+		e->text = get_str(r, true);
+	}
+}
+
 static bool get_finding(struct cache *c, struct reader *r, struct finding *f)
 {
 	uint32_t len, n;
@@ -485,6 +511,7 @@ static bool get_finding(struct cache *c, struct reader *r, struct finding *f)
 	memset(f, 0, sizeof(*f));
 	f->edits = (struct vec)VEC_INIT(struct edit);
 	f->needs = (struct vec)VEC_INIT(struct need);
+	f->shown = (struct vec)VEC_INIT(struct edit);
 	s = get_span(r, &len);
 	f->rule = rule_by_code(s, len);
 	f->start = get_u32(r);
@@ -500,18 +527,7 @@ static bool get_finding(struct cache *c, struct reader *r, struct finding *f)
 	if (!f->rule || n > FIX_UNSAFE)
 		r->bad = true;
 	f->fix = (enum fix_class)n;
-	n = get_u32(r);
-	for (uint32_t i = 0; i < n && !r->bad; i++) {
-		struct edit *e = vec_push(&f->edits);
-
-		e->start = get_u32(r);
-		e->end = get_u32(r);
-		e->line = get_u32(r);
-		e->column = get_u32(r);
-		e->end_line = get_u32(r);
-		e->end_column = get_u32(r);
-		e->text = get_str(r, true);
-	}
+	get_edits(r, &f->edits);
 	n = r->bad ? 0 : get_u32(r);
 	for (uint32_t i = 0; i < n && !r->bad; i++) {
 		struct need *nd = vec_push(&f->needs);
@@ -523,6 +539,8 @@ static bool get_finding(struct cache *c, struct reader *r, struct finding *f)
 		if (kind > NEED_FORCE_DROP)
 			r->bad = true;
 	}
+	if (!r->bad)
+		get_edits(r, &f->shown);
 	return !r->bad;
 }
 

@@ -50,7 +50,8 @@ void cache_hash128(uint8_t out[16], const void *data, size_t len, uint64_t seed)
  * transform_table index): results depend on the rules the run compiled.
  * Returns 0, or -1 with `err` when the folder cannot be made or written.
  * Free with cache_free(). */
-int cache_open(struct cache **out, const char *dir, const bool *enabled, struct err *err);
+int cache_open(struct cache **out, const char *dir, const bool *enabled, bool shown,
+	       struct err *err);
 void cache_free(struct cache *c);
 
 /* The key of `path` holding `size` bytes `bytes` under settings `fs`. */

@@ -309,7 +309,7 @@ static char *project_root(void)
  * warning on `errs`). Runs that commit or review read from elsewhere than
  * the work tree, or fix one finding at a time: they keep no cache. */
 static struct cache *open_cache(const struct engine_options *opts, struct config_set *configs,
-				const bool *any_enabled, FILE *errs)
+				const bool *any_enabled, bool shown, FILE *errs)
 {
 	const struct config *c = NULL;
 	struct err err = ERR_INIT;
@@ -323,7 +323,7 @@ static struct cache *open_cache(const struct engine_options *opts, struct config
 	root = c && c->cache_dir ? NULL : project_root();
 	dir = cache_dir_choose(opts->cache_dir, c ? c->cache_dir : NULL,
 			       c && c->cache_dir ? c->dir : root);
-	if (cache_open(&cache, dir, any_enabled, &err) < 0)
+	if (cache_open(&cache, dir, any_enabled, shown, &err) < 0)
 		fprintf(errs, "asyncmod: warning: running without the cache: %s\n", err.msg);
 	free(dir);
 	free(root);
@@ -472,8 +472,9 @@ int engine_check(const struct engine_options *opts, FILE *out, FILE *errs, int *
 	config.describe_fixes = !opts->interactive && !opts->no_report && !opts->statistics &&
 				(opts->format == FORMAT_JSON || opts->format == FORMAT_SARIF);
 	/* --add-noqa reads every file again as it writes: no cache */
-	config.cache = files.len && !opts->add_noqa ? open_cache(opts, configs, any_enabled, errs)
-						  : NULL;
+	config.cache = files.len && !opts->add_noqa
+			       ? open_cache(opts, configs, any_enabled, config.describe_fixes, errs)
+			       : NULL;
 	pool.config = &config;
 	pool.files = files.items;
 	pool.settings = settings;

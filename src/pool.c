@@ -209,10 +209,8 @@ static void lookup_one(void *arg)
 	cache_key(&key, l->cache, p->files[l->i], &p->settings[l->i], l->bytes.ptr ? l->bytes.ptr : "",
 		  l->bytes.len);
 	memset(&p->results[l->i], 0, sizeof(p->results[l->i]));
-	/* an entry holds no fix edits to show (fixdesc.h): with them wanted,
-	 * only a clean file's entry will do, as for a run that fixes */
-	if (cache_lookup(l->cache, &key, &p->results[l->i],
-			 p->config->mode != MODE_CHECK || p->config->describe_fixes)) {
+	/* a run that fixes takes only a clean file's entry */
+	if (cache_lookup(l->cache, &key, &p->results[l->i], p->config->mode != MODE_CHECK)) {
 		p->results[l->i].path = xstrdup(p->files[l->i]);
 		p->done[l->i] = true;
 	}

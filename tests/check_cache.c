@@ -96,7 +96,7 @@ static struct cache *open_cache(void)
 	char sub[128];
 
 	snprintf(sub, sizeof(sub), "%s/c", dir);
-	ck_assert_int_eq(cache_open(&c, sub, mask, &err), 0);
+	ck_assert_int_eq(cache_open(&c, sub, mask, false, &err), 0);
 	return c;
 }
 
