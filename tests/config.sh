@@ -9,6 +9,7 @@
 work="$TMPROOT/t"
 mkdir -p "$work"
 cp "$SRCDIR/fixtures/cli/config-explicit-and-isolated/tree/app.py" "$work/app.py"
+chmod u+w "$work/app.py"   # the source tree may be read-only (distcheck)
 
 # run SETTINGS ARGS...: the sorted codes reported (or marked [*] when
 # $FIXABLE is set), one line
@@ -102,6 +103,7 @@ else
     fail "--fix with unfixable" "$(cat "$work/out")" "$(cat "$work/app.py")"
 fi
 cp "$SRCDIR/fixtures/cli/config-explicit-and-isolated/tree/app.py" "$work/app.py"
+chmod u+w "$work/app.py"
 
 # errors name the file, the line and the nearest code
 err_row() {

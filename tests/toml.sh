@@ -6,7 +6,7 @@
 # a message that gives its line and column. No case is skipped.
 . "$SRCDIR/tests/lib.sh"
 
-suite="$SRCDIR/../shared/data/toml-test/tests"
+suite="${ASYNCMOD_SHARED:-$SRCDIR/../shared}/data/toml-test/tests"
 decode="$BUILDDIR/tests/toml_decode"
 if [ ! -f "$suite/files-toml-1.0.0" ]; then
     echo "SKIP: toml-test's cases are not in $suite"
