@@ -3,10 +3,11 @@
 # standard.py reads ../shared/spec/python-async-standard.zh.md next to the
 # source tree (or below $ASYNCMOD_SHARED) at test time, splits every
 # python block into its ✅/❌ examples and checks them with asyncmod:
-# every ❌ example is detected, every ✅ example gets no finding (a 3.10- form under --target-version
-# py310), and the fixes of ❌ examples give the ✅ forms. The tables in
-# tests/standard/ list the exceptions, each with its reason; a change of the
-# standard (a block or an example more or less, a renamed heading) fails.
+# every ❌ example is detected, every ✅ example gets no finding (a 3.10-
+# form under --target-version py310), and the fixes of ❌ examples give
+# the ✅ forms. The tables in tests/standard/ list the exceptions, each
+# with its reason; a change of the standard (a block or an example more
+# or less, a renamed heading) fails.
 . "$SRCDIR/tests/lib.sh"
 
 spec="${ASYNCMOD_SHARED:-$SRCDIR/../shared}/spec/python-async-standard.zh.md"
