@@ -4,7 +4,8 @@
  * One recursive walk over the tree records scopes with the byte range
  * whose code they run (a def's body, not its default values, which run in
  * the enclosing scope; a comprehension minus its first iterable), and
- * every binding and reference. Lookups then follow Python's LEGB rule.
+ * every binding and reference. The lookups over the index, following
+ * Python's LEGB rule, are in scope_lookup.c.
  */
 #include "scope.h"
 #include "scope_internal.h"
@@ -12,11 +13,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-static bool node_is(TSNode n, const char *type)
-{
-	return !strcmp(ts_node_type(n), type);
-}
 
 static char *node_strdup(const struct scope_index *idx, TSNode n)
 {
@@ -31,7 +27,7 @@ static char *dotted_strdup(const struct scope_index *idx, TSNode n)
 	struct buf b = BUF_INIT;
 	uint32_t count = ts_node_named_child_count(n);
 
-	if (!node_is(n, "dotted_name"))
+	if (!scope_node_is(n, "dotted_name"))
 		return node_strdup(idx, n);
 	for (uint32_t i = 0; i < count; i++) {
 		TSNode part = ts_node_named_child(n, i);
@@ -146,7 +142,7 @@ static void visit_parameters(struct scope_index *idx, TSNode params, int outer, 
 			for (uint32_t k = 0; k < m; k++) {
 				TSNode c = ts_node_named_child(p, k);
 
-				if (node_is(c, "type"))
+				if (scope_node_is(c, "type"))
 					visit(idx, c, outer);
 				else
 					bind_target(idx, c, inner);
@@ -167,7 +163,7 @@ static void visit_function(struct scope_index *idx, TSNode node, int scope)
 	TSNode params = ts_node_child_by_field_name(node, "parameters", 10);
 	TSNode ret = ts_node_child_by_field_name(node, "return_type", 11);
 	TSNode body = ts_node_child_by_field_name(node, "body", 4);
-	bool async = ts_node_child_count(node) && node_is(ts_node_child(node, 0), "async");
+	bool async = ts_node_child_count(node) && scope_node_is(ts_node_child(node, 0), "async");
 	int inner;
 
 	if (!ts_node_is_null(name))
@@ -220,14 +216,14 @@ static void visit_comprehension(struct scope_index *idx, TSNode node, int scope)
 {
 	bool first = true;
 	uint32_t n = ts_node_named_child_count(node);
-	int inner = scope_add(idx, node_is(node, "generator_expression") ? SCOPE_GENERATOR
+	int inner = scope_add(idx, scope_node_is(node, "generator_expression") ? SCOPE_GENERATOR
 					: SCOPE_COMPREHENSION,
 			      scope, ts_node_start_byte(node), ts_node_end_byte(node));
 
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode c = ts_node_named_child(node, i);
 
-		if (node_is(c, "for_in_clause")) {
+		if (scope_node_is(c, "for_in_clause")) {
 			TSNode left = ts_node_child_by_field_name(c, "left", 4);
 			TSNode right = ts_node_child_by_field_name(c, "right", 5);
 
@@ -260,7 +256,7 @@ static void note_runtime(struct scope_index *idx, const char *module)
 
 static void visit_import(struct scope_index *idx, TSNode node, int scope)
 {
-	bool top = scope == 0 && node_is(ts_node_parent(node), "module");
+	bool top = scope == 0 && scope_node_is(ts_node_parent(node), "module");
 	TSTreeCursor c = ts_tree_cursor_new(node);
 
 	if (ts_tree_cursor_goto_first_child(&c)) {
@@ -272,7 +268,7 @@ static void visit_import(struct scope_index *idx, TSNode node, int scope)
 
 			if (!field || strcmp(field, "name"))
 				continue;
-			if (node_is(item, "aliased_import")) {
+			if (scope_node_is(item, "aliased_import")) {
 				TSNode name = ts_node_child_by_field_name(item, "name", 4);
 				TSNode alias = ts_node_child_by_field_name(item, "alias", 5);
 
@@ -299,7 +295,7 @@ static void visit_import(struct scope_index *idx, TSNode node, int scope)
 
 static void visit_import_from(struct scope_index *idx, TSNode node, int scope)
 {
-	bool top = scope == 0 && node_is(ts_node_parent(node), "module");
+	bool top = scope == 0 && scope_node_is(ts_node_parent(node), "module");
 	TSNode mod = ts_node_child_by_field_name(node, "module_name", 11);
 	TSTreeCursor c;
 	char *module;
@@ -320,7 +316,7 @@ static void visit_import_from(struct scope_index *idx, TSNode node, int scope)
 
 			if (!field || strcmp(field, "name"))
 				continue;
-			if (node_is(item, "aliased_import")) {
+			if (scope_node_is(item, "aliased_import")) {
 				name = ts_node_child_by_field_name(item, "name", 4);
 				local = ts_node_child_by_field_name(item, "alias", 5);
 			} else {
@@ -361,7 +357,7 @@ static void note_marker(struct scope_index *idx, TSNode attr)
 	TSNode name = ts_node_child_by_field_name(attr, "attribute", 9);
 	TSNode obj = ts_node_child_by_field_name(attr, "object", 6);
 
-	if (ts_node_is_null(obj) || !node_is(obj, "attribute") ||
+	if (ts_node_is_null(obj) || !scope_node_is(obj, "attribute") ||
 	    !text_is(idx, ts_node_child_by_field_name(obj, "attribute", 9), "mark"))
 		return;
 	if (text_is(idx, name, "anyio"))
@@ -429,7 +425,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 		for (uint32_t i = 0; i < n; i++) {
 			TSNode c = ts_node_named_child(node, i);
 
-			if (!node_is(c, "as_pattern_target"))
+			if (!scope_node_is(c, "as_pattern_target"))
 				visit(idx, c, scope);
 		}
 		if (!ts_node_is_null(alias))
@@ -450,7 +446,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 		for (uint32_t i = 0; i < n; i++) {
 			TSNode c = ts_node_named_child(node, i);
 
-			if (node_is(c, "identifier"))
+			if (scope_node_is(c, "identifier"))
 				bind(idx, scope, c, type[0] == 'g' ? BIND_GLOBAL : BIND_NONLOCAL);
 		}
 	} else if (!strcmp(type, "attribute")) {
@@ -470,7 +466,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 }
 
 /* Orders two names given by text and length as strcmp orders strings. */
-static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
+int scope_name_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
 	int c = memcmp(a, b, alen < blen ? alen : blen);
 
@@ -496,13 +492,13 @@ static int ref_text_cmp(const void *a, const void *b, void *text)
 {
 	const struct ref *x = a, *y = b;
 
-	return name_cmp((const char *)text + x->start, x->len, (const char *)text + y->start,
+	return scope_name_cmp((const char *)text + x->start, x->len, (const char *)text + y->start,
 			y->len);
 }
 
 /* The first entry of `by_name` for `name` in `scope` (any scope when
  * `scope` < 0), or by_name.len. */
-static size_t first_binding(const struct scope_index *idx, const char *name, size_t len,
+size_t scope_first_binding(const struct scope_index *idx, const char *name, size_t len,
 			    int scope)
 {
 	size_t lo = 0, hi = idx->by_name.len;
@@ -510,7 +506,7 @@ static size_t first_binding(const struct scope_index *idx, const char *name, siz
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct binding *b = *(const struct binding **)vec_at(&idx->by_name, mid);
-		int c = name_cmp(b->name, strlen(b->name), name, len);
+		int c = scope_name_cmp(b->name, strlen(b->name), name, len);
 
 		if (!c && scope >= 0)
 			c = (b->scope > scope) - (b->scope < scope);
@@ -582,332 +578,4 @@ void scope_index_free(struct scope_index *idx)
 	vec_release(&idx->by_name);
 	vec_release(&idx->ref_names);
 	free(idx);
-}
-
-int scope_at(const struct scope_index *idx, uint32_t at)
-{
-	int best = 0;
-	uint32_t best_size = UINT32_MAX;
-
-	for (size_t i = 0; i < idx->scopes.len; i++) {
-		const struct scope *s = vec_at(&idx->scopes, i);
-
-		if (at < s->start || at >= s->end || s->end - s->start >= best_size)
-			continue;
-		if (s->ex_end > s->ex_start && at >= s->ex_start && at < s->ex_end)
-			continue;
-		best = (int)i;
-		best_size = s->end - s->start;
-	}
-	return best;
-}
-
-enum scope_kind scope_kind(const struct scope_index *idx, int scope)
-{
-	return ((const struct scope *)vec_at(&idx->scopes, (size_t)scope))->kind;
-}
-
-enum scope_context scope_context_at(const struct scope_index *idx, uint32_t at)
-{
-	int s = scope_at(idx, at);
-	bool nested = false;
-
-	for (;;) {
-		const struct scope *sc = vec_at(&idx->scopes, (size_t)s);
-
-		if (sc->kind == SCOPE_COMPREHENSION && !nested) {
-			s = sc->parent;
-			continue;
-		}
-		if (sc->kind == SCOPE_ASYNC_FUNCTION)
-			return nested ? CONTEXT_NESTED_SYNC : CONTEXT_ASYNC;
-		if (sc->kind == SCOPE_MODULE)
-			return nested ? CONTEXT_SYNC : CONTEXT_MODULE;
-		nested = true;
-		s = sc->parent;
-	}
-}
-
-/* Looks `name` up in the bindings of one scope. Returns -1 when the scope
- * does not bind it, else a resolution; `*global` is set for `global name`. */
-static int lookup_in(const struct scope_index *idx, int scope, const char *name, size_t len,
-		     const char **qname, bool *global, bool *nonlocal)
-{
-	size_t imports = 0, others = 0;
-	const char *q = NULL;
-	bool mixed = false;
-
-	*global = *nonlocal = false;
-	for (size_t i = first_binding(idx, name, len, scope); i < idx->by_name.len; i++) {
-		const struct binding *b = *(const struct binding **)vec_at(&idx->by_name, i);
-
-		if (b->scope != scope || strlen(b->name) != len || memcmp(b->name, name, len))
-			break;
-		switch (b->kind) {
-		case BIND_GLOBAL:
-			*global = true;
-			break;
-		case BIND_NONLOCAL:
-			*nonlocal = true;
-			break;
-		case BIND_IMPORT:
-			if (q && strcmp(q, b->qname))
-				mixed = true;
-			if (!q)
-				q = b->qname;	/* the first in the source: a try branch */
-			imports++;
-			break;
-		case BIND_OTHER:
-			others++;
-			break;
-		}
-	}
-	if (*global || *nonlocal)
-		return -1;
-	if (!imports && !others)
-		return -1;
-	if (imports && (others || mixed)) {
-		*qname = q;	/* one of the candidates, for the report */
-		return RESOLVE_AMBIGUOUS;
-	}
-	if (others)
-		return RESOLVE_LOCAL;
-	*qname = q;
-	return RESOLVE_MODULE;
-}
-
-enum resolution scope_resolve_name(const struct scope_index *idx, uint32_t at,
-				   const char *name, size_t len, const char **qname)
-{
-	int s = scope_at(idx, at);
-	bool first = true;
-
-	while (s >= 0) {
-		const struct scope *sc = vec_at(&idx->scopes, (size_t)s);
-		bool global, nonlocal;
-		int r;
-
-		if (sc->kind == SCOPE_CLASS && !first) {
-			s = sc->parent;
-			continue;
-		}
-		r = lookup_in(idx, s, name, len, qname, &global, &nonlocal);
-		if (global) {
-			s = 0;
-			first = false;
-			r = lookup_in(idx, 0, name, len, qname, &global, &nonlocal);
-			return r < 0 ? RESOLVE_UNBOUND : (enum resolution)r;
-		}
-		if (r >= 0)
-			return (enum resolution)r;
-		first = false;
-		s = sc->parent;
-	}
-	return RESOLVE_UNBOUND;
-}
-
-enum resolution scope_resolve_expr(const struct scope_index *idx, TSNode expr,
-				   struct buf *qname)
-{
-	TSNode parts[32];
-	size_t n = 0;
-	TSNode base = expr;
-	const char *q = NULL;
-	enum resolution r;
-
-	buf_clear(qname);
-	if (node_is(base, "dotted_name")) {
-		/* a.b.c in a class pattern: parts are the named children */
-		uint32_t count = ts_node_named_child_count(base);
-
-		for (uint32_t i = count; i > 1 && n < 32; i--)
-			parts[n++] = ts_node_named_child(base, i - 1);
-		base = ts_node_named_child(base, 0);
-	}
-	while (node_is(base, "attribute") && n < 32) {
-		parts[n++] = ts_node_child_by_field_name(base, "attribute", 9);
-		base = ts_node_child_by_field_name(base, "object", 6);
-		if (ts_node_is_null(base))
-			return RESOLVE_LOCAL;
-	}
-	if (!node_is(base, "identifier"))
-		return RESOLVE_LOCAL;
-	r = scope_resolve_name(idx, ts_node_start_byte(base), idx->text + ts_node_start_byte(base),
-			       ts_node_end_byte(base) - ts_node_start_byte(base), &q);
-	if ((r == RESOLVE_MODULE || r == RESOLVE_AMBIGUOUS) && q)
-		buf_puts(qname, q);
-	else
-		buf_add(qname, idx->text + ts_node_start_byte(base),
-			ts_node_end_byte(base) - ts_node_start_byte(base));
-	while (n > 0) {
-		TSNode p = parts[--n];
-
-		buf_putc(qname, '.');
-		buf_add(qname, idx->text + ts_node_start_byte(p),
-			ts_node_end_byte(p) - ts_node_start_byte(p));
-	}
-	return r;
-}
-
-size_t scope_binding_sites(const struct scope_index *idx, uint32_t at, const char *name,
-			   size_t len, uint32_t *sites, size_t max)
-{
-	int s = scope_at(idx, at);
-	bool first = true;
-
-	while (s >= 0) {
-		const struct scope *sc = vec_at(&idx->scopes, (size_t)s);
-		size_t n = 0;
-		bool bound = false;
-
-		if (sc->kind == SCOPE_CLASS && !first) {
-			s = sc->parent;
-			continue;
-		}
-		for (size_t i = first_binding(idx, name, len, s); i < idx->by_name.len; i++) {
-			const struct binding *b =
-				*(const struct binding **)vec_at(&idx->by_name, i);
-
-			if (b->scope != s || strlen(b->name) != len || memcmp(b->name, name, len))
-				break;
-			bound = true;
-			if (b->kind != BIND_OTHER || n == max)
-				return 0;
-			sites[n++] = b->at;
-		}
-		if (bound)
-			return n;
-		first = false;
-		s = sc->parent;
-	}
-	return 0;
-}
-
-bool scope_imports_name(const struct scope_index *idx, const char *text, size_t len,
-			const char *const *qnames, size_t n)
-{
-	for (size_t i = 0; i < idx->from_imports.len; i++) {
-		const struct binding *b =
-			vec_at(&idx->bindings, *(size_t *)vec_at(&idx->from_imports, i));
-
-		if (strlen(b->name) != len || memcmp(b->name, text, len))
-			continue;
-		for (size_t k = 0; k < n; k++)
-			if (!strcmp(b->qname, qnames[k]))
-				return true;
-	}
-	return false;
-}
-
-bool scope_name_used(const struct scope_index *idx, const char *name)
-{
-	size_t len = strlen(name), lo = 0, hi = idx->ref_names.len, at;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct ref *r = vec_at(&idx->ref_names, mid);
-
-		if (name_cmp(idx->text + r->start, r->len, name, len) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < idx->ref_names.len) {
-		const struct ref *r = vec_at(&idx->ref_names, lo);
-
-		if (r->len == len && !memcmp(idx->text + r->start, name, len))
-			return true;
-	}
-	at = first_binding(idx, name, len, -1);
-	return at < idx->by_name.len &&
-	       !strcmp((*(const struct binding **)vec_at(&idx->by_name, at))->name, name);
-}
-
-const char *scope_module_alias(const struct scope_index *idx, const char *module)
-{
-	for (size_t i = 0; i < idx->bindings.len; i++) {
-		const struct binding *b = vec_at(&idx->bindings, i);
-		const char *q = NULL;
-
-		if (b->kind != BIND_IMPORT || !b->top || b->from || strcmp(b->qname, module))
-			continue;
-		if (scope_resolve_name(idx, 0, b->name, strlen(b->name), &q) == RESOLVE_MODULE &&
-		    !strcmp(q, module))
-			return b->name;
-	}
-	return NULL;
-}
-
-/* Describes the import binding `b` in `out`; false when there is none. */
-static bool import_out(const struct binding *b, struct scope_import *out)
-{
-	if (!b)
-		return false;
-	out->stmt_start = b->stmt_start;
-	out->stmt_end = b->stmt_end;
-	out->item_start = b->item_start;
-	out->item_end = b->item_end;
-	out->qname = b->qname;
-	out->from = b->from;
-	return true;
-}
-
-bool scope_top_import(const struct scope_index *idx, const char *name, struct scope_import *out)
-{
-	const struct binding *found = NULL;
-
-	for (size_t i = 0; i < idx->bindings.len; i++) {
-		const struct binding *b = vec_at(&idx->bindings, i);
-
-		if (b->scope != 0 || strcmp(b->name, name))
-			continue;
-		if (found || b->kind != BIND_IMPORT || !b->top)
-			return false;
-		found = b;
-	}
-	return import_out(found, out);
-}
-
-bool scope_sole_import(const struct scope_index *idx, const char *name, struct scope_import *out)
-{
-	const struct binding *found = NULL;
-
-	for (size_t i = 0; i < idx->bindings.len; i++) {
-		const struct binding *b = vec_at(&idx->bindings, i);
-
-		if (strcmp(b->name, name))
-			continue;
-		if (found || b->kind != BIND_IMPORT)
-			return false;
-		found = b;
-	}
-	return import_out(found, out);
-}
-
-size_t scope_count_refs(const struct scope_index *idx, const char *name, const uint32_t *skip,
-			size_t nskip)
-{
-	size_t len = strlen(name), count = 0;
-
-	for (size_t i = 0; i < idx->refs.len; i++) {
-		const struct ref *r = vec_at(&idx->refs, i);
-		bool skipped = false;
-
-		if (r->len != len || memcmp(idx->text + r->start, name, len))
-			continue;
-		for (size_t k = 0; k < nskip && !skipped; k++)
-			skipped = r->start >= skip[2 * k] && r->start + r->len <= skip[2 * k + 1];
-		count += !skipped;
-	}
-	return count;
-}
-
-enum runtime scope_runtime(const struct scope_index *idx)
-{
-	return idx->runtime;
-}
-
-bool scope_has_all(const struct scope_index *idx)
-{
-	return idx->has_all;
 }

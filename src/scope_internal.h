@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <string.h>
+#include <tree_sitter/api.h>
+
 #include "scope.h"
 #include "vec.h"
 
@@ -50,5 +53,18 @@ struct scope_index {
 	enum runtime runtime;
 	bool has_all;
 };
+
+static inline bool scope_node_is(TSNode n, const char *type)
+{
+	return !strcmp(ts_node_type(n), type);
+}
+
+/* memcmp-style order of two names given with their lengths. */
+int scope_name_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* The first entry of `by_name` for `name` in `scope` (any scope when
+ * `scope` < 0), or by_name.len. */
+size_t scope_first_binding(const struct scope_index *idx, const char *name, size_t len,
+			   int scope);
 
 #endif
