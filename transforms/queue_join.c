@@ -8,8 +8,9 @@
  * an item is the author's choice.
  *
  * The queue is `asyncio.Queue()` (also PriorityQueue, LifoQueue) bound to
- * a local or module name or to `self.attr` in the class's methods; every
- * binding must be such a call. Its uses (every mention of the same
+ * a local name, a private module name (`_queue`) or a private attribute
+ * (`self._queue`); every binding must be such a call. A public module
+ * name or attribute may be used by other modules: not reported. Its uses (every mention of the same
  * variable, or of an attribute of that name on any object) must be
  * method calls on it, of which one puts an item and none is `task_done`.
  * A queue handed to a function or class defined in the module counts as
@@ -65,68 +66,58 @@ static bool is_constructor(const struct rule_ctx *ctx, TSNode call)
 	return yes;
 }
 
+/* True when the def or class statement `def` is named by the `len` bytes
+ * at `text`. */
+static bool def_named(const struct rule_ctx *ctx, TSNode def, const char *text, uint32_t len)
+{
+	TSNode nm;
+
+	if (syntax_type_is(def, "decorated_definition"))
+		def = syntax_field(def, "definition");
+	if (!syntax_type_is(def, "function_definition") && !syntax_type_is(def, "class_definition"))
+		return false;
+	nm = syntax_field(def, "name");
+	return !ts_node_is_null(nm) && ts_node_end_byte(nm) - ts_node_start_byte(nm) == len &&
+	       !memcmp(ctx->src->text + ts_node_start_byte(nm), text, len);
+}
+
 /* True when `fn` (the function of a call) names a def or class written in
- * this module: a module-level name bound by def/class only, or
- * `self.method` of a method of the enclosing class. */
+ * this module: a name whose every binding where it is called is a def or
+ * class statement, or `self.method` of a method of the enclosing class. */
 static bool module_callee(const struct rule_ctx *ctx, TSNode fn)
 {
-	TSNode root = ts_tree_root_node(ctx->tree), name = fn;
-	uint32_t n = ts_node_named_child_count(root), len;
+	TSNode root = ts_tree_root_node(ctx->tree), c = fn, name;
+	uint32_t sites[8], len, n;
 	const char *text;
 	bool found = false;
 
-	if (syntax_type_is(fn, "attribute")) {
-		TSNode obj = syntax_field(fn, "object");
+	if (syntax_type_is(fn, "identifier")) {
+		text = rule_text(ctx, fn, &len);
+		n = (uint32_t)scope_binding_sites(ctx->scopes, ts_node_start_byte(fn), text, len,
+						  sites, 8);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode nm = ts_node_named_descendant_for_byte_range(root, sites[i],
+									    sites[i] + len);
 
-		if (!syntax_type_is(obj, "identifier") || !rule_text_is(ctx, obj, "self"))
-			return false;
-		name = syntax_field(fn, "attribute");
-	} else if (!syntax_type_is(fn, "identifier")) {
-		return false;
+			if (!def_named(ctx, ts_node_parent(nm), text, len))
+				return false;
+		}
+		return n > 0;
 	}
+	if (!syntax_type_is(fn, "attribute") ||
+	    !syntax_type_is(syntax_field(fn, "object"), "identifier") ||
+	    !rule_text_is(ctx, syntax_field(fn, "object"), "self"))
+		return false;
+	name = syntax_field(fn, "attribute");
 	if (ts_node_is_null(name))
 		return false;
 	text = rule_text(ctx, name, &len);
-	if (syntax_type_is(fn, "identifier")) {
-		/* a module-level def or class */
-		for (uint32_t i = 0; i < n && !found; i++) {
-			TSNode s = ts_node_named_child(root, i), nm;
-
-			if (syntax_type_is(s, "decorated_definition"))
-				s = syntax_field(s, "definition");
-			if (!syntax_type_is(s, "function_definition") &&
-			    !syntax_type_is(s, "class_definition"))
-				continue;
-			nm = syntax_field(s, "name");
-			found = !ts_node_is_null(nm) && ts_node_end_byte(nm) -
-				ts_node_start_byte(nm) == len &&
-				!memcmp(ctx->src->text + ts_node_start_byte(nm), text, len);
-		}
-		return found && syntax_means_module(ctx, fn);
-	}
-	/* a method of the class around the call */
-	{
-		TSNode c = fn;
-
-		while (!ts_node_is_null(c) && !syntax_type_is(c, "class_definition"))
-			c = ts_node_parent(c);
-		if (ts_node_is_null(c))
-			return false;
-		c = syntax_field(c, "body");
-		n = ts_node_named_child_count(c);
-		for (uint32_t i = 0; i < n && !found; i++) {
-			TSNode s = ts_node_named_child(c, i), nm;
-
-			if (syntax_type_is(s, "decorated_definition"))
-				s = syntax_field(s, "definition");
-			if (!syntax_type_is(s, "function_definition"))
-				continue;
-			nm = syntax_field(s, "name");
-			found = !ts_node_is_null(nm) && ts_node_end_byte(nm) -
-				ts_node_start_byte(nm) == len &&
-				!memcmp(ctx->src->text + ts_node_start_byte(nm), text, len);
-		}
-	}
+	while (!ts_node_is_null(c) && !syntax_type_is(c, "class_definition"))
+		c = ts_node_parent(c);
+	c = syntax_field(c, "body");
+	n = ts_node_is_null(c) ? 0 : ts_node_named_child_count(c);
+	for (uint32_t i = 0; i < n && !found; i++)
+		found = def_named(ctx, ts_node_named_child(c, i), text, len);
 	return found;
 }
 
@@ -191,10 +182,22 @@ static bool name_queue(const struct rule_ctx *ctx, TSNode id, TSNode *ctor,
 	size_t n;
 	int scope;
 
+	n = scope_binding_sites(ctx->scopes, ts_node_start_byte(id), text, len, refs,
+				QUEUE_JOIN_MAX_REFS);
+	for (size_t i = 0; i < n; i++) {
+		TSNode site = ts_node_named_descendant_for_byte_range(root, refs[i], refs[i] + len);
+		TSNode p = ts_node_parent(site);
+
+		if (!syntax_type_is(p, "assignment") || !syntax_is_field(p, "left", site) ||
+		    !is_constructor(ctx, syntax_field(p, "right")))
+			return false;	/* a parameter, a loop target, another value */
+	}
 	n = scope_variable_refs(ctx->scopes, ts_node_start_byte(id), text, len, refs,
 				QUEUE_JOIN_MAX_REFS, &scope);
 	if (n == 0 || n > QUEUE_JOIN_MAX_REFS)
 		return false;
+	if (scope == 0 && *text != '_')
+		return false;	/* a public module global: other modules may use it */
 	*ctor = (TSNode){ { 0 }, NULL, NULL };
 	for (size_t i = 0; i < n; i++) {
 		TSNode u = ts_node_named_descendant_for_byte_range(root, refs[i], refs[i] + len);
@@ -228,6 +231,8 @@ static bool attr_queue(const struct rule_ctx *ctx, TSNode attr, const struct vec
 	    ts_node_is_null(name))
 		return false;
 	text = rule_text(ctx, name, &len);
+	if (*text != '_')
+		return false;	/* a public attribute: code elsewhere may use it */
 	*ctor = (TSNode){ { 0 }, NULL, NULL };
 	for (size_t i = 0; i < attrs->len; i++) {
 		TSNode a = *(TSNode *)vec_at(attrs, i), m = syntax_field(a, "attribute");
@@ -319,12 +324,14 @@ const struct transform transform_queue_join = {
 	.tokens = tokens,
 	.check = check,
 	.finds = "`await q.join()` where `q` is an `asyncio.Queue` (also `PriorityQueue`, "
-		 "`LifoQueue`) created in this module, bound to a local or module name or to "
-		 "`self.attr` in the class, that some code puts items in and that nothing in "
+		 "`LifoQueue`) created in this module, bound to a local name, a private module "
+		 "name (`_queue`) or a private attribute (`self._queue = asyncio.Queue()`), that "
+		 "some code puts items in and that nothing in "
 		 "the module calls `task_done()` on. Every use of the queue must be a method "
 		 "call on it; a queue handed to a function or class defined in the module is "
 		 "reported only when nothing in the module calls `task_done()` at all, and one "
-		 "handed to other code, returned, stored or aliased is not reported.",
+		 "handed to other code, returned, stored or aliased is not reported, nor one "
+		 "bound to a public module name or attribute, which other modules may use.",
 	.why = "`Queue.join()` returns when every item put was matched by a `task_done()` "
 	       "call. The standard's worker pool calls `queue.task_done()` in a `finally` for "
 	       "each item it takes and only then awaits `queue.join()`; without the calls, "
