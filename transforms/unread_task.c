@@ -19,9 +19,12 @@
  * task factory here (the group awaits its tasks); the dropped result,
  * `asyncio.create_task(..)` as a statement, is ASYNC300's.
  *
- * `_ = asyncio.create_task(..)` is reported too, with reason
- * `underscore`: the underscore says the result is not wanted, but the
- * task is as unkept and its failure as lost as a dropped one's.
+ * `_ = asyncio.create_task(..)` (or any name starting with `_`) is
+ * reported too, with reason `underscore`: the underscore says the result
+ * is not wanted, but the task is as unkept and its failure as lost as a
+ * dropped one's. A line whose comment silences F841 (pyflakes' and ruff's
+ * unused variable) is reported with `marked-unused`: the name is kept on
+ * purpose, yet it keeps the task only while the function runs.
  */
 #include <string.h>
 
@@ -43,6 +46,23 @@ static bool plain_store(TSNode id)
 	TSNode p = ts_node_parent(id);
 
 	return syntax_type_is(p, "assignment") && syntax_is_field(p, "left", id);
+}
+
+/* True when a comment on the last line of `stmt` silences pyflakes' and
+ * ruff's unused-variable code, F841: the author knows the name is unread. */
+static bool marked_unused(const struct rule_ctx *ctx, TSNode stmt)
+{
+	uint32_t at = ts_node_end_byte(stmt), end = at;
+	const char *t = ctx->src->text;
+
+	while (end < ctx->src->len && t[end] != '\n' && t[end] != '\r')
+		end++;
+	while (at < end && t[at] != '#')
+		at++;
+	for (; at + 4 <= end; at++)
+		if (!memcmp(t + at, "F841", 4))
+			return true;
+	return false;
 }
 
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
@@ -81,8 +101,10 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 			"is lost and it may be garbage-collected before it finishes; await it, keep "
 			"it, or run it in a TaskGroup",
 			(int)len, text);
-	if (len == 1 && *text == '_')
+	if (*text == '_')
 		rule_no_fix(f, "underscore");
+	else if (marked_unused(ctx, rule_capture(ctx, match, "stmt")))
+		rule_no_fix(f, "marked-unused");
 	return 0;
 }
 
@@ -99,8 +121,10 @@ static const char *const standard[] = {
 };
 
 static const char *const reasons[] = {
-	"underscore", "the task is bound to `_`, which says its result is not wanted: it is "
-	"still unkept and its failure still lost",
+	"underscore", "the task is bound to `_` or a name starting with `_`, which says its "
+	"result is not wanted: it is still unkept and its failure still lost",
+	"marked-unused", "a comment on the line silences F841 (unused variable): the name is "
+	"kept on purpose, but it holds the task only while the function runs",
 	NULL,
 };
 
@@ -117,7 +141,9 @@ const struct transform transform_unread_task = {
 		 "the function, nested defs and lambdas included, mentions `NAME`: the task is "
 		 "never awaited, cancelled, passed to a call, returned, yielded or stored. Any "
 		 "mention other than another plain `NAME = ..` counts as a use (`del NAME`, a read "
-		 "after a loop that rebinds it); `_ = ..` is reported with reason `underscore`. "
+		 "after a loop that rebinds it). `_ = ..` and other names starting with `_` are "
+		 "reported with reason `underscore`, a line whose comment silences F841 "
+		 "(unused variable) with `marked-unused`. "
 		 "A TaskGroup's `create_task` is not reported (the group awaits its tasks), nor "
 		 "a name at module or class level, nor one declared `global` or `nonlocal`, nor "
 		 "any name in a file that mentions `locals`, `vars`, `eval` or `exec`. A task "
