@@ -52,6 +52,12 @@ static const char *const factories[][2] = {
 	{ "urllib3.poolmanager.PoolManager", "urllib3.PoolManager" },
 	{ "requests.sessions.session", "requests.Session" },
 	{ "aiohttp.ClientSession", "aiohttp.ClientSession" },
+	{ "asyncio.Queue", "asyncio.Queue" },
+	{ "asyncio.PriorityQueue", "asyncio.Queue" },
+	{ "asyncio.LifoQueue", "asyncio.Queue" },
+	{ "asyncio.queues.Queue", "asyncio.Queue" },
+	{ "asyncio.queues.PriorityQueue", "asyncio.Queue" },
+	{ "asyncio.queues.LifoQueue", "asyncio.Queue" },
 };
 
 /* Methods of a path that return a path, and the attributes that are one. */
@@ -200,6 +206,8 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 					ok = annotation_type(rc, m, &t, depth + 1);
 			}
 			ok = ok && agree(out, t);
+		} else if (c && factory_class(c) && !strcmp(factory_class(c), "asyncio.Queue")) {
+			ok = agree(out, "asyncio.Queue");	/* asyncio.Queue[int] */
 		}
 		buf_release(&q);
 		return ok;

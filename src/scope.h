@@ -133,6 +133,15 @@ size_t scope_count_refs(const struct scope_index *idx, const char *name,
  * creates or leaves behind would raise NameError. */
 size_t scope_unresolved(const struct scope_index *idx, struct vec *names);
 
+/* The identifier references in the file (loads and stores, outside
+ * import statements) that mean the same variable as `name` seen from byte
+ * `at`: those that resolve to the scope that binds it there. Writes the
+ * start offsets of the first `max` into `refs`, the scope (an index for
+ * scope_kind) into `*scope` when not NULL (-1 when nothing binds the
+ * name), and returns how many there are in all (0 when nothing binds it). */
+size_t scope_variable_refs(const struct scope_index *idx, uint32_t at, const char *name,
+			   size_t len, uint32_t *refs, size_t max, int *scope);
+
 /* The async framework the module runs under, from its imports. */
 enum runtime scope_runtime(const struct scope_index *idx);
 

@@ -337,3 +337,61 @@ bool scope_has_all(const struct scope_index *idx)
 {
 	return idx->has_all;
 }
+
+/* The scope whose binding `name` means when evaluated in scope `s` (the
+ * module for a `global` name), or -1 when no scope binds it. */
+static int binding_scope(const struct scope_index *idx, int s, const char *name, size_t len)
+{
+	bool first = true;
+
+	while (s >= 0) {
+		const struct scope *sc = vec_at(&idx->scopes, (size_t)s);
+		const char *q = NULL;
+		bool global, nonlocal;
+
+		if (sc->kind == SCOPE_CLASS && !first) {
+			s = sc->parent;
+			continue;
+		}
+		if (lookup_in(idx, s, name, len, &q, &global, &nonlocal) >= 0)
+			return s;
+		if (global)
+			return lookup_in(idx, 0, name, len, &q, &global, &nonlocal) >= 0 ? 0 : -1;
+		first = false;
+		s = sc->parent;
+	}
+	return -1;
+}
+
+size_t scope_variable_refs(const struct scope_index *idx, uint32_t at, const char *name,
+			   size_t len, uint32_t *refs, size_t max, int *scope)
+{
+	int target = binding_scope(idx, scope_at(idx, at), name, len);
+	size_t lo = 0, hi = idx->ref_names.len, n = 0;
+
+	if (scope)
+		*scope = target;
+	if (target < 0)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ref *r = vec_at(&idx->ref_names, mid);
+
+		if (scope_name_cmp(idx->text + r->start, r->len, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < idx->ref_names.len; lo++) {
+		const struct ref *r = vec_at(&idx->ref_names, lo);
+
+		if (r->len != len || memcmp(idx->text + r->start, name, len))
+			break;
+		if (binding_scope(idx, r->scope, name, len) != target)
+			continue;
+		if (n < max)
+			refs[n] = r->start;
+		n++;
+	}
+	return n;
+}

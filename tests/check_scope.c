@@ -222,6 +222,39 @@ START_TEST(unresolved_names)
 }
 END_TEST
 
+/* scope_variable_refs: the mentions of one variable, not of its namesakes. */
+START_TEST(variable_refs)
+{
+	struct parsed p;
+	uint32_t refs[8];
+	int scope;
+
+	parse(&p, "t = 0\n"
+		  "async def f():\n    t = 1\n    def g():\n        return t\n    del t\n"
+		  "async def h():\n    return t\n"
+		  "def k():\n    global t\n    t = 2\n"
+		  "def m():\n    t = 3\n    def n():\n        nonlocal t\n        t = 4\n"
+		  "    return [t for _ in 'ab'], len\n");
+	/* f's t: its binding, the read in g, the del */
+	ck_assert_uint_eq(scope_variable_refs(p.idx, at(&p, "t = 1", 0), "t", 1, refs, 8,
+					      &scope), 3);
+	ck_assert_int_eq(scope_kind(p.idx, scope), SCOPE_ASYNC_FUNCTION);
+	/* the module's t: its binding, h's read, k's global store */
+	ck_assert_uint_eq(scope_variable_refs(p.idx, at(&p, "t = 0", 0), "t", 1, refs, 8,
+					      &scope), 3);
+	ck_assert_int_eq(scope, 0);
+	/* m's t: its binding, n's nonlocal store, the comprehension's read */
+	ck_assert_uint_eq(scope_variable_refs(p.idx, at(&p, "t = 3", 0), "t", 1, refs, 2,
+					      &scope), 3);
+	ck_assert_uint_eq(refs[0] != refs[1], 1);
+	/* a builtin: nothing binds it */
+	ck_assert_uint_eq(scope_variable_refs(p.idx, at(&p, "len", 0), "len", 3, refs, 8,
+					      &scope), 0);
+	ck_assert_int_eq(scope, -1);
+	release(&p);
+}
+END_TEST
+
 Suite *suite_scope(void)
 {
 	Suite *s = suite_create("scope");
@@ -234,6 +267,7 @@ Suite *suite_scope(void)
 	tcase_add_test(tc, contexts);
 	tcase_add_test(tc, runtime_and_aliases);
 	tcase_add_test(tc, unresolved_names);
+	tcase_add_test(tc, variable_refs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -29,6 +29,7 @@
 
 #include "../src/fix.h"
 #include "table.h"
+#include "syntax.h"
 #include "dangling_task.scm.h"
 
 static const char *const tokens[] = { "create_task", "ensure_future", NULL };
@@ -44,34 +45,6 @@ static bool is_task_factory(const char *q)
 		if (!strcmp(q, factories[i]))
 			return true;
 	return false;
-}
-
-/* True when `obj` (the receiver of `.create_task`) is an event loop:
- * `asyncio.get_running_loop()`, `asyncio.get_event_loop()`, or a name
- * such as `loop`, `self._loop`, `event_loop`. */
-static bool is_loop(const struct rule_ctx *ctx, TSNode obj)
-{
-	struct buf q = BUF_INIT;
-	bool yes = false;
-	uint32_t len;
-	const char *t;
-
-	if (!strcmp(ts_node_type(obj), "call")) {
-		TSNode fn = ts_node_child_by_field_name(obj, "function", 8);
-
-		if (!ts_node_is_null(fn) &&
-		    scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_MODULE)
-			yes = !strcmp(q.ptr, "asyncio.get_running_loop") ||
-			      !strcmp(q.ptr, "asyncio.get_event_loop");
-		buf_release(&q);
-		return yes;
-	}
-	if (!strcmp(ts_node_type(obj), "attribute"))
-		obj = ts_node_child_by_field_name(obj, "attribute", 9);
-	if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "identifier"))
-		return false;
-	t = rule_text(ctx, obj, &len);
-	return len >= 4 && !strncasecmp(t + len - 4, "loop", 4);
 }
 
 /* True when the code after `stmt` in its function closes or stops the
@@ -346,7 +319,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		method = ts_node_child_by_field_name(fn, "attribute", 9);
 		recv = ts_node_child_by_field_name(fn, "object", 6);
 		if (!rule_text_is(ctx, method, "create_task") || ts_node_is_null(recv) ||
-		    !is_loop(ctx, recv))
+		    !syntax_is_loop(ctx, recv))
 			goto done;
 	}
 	f = rule_report(ctx, &transform_dangling_task, call,

@@ -4,6 +4,7 @@
 #include "syntax.h"
 
 #include <string.h>
+#include <strings.h>
 
 static bool is(TSNode n, const char *type)
 {
@@ -652,4 +653,55 @@ uint32_t syntax_next_line(const struct rule_ctx *ctx, uint32_t at)
 	while (at < ctx->src->len && ctx->src->text[at] != '\n')
 		at++;
 	return at < ctx->src->len ? at + 1 : at;
+}
+
+bool syntax_is_loop(const struct rule_ctx *ctx, TSNode obj)
+{
+	struct buf q = BUF_INIT;
+	bool yes = false;
+	uint32_t len;
+	const char *t;
+
+	if (!strcmp(ts_node_type(obj), "call")) {
+		TSNode fn = ts_node_child_by_field_name(obj, "function", 8);
+
+		if (!ts_node_is_null(fn) &&
+		    scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_MODULE)
+			yes = !strcmp(q.ptr, "asyncio.get_running_loop") ||
+			      !strcmp(q.ptr, "asyncio.get_event_loop");
+		buf_release(&q);
+		return yes;
+	}
+	if (!strcmp(ts_node_type(obj), "attribute"))
+		obj = ts_node_child_by_field_name(obj, "attribute", 9);
+	if (ts_node_is_null(obj) || strcmp(ts_node_type(obj), "identifier"))
+		return false;
+	t = rule_text(ctx, obj, &len);
+	return len >= 4 && !strncasecmp(t + len - 4, "loop", 4);
+}
+
+bool syntax_creates_task(const struct rule_ctx *ctx, TSNode call)
+{
+	static const char *const factories[] = {
+		"asyncio.create_task", "asyncio.ensure_future",
+		"asyncio.tasks.create_task", "asyncio.tasks.ensure_future", NULL,
+	};
+	TSNode fn = syntax_field(call, "function");
+	struct buf q = BUF_INIT;
+	bool yes = false;
+
+	if (!syntax_type_is(call, "call"))
+		return false;
+	if (syntax_type_is(fn, "identifier") || syntax_type_is(fn, "attribute")) {
+		yes = scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_MODULE &&
+		      syntax_str_in(buf_cstr(&q), factories);
+		buf_release(&q);
+	}
+	if (!yes && syntax_type_is(fn, "attribute")) {
+		TSNode obj = syntax_field(fn, "object"), m = syntax_field(fn, "attribute");
+
+		yes = !ts_node_is_null(m) && rule_text_is(ctx, m, "create_task") &&
+		      !ts_node_is_null(obj) && syntax_is_loop(ctx, obj);
+	}
+	return yes;
 }

@@ -158,4 +158,15 @@ TSNode syntax_paren_top(TSNode n);
 /* The start of the line after the one holding byte `at`. */
 uint32_t syntax_next_line(const struct rule_ctx *ctx, uint32_t at);
 
+/* True when `obj` (the receiver of `.create_task`) is an event loop:
+ * `asyncio.get_running_loop()`, `asyncio.get_event_loop()`, or a name
+ * such as `loop`, `self._loop`, `event_loop`. */
+bool syntax_is_loop(const struct rule_ctx *ctx, TSNode obj);
+
+/* True when `call` creates an asyncio task: `asyncio.create_task(..)`,
+ * `asyncio.ensure_future(..)` (also through asyncio.tasks or imported by
+ * name) or `.create_task(..)` on an event loop (syntax_is_loop). A
+ * TaskGroup's `create_task` is not one: the group awaits its tasks. */
+bool syntax_creates_task(const struct rule_ctx *ctx, TSNode call);
+
 #endif
