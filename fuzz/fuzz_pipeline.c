@@ -138,6 +138,9 @@ struct name_at {
 
 struct names {
 	struct vec all, stored, bound, loaded;	/* char *, owned */
+	/* "name@scope" (scope: the names of the enclosing defs and classes,
+	 * dot-separated; "" at module level) */
+	struct vec stored_at, bound_at, loaded_at;	/* char *, owned */
 	struct vec order;			/* struct name_at */
 	bool future_annotations;		/* annotations are not evaluated */
 	bool wildcard;			/* `from m import *`: anything may be bound */
@@ -199,6 +202,75 @@ static bool read_early(const struct names *nm, const char *name)
 	return false;
 }
 
+/* The scope a name at `n` belongs to: the names of the function and class
+ * definitions around it, outermost first, dot-separated. A definition's
+ * own name belongs to the scope around it. Lambdas and comprehensions are
+ * taken as part of their function, which can only hide a finding. */
+static void scope_of(TSNode n, const char *text, struct buf *out)
+{
+	struct vec parts = VEC_INIT(TSNode);
+	TSNode child = n;
+
+	buf_clear(out);
+	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); child = p, p = ts_node_parent(p)) {
+		TSNode name;
+
+		if (strcmp(ts_node_type(p), "function_definition") &&
+		    strcmp(ts_node_type(p), "class_definition"))
+			continue;
+		name = ts_node_child_by_field_name(p, "name", 4);
+		if (ts_node_is_null(name) || ts_node_eq(name, child))
+			continue;
+		*(TSNode *)vec_push(&parts) = name;
+	}
+	for (size_t i = parts.len; i-- > 0;) {
+		TSNode name = *(TSNode *)vec_at(&parts, i);
+
+		if (out->len)
+			buf_putc(out, '.');
+		buf_add(out, text + ts_node_start_byte(name),
+			   ts_node_end_byte(name) - ts_node_start_byte(name));
+	}
+	vec_release(&parts);
+}
+
+static void add_name_at(struct vec *v, const char *text, TSNode n, const struct buf *scope)
+{
+	struct buf s = BUF_INIT;
+
+	buf_add(&s, text + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+	buf_putc(&s, '@');
+	buf_add(&s, scope->ptr ? scope->ptr : "", scope->len);
+	if (vec_has(v, buf_cstr(&s)))
+		buf_release(&s);
+	else
+		*(char **)vec_push(v) = buf_detach(&s);
+}
+
+/* True when `v` holds `name` in `scope` or in a scope around it. */
+static bool has_in_reach(const struct vec *v, const char *name, const char *scope)
+{
+	struct buf key = BUF_INIT;
+	size_t n = strlen(scope);
+	bool found = false;
+
+	for (;;) {
+		buf_clear(&key);
+		buf_printf(&key, "%s@%.*s", name, (int)n, scope);
+		if (vec_has(v, buf_cstr(&key))) {
+			found = true;
+			break;
+		}
+		if (!n)
+			break;
+		do
+			n--;
+		while (n && scope[n] != '.');
+	}
+	buf_release(&key);
+	return found;
+}
+
 static bool has_ancestor(TSNode n, const char *const *types)
 {
 	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
@@ -242,6 +314,7 @@ static const char *const deferred[] = { "function_definition", "lambda", NULL };
 static void names_collect(struct names *nm, TSParser *parser, const char *text, size_t len)
 {
 	TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
+	struct buf scope = BUF_INIT;
 	TSTreeCursor c;
 	TSNode root;
 
@@ -251,6 +324,9 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 	nm->bound = (struct vec)VEC_INIT(char *);
 	nm->loaded = (struct vec)VEC_INIT(char *);
 	nm->order = (struct vec)VEC_INIT(struct name_at);
+	nm->stored_at = (struct vec)VEC_INIT(char *);
+	nm->bound_at = (struct vec)VEC_INIT(char *);
+	nm->loaded_at = (struct vec)VEC_INIT(char *);
 	if (!tree) {
 		nm->error = true;
 		return;
@@ -272,18 +348,25 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 			bool read = false;
 
 			add_name(&nm->all, text, n);
-			if (syntax_is_store(n))
+			scope_of(n, text, &scope);
+			if (syntax_is_store(n)) {
 				add_name(&nm->stored, text, n);
-			if (loosely_stored(n))
+				add_name_at(&nm->stored_at, text, n, &scope);
+			}
+			if (loosely_stored(n)) {
 				add_name(&nm->bound, text, n);
+				add_name_at(&nm->bound_at, text, n, &scope);
+			}
 			else if (!rule_is_name_site(n) && strcmp(pt, "attribute") &&
 				 strcmp(pt, "keyword_argument") && strcmp(pt, "dotted_name"))
 				read = true;
 			else if (!strcmp(pt, "attribute") &&
 				 ts_node_start_byte(ts_node_named_child(p, 0)) == ts_node_start_byte(n))
 				read = true;
-			if (read)
+			if (read) {
 				add_name(&nm->loaded, text, n);
+				add_name_at(&nm->loaded_at, text, n, &scope);
+			}
 			if (loosely_stored(n))
 				note_at(&nm->order, text, n, true);
 			else if (read && !has_ancestor(n, deferred))
@@ -298,13 +381,15 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 done:
 	ts_tree_cursor_delete(&c);
 	ts_tree_delete(tree);
+	buf_release(&scope);
 }
 
 static void names_release(struct names *nm)
 {
-	struct vec *vs[] = { &nm->all, &nm->stored, &nm->bound, &nm->loaded };
+	struct vec *vs[] = { &nm->all, &nm->stored, &nm->bound, &nm->loaded,
+			     &nm->stored_at, &nm->bound_at, &nm->loaded_at };
 
-	for (size_t k = 0; k < 4; k++) {
+	for (size_t k = 0; k < 7; k++) {
 		for (size_t i = 0; i < vs[k]->len; i++)
 			free(*(char **)vec_at(vs[k], i));
 		vec_release(vs[k]);
@@ -356,9 +441,23 @@ static void check_names(const struct names *in, const struct names *out, const c
 
 		if (is_builtin(n) || vec_has(&out->bound, n))
 			continue;
-		/* a new name nothing binds, or one whose only bindings went */
-		if (!vec_has(&in->all, n) || vec_has(&in->stored, n))
+		/* a new name nothing binds */
+		if (!vec_has(&in->all, n))
 			fail("a fix leaves a name unbound", n, text, len, fixed);
+	}
+	/* a read whose bindings in reach went (a read that had none in the
+	 * input, such as a global nothing defines, is not the fix's doing) */
+	for (size_t i = 0; i < out->loaded_at.len; i++) {
+		const char *key = *(char **)vec_at(&out->loaded_at, i);
+		const char *at = strchr(key, '@');
+		char *n = xstrndup(key, (size_t)(at - key));
+
+		if (!is_builtin(n) && !has_in_reach(&out->bound_at, n, at + 1) &&
+		    has_in_reach(&in->stored_at, n, at + 1)) {
+			free(n);
+			fail("a fix leaves a name unbound", key, text, len, fixed);
+		}
+		free(n);
 	}
 }
 
