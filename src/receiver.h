@@ -22,7 +22,8 @@ struct receiver_ctx {
  * annotation), "httpx.Client", "httpx.AsyncClient", "requests.Session",
  * "urllib3.PoolManager" (any urllib3 pool or pool manager),
  * "aiohttp.ClientSession", "httpx.Response" (an awaited request of an
- * httpx.AsyncClient, also through asyncio.wait_for). */
+ * httpx.AsyncClient, also through asyncio.wait_for), "asyncpg.Pool"
+ * (asyncpg.create_pool(..), awaited or not, or an annotation). */
 const char *receiver_type(const struct receiver_ctx *rc, TSNode expr);
 
 #endif
