@@ -72,7 +72,7 @@ static const char *const close_methods[][3] = {
 /* What the advice says for each kind. */
 static const char *const advice[] = {
 	[KIND_NONE] = "",
-	[KIND_AIOFILES] = "open it with `async with aiofiles.open(..) as f:`",
+	[KIND_AIOFILES] = "open it with `async with aiofiles.open(..) as NAME:`",
 	[KIND_ASYNCPG] = "close it in a `finally` (`await conn.close()`)",
 	[KIND_REDIS] = "use `async with` or `await r.aclose()` in a `finally`",
 	[KIND_WRITER] = "call `writer.close()` and `await writer.wait_closed()` in a `finally`",
@@ -281,12 +281,14 @@ static const char *fix_aiofiles(struct rule_ctx *ctx, struct finding *f, TSNode 
 
 	if (!u->closes.len)
 		return "never-closed";
+	if (u->rebound)
+		return "escapes-block";
 	close = close_statement(*(TSNode *)vec_at(&u->closes, 0));
 	if (u->closes.len != 1 || ts_node_is_null(close) ||
 	    !syntax_node_eq(ts_node_parent(close), block) ||
 	    ts_node_start_byte(close) < ts_node_end_byte(stmt))
 		return "closed-without-finally";
-	if (u->rebound || ts_node_start_byte(u->first) < ts_node_end_byte(stmt) ||
+	if (ts_node_start_byte(u->first) < ts_node_end_byte(stmt) ||
 	    ts_node_start_byte(u->last) >= ts_node_end_byte(close))
 		return "escapes-block";
 	for (TSNode s = ts_node_next_named_sibling(stmt); !found && !ts_node_is_null(s);
