@@ -229,6 +229,11 @@ static void collect(const struct rule_ctx *ctx, enum kind kind, TSNode fn, TSNod
 
 		if (ts_node_start_byte(id) == ts_node_start_byte(site) || rule_is_name_site(id))
 			continue;
+		if (syntax_type_is(ts_node_parent(id), "global_statement") ||
+		    syntax_type_is(ts_node_parent(id), "nonlocal_statement")) {
+			u->escapes = true;	/* it outlives the call */
+			continue;
+		}
 		if (!syntax_node_eq(rule_enclosing_function(id), fn)) {
 			/* a nested function sees it (or binds a name of its own) */
 			u->escapes = u->escapes || !syntax_is_store(id);
