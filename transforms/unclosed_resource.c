@@ -141,7 +141,8 @@ static bool closing_wrapper(const struct rule_ctx *ctx, TSNode call)
 	TSNode fn = syntax_field(call, "function");
 	bool yes = false;
 
-	if (syntax_type_is(fn, "identifier") || syntax_type_is(fn, "attribute")) {
+	if (syntax_type_is(call, "call") &&
+	    (syntax_type_is(fn, "identifier") || syntax_type_is(fn, "attribute"))) {
 		yes = scope_resolve_expr(ctx->scopes, fn, &q) == RESOLVE_MODULE &&
 		      (!strcmp(buf_cstr(&q), "contextlib.aclosing") ||
 		       !strcmp(buf_cstr(&q), "contextlib.closing"));
@@ -150,13 +151,14 @@ static bool closing_wrapper(const struct rule_ctx *ctx, TSNode call)
 	return yes;
 }
 
-/* The method name of a call `X.m(..)`, or a null node. */
-static TSNode method_of(TSNode call)
+/* True when `call` is a call `X.m(..)` of a method named in `list`. */
+static bool calls_method(const struct rule_ctx *ctx, TSNode call, const char *const *list)
 {
 	TSNode fn = syntax_field(call, "function");
 
-	return syntax_type_is(fn, "attribute") ? syntax_field(fn, "attribute")
-					       : (TSNode){ { 0 }, NULL, NULL };
+	return syntax_type_is(call, "call") && syntax_type_is(fn, "attribute") &&
+	       !ts_node_is_null(syntax_field(fn, "attribute")) &&
+	       syntax_text_in(ctx, syntax_field(fn, "attribute"), list);
 }
 
 /* Sorts one use `id` of the name into `u`. */
@@ -179,8 +181,8 @@ static void classify(const struct rule_ctx *ctx, enum kind kind, TSNode id, stru
 		/* `stack.push_async_callback(f.close)` */
 		p = syntax_parent_unparen(p);
 		if (syntax_type_is(p, "argument_list") &&
-		    syntax_text_in(ctx, method_of(ts_node_parent(p)),
-				   (const char *const[]){ "push_async_callback", "callback", NULL }))
+		    calls_method(ctx, ts_node_parent(p),
+				 (const char *const[]){ "push_async_callback", "callback", NULL }))
 			u->managed = true;
 		else
 			u->escapes = true;
@@ -196,7 +198,7 @@ static void classify(const struct rule_ctx *ctx, enum kind kind, TSNode id, stru
 		if (closing_wrapper(ctx, call))
 			u->managed = true;
 		else if (kind == KIND_ACQUIRE &&
-			 syntax_text_in(ctx, method_of(call), (const char *const[]){ "release", NULL }))
+			 calls_method(ctx, call, (const char *const[]){ "release", NULL }))
 			*(TSNode *)vec_push(&u->closes) = call;
 		else
 			u->escapes = true;
@@ -357,8 +359,9 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "not-bound");
 		goto done;
 	}
-	if (!syntax_type_is(p, "assignment") || !syntax_is_field(p, "right", top))
-		goto done;	/* managed, passed on or returned where it is made */
+	if (!syntax_type_is(p, "assignment") || !syntax_is_field(p, "right", top) ||
+	    syntax_type_is(ts_node_parent(p), "assignment"))
+		goto done;	/* managed, passed on, returned or aliased where it is made */
 	name = syntax_field(p, "left");
 	if (kind == KIND_WRITER) {
 		/* `reader, writer = await asyncio.open_connection(..)` */
