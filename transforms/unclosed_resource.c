@@ -103,7 +103,7 @@ static enum kind kind_of(const struct rule_ctx *ctx, TSNode call, TSNode fnref, 
 
 		if (t && !strcmp(t, "asyncpg.Pool")) {
 			buf_clear(q);
-			buf_puts(q, "pool.acquire");
+			syntax_node_text(ctx, fnref, q);
 			return KIND_ACQUIRE;
 		}
 	}
@@ -376,13 +376,21 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	collect(ctx, kind, fn, name, &u);
 	if (u.escapes || u.managed || closed_in_finally(&u))
 		goto done;
-	f = rule_report(ctx, &transform_unclosed_resource, call,
-			u.closes.len ? "`%.*s` from `%s(..)` is closed, but not in a `finally`: an "
-				       "exception before the close leaks it; %s"
-				     : "`%.*s` from `%s(..)` is never closed: it stays open until "
-				       "garbage collection; %s",
-			(int)(ts_node_end_byte(name) - ts_node_start_byte(name)),
-			ctx->src->text + ts_node_start_byte(name), buf_cstr(&q), advice[kind]);
+	if (kind == KIND_ACQUIRE)
+		f = rule_report(ctx, &transform_unclosed_resource, call,
+				u.closes.len ? "`%.*s` from `%s()` is released, but not in a `finally`: "
+					       "an exception before the release keeps it from the pool; %s"
+					     : "`%.*s` from `%s()` is never released to its pool; %s",
+				(int)(ts_node_end_byte(name) - ts_node_start_byte(name)),
+				ctx->src->text + ts_node_start_byte(name), buf_cstr(&q), advice[kind]);
+	else
+		f = rule_report(ctx, &transform_unclosed_resource, call,
+				u.closes.len ? "`%.*s` from `%s(..)` is closed, but not in a `finally`: "
+					       "an exception before the close leaks it; %s"
+					     : "`%.*s` from `%s(..)` is never closed: it stays open until "
+					       "garbage collection; %s",
+				(int)(ts_node_end_byte(name) - ts_node_start_byte(name)),
+				ctx->src->text + ts_node_start_byte(name), buf_cstr(&q), advice[kind]);
 	if (kind != KIND_AIOFILES) {
 		rule_no_fix(f, "close-by-hand");
 		goto done;
