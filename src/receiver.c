@@ -58,6 +58,10 @@ static const char *const factories[][2] = {
 	{ "asyncio.queues.Queue", "asyncio.Queue" },
 	{ "asyncio.queues.PriorityQueue", "asyncio.Queue" },
 	{ "asyncio.queues.LifoQueue", "asyncio.Queue" },
+	{ "asyncpg.create_pool", "asyncpg.Pool" },
+	{ "asyncpg.pool.create_pool", "asyncpg.Pool" },
+	{ "asyncpg.Pool", "asyncpg.Pool" },
+	{ "asyncpg.pool.Pool", "asyncpg.Pool" },
 };
 
 /* Methods of a path that return a path, and the attributes that are one. */
@@ -434,6 +438,11 @@ static int awaited_type(const struct receiver_ctx *rc, TSNode e, const char **ou
 		buf_release(&q);
 		return node_is(args, "argument_list") &&
 		       awaited_type(rc, ts_node_named_child(args, 0), out, depth + 1);
+	}
+	if (c && factory_class(c) && !strcmp(factory_class(c), "asyncpg.Pool")) {
+		/* awaiting a new asyncpg pool gives the pool */
+		buf_release(&q);
+		return agree(out, "asyncpg.Pool");
 	}
 	buf_release(&q);
 	if (!node_is(fn, "attribute"))

@@ -24,7 +24,8 @@ struct receiver_ctx {
  * "aiohttp.ClientSession", "httpx.Response" (an awaited request of an
  * httpx.AsyncClient, also through asyncio.wait_for), "asyncio.Queue"
  * (also PriorityQueue and LifoQueue, and the generic `asyncio.Queue[T]`
- * annotation). */
+ * annotation), "asyncpg.Pool" (asyncpg.create_pool(..), awaited or not,
+ * or an annotation). */
 const char *receiver_type(const struct receiver_ctx *rc, TSNode expr);
 
 #endif

@@ -119,8 +119,8 @@ static bool sorts_out_cancellation(const struct rule_ctx *ctx, TSNode body)
 }
 
 /* The handler to examine: one that catches cancellation around an await
- * in a coroutine, and does not mean to swallow it. */
-static bool relevant(const struct rule_ctx *ctx, TSNode try_stmt, TSNode handler)
+ * in a coroutine, and does not mean to swallow it (table.h). */
+bool cancelled_handler_examined(const struct rule_ctx *ctx, TSNode try_stmt, TSNode handler)
 {
 	TSNode type, name, body = syntax_handler_body(handler);
 
@@ -132,76 +132,6 @@ static bool relevant(const struct rule_ctx *ctx, TSNode try_stmt, TSNode handler
 	    caught_earlier(ctx, try_stmt, handler) || sorts_out_cancellation(ctx, body))
 		return false;
 	return !uncancels(ctx, body);
-}
-
-static TSNode last_statement(TSNode block)
-{
-	TSNode none = { { 0 }, NULL, NULL };
-
-	for (uint32_t i = ts_node_named_child_count(block); i > 0; i--)
-		if (!syntax_type_is(ts_node_named_child(block, i - 1), "comment"))
-			return ts_node_named_child(block, i - 1);
-	return none;
-}
-
-/* True when control can reach the end of `block` (an approximation that
- * errs towards "yes": loops and match statements are assumed to). */
-static bool falls_through(TSNode block)
-{
-	TSNode last = last_statement(block);
-	const char *t;
-
-	if (ts_node_is_null(last))
-		return true;
-	t = ts_node_type(last);
-	if (!strcmp(t, "raise_statement") || !strcmp(t, "return_statement") ||
-	    !strcmp(t, "break_statement") || !strcmp(t, "continue_statement"))
-		return false;
-	if (!strcmp(t, "if_statement")) {
-		bool has_else = false;
-
-		if (falls_through(ts_node_child_by_field_name(last, "consequence", 11)))
-			return true;
-		for (uint32_t i = 0; i < ts_node_named_child_count(last); i++) {
-			TSNode c = ts_node_named_child(last, i);
-
-			if (syntax_type_is(c, "elif_clause") &&
-			    falls_through(ts_node_child_by_field_name(c, "consequence", 11)))
-				return true;
-			if (syntax_type_is(c, "else_clause")) {
-				has_else = true;
-				if (falls_through(ts_node_child_by_field_name(c, "body", 4)))
-					return true;
-			}
-		}
-		return !has_else;
-	}
-	if (!strcmp(t, "with_statement"))
-		return falls_through(ts_node_child_by_field_name(last, "body", 4));
-	if (!strcmp(t, "try_statement")) {
-		TSNode body = ts_node_child_by_field_name(last, "body", 4);
-
-		for (uint32_t i = 0; i < ts_node_named_child_count(last); i++) {
-			TSNode c = ts_node_named_child(last, i);
-
-			if (syntax_type_is(c, "finally_clause") &&
-			    !falls_through(syntax_handler_body(c)))
-				return false;
-			if (syntax_type_is(c, "else_clause"))
-				body = ts_node_child_by_field_name(c, "body", 4);
-		}
-		if (falls_through(body))
-			return true;
-		for (uint32_t i = 0; i < ts_node_named_child_count(last); i++) {
-			TSNode c = ts_node_named_child(last, i);
-
-			if (syntax_type_is(c, "except_clause") &&
-			    falls_through(syntax_handler_body(c)))
-				return true;
-		}
-		return false;
-	}
-	return true;
 }
 
 /* True when the handler's type names `asyncio.CancelledError` itself (not
@@ -460,7 +390,7 @@ static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 	struct finding *f;
 	uint32_t at;
 
-	if (!relevant(ctx, try_stmt, handler) || !falls_through(body))
+	if (!cancelled_handler_examined(ctx, try_stmt, handler) || !syntax_falls_through(body))
 		return 0;
 	syntax_handler_parts(handler, &type, &name);
 	if (raises_cancelled_itself(ctx, ts_node_child_by_field_name(try_stmt, "body", 4)))
@@ -487,7 +417,7 @@ static int check_caught(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "forwards-cancellation");
 		goto done;
 	}
-	last = last_statement(body);
+	last = syntax_last_statement(body);
 	if (ts_node_is_null(last))
 		goto done;
 	free(f->message);
@@ -543,7 +473,7 @@ static int check_exit(struct rule_ctx *ctx, const TSQueryMatch *match)
 					     "break_statement", "continue_statement", NULL };
 	struct vec v = VEC_INIT(TSNode);
 
-	if (!relevant(ctx, try_stmt, handler))
+	if (!cancelled_handler_examined(ctx, try_stmt, handler))
 		return 0;
 	syntax_handler_parts(handler, &type, &name);
 	for (int k = 0; kinds[k]; k++)

@@ -169,4 +169,37 @@ bool syntax_is_loop(const struct rule_ctx *ctx, TSNode obj);
  * TaskGroup's `create_task` is not one: the group awaits its tasks. */
 bool syntax_creates_task(const struct rule_ctx *ctx, TSNode call);
 
+/* ---- statements and blocks (syntax_block.c) ---- */
+
+/* The parent of `n` above any parentheses around it. */
+TSNode syntax_parent_unparen(TSNode n);
+
+/* True when `stmt` shares no line with another statement or with its
+ * block's header. */
+bool syntax_alone(TSNode stmt);
+
+/* True when the use `attr` of an object (`x.m`, `x.m(..)`, its object the
+ * name) lets the object outlive the code: returned, yielded, in a lambda
+ * or stored on another object without being awaited. */
+bool syntax_member_use_escapes(TSNode attr);
+
+/* The last statement of a block, comments aside; a null node when there
+ * is none. */
+TSNode syntax_last_statement(TSNode block);
+
+/* True when control can reach the end of `block` (an approximation that
+ * errs towards "yes": loops and match statements are assumed to). */
+bool syntax_falls_through(TSNode block);
+
+/* Adds to `f` the edits that turn `stmt` (`NAME = VALUE` alone on its
+ * line, in a block) into `async with VALUE as NAME:` over the lines that
+ * follow it up to the end of `last`, a later statement of the same block,
+ * re-indented with the file's indent unit (their line ends are claimed,
+ * so a fix adding a line there waits for the next run); when `last` is
+ * `stmt` the new body is `pass`. The text from the start of `stmt` to
+ * `value_start` becomes `async with `; ` as NAME:` goes in at
+ * `value_end`. */
+void syntax_async_with_over(const struct rule_ctx *ctx, struct finding *f, TSNode stmt,
+			    TSNode name, uint32_t value_start, uint32_t value_end, TSNode last);
+
 #endif

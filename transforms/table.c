@@ -47,6 +47,8 @@ const struct transform *const transform_table[] = {
 	&transform_unclosed_client,	/* AM301 */
 	&transform_legacy_coroutine,	/* AM302 */
 	&transform_async_cm_protocol,	/* AM303 */
+	&transform_unclosed_resource,	/* AM304 */
+	&transform_cm_swallows,	/* AM305 */
 	&transform_swallowed_exception,	/* AM401 */
 };
 

@@ -58,6 +58,8 @@ extern const struct transform transform_cancelled_exit;	/* ASYNC104 */
 extern const struct transform transform_unclosed_client;	/* AM301 */
 extern const struct transform transform_legacy_coroutine;	/* AM302 */
 extern const struct transform transform_async_cm_protocol;	/* AM303 */
+extern const struct transform transform_unclosed_resource;	/* AM304 */
+extern const struct transform transform_cm_swallows;	/* AM305 */
 extern const struct transform transform_swallowed_exception;	/* AM401 */
 
 /* AM104's fix, shared with AM105 so that both write the same edits for
@@ -66,5 +68,11 @@ extern const struct transform transform_swallowed_exception;	/* AM401 */
  * `asyncio.to_thread(..)`. Returns NULL when they were added, else the
  * reason token there is no fix (the finding's parts are then to drop). */
 const char *run_in_executor_fix(struct rule_ctx *ctx, struct finding *f, TSNode call);
+
+/* ASYNC103/ASYNC104's question, shared with AM305 so that a handler they
+ * examine gets no second finding there: true when `handler` of `try_stmt`
+ * catches cancellation around an await in a coroutine and does not mean
+ * to swallow it. */
+bool cancelled_handler_examined(const struct rule_ctx *ctx, TSNode try_stmt, TSNode handler);
 
 #endif

@@ -26,20 +26,11 @@ static const char *const classes[] = {
 	"httpx.AsyncClient", "aiohttp.ClientSession", "aiohttp.client.ClientSession", NULL,
 };
 
-static TSNode parent_unparen(TSNode n)
-{
-	TSNode p = ts_node_parent(n);
-
-	while (syntax_type_is(p, "parenthesized_expression"))
-		p = ts_node_parent(p);
-	return p;
-}
-
 /* True when the client expression `call` is already managed where it is:
  * `async with X(..) [as c]`, `stack.enter_async_context(X(..))`. */
 static bool managed_in_place(const struct rule_ctx *ctx, TSNode call)
 {
-	TSNode p = parent_unparen(call);
+	TSNode p = syntax_parent_unparen(call);
 
 	if (syntax_type_is(p, "as_pattern"))
 		p = ts_node_parent(p);
@@ -66,7 +57,7 @@ static int closed(const struct rule_ctx *ctx, TSNode fn, TSNode name)
 
 	syntax_find_names(ctx, fn, t, len, &ids);
 	for (size_t i = 0; i < ids.len && how != 1; i++) {
-		TSNode id = *(TSNode *)vec_at(&ids, i), p = parent_unparen(id), call;
+		TSNode id = *(TSNode *)vec_at(&ids, i), p = syntax_parent_unparen(id), call;
 
 		if (syntax_type_is(p, "with_item")) {
 			how = 1;
@@ -91,37 +82,16 @@ static int closed(const struct rule_ctx *ctx, TSNode fn, TSNode name)
  * of it returned, yielded or stored on an object without being awaited. */
 static bool escapes(TSNode id)
 {
-	TSNode p = parent_unparen(id);
+	TSNode p = syntax_parent_unparen(id);
 
 	if (syntax_type_is(p, "attribute") &&
-	    ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) == ts_node_start_byte(id)) {
-		TSNode child = p;
-
-		for (TSNode q = ts_node_parent(p); !ts_node_is_null(q);
-		     child = q, q = ts_node_parent(q)) {
-			const char *t = ts_node_type(q);
-
-			if (!strcmp(t, "await"))
-				return false;
-			if (!strcmp(t, "return_statement") || !strcmp(t, "yield") ||
-			    !strcmp(t, "lambda"))
-				return true;
-			if (!strcmp(t, "assignment") || !strcmp(t, "augmented_assignment")) {
-				TSNode left = ts_node_child_by_field_name(q, "left", 4);
-
-				return ts_node_start_byte(child) != ts_node_start_byte(left) &&
-				       !syntax_type_is(left, "identifier");
-			}
-			if (!strcmp(t, "block") || !strcmp(t, "module"))
-				return false;
-		}
-		return false;
-	}
+	    ts_node_start_byte(ts_node_child_by_field_name(p, "object", 6)) == ts_node_start_byte(id))
+		return syntax_member_use_escapes(p);
 	if (syntax_type_is(p, "keyword_argument"))
-		p = parent_unparen(p);
+		p = syntax_parent_unparen(p);
 	if (!syntax_type_is(p, "argument_list"))
 		return true;
-	return !syntax_type_is(parent_unparen(ts_node_parent(p)), "await");
+	return !syntax_type_is(syntax_parent_unparen(ts_node_parent(p)), "await");
 }
 
 /* Checks the uses of NAME in `fn`: returns a reason to report, or NULL
@@ -152,63 +122,17 @@ static const char *check_uses(const struct rule_ctx *ctx, TSNode fn, TSNode stmt
 	return why;
 }
 
-/* True when `stmt` shares no line with another statement or its block's
- * header. */
-static bool alone(TSNode stmt)
-{
-	TSNode prev = ts_node_prev_sibling(stmt), next = ts_node_next_sibling(stmt);
-	TSNode block = ts_node_parent(stmt);
-
-	if (!ts_node_is_null(prev) && ts_node_end_point(prev).row == ts_node_start_point(stmt).row)
-		return false;
-	if (!ts_node_is_null(next) && !syntax_type_is(next, "comment") &&
-	    ts_node_start_point(next).row == ts_node_end_point(stmt).row)
-		return false;
-	return ts_node_start_point(ts_node_parent(block)).row != ts_node_start_point(stmt).row;
-}
-
-/* Claims the end of each line that begins in [start, end) (its last
- * character and line break, rewritten as they are), so that another
- * fix adding a line there clashes with this one and waits for the next
- * run: a line it added would keep the old indentation and fall out of
- * the new block (or break the file). */
-static void guard_line_ends(const struct rule_ctx *ctx, struct finding *f, uint32_t start,
-			    uint32_t end)
-{
-	const char *s = ctx->src->text;
-	uint32_t i = start;
-
-	while (i < ctx->src->len && i < end) {
-		uint32_t nl = i, last;
-		char *text;
-
-		while (nl < ctx->src->len && s[nl] != '\n')
-			nl++;
-		last = nl;
-		if (last > i && s[last - 1] == '\r')
-			last--;
-		if (last > i) {
-			uint32_t to = nl < ctx->src->len ? nl + 1 : nl;
-
-			text = xstrndup(s + last - 1, to - (last - 1));
-			rule_edit(f, last - 1, to, text);
-			free(text);
-		}
-		i = nl + 1;
-	}
-}
-
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode call = rule_capture(ctx, match, "call"), fnref = rule_capture(ctx, match, "fn");
 	TSNode p, stmt, left, right, fn, block, last;
-	struct buf q = BUF_INIT, unit = BUF_INIT, text = BUF_INIT, indent = BUF_INIT;
+	struct buf q = BUF_INIT;
 	struct vec yields = VEC_INIT(TSNode);
 	struct finding *f;
 	bool known = false, shaped;
 	int how;
 	const char *why;
-	uint32_t from, to, at;
+	uint32_t from, to;
 
 	if (scope_resolve_expr(ctx->scopes, fnref, &q) != RESOLVE_MODULE)
 		goto done;
@@ -217,7 +141,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (!known || scope_context_at(ctx->scopes, ts_node_start_byte(call)) != CONTEXT_ASYNC ||
 	    managed_in_place(ctx, call))
 		goto done;
-	p = parent_unparen(call);
+	p = syntax_parent_unparen(call);
 	stmt = ts_node_parent(p);
 	left = ts_node_child_by_field_name(p, "left", 4);
 	right = ts_node_child_by_field_name(p, "right", 5);
@@ -256,36 +180,15 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "yield-in-scope");
 		goto done;
 	}
-	if (!syntax_type_is(block, "block") || !alone(stmt) || !rule_own_line(ctx, stmt)) {
+	if (!syntax_type_is(block, "block") || !syntax_alone(stmt) || !rule_own_line(ctx, stmt)) {
 		rule_no_fix(f, "compound-statement");
 		goto done;
 	}
-	rule_indent_unit(ctx, &unit);
-	rule_edit(f, ts_node_start_byte(stmt), ts_node_start_byte(right), "async with ");
-	buf_printf(&text, " as %.*s:", (int)(ts_node_end_byte(left) - ts_node_start_byte(left)),
-		   ctx->src->text + ts_node_start_byte(left));
-	rule_edit(f, ts_node_end_byte(right), ts_node_end_byte(right), buf_cstr(&text));
-	at = ts_node_end_byte(stmt);
-	while (at < ctx->src->len && ctx->src->text[at] != '\n')
-		at++;
-	if (ts_node_start_byte(last) == ts_node_start_byte(stmt)) {
-		/* nothing follows in the block: the new body is `pass` */
-		rule_indent(ctx, ts_node_start_byte(stmt), &indent);
-		buf_clear(&text);
-		buf_printf(&text, "%s%s%spass", ctx->src->newline, buf_cstr(&indent), buf_cstr(&unit));
-		if (at > 0 && ctx->src->text[at - 1] == '\r')
-			at--;
-		rule_edit(f, at, at, buf_cstr(&text));
-	} else if (at < ctx->src->len) {
-		rule_reindent(ctx, f, at + 1, ts_node_end_byte(last), buf_cstr(&unit));
-		guard_line_ends(ctx, f, at + 1, ts_node_end_byte(last));
-	}
+	syntax_async_with_over(ctx, f, stmt, left, ts_node_start_byte(right), ts_node_end_byte(right),
+			       last);
 done:
 	vec_release(&yields);
 	buf_release(&q);
-	buf_release(&unit);
-	buf_release(&text);
-	buf_release(&indent);
 	return 0;
 }
 
