@@ -52,6 +52,36 @@ static const char *const factories[][2] = {
 	{ "urllib3.poolmanager.PoolManager", "urllib3.PoolManager" },
 	{ "requests.sessions.session", "requests.Session" },
 	{ "aiohttp.ClientSession", "aiohttp.ClientSession" },
+	/* thread synchronisation (AM113); multiprocessing's work alike */
+	{ "threading.Event", "threading.Event" },
+	{ "multiprocessing.Event", "threading.Event" },
+	{ "threading.Lock", "threading.Lock" },
+	{ "multiprocessing.Lock", "threading.Lock" },
+	{ "threading.RLock", "threading.RLock" },
+	{ "multiprocessing.RLock", "threading.RLock" },
+	{ "threading.Semaphore", "threading.Semaphore" },
+	{ "threading.BoundedSemaphore", "threading.Semaphore" },
+	{ "multiprocessing.Semaphore", "threading.Semaphore" },
+	{ "multiprocessing.BoundedSemaphore", "threading.Semaphore" },
+	{ "threading.Condition", "threading.Condition" },
+	{ "multiprocessing.Condition", "threading.Condition" },
+	{ "threading.Barrier", "threading.Barrier" },
+	{ "multiprocessing.Barrier", "threading.Barrier" },
+	{ "threading.Thread", "threading.Thread" },
+	{ "threading.Timer", "threading.Thread" },
+	{ "multiprocessing.Process", "threading.Thread" },
+	{ "queue.Queue", "queue.Queue" },
+	{ "queue.LifoQueue", "queue.Queue" },
+	{ "queue.PriorityQueue", "queue.Queue" },
+	{ "queue.SimpleQueue", "queue.Queue" },
+	{ "multiprocessing.Queue", "queue.Queue" },
+	{ "multiprocessing.JoinableQueue", "queue.Queue" },
+	{ "multiprocessing.SimpleQueue", "queue.Queue" },
+	{ "concurrent.futures.Future", "concurrent.futures.Future" },
+	{ "asyncio.run_coroutine_threadsafe", "concurrent.futures.Future" },
+	{ "concurrent.futures.ThreadPoolExecutor", "concurrent.futures.Executor" },
+	{ "concurrent.futures.ProcessPoolExecutor", "concurrent.futures.Executor" },
+	{ "concurrent.futures.Executor", "concurrent.futures.Executor" },
 };
 
 /* Methods of a path that return a path, and the attributes that are one. */
@@ -121,6 +151,70 @@ static int agree(const char **out, const char *t)
 	return 1;
 }
 
+/* A string annotation's text `s`: dotted names joined by `|` (`None` left
+ * out), each perhaps with a generic's parameters (`"queue.Queue[int]"` is
+ * a queue), resolved where the annotation is (`at`). */
+static int string_annotation_type(const struct receiver_ctx *rc, uint32_t at, const char *s,
+				  size_t len, const char **out)
+{
+	int found = 0;
+
+	while (len) {
+		size_t n = 0, head = 0, end;
+		struct buf q = BUF_INIT;
+		const char *qn = NULL;
+		enum resolution r;
+		int ok;
+
+		while (n < len && s[n] != '|')
+			n++;
+		end = n;
+		while (end && s[end - 1] == ' ')
+			end--;
+		while (head < end && s[head] == ' ')
+			head++;
+		s += head;
+		end -= head;
+		n -= head;
+		len -= head;
+		for (size_t k = 0; k < end; k++)
+			if (s[k] == '[') {
+				end = k;
+				break;
+			}
+		if (!(end == 4 && !memcmp(s, "None", 4))) {
+			size_t dot = 0;
+
+			if (!end)
+				return 0;
+			for (size_t k = 0; k < end; k++)
+				if (!(s[k] == '.' || s[k] == '_' || (s[k] >= 'a' && s[k] <= 'z') ||
+				      (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+					return 0;
+			while (dot < end && s[dot] != '.')
+				dot++;
+			r = scope_resolve_name(rc->scopes, at, s, dot, &qn);
+			if (r == RESOLVE_MODULE && qn)
+				buf_puts(&q, qn);
+			else if (r == RESOLVE_UNBOUND)
+				buf_add(&q, s, dot);
+			else
+				return 0;
+			buf_add(&q, s + dot, end - dot);
+			ok = agree(out, factory_class(buf_cstr(&q)));
+			buf_release(&q);
+			if (!ok)
+				return 0;
+			found = 1;
+		}
+		if (n >= len)
+			break;
+		s += n + 1;
+		len -= n + 1;
+	}
+	return found;
+}
+
 /* The class an annotation names; `None` members of an optional or a union
  * are left out. Sets `*none` for a bare None. */
 static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char **out,
@@ -151,36 +245,20 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 		return agree(out, t);
 	}
 	if (node_is(a, "string")) {
-		/* a forward reference: a dotted name written as a string */
+		/* a forward reference: one string_content part */
 		for (uint32_t i = 0, n = ts_node_named_child_count(a); i < n; i++) {
 			TSNode part = ts_node_named_child(a, i);
+			const char *t = NULL;
 			size_t len;
 			const char *s;
-			const char *qn = NULL;
-			enum resolution r;
-			size_t head = 0;
 
 			if (!node_is(part, "string_content"))
 				continue;
 			s = text_of(rc, part, &len);
-			while (head < len && s[head] != '.')
-				head++;
-			for (size_t k = 0; k < len; k++)
-				if (!(s[k] == '.' || s[k] == '_' || (s[k] >= 'a' && s[k] <= 'z') ||
-				      (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
-					return 0;
-			r = scope_resolve_name(rc->scopes, ts_node_start_byte(a), s, head, &qn);
-			if (r == RESOLVE_MODULE && qn)
-				buf_puts(&q, qn);
-			else if (r == RESOLVE_UNBOUND)
-				buf_add(&q, s, head);
-			else
-				break;
-			buf_add(&q, s + head, len - head);
-			ok = agree(out, factory_class(buf_cstr(&q)));
+			ok = string_annotation_type(rc, ts_node_start_byte(a), s, len, &t) &&
+			     agree(out, t);
 			break;
 		}
-		buf_release(&q);
 		return ok;
 	}
 	if (node_is(a, "subscript") || node_is(a, "generic_type")) {
@@ -194,12 +272,24 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 			for (uint32_t i = 1, n = ts_node_named_child_count(a); i < n && ok; i++) {
 				TSNode m = ts_node_named_child(a, i);
 
-				if (node_is(m, "type_parameter"))	/* generic_type's [..] */
-					m = ts_node_named_child(m, 0);
+				if (node_is(m, "type_parameter")) {	/* generic_type's [..] */
+					for (uint32_t k = 0, kn = ts_node_named_child_count(m);
+					     k < kn && ok; k++) {
+						TSNode p = ts_node_named_child(m, k);
+
+						if (!node_is(p, "none") &&
+						    !(node_is(p, "type") &&
+						      node_is(ts_node_named_child(p, 0), "none")))
+							ok = annotation_type(rc, p, &t, depth + 1);
+					}
+					continue;
+				}
 				if (!node_is(m, "none"))
 					ok = annotation_type(rc, m, &t, depth + 1);
 			}
 			ok = ok && agree(out, t);
+		} else if (c && factory_class(c)) {
+			ok = agree(out, factory_class(c));	/* `queue.Queue[int]` */
 		}
 		buf_release(&q);
 		return ok;
@@ -234,8 +324,15 @@ static int site_type(const struct receiver_ctx *rc, TSNode site, const char **ou
 	if (node_is(p, "as_pattern_target")) {
 		TSNode as = ts_node_parent(p);
 
-		if (node_is(as, "as_pattern") && node_is(ts_node_parent(as), "with_item"))
-			return expr_type(rc, ts_node_named_child(as, 0), out, depth + 1);
+		const char *t = NULL;
+
+		/* `with X() as y` binds what X's __enter__ returns: the object
+		 * itself for files, clients, sessions and executors; a lock's
+		 * gives True */
+		if (node_is(as, "as_pattern") && node_is(ts_node_parent(as), "with_item") &&
+		    expr_type(rc, ts_node_named_child(as, 0), &t, depth + 1) &&
+		    strncmp(t, "threading.", 10))
+			return agree(out, t);
 	}
 	return 0;
 }
@@ -368,12 +465,17 @@ static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, 
 			size_t len = 0;
 			const char *name = ts_node_is_null(m) ? "" : text_of(rc, m, &len);
 
-			if (!ts_node_is_null(m) && expr_type(rc, ts_node_child_by_field_name(fn, "object", 6), &t,
-				      depth + 1) && !strcmp(t, "pathlib.Path")) {
+			if (ts_node_is_null(m) ||
+			    !expr_type(rc, ts_node_child_by_field_name(fn, "object", 6), &t, depth + 1))
+				t = NULL;
+			if (t && !strcmp(t, "pathlib.Path")) {
 				if (in_list(path_methods, name, len))
 					ok = agree(out, "pathlib.Path");
 				else if (len == 4 && !memcmp(name, "open", 4))
 					ok = agree(out, "io.IOBase");
+			} else if (t && !strcmp(t, "concurrent.futures.Executor") && len == 6 &&
+				   !memcmp(name, "submit", 6)) {
+				ok = agree(out, "concurrent.futures.Future");	/* executor.submit(..) */
 			}
 		}
 		buf_release(&q);

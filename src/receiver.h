@@ -22,7 +22,15 @@ struct receiver_ctx {
  * annotation), "httpx.Client", "httpx.AsyncClient", "requests.Session",
  * "urllib3.PoolManager" (any urllib3 pool or pool manager),
  * "aiohttp.ClientSession", "httpx.Response" (an awaited request of an
- * httpx.AsyncClient, also through asyncio.wait_for). */
+ * httpx.AsyncClient, also through asyncio.wait_for), and for thread
+ * synchronisation (multiprocessing's alike counted in): "threading.Event",
+ * "threading.Lock", "threading.RLock", "threading.Semaphore" (also
+ * BoundedSemaphore), "threading.Condition", "threading.Barrier",
+ * "threading.Thread" (also Timer, multiprocessing.Process), "queue.Queue"
+ * (every queue class of queue and multiprocessing),
+ * "concurrent.futures.Executor" (thread and process pools) and
+ * "concurrent.futures.Future" (`executor.submit(..)`,
+ * asyncio.run_coroutine_threadsafe). */
 const char *receiver_type(const struct receiver_ctx *rc, TSNode expr);
 
 #endif

@@ -31,6 +31,7 @@ const struct transform *const transform_table[] = {
 	&transform_run_in_coroutine,	/* AM108 */
 	&transform_await_sync_method,	/* AM109 */
 	&transform_blocking_library,	/* AM110 */
+	&transform_thread_wait,	/* AM113 */
 	&transform_io_timeout,	/* AM201 */
 	&transform_useless_timeout,	/* ASYNC100 */
 	&transform_timeout_param,	/* ASYNC109 */
