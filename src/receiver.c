@@ -52,6 +52,13 @@ static const char *const factories[][2] = {
 	{ "urllib3.poolmanager.PoolManager", "urllib3.PoolManager" },
 	{ "requests.sessions.session", "requests.Session" },
 	{ "aiohttp.ClientSession", "aiohttp.ClientSession" },
+	/* network I/O objects (AM201): annotations, mostly */
+	{ "asyncio.StreamReader", "asyncio.StreamReader" },
+	{ "asyncio.streams.StreamReader", "asyncio.StreamReader" },
+	{ "asyncio.StreamWriter", "asyncio.StreamWriter" },
+	{ "asyncio.streams.StreamWriter", "asyncio.StreamWriter" },
+	{ "asyncio.subprocess.Process", "asyncio.subprocess.Process" },
+	{ "aiohttp.ClientWebSocketResponse", "aiohttp.ClientWebSocketResponse" },
 	/* thread synchronisation (AM113); multiprocessing's work alike */
 	{ "threading.Event", "threading.Event" },
 	{ "multiprocessing.Event", "threading.Event" },

@@ -22,7 +22,9 @@ struct receiver_ctx {
  * annotation), "httpx.Client", "httpx.AsyncClient", "requests.Session",
  * "urllib3.PoolManager" (any urllib3 pool or pool manager),
  * "aiohttp.ClientSession", "httpx.Response" (an awaited request of an
- * httpx.AsyncClient, also through asyncio.wait_for), and for thread
+ * httpx.AsyncClient, also through asyncio.wait_for),
+ * "asyncio.StreamReader", "asyncio.StreamWriter",
+ * "asyncio.subprocess.Process", "aiohttp.ClientWebSocketResponse", and for thread
  * synchronisation (multiprocessing's alike counted in): "threading.Event",
  * "threading.Lock", "threading.RLock", "threading.Semaphore" (also
  * BoundedSemaphore), "threading.Condition", "threading.Barrier",
