@@ -10,7 +10,9 @@
  * class, and the methods and operators that hand back the same class
  * (`p.resolve()`, `p.parent`, `p / "x"`). Every binding of a name in the
  * scope it resolves to must agree; one that tells nothing (a loop target,
- * a call of something unknown) makes the answer "unknown".
+ * a call of something unknown) makes the answer "unknown". A plain
+ * `x = None` is left out, as `None` is in `Optional[..]`: it says the
+ * object is not there yet, not what it is.
  */
 #include "receiver.h"
 
@@ -160,21 +162,31 @@ static int agree(const char **out, const char *t)
 
 /* A string annotation's text `s`: dotted names joined by `|` (`None` left
  * out), each perhaps with a generic's parameters (`"queue.Queue[int]"` is
- * a queue), resolved where the annotation is (`at`). */
+ * a queue) or an `Optional[..]`/`Union[..]` around them, resolved where
+ * the annotation is (`at`). */
 static int string_annotation_type(const struct receiver_ctx *rc, uint32_t at, const char *s,
-				  size_t len, const char **out)
+				  size_t len, const char **out, int depth)
 {
 	int found = 0;
 
+	if (depth > RECEIVER_MAX_DEPTH)
+		return 0;
 	while (len) {
-		size_t n = 0, head = 0, end;
+		size_t n = 0, head = 0, end, open = 0;
 		struct buf q = BUF_INIT;
-		const char *qn = NULL;
+		const char *qn = NULL, *c;
 		enum resolution r;
-		int ok;
+		int ok, level = 0;
 
-		while (n < len && s[n] != '|')
-			n++;
+		/* one member: up to a `|` or `,` outside brackets */
+		for (; n < len; n++) {
+			if (s[n] == '[')
+				level++;
+			else if (s[n] == ']')
+				level--;
+			else if (!level && (s[n] == '|' || s[n] == ','))
+				break;
+		}
 		end = n;
 		while (end && s[end - 1] == ' ')
 			end--;
@@ -184,21 +196,18 @@ static int string_annotation_type(const struct receiver_ctx *rc, uint32_t at, co
 		end -= head;
 		n -= head;
 		len -= head;
-		for (size_t k = 0; k < end; k++)
-			if (s[k] == '[') {
-				end = k;
-				break;
-			}
+		while (open < end && s[open] != '[')
+			open++;
 		if (!(end == 4 && !memcmp(s, "None", 4))) {
 			size_t dot = 0;
 
-			if (!end)
+			if (!open)
 				return 0;
-			for (size_t k = 0; k < end; k++)
+			for (size_t k = 0; k < open; k++)
 				if (!(s[k] == '.' || s[k] == '_' || (s[k] >= 'a' && s[k] <= 'z') ||
 				      (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
 					return 0;
-			while (dot < end && s[dot] != '.')
+			while (dot < open && s[dot] != '.')
 				dot++;
 			r = scope_resolve_name(rc->scopes, at, s, dot, &qn);
 			if (r == RESOLVE_MODULE && qn)
@@ -207,8 +216,14 @@ static int string_annotation_type(const struct receiver_ctx *rc, uint32_t at, co
 				buf_add(&q, s, dot);
 			else
 				return 0;
-			buf_add(&q, s + dot, end - dot);
-			ok = agree(out, factory_class(buf_cstr(&q)));
+			buf_add(&q, s + dot, open - dot);
+			c = buf_cstr(&q);
+			if (open < end && s[end - 1] == ']' &&
+			    (!strcmp(c, "typing.Optional") || !strcmp(c, "typing.Union")))
+				ok = string_annotation_type(rc, at, s + open + 1, end - open - 2, out,
+							    depth + 1);
+			else
+				ok = agree(out, factory_class(c));
 			buf_release(&q);
 			if (!ok)
 				return 0;
@@ -262,7 +277,7 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 			if (!node_is(part, "string_content"))
 				continue;
 			s = text_of(rc, part, &len);
-			ok = string_annotation_type(rc, ts_node_start_byte(a), s, len, &t) &&
+			ok = string_annotation_type(rc, ts_node_start_byte(a), s, len, &t, depth) &&
 			     agree(out, t);
 			break;
 		}
@@ -344,10 +359,23 @@ static int site_type(const struct receiver_ctx *rc, TSNode site, const char **ou
 	return 0;
 }
 
+/* True when the binding `target` (a name or `self.x`) is a plain
+ * `target = None`, which says the object is not there yet: an object's
+ * class is what its other bindings give, as for `Optional[..]`. */
+static bool assigned_none(TSNode target)
+{
+	TSNode p = ts_node_parent(target);
+
+	return node_is(p, "assignment") &&
+	       ts_node_eq(ts_node_child_by_field_name(p, "left", 4), target) &&
+	       ts_node_is_null(ts_node_child_by_field_name(p, "type", 4)) &&
+	       node_is(ts_node_child_by_field_name(p, "right", 5), "none");
+}
+
 static int name_type(const struct receiver_ctx *rc, TSNode id, const char **out, int depth)
 {
 	uint32_t sites[RECEIVER_MAX_SITES];
-	size_t len, n;
+	size_t len, n, typed = 0;
 	const char *name = text_of(rc, id, &len);
 	TSNode root = ts_tree_root_node(id.tree);
 
@@ -359,10 +387,15 @@ static int name_type(const struct receiver_ctx *rc, TSNode id, const char **out,
 		TSNode site = ts_node_named_descendant_for_byte_range(root, sites[i],
 								      sites[i] + (uint32_t)len);
 
-		if (!node_is(site, "identifier") || !site_type(rc, site, out, depth))
+		if (!node_is(site, "identifier"))
 			return 0;
+		if (assigned_none(site))
+			continue;	/* `x = None` until it holds the object */
+		if (!site_type(rc, site, out, depth))
+			return 0;
+		typed++;
 	}
-	return 1;
+	return typed > 0;
 }
 
 /* `self.attr`: every assignment `self.attr = ..` in the methods of the
@@ -413,7 +446,7 @@ static int self_attr_type(const struct receiver_ctx *rc, TSNode attr, const char
 				    !memcmp(x, a, alen)) {
 					const char *ls = text_of(rc, lo, &len);
 
-					if (len == 4 && !memcmp(ls, "self", 4)) {
+					if (len == 4 && !memcmp(ls, "self", 4) && !assigned_none(l)) {
 						found = 1;
 						ok = ok && (!ts_node_is_null(t)
 								    ? annotation_type(rc, t, out, depth + 1)
