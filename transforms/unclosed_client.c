@@ -396,7 +396,10 @@ const struct transform transform_unclosed_client = {
 	.finds = "A call of `httpx.AsyncClient(..)` or `aiohttp.ClientSession(..)` (under any "
 		 "import alias) in a coroutine that is not the subject of an `async with`, not "
 		 "given to `enter_async_context`, and whose name is not closed by "
-		 "`aclose()`/`close()` in a `finally` or by `async with NAME`.",
+		 "`aclose()`/`close()` in a `finally` or by `async with NAME`. "
+		 "`self.x = httpx.AsyncClient(..)` is not reported when a method of the class "
+		 "closes `self.x` and everything the class puts in `self.x` is that client: the "
+		 "object owns it.",
 	.why = "A client holds a connection pool; one never closed leaks sockets and, with "
 	       "aiohttp, warns \"Unclosed client session\". The standard requires async "
 	       "resources to be managed with `async with`.",
