@@ -7,7 +7,8 @@
  * (`Path(..)`, `open(..)`, `Path.cwd()`), an annotation (`p: Path`,
  * `Optional[Path]`, `Union[Path, None]`, `Path | None`, `"Path"`), a
  * module global, `with X() as y`, `self.x` assigned in the methods of the
- * class, and the methods and operators that hand back the same class
+ * class, `for x in xs` over a list, tuple, set or comprehension of one
+ * class (also through a name bound only to such collections), and the methods and operators that hand back the same class
  * (`p.resolve()`, `p.parent`, `p / "x"`). Every binding of a name in the
  * scope it resolves to must agree; one that tells nothing (a loop target,
  * a call of something unknown) makes the answer "unknown". A plain
@@ -327,9 +328,77 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 
 /* The class one binding of a name gives it: the binding's name node is
  * `site`. */
+static int elements_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth);
+
+/* The class of what a name holding a collection holds: every binding of
+ * the name is an assignment of a collection whose elements agree. */
+static int name_elements_type(const struct receiver_ctx *rc, TSNode id, const char **out,
+			      int depth)
+{
+	uint32_t sites[RECEIVER_MAX_SITES];
+	size_t len, n;
+	const char *name = text_of(rc, id, &len);
+	TSNode root = ts_tree_root_node(id.tree);
+
+	n = scope_binding_sites(rc->scopes, ts_node_start_byte(id), name, len, sites,
+				RECEIVER_MAX_SITES);
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		TSNode site = ts_node_named_descendant_for_byte_range(root, sites[i],
+								      sites[i] + (uint32_t)len);
+		TSNode p = ts_node_parent(site);
+
+		if (!node_is(site, "identifier") || !node_is(p, "assignment") ||
+		    !ts_node_eq(ts_node_child_by_field_name(p, "left", 4), site) ||
+		    !ts_node_is_null(ts_node_child_by_field_name(p, "type", 4)) ||
+		    !elements_type(rc, ts_node_child_by_field_name(p, "right", 5), out, depth + 1))
+			return 0;
+	}
+	return 1;
+}
+
+/* The class of the elements of the collection `e`: a list, tuple or set
+ * display whose items agree, a comprehension of one class, or a name
+ * bound only to such collections (`threads = [Thread(..) for ..]`). */
+static int elements_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth)
+{
+	uint32_t n;
+
+	if (ts_node_is_null(e) || depth > RECEIVER_MAX_DEPTH)
+		return 0;
+	if (node_is(e, "parenthesized_expression"))
+		return elements_type(rc, ts_node_named_child(e, 0), out, depth + 1);
+	if (node_is(e, "identifier"))
+		return name_elements_type(rc, e, out, depth);
+	if (node_is(e, "list_comprehension") || node_is(e, "set_comprehension") ||
+	    node_is(e, "generator_expression"))
+		return expr_type(rc, ts_node_child_by_field_name(e, "body", 4), out, depth + 1);
+	if (!node_is(e, "list") && !node_is(e, "tuple") && !node_is(e, "set"))
+		return 0;
+	n = ts_node_named_child_count(e);
+	if (!n)
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode item = ts_node_named_child(e, i);
+
+		if (node_is(item, "comment"))
+			continue;
+		if (!expr_type(rc, item, out, depth + 1))
+			return 0;
+	}
+	return 1;
+}
+
 static int site_type(const struct receiver_ctx *rc, TSNode site, const char **out, int depth)
 {
 	TSNode p = ts_node_parent(site);
+
+	/* `for x in COLLECTION:` */
+	if (node_is(p, "for_statement") &&
+	    ts_node_eq(ts_node_child_by_field_name(p, "left", 4), site))
+		return elements_type(rc, ts_node_child_by_field_name(p, "right", 5), out,
+				     depth + 1);
 
 	if (node_is(p, "typed_parameter") || node_is(p, "typed_default_parameter"))
 		return annotation_type(rc, ts_node_child_by_field_name(p, "type", 4), out,
