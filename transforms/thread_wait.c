@@ -9,7 +9,9 @@
  * src/receiver.c (a constructor, an annotation, a module global,
  * `self.x` set in the class, `executor.submit(..)`). Calls that cannot
  * block are left alone: `acquire(False)`, `get(block=False)`, a timeout
- * of 0, the `_nowait` methods.
+ * of 0, the `_nowait` methods, and polled waits: under an `if` that
+ * asks the object whether it is ready (`fut.done()`, `ev.is_set()`,
+ * `q.empty()`, ..) or after a `while` loop in the block that does.
  *
  * Each decision turns on what happens when the awaiting task is
  * cancelled while a worker thread waits for it:
@@ -175,6 +177,68 @@ static enum syntax_step find_await(TSNode n, void *arg)
 	return SYNTAX_WALK_INTO;
 }
 
+/* Methods that tell whether a wait would return at once. */
+static const char *const probes[] = {
+	"done", "is_set", "is_alive", "empty", "qsize", "full", "locked", NULL,
+};
+
+/* True when `cond` asks `obj` (text) whether it is ready:
+ * `fut.done()`, `ev.is_set()`, `q.empty()`, .. */
+static bool asks_ready(const struct rule_ctx *ctx, TSNode cond, const char *obj, uint32_t olen)
+{
+	uint32_t len;
+	const char *t = rule_text(ctx, cond, &len);
+
+	for (size_t i = 0; probes[i]; i++) {
+		size_t plen = strlen(probes[i]);
+
+		for (const char *at = t; (at = memmem(at, len - (uint32_t)(at - t), obj, olen));
+		     at++) {
+			const char *dot = at + olen;
+
+			if (at > t && (at[-1] == '_' || at[-1] == '.' ||
+				       (at[-1] >= 'a' && at[-1] <= 'z') ||
+				       (at[-1] >= 'A' && at[-1] <= 'Z') ||
+				       (at[-1] >= '0' && at[-1] <= '9')))
+				continue;
+			if (dot + 1 + plen + 1 < t + len && *dot == '.' &&
+			    !memcmp(dot + 1, probes[i], plen) && dot[1 + plen] == '(')
+				return true;
+		}
+	}
+	return false;
+}
+
+/* True when the wait is polled, not blocking: under an `if` (or a
+ * conditional expression) that asks the object whether it is ready, or after a `while` loop in the same block that does
+ * (`while q.empty(): await asyncio.sleep(0)` then `q.get()`). */
+static bool polled(const struct rule_ctx *ctx, TSNode call, TSNode obj)
+{
+	uint32_t olen;
+	const char *o = rule_text(ctx, obj, &olen);
+	TSNode fn = rule_enclosing_function(call);
+
+	for (TSNode n = call, p = ts_node_parent(n); !ts_node_is_null(p) && !syntax_node_eq(n, fn);
+	     n = p, p = ts_node_parent(p)) {
+		TSNode cond = syntax_field(p, "condition");
+
+		if ((syntax_type_is(p, "if_statement") || syntax_type_is(p, "elif_clause")) &&
+		    !syntax_node_eq(cond, n) && !ts_node_is_null(cond) &&
+		    asks_ready(ctx, cond, o, olen))
+			return true;
+		if (syntax_type_is(p, "conditional_expression") &&
+		    asks_ready(ctx, ts_node_named_child(p, 1), o, olen))
+			return true;
+		if (syntax_type_is(p, "block"))
+			for (TSNode b = ts_node_prev_named_sibling(n); !ts_node_is_null(b);
+			     b = ts_node_prev_named_sibling(b))
+				if (syntax_type_is(b, "while_statement") &&
+				    asks_ready(ctx, syntax_field(b, "condition"), o, olen))
+					return true;
+	}
+	return false;
+}
+
 static int check_method(struct rule_ctx *ctx, const TSQueryMatch *match, TSNode call)
 {
 	struct receiver_ctx rc = { ctx->scopes, ctx->src->text };
@@ -207,7 +271,7 @@ static int check_method(struct rule_ctx *ctx, const TSQueryMatch *match, TSNode 
 	for (size_t i = 0; i < sizeof(waiters) / sizeof(waiters[0]); i++)
 		if (!strcmp(waiters[i].cls, t) && !strcmp(waiters[i].method, buf_cstr(&name)))
 			w = &waiters[i];
-	if (!w || cannot_block(ctx, call, w)) {
+	if (!w || cannot_block(ctx, call, w) || polled(ctx, call, obj)) {
 		buf_release(&name);
 		return 0;
 	}
@@ -358,7 +422,8 @@ const struct transform transform_thread_wait = {
 		 "annotation (also `Optional[..]`, `X | None`, a string), a module global, "
 		 "`self.x` set in the class. Not reported: calls that cannot block "
 		 "(`acquire(False)`, `get(block=False)`, a timeout of 0, the `_nowait` "
-		 "methods), `Queue.put` (it blocks only on a bounded queue, which the class "
+		 "methods, a wait under an `if` asking `fut.done()`, `ev.is_set()`, "
+		 "`q.empty()` and the like, or after a `while` loop in the block that does), `Queue.put` (it blocks only on a bounded queue, which the class "
 		 "does not tell), and `with lock:` around code that does not await (a short "
 		 "critical section shared with threads).",
 	.why = "Each of these waits holds the event loop's thread until another thread acts; "
