@@ -115,8 +115,8 @@ static TSNode argument(const struct rule_ctx *ctx, TSNode args, int pos, const c
 	return none;
 }
 
-/* True when the call cannot block: `blocking=False`/`block=False`, or a
- * timeout of 0. */
+/* True when the call cannot block (`blocking=False`/`block=False`, a
+ * timeout of 0) or may not (a `*args`/`**kw` splat could say so). */
 static bool cannot_block(const struct rule_ctx *ctx, TSNode call, const struct waiter *w)
 {
 	TSNode args = syntax_field(call, "arguments");
@@ -129,26 +129,21 @@ static bool cannot_block(const struct rule_ctx *ctx, TSNode call, const struct w
 			: (TSNode){ { 0 }, NULL, NULL };
 	t = w->timeout_kw ? argument(ctx, args, w->timeout_pos, w->timeout_kw, &unknown)
 			  : (TSNode){ { 0 }, NULL, NULL };
+	if (unknown)
+		return true;
 	if (!ts_node_is_null(b) &&
 	    (syntax_type_is(b, "false") || rule_text_is(ctx, b, "0")))
 		return true;
 	return !ts_node_is_null(t) && (rule_text_is(ctx, t, "0") || rule_text_is(ctx, t, "0.0"));
 }
 
-static const char *const reasons_text[][2] = {
-	[WAIT_GET] = { "item-lost-if-cancelled",
-		       "`await asyncio.to_thread(q.get)` takes the item in a worker thread even "
-		       "when the awaiting task has been cancelled, and the item is lost; use an "
-		       "`asyncio.Queue` between tasks, or `janus` between threads and tasks" },
-	[WAIT_ACQUIRE] = { "acquired-if-cancelled",
-			   "a lock acquired in a worker thread for a task that has been "
-			   "cancelled is never released, and an RLock may only be released by the "
-			   "thread that acquired it; use an `asyncio.Lock` between tasks" },
-	[WAIT_CONDITION] = { "lock-held-by-caller",
-			     "`Condition.wait` needs the condition's lock held by the calling "
-			     "thread, which a worker thread does not hold; use an "
-			     "`asyncio.Condition` between tasks" },
-};
+/* The reason a report-only wait gives. */
+static const char *reason_of(enum wait_kind kind)
+{
+	return kind == WAIT_GET ? "item-lost-if-cancelled"
+	       : kind == WAIT_ACQUIRE ? "acquired-if-cancelled"
+				      : "lock-held-by-caller";
+}
 
 static int report_futures_wait(struct rule_ctx *ctx, TSNode call, enum resolution r,
 			       enum scope_context where)
@@ -298,7 +293,7 @@ static int check_method(struct rule_ctx *ctx, const TSQueryMatch *match, TSNode 
 				: w->kind == WAIT_ACQUIRE ? "use an `asyncio.Lock` between tasks"
 							  : "use an `asyncio.Condition` between tasks");
 		rule_no_fix(f, where == CONTEXT_NESTED_SYNC ? "nested-sync-scope"
-							    : reasons_text[w->kind][0]);
+							    : reason_of(w->kind));
 	}
 	buf_release(&name);
 	return 0;
