@@ -7,10 +7,13 @@
  * (`Path(..)`, `open(..)`, `Path.cwd()`), an annotation (`p: Path`,
  * `Optional[Path]`, `Union[Path, None]`, `Path | None`, `"Path"`), a
  * module global, `with X() as y`, `self.x` assigned in the methods of the
- * class, and the methods and operators that hand back the same class
+ * class, `for x in xs` over a list, tuple, set or comprehension of one
+ * class (also through a name bound only to such collections), and the methods and operators that hand back the same class
  * (`p.resolve()`, `p.parent`, `p / "x"`). Every binding of a name in the
  * scope it resolves to must agree; one that tells nothing (a loop target,
- * a call of something unknown) makes the answer "unknown".
+ * a call of something unknown) makes the answer "unknown". A plain
+ * `x = None` is left out, as `None` is in `Optional[..]`: it says the
+ * object is not there yet, not what it is.
  */
 #include "receiver.h"
 
@@ -62,6 +65,43 @@ static const char *const factories[][2] = {
 	{ "asyncpg.pool.create_pool", "asyncpg.Pool" },
 	{ "asyncpg.Pool", "asyncpg.Pool" },
 	{ "asyncpg.pool.Pool", "asyncpg.Pool" },
+	/* network I/O objects (AM201): annotations, mostly */
+	{ "asyncio.StreamReader", "asyncio.StreamReader" },
+	{ "asyncio.streams.StreamReader", "asyncio.StreamReader" },
+	{ "asyncio.StreamWriter", "asyncio.StreamWriter" },
+	{ "asyncio.streams.StreamWriter", "asyncio.StreamWriter" },
+	{ "asyncio.subprocess.Process", "asyncio.subprocess.Process" },
+	{ "aiohttp.ClientWebSocketResponse", "aiohttp.ClientWebSocketResponse" },
+	/* thread synchronisation (AM113); multiprocessing's work alike */
+	{ "threading.Event", "threading.Event" },
+	{ "multiprocessing.Event", "threading.Event" },
+	{ "threading.Lock", "threading.Lock" },
+	{ "multiprocessing.Lock", "threading.Lock" },
+	{ "threading.RLock", "threading.RLock" },
+	{ "multiprocessing.RLock", "threading.RLock" },
+	{ "threading.Semaphore", "threading.Semaphore" },
+	{ "threading.BoundedSemaphore", "threading.Semaphore" },
+	{ "multiprocessing.Semaphore", "threading.Semaphore" },
+	{ "multiprocessing.BoundedSemaphore", "threading.Semaphore" },
+	{ "threading.Condition", "threading.Condition" },
+	{ "multiprocessing.Condition", "threading.Condition" },
+	{ "threading.Barrier", "threading.Barrier" },
+	{ "multiprocessing.Barrier", "threading.Barrier" },
+	{ "threading.Thread", "threading.Thread" },
+	{ "threading.Timer", "threading.Thread" },
+	{ "multiprocessing.Process", "threading.Thread" },
+	{ "queue.Queue", "queue.Queue" },
+	{ "queue.LifoQueue", "queue.Queue" },
+	{ "queue.PriorityQueue", "queue.Queue" },
+	{ "queue.SimpleQueue", "queue.Queue" },
+	{ "multiprocessing.Queue", "queue.Queue" },
+	{ "multiprocessing.JoinableQueue", "queue.Queue" },
+	{ "multiprocessing.SimpleQueue", "queue.Queue" },
+	{ "concurrent.futures.Future", "concurrent.futures.Future" },
+	{ "asyncio.run_coroutine_threadsafe", "concurrent.futures.Future" },
+	{ "concurrent.futures.ThreadPoolExecutor", "concurrent.futures.Executor" },
+	{ "concurrent.futures.ProcessPoolExecutor", "concurrent.futures.Executor" },
+	{ "concurrent.futures.Executor", "concurrent.futures.Executor" },
 };
 
 /* Methods of a path that return a path, and the attributes that are one. */
@@ -131,6 +171,83 @@ static int agree(const char **out, const char *t)
 	return 1;
 }
 
+/* A string annotation's text `s`: dotted names joined by `|` (`None` left
+ * out), each perhaps with a generic's parameters (`"queue.Queue[int]"` is
+ * a queue) or an `Optional[..]`/`Union[..]` around them, resolved where
+ * the annotation is (`at`). */
+static int string_annotation_type(const struct receiver_ctx *rc, uint32_t at, const char *s,
+				  size_t len, const char **out, int depth)
+{
+	int found = 0;
+
+	if (depth > RECEIVER_MAX_DEPTH)
+		return 0;
+	while (len) {
+		size_t n = 0, head = 0, end, open = 0;
+		struct buf q = BUF_INIT;
+		const char *qn = NULL, *c;
+		enum resolution r;
+		int ok, level = 0;
+
+		/* one member: up to a `|` or `,` outside brackets */
+		for (; n < len; n++) {
+			if (s[n] == '[')
+				level++;
+			else if (s[n] == ']')
+				level--;
+			else if (!level && (s[n] == '|' || s[n] == ','))
+				break;
+		}
+		end = n;
+		while (end && s[end - 1] == ' ')
+			end--;
+		while (head < end && s[head] == ' ')
+			head++;
+		s += head;
+		end -= head;
+		n -= head;
+		len -= head;
+		while (open < end && s[open] != '[')
+			open++;
+		if (!(end == 4 && !memcmp(s, "None", 4))) {
+			size_t dot = 0;
+
+			if (!open)
+				return 0;
+			for (size_t k = 0; k < open; k++)
+				if (!(s[k] == '.' || s[k] == '_' || (s[k] >= 'a' && s[k] <= 'z') ||
+				      (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+					return 0;
+			while (dot < open && s[dot] != '.')
+				dot++;
+			r = scope_resolve_name(rc->scopes, at, s, dot, &qn);
+			if (r == RESOLVE_MODULE && qn)
+				buf_puts(&q, qn);
+			else if (r == RESOLVE_UNBOUND)
+				buf_add(&q, s, dot);
+			else
+				return 0;
+			buf_add(&q, s + dot, open - dot);
+			c = buf_cstr(&q);
+			if (open < end && s[end - 1] == ']' &&
+			    (!strcmp(c, "typing.Optional") || !strcmp(c, "typing.Union")))
+				ok = string_annotation_type(rc, at, s + open + 1, end - open - 2, out,
+							    depth + 1);
+			else
+				ok = agree(out, factory_class(c));
+			buf_release(&q);
+			if (!ok)
+				return 0;
+			found = 1;
+		}
+		if (n >= len)
+			break;
+		s += n + 1;
+		len -= n + 1;
+	}
+	return found;
+}
+
 /* The class an annotation names; `None` members of an optional or a union
  * are left out. Sets `*none` for a bare None. */
 static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char **out,
@@ -161,36 +278,20 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 		return agree(out, t);
 	}
 	if (node_is(a, "string")) {
-		/* a forward reference: a dotted name written as a string */
+		/* a forward reference: one string_content part */
 		for (uint32_t i = 0, n = ts_node_named_child_count(a); i < n; i++) {
 			TSNode part = ts_node_named_child(a, i);
+			const char *t = NULL;
 			size_t len;
 			const char *s;
-			const char *qn = NULL;
-			enum resolution r;
-			size_t head = 0;
 
 			if (!node_is(part, "string_content"))
 				continue;
 			s = text_of(rc, part, &len);
-			while (head < len && s[head] != '.')
-				head++;
-			for (size_t k = 0; k < len; k++)
-				if (!(s[k] == '.' || s[k] == '_' || (s[k] >= 'a' && s[k] <= 'z') ||
-				      (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
-					return 0;
-			r = scope_resolve_name(rc->scopes, ts_node_start_byte(a), s, head, &qn);
-			if (r == RESOLVE_MODULE && qn)
-				buf_puts(&q, qn);
-			else if (r == RESOLVE_UNBOUND)
-				buf_add(&q, s, head);
-			else
-				break;
-			buf_add(&q, s + head, len - head);
-			ok = agree(out, factory_class(buf_cstr(&q)));
+			ok = string_annotation_type(rc, ts_node_start_byte(a), s, len, &t, depth) &&
+			     agree(out, t);
 			break;
 		}
-		buf_release(&q);
 		return ok;
 	}
 	if (node_is(a, "subscript") || node_is(a, "generic_type")) {
@@ -204,14 +305,24 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 			for (uint32_t i = 1, n = ts_node_named_child_count(a); i < n && ok; i++) {
 				TSNode m = ts_node_named_child(a, i);
 
-				if (node_is(m, "type_parameter"))	/* generic_type's [..] */
-					m = ts_node_named_child(m, 0);
+				if (node_is(m, "type_parameter")) {	/* generic_type's [..] */
+					for (uint32_t k = 0, kn = ts_node_named_child_count(m);
+					     k < kn && ok; k++) {
+						TSNode p = ts_node_named_child(m, k);
+
+						if (!node_is(p, "none") &&
+						    !(node_is(p, "type") &&
+						      node_is(ts_node_named_child(p, 0), "none")))
+							ok = annotation_type(rc, p, &t, depth + 1);
+					}
+					continue;
+				}
 				if (!node_is(m, "none"))
 					ok = annotation_type(rc, m, &t, depth + 1);
 			}
 			ok = ok && agree(out, t);
-		} else if (c && factory_class(c) && !strcmp(factory_class(c), "asyncio.Queue")) {
-			ok = agree(out, "asyncio.Queue");	/* asyncio.Queue[int] */
+		} else if (c && factory_class(c)) {
+			ok = agree(out, factory_class(c));	/* `queue.Queue[int]` */
 		}
 		buf_release(&q);
 		return ok;
@@ -227,9 +338,77 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 
 /* The class one binding of a name gives it: the binding's name node is
  * `site`. */
+static int elements_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth);
+
+/* The class of what a name holding a collection holds: every binding of
+ * the name is an assignment of a collection whose elements agree. */
+static int name_elements_type(const struct receiver_ctx *rc, TSNode id, const char **out,
+			      int depth)
+{
+	uint32_t sites[RECEIVER_MAX_SITES];
+	size_t len, n;
+	const char *name = text_of(rc, id, &len);
+	TSNode root = ts_tree_root_node(id.tree);
+
+	n = scope_binding_sites(rc->scopes, ts_node_start_byte(id), name, len, sites,
+				RECEIVER_MAX_SITES);
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		TSNode site = ts_node_named_descendant_for_byte_range(root, sites[i],
+								      sites[i] + (uint32_t)len);
+		TSNode p = ts_node_parent(site);
+
+		if (!node_is(site, "identifier") || !node_is(p, "assignment") ||
+		    !ts_node_eq(ts_node_child_by_field_name(p, "left", 4), site) ||
+		    !ts_node_is_null(ts_node_child_by_field_name(p, "type", 4)) ||
+		    !elements_type(rc, ts_node_child_by_field_name(p, "right", 5), out, depth + 1))
+			return 0;
+	}
+	return 1;
+}
+
+/* The class of the elements of the collection `e`: a list, tuple or set
+ * display whose items agree, a comprehension of one class, or a name
+ * bound only to such collections (`threads = [Thread(..) for ..]`). */
+static int elements_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth)
+{
+	uint32_t n;
+
+	if (ts_node_is_null(e) || depth > RECEIVER_MAX_DEPTH)
+		return 0;
+	if (node_is(e, "parenthesized_expression"))
+		return elements_type(rc, ts_node_named_child(e, 0), out, depth + 1);
+	if (node_is(e, "identifier"))
+		return name_elements_type(rc, e, out, depth);
+	if (node_is(e, "list_comprehension") || node_is(e, "set_comprehension") ||
+	    node_is(e, "generator_expression"))
+		return expr_type(rc, ts_node_child_by_field_name(e, "body", 4), out, depth + 1);
+	if (!node_is(e, "list") && !node_is(e, "tuple") && !node_is(e, "set"))
+		return 0;
+	n = ts_node_named_child_count(e);
+	if (!n)
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode item = ts_node_named_child(e, i);
+
+		if (node_is(item, "comment"))
+			continue;
+		if (!expr_type(rc, item, out, depth + 1))
+			return 0;
+	}
+	return 1;
+}
+
 static int site_type(const struct receiver_ctx *rc, TSNode site, const char **out, int depth)
 {
 	TSNode p = ts_node_parent(site);
+
+	/* `for x in COLLECTION:` */
+	if (node_is(p, "for_statement") &&
+	    ts_node_eq(ts_node_child_by_field_name(p, "left", 4), site))
+		return elements_type(rc, ts_node_child_by_field_name(p, "right", 5), out,
+				     depth + 1);
 
 	if (node_is(p, "typed_parameter") || node_is(p, "typed_default_parameter"))
 		return annotation_type(rc, ts_node_child_by_field_name(p, "type", 4), out,
@@ -246,16 +425,36 @@ static int site_type(const struct receiver_ctx *rc, TSNode site, const char **ou
 	if (node_is(p, "as_pattern_target")) {
 		TSNode as = ts_node_parent(p);
 
-		if (node_is(as, "as_pattern") && node_is(ts_node_parent(as), "with_item"))
-			return expr_type(rc, ts_node_named_child(as, 0), out, depth + 1);
+		const char *t = NULL;
+
+		/* `with X() as y` binds what X's __enter__ returns: the object
+		 * itself for files, clients, sessions and executors; a lock's
+		 * gives True */
+		if (node_is(as, "as_pattern") && node_is(ts_node_parent(as), "with_item") &&
+		    expr_type(rc, ts_node_named_child(as, 0), &t, depth + 1) &&
+		    strncmp(t, "threading.", 10))
+			return agree(out, t);
 	}
 	return 0;
+}
+
+/* True when the binding `target` (a name or `self.x`) is a plain
+ * `target = None`, which says the object is not there yet: an object's
+ * class is what its other bindings give, as for `Optional[..]`. */
+static bool assigned_none(TSNode target)
+{
+	TSNode p = ts_node_parent(target);
+
+	return node_is(p, "assignment") &&
+	       ts_node_eq(ts_node_child_by_field_name(p, "left", 4), target) &&
+	       ts_node_is_null(ts_node_child_by_field_name(p, "type", 4)) &&
+	       node_is(ts_node_child_by_field_name(p, "right", 5), "none");
 }
 
 static int name_type(const struct receiver_ctx *rc, TSNode id, const char **out, int depth)
 {
 	uint32_t sites[RECEIVER_MAX_SITES];
-	size_t len, n;
+	size_t len, n, typed = 0;
 	const char *name = text_of(rc, id, &len);
 	TSNode root = ts_tree_root_node(id.tree);
 
@@ -267,10 +466,15 @@ static int name_type(const struct receiver_ctx *rc, TSNode id, const char **out,
 		TSNode site = ts_node_named_descendant_for_byte_range(root, sites[i],
 								      sites[i] + (uint32_t)len);
 
-		if (!node_is(site, "identifier") || !site_type(rc, site, out, depth))
+		if (!node_is(site, "identifier"))
 			return 0;
+		if (assigned_none(site))
+			continue;	/* `x = None` until it holds the object */
+		if (!site_type(rc, site, out, depth))
+			return 0;
+		typed++;
 	}
-	return 1;
+	return typed > 0;
 }
 
 /* `self.attr`: every assignment `self.attr = ..` in the methods of the
@@ -321,7 +525,7 @@ static int self_attr_type(const struct receiver_ctx *rc, TSNode attr, const char
 				    !memcmp(x, a, alen)) {
 					const char *ls = text_of(rc, lo, &len);
 
-					if (len == 4 && !memcmp(ls, "self", 4)) {
+					if (len == 4 && !memcmp(ls, "self", 4) && !assigned_none(l)) {
 						found = 1;
 						ok = ok && (!ts_node_is_null(t)
 								    ? annotation_type(rc, t, out, depth + 1)
@@ -380,12 +584,17 @@ static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, 
 			size_t len = 0;
 			const char *name = ts_node_is_null(m) ? "" : text_of(rc, m, &len);
 
-			if (!ts_node_is_null(m) && expr_type(rc, ts_node_child_by_field_name(fn, "object", 6), &t,
-				      depth + 1) && !strcmp(t, "pathlib.Path")) {
+			if (ts_node_is_null(m) ||
+			    !expr_type(rc, ts_node_child_by_field_name(fn, "object", 6), &t, depth + 1))
+				t = NULL;
+			if (t && !strcmp(t, "pathlib.Path")) {
 				if (in_list(path_methods, name, len))
 					ok = agree(out, "pathlib.Path");
 				else if (len == 4 && !memcmp(name, "open", 4))
 					ok = agree(out, "io.IOBase");
+			} else if (t && !strcmp(t, "concurrent.futures.Executor") && len == 6 &&
+				   !memcmp(name, "submit", 6)) {
+				ok = agree(out, "concurrent.futures.Future");	/* executor.submit(..) */
 			}
 		}
 		buf_release(&q);

@@ -25,7 +25,16 @@ struct receiver_ctx {
  * httpx.AsyncClient, also through asyncio.wait_for), "asyncio.Queue"
  * (also PriorityQueue and LifoQueue, and the generic `asyncio.Queue[T]`
  * annotation), "asyncpg.Pool" (asyncpg.create_pool(..), awaited or not,
- * or an annotation). */
+ * or an annotation), "asyncio.StreamReader", "asyncio.StreamWriter",
+ * "asyncio.subprocess.Process", "aiohttp.ClientWebSocketResponse", and for thread
+ * synchronisation (multiprocessing's alike counted in): "threading.Event",
+ * "threading.Lock", "threading.RLock", "threading.Semaphore" (also
+ * BoundedSemaphore), "threading.Condition", "threading.Barrier",
+ * "threading.Thread" (also Timer, multiprocessing.Process), "queue.Queue"
+ * (every queue class of queue and multiprocessing),
+ * "concurrent.futures.Executor" (thread and process pools) and
+ * "concurrent.futures.Future" (`executor.submit(..)`,
+ * asyncio.run_coroutine_threadsafe). */
 const char *receiver_type(const struct receiver_ctx *rc, TSNode expr);
 
 #endif

@@ -63,6 +63,16 @@ static int check_open(struct rule_ctx *ctx, const TSQueryMatch *match)
 	const char *reason = "aiofiles-not-with";
 	struct finding *f;
 
+	if (blocking_file_is_open_code(ctx, call)) {
+		where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
+		if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
+			return 0;
+		f = rule_report(ctx, &transform_blocking_open, call,
+				"`io.open_code` blocks the event loop in an async function; use "
+				"`asyncio.to_thread` around the code that opens and reads the file");
+		rule_no_fix(f, where == CONTEXT_NESTED_SYNC ? "nested-sync-scope" : "open-code-hook");
+		return 0;
+	}
 	if ((form = blocking_file_open_form(ctx, call)) == OPEN_NONE)
 		return 0;
 	where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
@@ -409,6 +419,10 @@ static const char *const open_reasons[] = {
 	"non-asyncio-runtime", "the module runs under anyio or trio",
 	"import-name-shadowed", "the name `aiofiles`, `asyncio` or `pathlib` means something "
 	"else where the fix would use it",
+	"open-code-hook", "`io.open_code(p)` opens through the interpreter's open-code hook "
+	"(PEP 578), which may check or change what is read; `aiofiles.open` or "
+	"`Path.read_bytes` would bypass it, so the code that opens and reads the file goes "
+	"to a thread by hand",
 	NULL,
 };
 
@@ -442,7 +456,9 @@ const struct transform transform_blocking_open = {
 	.query = blocking_open_scm,
 	.tokens = open_tokens,
 	.check = check_open,
-	.finds = "A call of the builtin `open(..)` (also `io.open`, and `pathlib.Path(..).open(..)`) "
+	.finds = "A call of the builtin `open(..)` (also `io.open`, `io.open_code`, and "
+		 "`pathlib.Path(..).open(..)` or `p.open(..)` where the file shows `p` to hold a "
+		 "path: a constructor, an annotation, a module global, `self.p` set in the class) "
 		 "whose nearest enclosing function is an `async def`. A local, parameter or import "
 		 "named `open` (`from os import open`, `from gzip import open`) is not the builtin.",
 	.why = "Opening, reading, writing and closing a file are blocking system calls: the event "

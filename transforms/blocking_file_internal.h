@@ -30,6 +30,9 @@ bool blocking_file_resolves_to(const struct rule_ctx *ctx, TSNode expr, const ch
 
 /* What kind of `open` a call is, through the module's names. */
 enum open_form blocking_file_open_form(const struct rule_ctx *ctx, TSNode call);
+/* True for a call of `io.open_code(path)`: `open(path, "rb")` through the
+ * interpreter's open-code hook (PEP 578), which no fix may bypass. */
+bool blocking_file_is_open_code(const struct rule_ctx *ctx, TSNode call);
 
 /* An import that spelled `io.open` may be left unused by the fix. */
 void blocking_file_drop_open_name(const struct rule_ctx *ctx, struct finding *f, TSNode call);

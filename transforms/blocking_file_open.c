@@ -1,13 +1,15 @@
 /*
  * blocking_file_open: what ASYNC230/231/232 ask of an `open` call and of
  * the name its file is bound to: which `open` a call is (the builtin,
- * `io.open`, `pathlib.Path(..).open`), `json.load(f)` around a file, and
+ * `io.open`, `pathlib.Path(..).open`, `p.open` on a path the receiver
+ * facility knows, `io.open_code`), `json.load(f)` around a file, and
  * where the file's name is used, rebound or declared global.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "blocking_file_internal.h"
+#include "receiver.h"
 
 void blocking_file_set_message(struct finding *f, const char *text)
 {
@@ -49,7 +51,22 @@ enum open_form blocking_file_open_form(const struct rule_ctx *ctx, TSNode call)
 	if (syntax_type_is(obj, "call") &&
 	    blocking_file_resolves_to(ctx, syntax_field(obj, "function"), "pathlib.Path"))
 		return OPEN_PATH;
+	/* `p.open(..)` where the file shows `p` to hold a path: a
+	 * constructor, an annotation, a module global, `self.p` (receiver.c) */
+	{
+		struct receiver_ctx rc = { ctx->scopes, ctx->src->text };
+		const char *t = receiver_type(&rc, obj);
+
+		if (t && !strcmp(t, "pathlib.Path"))
+			return OPEN_PATH;
+	}
 	return OPEN_NONE;
+}
+
+bool blocking_file_is_open_code(const struct rule_ctx *ctx, TSNode call)
+{
+	return syntax_type_is(call, "call") &&
+	       blocking_file_resolves_to(ctx, syntax_field(call, "function"), "io.open_code");
 }
 
 /* An import that spelled `io.open` may be left unused by the fix. */

@@ -1,5 +1,6 @@
-; ASYNC230: the builtin open(..) (unless shadowed), io.open(..) and
-; pathlib.Path(..).open(..), told apart by the check.
+; ASYNC230: the builtin open(..) (unless shadowed), io.open(..),
+; pathlib.Path(..).open(..) (or the open method of a name holding a path)
+; and io.open_code(..), told apart by the check.
 ((call
    function: (identifier) @fn) @call
  (#eq? @fn "open"))
@@ -7,10 +8,10 @@
 ((call
    function: (attribute
      attribute: (identifier) @_attr) @fn) @call
- (#eq? @_attr "open"))
+ (#any-of? @_attr "open" "open_code"))
 
 ; io.open bound by `from io import open as o`
 ((call
    function: (identifier) @fn) @call
- (#imports? @fn "io.open")
+ (#imports? @fn "io.open" "io.open_code")
  (#not-eq? @fn "open"))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "receiver.h"
 #include "syntax.h"
 #include "timeout_scope_internal.h"
 
@@ -296,8 +297,8 @@ static struct io_origin origin_of_call(const struct rule_ctx *ctx, TSNode fn, TS
 
 /* What the expression `expr` is: a call, or a name bound once in the
  * function `fn` (or one of its parameters, by its annotation). */
-struct io_origin timeout_origin_of_expr(const struct rule_ctx *ctx, TSNode fn, TSNode expr,
-					int depth)
+static struct io_origin local_origin(const struct rule_ctx *ctx, TSNode fn, TSNode expr,
+				     int depth)
 {
 	struct io_origin o = { IO_UNKNOWN, false };
 	struct binding b = { 0, { { 0 }, NULL, NULL }, false, false, -1, { { 0 }, NULL, NULL } };
@@ -329,4 +330,40 @@ struct io_origin timeout_origin_of_expr(const struct rule_ctx *ctx, TSNode fn, T
 	if (ts_node_is_null(b.value))
 		return o;
 	return origin_of_call(ctx, fn, b.value, b.awaited, b.with_item, b.index, depth);
+}
+
+/* The kinds the receiver facility tells from the rest of the file. Only
+ * classes with no time limit of their own set where they are made: a
+ * redis client or an asyncpg pool may carry one (`socket_timeout`,
+ * `command_timeout`), which only the function-local look above sees. */
+static const struct {
+	const char *cls;
+	enum io_kind kind;
+} receiver_kinds[] = {
+	{ "asyncio.StreamReader", IO_READER },
+	{ "asyncio.StreamWriter", IO_WRITER },
+	{ "asyncio.subprocess.Process", IO_PROCESS },
+	{ "aiohttp.ClientSession", IO_AIOHTTP_SESSION },
+	{ "aiohttp.ClientWebSocketResponse", IO_AIOHTTP_WS },
+};
+
+/* What `expr` is: first as its function tells (timeout_origin.c's own
+ * look at calls, bindings and parameter annotations), else as the rest of
+ * the file does (src/receiver.c): `Optional[..]`, `X | None` and string
+ * annotations, module globals, `self.x` set in the class. */
+struct io_origin timeout_origin_of_expr(const struct rule_ctx *ctx, TSNode fn, TSNode expr,
+					int depth)
+{
+	struct io_origin o = local_origin(ctx, fn, expr, depth);
+	struct receiver_ctx rc = { ctx->scopes, ctx->src->text };
+	const char *t;
+
+	if (o.kind != IO_UNKNOWN ||
+	    !(syntax_type_is(expr, "identifier") || syntax_type_is(expr, "attribute")))
+		return o;
+	t = receiver_type(&rc, expr);
+	for (size_t i = 0; t && i < sizeof(receiver_kinds) / sizeof(receiver_kinds[0]); i++)
+		if (!strcmp(receiver_kinds[i].cls, t))
+			o.kind = receiver_kinds[i].kind;
+	return o;
 }

@@ -12,11 +12,15 @@
  * (used after it, bound again); a `yield` in the block; a close that is
  * not in a `finally`; a client never bound to a name; a statement sharing
  * its line. A parenthesised call keeps its parentheses and comments.
+ * `self.x = Client(..)` is not reported when a method of the class closes
+ * `self.x` and the receiver facility (receiver.c) shows that everything
+ * the class puts in `self.x` is that client: the object owns it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
+#include "receiver.h"
 #include "syntax.h"
 #include "unclosed_client.scm.h"
 
@@ -122,6 +126,64 @@ static const char *check_uses(const struct rule_ctx *ctx, TSNode fn, TSNode stmt
 	return why;
 }
 
+/* Looks for `self.<attr>.aclose()`/`.close()` on the client class `cls`. */
+struct owner_close {
+	const struct rule_ctx *ctx;
+	const char *attr;	/* the attribute's name */
+	uint32_t len;
+	const char *cls;
+};
+
+static enum syntax_step find_owner_close(TSNode n, void *arg)
+{
+	struct owner_close *o = arg;
+	struct receiver_ctx rc = { o->ctx->scopes, o->ctx->src->text };
+	TSNode fn, obj, self, name;
+	const char *t;
+	uint32_t len;
+
+	if (!syntax_type_is(n, "call"))
+		return SYNTAX_WALK_INTO;
+	fn = syntax_field(n, "function");
+	if (!syntax_type_is(fn, "attribute") ||
+	    !(rule_text_is(o->ctx, syntax_field(fn, "attribute"), "aclose") ||
+	      rule_text_is(o->ctx, syntax_field(fn, "attribute"), "close")))
+		return SYNTAX_WALK_INTO;
+	obj = syntax_field(fn, "object");
+	self = syntax_field(obj, "object");
+	name = syntax_field(obj, "attribute");
+	if (!syntax_type_is(obj, "attribute") || !rule_text_is(o->ctx, self, "self") ||
+	    ts_node_is_null(name))
+		return SYNTAX_WALK_INTO;
+	t = rule_text(o->ctx, name, &len);
+	if (len != o->len || memcmp(t, o->attr, len))
+		return SYNTAX_WALK_INTO;
+	t = receiver_type(&rc, obj);
+	return t && !strcmp(t, o->cls) ? SYNTAX_WALK_STOP : SYNTAX_WALK_INTO;
+}
+
+/* True when `left`, the target of `self.x = Client(..)`, is a client its
+ * object owns: a method of the class closes `self.x`, and everything the
+ * class assigns to `self.x` is that client (receiver.c). Its lifetime is
+ * the object's, not the coroutine's. */
+static bool owned_by_object(const struct rule_ctx *ctx, TSNode left, const char *qname)
+{
+	struct owner_close o = { ctx, NULL, 0, NULL };
+	TSNode cls = rule_enclosing_function(left), name = syntax_field(left, "attribute");
+
+	if (!syntax_type_is(left, "attribute") ||
+	    !rule_text_is(ctx, syntax_field(left, "object"), "self") || ts_node_is_null(name))
+		return false;
+	cls = ts_node_parent(ts_node_parent(cls));
+	if (syntax_type_is(cls, "decorated_definition"))
+		cls = ts_node_parent(ts_node_parent(cls));
+	if (!syntax_type_is(cls, "class_definition"))
+		return false;
+	o.attr = rule_text(ctx, name, &o.len);
+	o.cls = !strcmp(qname, "aiohttp.client.ClientSession") ? "aiohttp.ClientSession" : qname;
+	return !syntax_walk(syntax_field(cls, "body"), find_owner_close, &o);
+}
+
 static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 {
 	TSNode call = rule_capture(ctx, match, "call"), fnref = rule_capture(ctx, match, "fn");
@@ -150,6 +212,10 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		 ts_node_is_null(ts_node_child_by_field_name(p, "type", 4)) &&
 		 ts_node_start_byte(syntax_unwrap_parens(right)) == ts_node_start_byte(call);
 	fn = rule_enclosing_function(call);
+	if (syntax_type_is(p, "assignment") && syntax_type_is(stmt, "expression_statement") &&
+	    ts_node_start_byte(syntax_unwrap_parens(right)) == ts_node_start_byte(call) &&
+	    owned_by_object(ctx, left, q.ptr))
+		goto done;	/* `self.x = Client()`, closed by a method of the class */
 	how = shaped ? closed(ctx, fn, left) : 0;
 	if (how == 1)
 		goto done;	/* closed in a `finally` or by `async with NAME` */
@@ -233,7 +299,10 @@ const struct transform transform_unclosed_client = {
 	.finds = "A call of `httpx.AsyncClient(..)` or `aiohttp.ClientSession(..)` (under any "
 		 "import alias) in a coroutine that is not the subject of an `async with`, not "
 		 "given to `enter_async_context`, and whose name is not closed by "
-		 "`aclose()`/`close()` in a `finally` or by `async with NAME`.",
+		 "`aclose()`/`close()` in a `finally` or by `async with NAME`. "
+		 "`self.x = httpx.AsyncClient(..)` is not reported when a method of the class "
+		 "closes `self.x` and everything the class puts in `self.x` is that client: the "
+		 "object owns it.",
 	.why = "A client holds a connection pool; one never closed leaks sockets and, with "
 	       "aiohttp, warns \"Unclosed client session\". The standard requires async "
 	       "resources to be managed with `async with`.",
