@@ -46,6 +46,10 @@ const struct transform *const transform_table[] = {
 	&transform_legacy_coroutine,	/* AM302 */
 	&transform_async_cm_protocol,	/* AM303 */
 	&transform_swallowed_exception,	/* AM401 */
+	&transform_io_unhandled,	/* AM402 */
+	&transform_pytest_mode_unset,	/* AM501 */
+	&transform_pytest_unmarked_test,	/* AM502 */
+	&transform_pytest_async_fixture,	/* AM503 */
 };
 
 const size_t transform_count = sizeof(transform_table) / sizeof(transform_table[0]);
