@@ -247,8 +247,7 @@ static const char *const reasons[] = { NULL };
 const struct transform transform_io_unhandled = {
 	.code = "AM402",
 	.name = "io-without-exception-handling",
-	.summary = "I/O in a coroutine with no try/except handling it (report; heuristic, off "
-		   "by default)",
+	.summary = "I/O in a coroutine with no try/except handling it (report; a heuristic)",
 	.fix = FIX_NONE,
 	.off_by_default = true,
 	.query = io_unhandled_scm,

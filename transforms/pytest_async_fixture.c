@@ -64,6 +64,12 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	buf_printf(&text, "%s.fixture", alias);
 	rule_edit(f, ts_node_start_byte(e), ts_node_end_byte(e), buf_cstr(&text));
 	buf_release(&text);
+	/* `from pytest import fixture` may now be unused */
+	if (syntax_type_is(e, "identifier")) {
+		syntax_node_text(ctx, e, &text);
+		rule_need(f, NEED_DROP, buf_cstr(&text));
+		buf_release(&text);
+	}
 	return 0;
 }
 
