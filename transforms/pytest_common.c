@@ -94,7 +94,8 @@ bool pytest_is_async_test(const struct rule_ctx *ctx, TSNode def)
 /* What one mark expression says: `pytest.mark.X` or a call of it. */
 static enum pytest_runner mark_runner(const struct rule_ctx *ctx, TSNode e, bool *is_mark)
 {
-	static const char *const others[] = { "anyio", "trio", "gen_test", "twisted", NULL };
+	static const char *const others[] = { "anyio", "trio", "gen_test", "twisted",
+					      "asyncio_cooperative", NULL };
 	struct buf q = BUF_INIT;
 	enum pytest_runner r = PYTEST_RUNNER_NONE;
 	const char *name;
