@@ -6,6 +6,7 @@
 #include "ini.h"
 #include "buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,7 +78,8 @@ struct reader {
 	struct ini_doc *doc;
 	const char *name;
 	char *section;		/* the current section (borrowed from its header entry) */
-	struct ini_entry *last;	/* the entry a continuation adds to */
+	size_t last;		/* the entry a continuation adds to, or SIZE_MAX */
+	struct buf value;	/* its value so far: continuations append here, not to a copy */
 	unsigned line;
 	struct err *err;
 };
@@ -87,66 +89,123 @@ static int fail(struct reader *r, const char *what)
 	return err_set(r->err, "%s:%u: %s", r->name, r->line, what);
 }
 
+/* The lines are read first, as tokens (headers, values, continuations
+ * joined); what makes a whole file wrong (a value before any header, a
+ * section or a name given twice) is checked after, as iniconfig does: an
+ * error in a line comes before them. */
+/* Gives the entry being continued its value. */
+static void flush(struct reader *r)
+{
+	struct ini_entry *e;
+
+	if (r->last == SIZE_MAX)
+		return;
+	e = vec_at(&r->doc->entries, r->last);
+	e->value = xstrndup(r->value.ptr ? r->value.ptr : "", r->value.len);
+	r->last = SIZE_MAX;
+	buf_clear(&r->value);
+}
+
 static int add_section(struct reader *r, const char *s, size_t n)
 {
 	struct ini_entry *e;
 
 	if (!n)
 		return fail(r, "empty section name");
-	if (memchr(s, '\0', n))
-		return fail(r, "a NUL byte in a section name");
-	for (size_t i = 0; i < r->doc->entries.len; i++) {
-		e = vec_at(&r->doc->entries, i);
-		if (!e->name && strlen(e->section) == n && !memcmp(e->section, s, n))
-			return fail(r, "the section is given twice");
-	}
+	flush(r);
 	e = vec_push(&r->doc->entries);
 	memset(e, 0, sizeof(*e));
 	e->section = xstrndup(s, n);
 	e->line = r->line;
 	r->section = e->section;
-	r->last = NULL;
 	return 0;
 }
 
 static int add_value(struct reader *r, const char *k, size_t kn, const char *v, size_t vn)
 {
 	struct ini_entry *e;
-	char *key;
 
-	if (!r->section)
-		return fail(r, "a value before any section header");
 	strip(&k, &kn);
 	strip(&v, &vn);
-	key = xstrndup(k, kn);
-	if (find(r->doc, r->section, key)) {
-		free(key);
-		return fail(r, "the name is given twice in its section");
-	}
+	flush(r);
 	e = vec_push(&r->doc->entries);
-	e->section = xstrdup(r->section);
-	e->name = key;
-	e->value = xstrndup(v, vn);
+	e->section = r->section ? xstrdup(r->section) : NULL;
+	e->name = xstrndup(k, kn);
+	e->value = NULL;
 	e->line = r->line;
-	r->last = e;
-	/* vec_push may have moved the section header it was borrowed from */
-	r->section = e->section;
+	r->last = r->doc->entries.len - 1;
+	buf_add(&r->value, v, vn);
 	return 0;
+}
+
+struct key {
+	const char *section, *name;	/* name NULL for a header */
+	size_t index;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	int c = strcmp(x->section, y->section);
+
+	if (c)
+		return c;
+	if (!x->name != !y->name)
+		return x->name ? 1 : -1;
+	if (x->name && (c = strcmp(x->name, y->name)))
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The checks over the whole file: the first entry in file order that is a
+ * value before any header, or a header or name given before. Sorted, not
+ * compared pair by pair: a file may hold a hundred thousand lines. */
+static int validate(struct reader *r)
+{
+	size_t n = r->doc->entries.len, bad = n;
+	struct key *keys = xcalloc(n ? n : 1, sizeof(*keys));
+	size_t k = 0;
+	const char *what = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ini_entry *e = vec_at(&r->doc->entries, i);
+
+		if (!e->section) {
+			if (i < bad) {
+				bad = i;
+				what = "a value before any section header";
+			}
+			continue;
+		}
+		keys[k].section = e->section;
+		keys[k].name = e->name;
+		keys[k++].index = i;
+	}
+	qsort(keys, k, sizeof(*keys), key_cmp);
+	for (size_t i = 1; i < k; i++) {
+		const struct key *a = &keys[i - 1], *b = &keys[i];
+
+		if (strcmp(a->section, b->section) || !a->name != !b->name ||
+		    (a->name && strcmp(a->name, b->name)) || b->index > bad)
+			continue;
+		bad = b->index;
+		what = b->name ? "the name is given twice in its section" : "the section is given twice";
+	}
+	free(keys);
+	if (bad == n)
+		return 0;
+	r->line = ((struct ini_entry *)vec_at(&r->doc->entries, bad))->line;
+	return fail(r, what);
 }
 
 static int continue_value(struct reader *r, const char *s, size_t n)
 {
-	struct buf b = BUF_INIT;
-
-	if (!r->last)
+	if (r->last == SIZE_MAX)
 		return fail(r, "a continuation line with no value to continue");
 	strip(&s, &n);
-	buf_puts(&b, r->last->value);
-	if (b.len)
-		buf_putc(&b, '\n');
-	buf_add(&b, s, n);
-	free(r->last->value);
-	r->last->value = buf_detach(&b);
+	if (r->value.len)
+		buf_putc(&r->value, '\n');
+	buf_add(&r->value, s, n);
 	return 0;
 }
 
@@ -191,7 +250,7 @@ int ini_parse(struct ini_doc *out, const char *name, const char *text, size_t le
 	      struct err *err)
 {
 	struct ini_doc doc = { VEC_INIT(struct ini_entry) };
-	struct reader r = { &doc, name, NULL, NULL, 0, err };
+	struct reader r = { &doc, name, NULL, SIZE_MAX, BUF_INIT, 0, err };
 	size_t i = 0;
 
 	if (memchr(text, '\0', len)) {
@@ -208,6 +267,8 @@ int ini_parse(struct ini_doc *out, const char *name, const char *text, size_t le
 			i++;
 		r.line++;
 		if (read_line(&r, text + start, i - start) < 0) {
+			flush(&r);
+			buf_release(&r.value);
 			ini_release(&doc);
 			return -1;
 		}
@@ -215,6 +276,12 @@ int ini_parse(struct ini_doc *out, const char *name, const char *text, size_t le
 			i++;
 		if (i < len)
 			i++;
+	}
+	flush(&r);
+	buf_release(&r.value);
+	if (validate(&r) < 0) {
+		ini_release(&doc);
+		return -1;
 	}
 	*out = doc;
 	return 0;
