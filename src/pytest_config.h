@@ -10,9 +10,11 @@
  * over. `asyncio_mode` there (or `--asyncio-mode` in its `addopts`) is
  * the mode; pytest-trio's `trio_mode = true` means the async tests are
  * trio's. A file that pytest would refuse (broken TOML or INI, unreadable,
- * over CONFIG_MAX_BYTES) makes the mode unknown: the rules that depend on
- * it say nothing about the files under it, since pytest itself would stop
- * there. Lookups are cached per folder: a configuration file is read once
+ * over CONFIG_MAX_BYTES, a setup.cfg with a plain [pytest] section) makes
+ * the mode unknown: the rules that depend on it say nothing about the
+ * files under it, since pytest itself would stop there. It is not an error
+ * of asyncmod's: the file is pytest's (a broken pyproject.toml usually is
+ * one already, since asyncmod's own configuration reader reads it too). Lookups are cached per folder: a configuration file is read once
  * per run.
  */
 #ifndef ASYNCMOD_PYTEST_CONFIG_H

@@ -17,12 +17,13 @@
  * unknown or broad type counts as handling. `with
  * contextlib.suppress(..)` around it counts too. The caller may well
  * handle the error: that is why this is a heuristic and report only.
- * Test code is left alone: a test lets I/O errors propagate on purpose,
- * to fail.
+ * Test code (by its path, or a module importing pytest) is left alone: a
+ * test lets I/O errors propagate on purpose, to fail.
  */
 #include <string.h>
 
 #include "table.h"
+#include "pytest_internal.h"
 #include "receiver.h"
 #include "syntax.h"
 #include "io_unhandled.scm.h"
@@ -216,7 +217,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	TSNode call;
 
 	/* a test lets I/O errors propagate on purpose: they fail it */
-	if (!syntax_is_async_def(def) || rule_in_test_code(ctx))
+	if (!syntax_is_async_def(def) || pytest_test_module(ctx))
 		return 0;
 	syntax_walk(body, visit, &w);
 	if (ts_node_is_null(w.found))
@@ -269,8 +270,8 @@ const struct transform transform_io_unhandled = {
 		 "but exceptions unrelated to I/O (KeyError, ValueError, TypeError, "
 		 "CancelledError, JSONDecodeError...); an unknown or broad type counts. `with "
 		 "contextlib.suppress(..)` counts too. Test code (a `test`/`tests` folder, "
-		 "`test_*.py`, `*_test.py`, `conftest.py`) is not reported: a test lets I/O "
-		 "errors propagate on purpose.",
+		 "`test_*.py`, `*_test.py`, `conftest.py`, or a module importing pytest) is "
+		 "not reported: a test lets I/O errors propagate on purpose.",
 	.why = "The standard asks every async function for a clear exception strategy, and "
 	       "its first wrong example is a request whose failure nothing handles: a "
 	       "refused connection or a 404 surfaces as a raw transport error far from the "

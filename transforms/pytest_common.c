@@ -62,7 +62,7 @@ static TSNode class_of(TSNode def)
 										 : (TSNode){ 0 };
 }
 
-static bool test_module(const struct rule_ctx *ctx)
+bool pytest_test_module(const struct rule_ctx *ctx)
 {
 	const char *t = ctx->src->text;
 	size_t n = ctx->src->len;
@@ -88,7 +88,7 @@ bool pytest_is_async_test(const struct rule_ctx *ctx, TSNode def)
 		    !syntax_type_is(ts_node_parent(outer(cls)), "module"))
 			return false;
 	}
-	return test_module(ctx);
+	return pytest_test_module(ctx);
 }
 
 /* What one mark expression says: `pytest.mark.X` or a call of it. */

@@ -28,6 +28,11 @@ bool pytest_asyncio_applies(const struct rule_ctx *ctx);
  * (set so, or not set at all). */
 bool pytest_strict(const struct rule_ctx *ctx);
 
+/* True when the file is test code (rule_in_test_code) or imports pytest
+ * (`import pytest..`, `from pytest..`): a test module, a conftest, a
+ * plugin. */
+bool pytest_test_module(const struct rule_ctx *ctx);
+
 /* True when `def` (a function_definition) is an `async def test*` that
  * pytest collects: at module level or directly in a `Test*` class with no
  * base class, in a test module (rule_in_test_code, or one that imports
