@@ -71,6 +71,25 @@ bool pytest_test_module(const struct rule_ctx *ctx)
 	       memmem(t, n, "from pytest", 11);
 }
 
+/* True when the class body defines `__init__`: pytest does not collect it. */
+static bool has_init(const struct rule_ctx *ctx, TSNode cls)
+{
+	TSNode body = ts_node_child_by_field_name(cls, "body", 4);
+
+	for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body); i++) {
+		TSNode s = ts_node_named_child(body, i), name;
+
+		if (syntax_type_is(s, "decorated_definition"))
+			s = ts_node_child_by_field_name(s, "definition", 10);
+		if (ts_node_is_null(s) || !syntax_type_is(s, "function_definition"))
+			continue;
+		name = ts_node_child_by_field_name(s, "name", 4);
+		if (!ts_node_is_null(name) && rule_text_is(ctx, name, "__init__"))
+			return true;
+	}
+	return false;
+}
+
 bool pytest_is_async_test(const struct rule_ctx *ctx, TSNode def)
 {
 	TSNode where, cls;
@@ -85,6 +104,7 @@ bool pytest_is_async_test(const struct rule_ctx *ctx, TSNode def)
 		/* a class with bases may be unittest's, or inherit marks */
 		if (ts_node_is_null(cls) || !name_starts(ctx, cls, "Test") ||
 		    !ts_node_is_null(ts_node_child_by_field_name(cls, "superclasses", 12)) ||
+		    has_init(ctx, cls) ||
 		    !syntax_type_is(ts_node_parent(outer(cls)), "module"))
 			return false;
 	}
@@ -153,7 +173,7 @@ static enum pytest_runner decorators(const struct rule_ctx *ctx, TSNode node)
 	return r;
 }
 
-/* `pytestmark = MARK` or `= [MARK, ..]` among the statements of `body`
+/* `pytestmark = MARK`, `= [MARK, ..]` or `+= [..]` among the statements of `body`
  * (the module or a class's block); a value it cannot read counts as
  * another runner's. */
 static enum pytest_runner pytestmark_in(const struct rule_ctx *ctx, TSNode body)
@@ -167,7 +187,8 @@ static enum pytest_runner pytestmark_in(const struct rule_ctx *ctx, TSNode body)
 		if (!syntax_type_is(s, "expression_statement") || !ts_node_named_child_count(s))
 			continue;
 		a = ts_node_named_child(s, 0);
-		if (!syntax_type_is(a, "assignment"))
+		/* `pytestmark = ..` or `pytestmark += [..]` */
+		if (!syntax_type_is(a, "assignment") && !syntax_type_is(a, "augmented_assignment"))
 			continue;
 		left = ts_node_child_by_field_name(a, "left", 4);
 		right = ts_node_child_by_field_name(a, "right", 5);

@@ -35,8 +35,7 @@ bool pytest_test_module(const struct rule_ctx *ctx);
 
 /* True when `def` (a function_definition) is an `async def test*` that
  * pytest collects: at module level or directly in a `Test*` class with no
- * base class, in a test module (rule_in_test_code, or one that imports
- * pytest or pytest_asyncio: `import pytest..`, `from pytest..`). */
+ * base class and no `__init__`, in a test module (pytest_test_module). */
 bool pytest_is_async_test(const struct rule_ctx *ctx, TSNode def);
 
 /* Who runs the async test `def`, from the marks on it, on its class and
