@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
 	for (size_t i = 0; i < 3; i++) {
-		struct pytest_config c = { PYTEST_MODE_UNSET, false, NULL };
+		struct pytest_config c = { PYTEST_MODE_UNSET, false, false, NULL };
 
 		(void)pytest_config_read(&c, path, names[i]);
 	}

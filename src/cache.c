@@ -301,6 +301,7 @@ void cache_key(struct cache_key *k, const struct cache *c, const char *path,
 	/* the pytest rules read pytest's configuration file */
 	put_u32(&b, fs->pytest ? (uint32_t)fs->pytest->mode + 1 : 0);
 	put_u32(&b, fs->pytest && fs->pytest->trio_mode);
+	put_u32(&b, fs->pytest && fs->pytest->conftest_hooks);
 	put_str(&b, fs->pytest && fs->pytest->path ? fs->pytest->path : "");
 	for (size_t i = 0; i < transform_count; i++) {
 		buf_putc(&b, fs->enabled ? (char)fs->enabled[i] : 1);

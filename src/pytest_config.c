@@ -161,6 +161,7 @@ int pytest_config_read(struct pytest_config *out, const char *path, const char *
 
 	out->mode = PYTEST_MODE_UNSET;
 	out->trio_mode = false;
+	out->conftest_hooks = false;
 	if (fsio_read_regular(&text, &st, path, CONFIG_MAX_BYTES, &err) < 0) {
 		buf_release(&text);
 		out->mode = PYTEST_MODE_UNKNOWN;
@@ -220,7 +221,7 @@ static const struct pytest_config *in_dir(struct pytest_set *set, const char *di
 	struct stat st;
 
 	for (size_t i = 0; NAMES[i]; i++) {
-		struct pytest_config c = { PYTEST_MODE_UNSET, false, NULL }, *kept;
+		struct pytest_config c = { PYTEST_MODE_UNSET, false, false, NULL }, *kept;
 
 		buf_clear(&path);
 		buf_printf(&path, "%s/%s", strcmp(dir, "/") ? dir : "", NAMES[i]);
@@ -238,20 +239,58 @@ static const struct pytest_config *in_dir(struct pytest_set *set, const char *di
 	return NULL;
 }
 
+/* True when the folder's conftest.py runs coroutine tests itself (a
+ * pytest_pyfunc_call hook) or marks them (add_marker and asyncio). */
+static bool conftest_hooks(const char *dir)
+{
+	struct err err = ERR_INIT;
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	struct stat st;
+	bool yes = false;
+
+	buf_printf(&path, "%s/conftest.py", strcmp(dir, "/") ? dir : "");
+	if (!stat(path.ptr, &st) && S_ISREG(st.st_mode) &&
+	    !fsio_read_regular(&text, &st, path.ptr, CONFIG_MAX_BYTES, &err) && text.len)
+		yes = memmem(text.ptr, text.len, "pytest_pyfunc_call", 18) ||
+		      (memmem(text.ptr, text.len, "add_marker", 10) &&
+		       memmem(text.ptr, text.len, "asyncio", 7));
+	buf_release(&path);
+	buf_release(&text);
+	return yes;
+}
+
+/* A copy of `c` with conftest_hooks set, kept by the set. */
+static const struct pytest_config *hooked(struct pytest_set *set, const struct pytest_config *c)
+{
+	struct pytest_config *k = xcalloc(1, sizeof(*k));
+
+	*k = *c;
+	k->path = c->path ? xstrdup(c->path) : NULL;
+	k->conftest_hooks = true;
+	*(struct pytest_config **)vec_push(&set->loaded) = k;
+	return k;
+}
+
 /* The configuration for folder `dir` (a real path), looking upwards; each
  * folder passed is remembered. */
 static const struct pytest_config *for_dir(struct pytest_set *set, const char *dir)
 {
 	const struct pytest_config *c;
 	struct dir_entry *d;
+	bool hooks;
 
 	for (size_t i = 0; i < set->dirs.len; i++) {
 		d = vec_at(&set->dirs, i);
 		if (!strcmp(d->dir, dir))
 			return d->config;
 	}
+	hooks = conftest_hooks(dir);
 	c = in_dir(set, dir);
-	if (!c && strcmp(dir, "/")) {
+	if (c) {
+		/* conftests above the configuration's folder are not pytest's */
+		if (hooks)
+			((struct pytest_config *)c)->conftest_hooks = true;
+	} else if (strcmp(dir, "/")) {
 		char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
 
 		if (!slash || slash == parent)
@@ -263,6 +302,8 @@ static const struct pytest_config *for_dir(struct pytest_set *set, const char *d
 	}
 	if (!c)
 		c = &set->none;
+	if (hooks && !c->conftest_hooks)
+		c = hooked(set, c);
 	d = vec_push(&set->dirs);
 	d->dir = xstrdup(dir);
 	d->config = c;

@@ -32,6 +32,10 @@ enum pytest_mode {
 struct pytest_config {
 	enum pytest_mode mode;
 	bool trio_mode;		/* pytest-trio runs the async tests */
+	/* a conftest.py between the folder and the configuration's folder
+	 * runs or marks coroutine tests itself (a pytest_pyfunc_call hook,
+	 * or add_marker with asyncio): who runs them is not known */
+	bool conftest_hooks;
 	char *path;		/* the configuration file as found, or NULL when none; owned */
 };
 

@@ -4,7 +4,8 @@
 # `check --fix`; absent means the fix must change nothing) and args (extra
 # options, one line; without a --select, only the rule the case is filed
 # under runs) and pytest's configuration files (pytest.ini, .pytest.ini,
-# pyproject.toml, tox.ini, setup.cfg), copied next to input.py. Each case
+# pyproject.toml, tox.ini, setup.cfg, conftest.py), copied next to
+# input.py. Each case
 # proves:
 #   1. the findings are exactly expected.txt;
 #   2. `--fix` writes exactly expected.py and exits 0 or 1;
@@ -34,7 +35,7 @@ for case in "$SRCDIR"/fixtures/rules/*/*/; do
     cp "$case/input.py" "$work/diff/input.py"
     chmod u+w "$work/fix/input.py" "$work/diff/input.py"   # the source tree may be read-only
     # pytest's configuration files of the case (the pytest-asyncio rules read them)
-    for conf in pytest.ini .pytest.ini pyproject.toml tox.ini setup.cfg; do
+    for conf in pytest.ini .pytest.ini pyproject.toml tox.ini setup.cfg conftest.py; do
         [ -f "$case/$conf" ] || continue
         cp "$case/$conf" "$work/fix/$conf"
         cp "$case/$conf" "$work/diff/$conf"

@@ -9,8 +9,9 @@
  * pytest: the test receives the coroutine or async generator object, never
  * awaited, instead of its value. Modules under anyio or trio, and files
  * that mention them (their plugins run async fixtures themselves), are
- * left alone, as are projects with pytest-trio's `trio_mode` and files
- * under a broken pytest configuration. Unsafe fix, when the module imports
+ * left alone, as are projects with pytest-trio's `trio_mode`, files under
+ * a conftest.py that runs or marks coroutine tests itself and files under
+ * a broken pytest configuration. Unsafe fix, when the module imports
  * pytest_asyncio at its top: the decorator becomes
  * `pytest_asyncio.fixture` (arguments kept). The fixture then runs, and
  * its setup may fail.
@@ -100,8 +101,9 @@ const struct transform transform_pytest_async_fixture = {
 	.finds = "An `async def` decorated with `pytest.fixture` (known through the imports, "
 		 "called or not) while pytest-asyncio runs in strict mode: pytest's "
 		 "configuration sets `asyncio_mode = strict` or no mode at all. Modules that "
-		 "run under or mention anyio or trio, projects with pytest-trio's `trio_mode` "
-		 "and files under a broken pytest configuration are left alone.",
+		 "run under or mention anyio or trio, projects with pytest-trio's `trio_mode`, "
+		 "files under a conftest.py that runs or marks coroutine tests itself and files "
+		 "under a broken pytest configuration are left alone.",
 	.why = "The standard writes its async fixtures with a plain `@pytest.fixture`, and "
 	       "configures `asyncio_mode = \"auto\"`, where pytest-asyncio takes them over. "
 	       "In strict mode it handles only `@pytest_asyncio.fixture`: a plain fixture "

@@ -20,7 +20,8 @@
 bool pytest_asyncio_applies(const struct rule_ctx *ctx)
 {
 	return ctx->pytest && ctx->pytest->mode != PYTEST_MODE_UNKNOWN &&
-	       !ctx->pytest->trio_mode && ctx->runtime == RUNTIME_ASYNCIO;
+	       !ctx->pytest->trio_mode && !ctx->pytest->conftest_hooks &&
+	       ctx->runtime == RUNTIME_ASYNCIO;
 }
 
 bool pytest_strict(const struct rule_ctx *ctx)

@@ -21,7 +21,8 @@ enum pytest_runner {
 /* True when the file's async tests are pytest-asyncio's to run, as far as
  * the file and pytest's configuration say: the configuration is known
  * (ctx->pytest set, its mode readable), pytest-trio's trio_mode is off,
- * and the module does not run under anyio or trio. */
+ * no conftest.py runs or marks coroutine tests itself, and the module does
+ * not run under anyio or trio. */
 bool pytest_asyncio_applies(const struct rule_ctx *ctx);
 
 /* True when pytest's configuration leaves pytest-asyncio in strict mode

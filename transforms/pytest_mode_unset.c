@@ -81,9 +81,10 @@ const struct transform transform_pytest_mode_unset = {
 		 "pyproject.toml with [tool.pytest.ini_options], tox.ini with [pytest], "
 		 "setup.cfg with [tool:pytest]; a pyproject.toml without the table is passed "
 		 "over, as pytest does. Reported once per file, at its first async test. Not "
-		 "reported when pytest-trio's `trio_mode` is on, when the module runs under "
-		 "anyio or trio, or when the configuration file is broken (pytest itself stops "
-		 "there).",
+		 "reported when pytest-trio's `trio_mode` is on, when a conftest.py runs or "
+		 "marks coroutine tests itself (`pytest_pyfunc_call`, `add_marker` with "
+		 "asyncio), when the module runs under anyio or trio, or when the configuration "
+		 "file is broken (pytest itself stops there).",
 	.why = "The standard configures pytest-asyncio explicitly. Without `asyncio_mode`, "
 	       "pytest-asyncio runs in strict mode: an async test without "
 	       "`@pytest.mark.asyncio` and an async fixture under a plain `@pytest.fixture` are "

@@ -83,8 +83,9 @@ const struct transform transform_pytest_unmarked_test = {
 		 "list). Tests marked for anyio, trio or tornado, tests taking those plugins' "
 		 "fixtures (`anyio_backend`, aiohttp's `loop` and clients, `nursery`), tests "
 		 "under a decorator that is not a mark, modules under anyio or trio and "
-		 "projects with pytest-trio's `trio_mode` are left alone; so is a file under a "
-		 "broken pytest configuration.",
+		 "projects with pytest-trio's `trio_mode` are left alone; so are files under a "
+		 "conftest.py that runs or marks coroutine tests itself (`pytest_pyfunc_call`, "
+		 "`add_marker` with asyncio) and files under a broken pytest configuration.",
 	.why = "In strict mode pytest-asyncio runs only marked tests. pytest does not run a "
 	       "coroutine function by itself: it skips the test with a warning (\"async def "
 	       "functions are not natively supported\"), and a suite that looks green never "
