@@ -8,7 +8,7 @@
 # FUZZ_SECONDS (default 600) from seeds made from fixtures/ and tests/ into
 # fuzz/corpus/TARGET/seeds (git-ignored); new inputs are kept in
 # fuzz/corpus/TARGET/, and inputs that crashed in fuzz/corpus/TARGET-crash-*.
-# TARGET is pipeline, toml, manifest or url (default: all four).
+# TARGET is pipeline, toml, manifest, url or ini (default: all five).
 # FUZZ_FLAGS adds libFuzzer flags. Exits non-zero when a target failed.
 set -u
 
@@ -21,7 +21,7 @@ if [ "${1:-}" = "--regress" ]; then
     regress=1
     shift
 fi
-targets=${*:-pipeline toml manifest url}
+targets=${*:-pipeline toml manifest url ini}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -48,6 +48,13 @@ seeds() {
             on && /^EOF$/ { on = 0; next }
             on { gsub(/\$T/, "/tmp/batch"); print > (dir "/seed" n) }' "$SRCDIR/tests/batch.sh"
         printf '/tmp/a branch=x paths=a,b # note\nhttps://u:p@h/r.git\n' >"$2/seed-mixed" ;;
+    ini)
+        find "$SRCDIR/fixtures" -type f \( -name '*.ini' -o -name '*.cfg' \) |
+        while read -r f; do
+            i=$((i + 1))
+            cp "$f" "$2/seed$i.ini"
+        done
+        printf '[pytest]\naddopts = -ra\n  --asyncio-mode=auto\n; c\n[a]b] # x\nk: v=w\n' >"$2/seed-mixed" ;;
     url)
         # each repository of the regression inputs and the tests' manifests
         cat "$SRCDIR"/fuzz/regressions/url/* "$SRCDIR/tests/batch.sh" "$SRCDIR/tests/hostile_git.sh" |

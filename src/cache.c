@@ -8,6 +8,7 @@
  * entry on the first thing that does not fit.
  */
 #include "cache.h"
+#include "pytest_config.h"
 #include "buf.h"
 #include "fsio.h"
 #include "../transforms/table.h"
@@ -297,6 +298,11 @@ void cache_key(struct cache_key *k, const struct cache *c, const char *path,
 	put_u32(&b, fs->unsafe_fixes);
 	put_u32(&b, (uint32_t)fs->http_client);
 	buf_add(&b, &fs->timeout, sizeof(fs->timeout));
+	/* the pytest rules read pytest's configuration file */
+	put_u32(&b, fs->pytest ? (uint32_t)fs->pytest->mode + 1 : 0);
+	put_u32(&b, fs->pytest && fs->pytest->trio_mode);
+	put_u32(&b, fs->pytest && fs->pytest->conftest_hooks);
+	put_str(&b, fs->pytest && fs->pytest->path ? fs->pytest->path : "");
 	for (size_t i = 0; i < transform_count; i++) {
 		buf_putc(&b, fs->enabled ? (char)fs->enabled[i] : 1);
 		buf_putc(&b, fs->fixable ? (char)fs->fixable[i] : 1);

@@ -7,6 +7,7 @@
  * path, `*` crossing slashes as ruff's globs do for `**`.
  */
 #include "config.h"
+#include "pytest_config.h"
 #include "fsio.h"
 #include "rule.h"
 #include "suggest.h"
@@ -475,6 +476,7 @@ struct config_set {
 	bool isolated;
 	struct vec dirs;	/* struct dir_entry */
 	struct vec loaded;	/* struct config * */
+	struct pytest_set *pytest;	/* pytest's own configuration files, by folder */
 };
 
 int config_set_new(struct config_set **out, const char *explicit, bool isolated, struct err *err)
@@ -485,7 +487,9 @@ int config_set_new(struct config_set **out, const char *explicit, bool isolated,
 	set->dirs = dirs;
 	set->loaded = loaded;
 	set->isolated = isolated;
+	set->pytest = pytest_set_new();
 	if (explicit && config_load(&set->explicit, explicit, true, err) < 0) {
+		pytest_set_free(set->pytest);
 		free(set);
 		return -1;
 	}
@@ -504,6 +508,7 @@ void config_set_free(struct config_set *set)
 	vec_release(&set->dirs);
 	vec_release(&set->loaded);
 	config_free(set->explicit);
+	pytest_set_free(set->pytest);
 	free(set);
 }
 
@@ -619,4 +624,9 @@ int config_each(struct config_set *set, int (*fn)(const struct config *, void *,
 		if (fn(*(struct config **)vec_at(&set->loaded, i), arg, err) < 0)
 			return -1;
 	return 0;
+}
+
+const struct pytest_config *config_pytest_for(struct config_set *set, const char *file)
+{
+	return pytest_config_for(set->pytest, file);
 }

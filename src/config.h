@@ -81,6 +81,11 @@ int config_for(const struct config **out, struct config_set *set, const char *fi
 int config_each(struct config_set *set, int (*fn)(const struct config *, void *, struct err *),
 		void *arg, struct err *err);
 
+/* pytest's configuration for `file` (pytest_config.h), whatever
+ * asyncmod's own configuration is: it says how the project's tests run. */
+struct pytest_config;
+const struct pytest_config *config_pytest_for(struct config_set *set, const char *file);
+
 /* True when `file` matches one of the config's exclude patterns. */
 bool config_excludes(const struct config *c, const char *file);
 

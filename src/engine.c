@@ -183,6 +183,7 @@ static int settle_files(struct vec *files, struct file_settings **settings, bool
 			continue;
 		}
 		settle(&(*settings)[w], *masks + w * 2 * transform_count, opts, c, file);
+		(*settings)[w].pytest = config_pytest_for(configs, file);
 		for (size_t i = 0; i < transform_count; i++)
 			any_enabled[i] |= (*masks)[w * 2 * transform_count + i];
 		*(char **)vec_at(files, w++) = file;
@@ -709,5 +710,6 @@ int engine_file_settings(struct file_settings *fs, bool *mask, bool *excluded,
 		return -1;
 	*excluded = config_excludes(c, file);
 	settle(fs, mask, opts, c, file);
+	fs->pytest = config_pytest_for(configs, file);
 	return 0;
 }

@@ -174,6 +174,7 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 		ctx.unsafe_fixes = fs->unsafe_fixes;
 		ctx.runtime = path_runtime(src->path, scope_runtime(ctx.scopes));
 		ctx.findings = findings;
+		ctx.pytest = fs->pytest;
 		rule->check(&ctx, &m);
 	}
 	dedupe_findings(findings);
@@ -732,7 +733,8 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 		  struct file_result *res)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0, w->config->timeout, w->config->http_client, NULL };
+					  NULL, 0, w->config->timeout, w->config->http_client, NULL,
+					  NULL };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
@@ -762,7 +764,8 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 		       struct buf *out)
 {
 	struct file_settings defaults = { NULL, w->config->target_minor, w->config->unsafe_fixes,
-					  NULL, 0, w->config->timeout, w->config->http_client, NULL };
+					  NULL, 0, w->config->timeout, w->config->http_client, NULL,
+					  NULL };
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);

@@ -63,6 +63,9 @@ struct file_settings {
 	double timeout;		/* seconds for new timeouts */
 	enum http_client http_client;
 	const bool *fixable;	/* per transform_table index; NULL: every rule may be fixed */
+	/* pytest's configuration for the file (pytest_config.h); NULL: not
+	 * known, and the rules about it say nothing */
+	const struct pytest_config *pytest;
 };
 
 /* The outcome for one file. */

@@ -95,6 +95,9 @@ struct rule_ctx {
 	 * fix for the same code offers the unsafe one */
 	bool unsafe_fixes;
 	struct vec *findings;		/* struct finding, owned by the pipeline */
+	/* pytest's configuration for the file (pytest_config.h), or NULL
+	 * when it is not known */
+	const struct pytest_config *pytest;
 };
 
 struct transform {

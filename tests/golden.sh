@@ -3,7 +3,10 @@
 # findings `check` prints for it), optionally expected.py (the text after
 # `check --fix`; absent means the fix must change nothing) and args (extra
 # options, one line; without a --select, only the rule the case is filed
-# under runs). Each case proves:
+# under runs) and pytest's configuration files (pytest.ini, .pytest.ini,
+# pyproject.toml, tox.ini, setup.cfg, conftest.py), copied next to
+# input.py. Each case
+# proves:
 #   1. the findings are exactly expected.txt;
 #   2. `--fix` writes exactly expected.py and exits 0 or 1;
 #   3. `--diff` piped to `git apply` gives exactly the same text;
@@ -31,6 +34,12 @@ for case in "$SRCDIR"/fixtures/rules/*/*/; do
     cp "$case/input.py" "$work/fix/input.py"
     cp "$case/input.py" "$work/diff/input.py"
     chmod u+w "$work/fix/input.py" "$work/diff/input.py"   # the source tree may be read-only
+    # pytest's configuration files of the case (the pytest-asyncio rules read them)
+    for conf in pytest.ini .pytest.ini pyproject.toml tox.ini setup.cfg conftest.py; do
+        [ -f "$case/$conf" ] || continue
+        cp "$case/$conf" "$work/fix/$conf"
+        cp "$case/$conf" "$work/diff/$conf"
+    done
     problems=""
 
     # 1. findings

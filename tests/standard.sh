@@ -5,7 +5,9 @@
 # python block into its ✅/❌ examples and checks them with asyncmod:
 # every ❌ example is detected, every ✅ example gets no finding (a 3.10-
 # form under --target-version py310), and the fixes of ❌ examples give
-# the ✅ forms. The tables in tests/standard/ list the exceptions, each
+# the ✅ forms. The examples are checked under the standard's own pytest
+# configuration (its [tool.pytest.ini_options] block, written as the work
+# folder's pyproject.toml). The tables in tests/standard/ list the exceptions, each
 # with its reason; a change of the standard (a block or an example more
 # or less, a renamed heading) fails.
 . "$SRCDIR/tests/lib.sh"

@@ -51,6 +51,10 @@ const struct transform *const transform_table[] = {
 	&transform_unclosed_resource,	/* AM304 */
 	&transform_cm_swallows,	/* AM305 */
 	&transform_swallowed_exception,	/* AM401 */
+	&transform_io_unhandled,	/* AM402 */
+	&transform_pytest_mode_unset,	/* AM501 */
+	&transform_pytest_unmarked_test,	/* AM502 */
+	&transform_pytest_async_fixture,	/* AM503 */
 };
 
 const size_t transform_count = sizeof(transform_table) / sizeof(transform_table[0]);

@@ -62,6 +62,10 @@ extern const struct transform transform_async_cm_protocol;	/* AM303 */
 extern const struct transform transform_unclosed_resource;	/* AM304 */
 extern const struct transform transform_cm_swallows;	/* AM305 */
 extern const struct transform transform_swallowed_exception;	/* AM401 */
+extern const struct transform transform_io_unhandled;	/* AM402 */
+extern const struct transform transform_pytest_mode_unset;	/* AM501 */
+extern const struct transform transform_pytest_unmarked_test;	/* AM502 */
+extern const struct transform transform_pytest_async_fixture;	/* AM503 */
 
 /* AM104's fix, shared with AM105 so that both write the same edits for
  * `await asyncio.get_event_loop().run_in_executor(None, f, ..)`: adds to

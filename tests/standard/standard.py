@@ -204,6 +204,19 @@ def main():
             if key not in examples:
                 c.bad("fixes.txt: '%s' names no example of the standard" % key)
 
+    # the standard configures pytest-asyncio in a block of its own (the
+    # pyproject.toml of its projects): the examples are checked under it
+    table = "[tool.pytest.ini_options]"
+    config = [b for b in blocks if table in (l.strip() for l in b.lines)]
+    if len(config) == 1:
+        lines = config[0].lines
+        start = [l.strip() for l in lines].index(table)
+        with open(os.path.join(work, "pyproject.toml"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines[start:]) + "\n")
+        c.ok("pytest configuration: %s" % config[0].id)
+    else:
+        c.bad("pytest configuration: %d blocks hold %s (expected one)" % (len(config), table))
+
     # detection: each block once per setting, findings split by example
     for n, b in enumerate(blocks):
         prefix = prefix_text(imports, b)
