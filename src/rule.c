@@ -26,6 +26,12 @@ TSNode rule_capture(const struct rule_ctx *ctx, const TSQueryMatch *match, const
 
 const char *rule_text(const struct rule_ctx *ctx, TSNode node, uint32_t *len)
 {
+	/* a missing child (a null node) reads as "": this tree-sitter's
+	 * ts_node_end_byte would follow its null subtree */
+	if (ts_node_is_null(node)) {
+		*len = 0;
+		return ctx->src->text ? ctx->src->text : "";
+	}
 	*len = ts_node_end_byte(node) - ts_node_start_byte(node);
 	return ctx->src->text + ts_node_start_byte(node);
 }

@@ -130,7 +130,7 @@ struct transform {
 /* The capture called `name` in `match`; a null node when absent. */
 TSNode rule_capture(const struct rule_ctx *ctx, const TSQueryMatch *match, const char *name);
 
-/* Text of a node (not NUL-terminated) and its length. */
+/* Text of a node (not NUL-terminated) and its length; "" for a null node. */
 const char *rule_text(const struct rule_ctx *ctx, TSNode node, uint32_t *len);
 /* True when the node's text equals `s`. */
 bool rule_text_is(const struct rule_ctx *ctx, TSNode node, const char *s);

@@ -181,6 +181,7 @@ struct walk {
 	const struct rule_ctx *ctx;
 	TSNode def;
 	TSNode found;		/* the node to report */
+	TSNode call;		/* its I/O call */
 };
 
 static bool try_call(struct walk *w, TSNode at, TSNode e)
@@ -191,6 +192,7 @@ static bool try_call(struct walk *w, TSNode at, TSNode e)
 	if (!syntax_type_is(e, "call") || !io_call(w->ctx, e) || handled(w->ctx, at, w->def))
 		return false;
 	w->found = at;
+	w->call = e;
 	return true;
 }
 
@@ -214,20 +216,13 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	TSNode def = rule_capture(ctx, match, "def"), body = rule_capture(ctx, match, "body");
 	struct walk w = { .ctx = ctx, .def = def };
 	struct buf text = BUF_INIT;
-	TSNode call;
-
 	/* a test lets I/O errors propagate on purpose: they fail it */
 	if (!syntax_is_async_def(def) || pytest_test_module(ctx))
 		return 0;
 	syntax_walk(body, visit, &w);
 	if (ts_node_is_null(w.found))
 		return 0;
-	call = syntax_type_is(w.found, "await") ? ts_node_named_child(w.found, 0)
-		: ts_node_child_by_field_name(w.found, "value", 5);
-	call = syntax_unwrap_parens(call);
-	if (syntax_type_is(call, "as_pattern"))
-		call = ts_node_named_child(call, 0);
-	syntax_node_text(ctx, ts_node_child_by_field_name(call, "function", 8), &text);
+	syntax_node_text(ctx, ts_node_child_by_field_name(w.call, "function", 8), &text);
 	rule_report(ctx, &transform_io_unhandled, w.found,
 		    "`%.*s(..)` does I/O, and no `try` in this coroutine handles its failure: "
 		    "catch the errors it can raise (and log, re-raise as a domain error, or "
