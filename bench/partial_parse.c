@@ -291,12 +291,8 @@ int main(int argc, char **argv)
 	       whole[ROUNDS / 2] > 0 ? 100.0 * part[ROUNDS / 2] / whole[ROUNDS / 2] : 0.0);
 	printf("restricted trees with a syntax error: %zu\n", t.broken);
 	printf("restricted trees whose statements differ from the whole tree's: %zu\n", t.differ);
-	for (size_t i = 0; i < files.len; i++)
-		free(*(char **)vec_at(&files, i));
-	for (size_t i = 0; i < errors.len; i++)
-		free(*(char **)vec_at(&errors, i));
-	vec_release(&files);
-	vec_release(&errors);
+	vec_release_strings(&files);
+	vec_release_strings(&errors);
 	vec_release(&toks);
 	ts_parser_delete(parser);
 	return 0;

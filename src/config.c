@@ -580,19 +580,11 @@ static int config_for_dir(const struct config **out, struct config_set *set, con
 	return 0;
 }
 
-int config_for(const struct config **out, struct config_set *set, const char *file,
-	       struct err *err)
+bool config_file_folder(const char *file, char real[PATH_MAX])
 {
-	char parent[PATH_MAX], real[PATH_MAX];
+	char parent[PATH_MAX];
 	const char *slash = strrchr(file, '/');
 
-	*out = NULL;
-	if (set->explicit) {
-		*out = set->explicit;
-		return 0;
-	}
-	if (set->isolated)
-		return 0;
 	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - file) : 1,
 		 slash ? file : ".");
 	if (!parent[0])
@@ -604,7 +596,7 @@ int config_for(const struct config **out, struct config_set *set, const char *fi
 		char *up = strrchr(parent, '/');
 
 		if (!strcmp(parent, ".") || !strcmp(parent, "/"))
-			return 0;	/* not even the top can be found */
+			return false;
 		if (!up)
 			strcpy(parent, ".");
 		else if (up == parent)
@@ -612,6 +604,23 @@ int config_for(const struct config **out, struct config_set *set, const char *fi
 		else
 			*up = '\0';
 	}
+	return true;
+}
+
+int config_for(const struct config **out, struct config_set *set, const char *file,
+	       struct err *err)
+{
+	char real[PATH_MAX];
+
+	*out = NULL;
+	if (set->explicit) {
+		*out = set->explicit;
+		return 0;
+	}
+	if (set->isolated)
+		return 0;
+	if (!config_file_folder(file, real))
+		return 0;	/* not even the top can be found */
 	return config_for_dir(out, set, real, err);
 }
 

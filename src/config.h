@@ -15,6 +15,7 @@
 #ifndef ASYNCMOD_CONFIG_H
 #define ASYNCMOD_CONFIG_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "buf.h"
@@ -76,6 +77,11 @@ void config_set_free(struct config_set *set);
 /* The configuration for `file` (NULL when there is none). */
 int config_for(const struct config **out, struct config_set *set, const char *file,
 	       struct err *err);
+
+/* The folder that holds `file`, resolved by realpath(3) into `real`
+ * (PATH_MAX bytes): the nearest existing one when the file, or folders
+ * above it, do not exist yet. False when not even the top exists. */
+bool config_file_folder(const char *file, char real[PATH_MAX]);
 
 /* Every configuration loaded so far, for validation: calls `fn` on each. */
 int config_each(struct config_set *set, int (*fn)(const struct config *, void *, struct err *),

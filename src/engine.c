@@ -638,12 +638,8 @@ done:
 	free(pool.fixed);
 	free(pool.heads);
 	free(pool.modes);
-	for (size_t i = 0; i < files.len; i++)
-		free(*(char **)vec_at(&files, i));
-	for (size_t i = 0; i < errors.len; i++)
-		free(*(char **)vec_at(&errors, i));
-	vec_release(&files);
-	vec_release(&errors);
+	vec_release_strings(&files);
+	vec_release_strings(&errors);
 	vec_release(&rules);
 	free(tokens);
 	free(settings);

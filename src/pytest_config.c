@@ -312,25 +312,10 @@ static const struct pytest_config *for_dir(struct pytest_set *set, const char *d
 
 const struct pytest_config *pytest_config_for(struct pytest_set *set, const char *file)
 {
-	char parent[PATH_MAX], real[PATH_MAX];
-	const char *slash = strrchr(file, '/');
+	char real[PATH_MAX];
 
-	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - file) : 1,
-		 slash ? file : ".");
-	if (!parent[0])
-		strcpy(parent, "/");
 	/* a file that does not exist yet takes its nearest existing folder */
-	while (!realpath(parent, real)) {
-		char *up = strrchr(parent, '/');
-
-		if (!strcmp(parent, ".") || !strcmp(parent, "/"))
-			return &set->none;
-		if (!up)
-			strcpy(parent, ".");
-		else if (up == parent)
-			parent[1] = '\0';
-		else
-			*up = '\0';
-	}
+	if (!config_file_folder(file, real))
+		return &set->none;
 	return for_dir(set, real);
 }

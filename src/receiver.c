@@ -336,6 +336,24 @@ static int annotation_type(const struct receiver_ctx *rc, TSNode a, const char *
 	return 0;
 }
 
+/* The nodes at the bound names of the name `id` in the scope it resolves
+ * to (scope_binding_sites(), at most RECEIVER_MAX_SITES): how many, 0 when
+ * none are known. */
+static size_t binding_nodes(const struct receiver_ctx *rc, TSNode id, TSNode *nodes)
+{
+	uint32_t sites[RECEIVER_MAX_SITES];
+	size_t len, n;
+	const char *name = text_of(rc, id, &len);
+	TSNode root = ts_tree_root_node(id.tree);
+
+	n = scope_binding_sites(rc->scopes, ts_node_start_byte(id), name, len, sites,
+				RECEIVER_MAX_SITES);
+	for (size_t i = 0; i < n; i++)
+		nodes[i] = ts_node_named_descendant_for_byte_range(root, sites[i],
+								   sites[i] + (uint32_t)len);
+	return n;
+}
+
 /* The class one binding of a name gives it: the binding's name node is
  * `site`. */
 static int elements_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth);
@@ -345,18 +363,13 @@ static int elements_type(const struct receiver_ctx *rc, TSNode e, const char **o
 static int name_elements_type(const struct receiver_ctx *rc, TSNode id, const char **out,
 			      int depth)
 {
-	uint32_t sites[RECEIVER_MAX_SITES];
-	size_t len, n;
-	const char *name = text_of(rc, id, &len);
-	TSNode root = ts_tree_root_node(id.tree);
+	TSNode sites[RECEIVER_MAX_SITES];
+	size_t n = binding_nodes(rc, id, sites);
 
-	n = scope_binding_sites(rc->scopes, ts_node_start_byte(id), name, len, sites,
-				RECEIVER_MAX_SITES);
 	if (!n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		TSNode site = ts_node_named_descendant_for_byte_range(root, sites[i],
-								      sites[i] + (uint32_t)len);
+		TSNode site = sites[i];
 		TSNode p = ts_node_parent(site);
 
 		if (!node_is(site, "identifier") || !node_is(p, "assignment") ||
@@ -453,18 +466,13 @@ static bool assigned_none(TSNode target)
 
 static int name_type(const struct receiver_ctx *rc, TSNode id, const char **out, int depth)
 {
-	uint32_t sites[RECEIVER_MAX_SITES];
-	size_t len, n, typed = 0;
-	const char *name = text_of(rc, id, &len);
-	TSNode root = ts_tree_root_node(id.tree);
+	TSNode sites[RECEIVER_MAX_SITES];
+	size_t n = binding_nodes(rc, id, sites), typed = 0;
 
-	n = scope_binding_sites(rc->scopes, ts_node_start_byte(id), name, len, sites,
-				RECEIVER_MAX_SITES);
 	if (!n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		TSNode site = ts_node_named_descendant_for_byte_range(root, sites[i],
-								      sites[i] + (uint32_t)len);
+		TSNode site = sites[i];
 
 		if (!node_is(site, "identifier"))
 			return 0;

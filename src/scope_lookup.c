@@ -225,9 +225,10 @@ bool scope_imports_name(const struct scope_index *idx, const char *text, size_t 
 	return false;
 }
 
-bool scope_name_used(const struct scope_index *idx, const char *name)
+/* The first entry of `ref_names` for `name`, or ref_names.len. */
+static size_t first_ref(const struct scope_index *idx, const char *name, size_t len)
 {
-	size_t len = strlen(name), lo = 0, hi = idx->ref_names.len, at;
+	size_t lo = 0, hi = idx->ref_names.len;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -238,6 +239,13 @@ bool scope_name_used(const struct scope_index *idx, const char *name)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+bool scope_name_used(const struct scope_index *idx, const char *name)
+{
+	size_t len = strlen(name), lo = first_ref(idx, name, len), at;
+
 	if (lo < idx->ref_names.len) {
 		const struct ref *r = vec_at(&idx->ref_names, lo);
 
@@ -367,21 +375,13 @@ size_t scope_variable_refs(const struct scope_index *idx, uint32_t at, const cha
 			   size_t len, uint32_t *refs, size_t max, int *scope)
 {
 	int target = binding_scope(idx, scope_at(idx, at), name, len);
-	size_t lo = 0, hi = idx->ref_names.len, n = 0;
+	size_t lo, n = 0;
 
 	if (scope)
 		*scope = target;
 	if (target < 0)
 		return 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct ref *r = vec_at(&idx->ref_names, mid);
-
-		if (scope_name_cmp(idx->text + r->start, r->len, name, len) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = first_ref(idx, name, len);
 	for (; lo < idx->ref_names.len; lo++) {
 		const struct ref *r = vec_at(&idx->ref_names, lo);
 

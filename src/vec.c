@@ -49,3 +49,10 @@ void vec_release(struct vec *v)
 	v->items = NULL;
 	v->len = v->cap = 0;
 }
+
+void vec_release_strings(struct vec *v)
+{
+	for (size_t i = 0; i < v->len; i++)
+		free(*(char **)vec_at(v, i));
+	vec_release(v);
+}

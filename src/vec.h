@@ -34,5 +34,8 @@ void *vec_pop(struct vec *v);
 /* Removes element `i`, keeping order. */
 void vec_remove(struct vec *v, size_t i);
 void vec_release(struct vec *v);
+/* For a vector of strings it owns (`char *` from malloc): frees each,
+ * then the vector's storage. */
+void vec_release_strings(struct vec *v);
 
 #endif

@@ -170,6 +170,26 @@ static bool module_mentions(const struct rule_ctx *ctx, const struct vec *attrs,
 	return false;
 }
 
+/* One reference `u` (a name or `self.NAME`) to the queue: a binding
+ * (`u = ..`) must be a constructor, the earliest of them is `*ctor`;
+ * every reference is classified into `uses`. False on a binding that is
+ * not a constructor. */
+static bool note_ref(const struct rule_ctx *ctx, TSNode u, TSNode *ctor, struct queue_uses *uses)
+{
+	TSNode p = ts_node_parent(u);
+
+	if (syntax_type_is(p, "assignment") && syntax_is_field(p, "left", u)) {
+		TSNode r = syntax_field(p, "right");
+
+		if (!is_constructor(ctx, r))
+			return false;
+		if (ts_node_is_null(*ctor) || ts_node_start_byte(r) < ts_node_start_byte(*ctor))
+			*ctor = r;
+	}
+	classify(ctx, u, uses);
+	return true;
+}
+
 /* The queue behind the name `id`: its constructor call in `*ctor` and its
  * uses. False when a binding is not a constructor, or the name is not
  * understood. */
@@ -201,19 +221,10 @@ static bool name_queue(const struct rule_ctx *ctx, TSNode id, TSNode *ctor,
 	*ctor = (TSNode){ { 0 }, NULL, NULL };
 	for (size_t i = 0; i < n; i++) {
 		TSNode u = ts_node_named_descendant_for_byte_range(root, refs[i], refs[i] + len);
-		TSNode p = ts_node_parent(u);
 
-		if (!syntax_type_is(u, "identifier") || ts_node_start_byte(u) != refs[i])
+		if (!syntax_type_is(u, "identifier") || ts_node_start_byte(u) != refs[i] ||
+		    !note_ref(ctx, u, ctor, uses))
 			return false;
-		if (syntax_type_is(p, "assignment") && syntax_is_field(p, "left", u)) {
-			TSNode r = syntax_field(p, "right");
-
-			if (!is_constructor(ctx, r))
-				return false;
-			if (ts_node_is_null(*ctor) || ts_node_start_byte(r) < ts_node_start_byte(*ctor))
-				*ctor = r;
-		}
-		classify(ctx, u, uses);
 	}
 	return !ts_node_is_null(*ctor);
 }
@@ -236,20 +247,12 @@ static bool attr_queue(const struct rule_ctx *ctx, TSNode attr, const struct vec
 	*ctor = (TSNode){ { 0 }, NULL, NULL };
 	for (size_t i = 0; i < attrs->len; i++) {
 		TSNode a = *(TSNode *)vec_at(attrs, i), m = syntax_field(a, "attribute");
-		TSNode p = ts_node_parent(a);
 
 		if (ts_node_is_null(m) || ts_node_end_byte(m) - ts_node_start_byte(m) != len ||
 		    memcmp(ctx->src->text + ts_node_start_byte(m), text, len))
 			continue;
-		if (syntax_type_is(p, "assignment") && syntax_is_field(p, "left", a)) {
-			TSNode r = syntax_field(p, "right");
-
-			if (!is_constructor(ctx, r))
-				return false;
-			if (ts_node_is_null(*ctor) || ts_node_start_byte(r) < ts_node_start_byte(*ctor))
-				*ctor = r;
-		}
-		classify(ctx, a, uses);
+		if (!note_ref(ctx, a, ctor, uses))
+			return false;
 	}
 	return !ts_node_is_null(*ctor);
 }
