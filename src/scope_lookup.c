@@ -225,6 +225,21 @@ bool scope_imports_name(const struct scope_index *idx, const char *text, size_t 
 	return false;
 }
 
+void scope_names_importing(const struct scope_index *idx, const char *const *qnames, size_t n,
+			   struct vec *out)
+{
+	for (size_t i = 0; i < idx->from_imports.len; i++) {
+		const struct binding *b =
+			vec_at(&idx->bindings, *(size_t *)vec_at(&idx->from_imports, i));
+
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(b->qname, qnames[k])) {
+				*(const char **)vec_push(out) = b->name;
+				break;
+			}
+	}
+}
+
 bool scope_name_used(const struct scope_index *idx, const char *name)
 {
 	size_t len = strlen(name), lo = 0, hi = idx->ref_names.len, at;
