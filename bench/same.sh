@@ -7,7 +7,8 @@
 #   bench/same.sh REFERENCE [PATH...]
 #
 # REFERENCE is an asyncmod binary built from the base the change starts
-# from (copy ./asyncmod aside before changing anything). PATH defaults to
+# from (copy ./asyncmod aside before changing anything); SAME_NEW names
+# another binary to set against it than ./asyncmod. PATH defaults to
 # the corpus of tests/realcode.sh: the standard library and the asyncio
 # packages Debian installs. Two runs per binary, both without the cache
 # and with every rule: `--output-format json` (findings, with each fix's
@@ -20,7 +21,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 ref=${1:?usage: bench/same.sh REFERENCE [PATH...]}
 shift
-new="$top/asyncmod"
+new=${SAME_NEW:-$top/asyncmod}
 [ -x "$ref" ] && [ -x "$new" ] || { echo "same: $ref and $new must be executables" >&2; exit 2; }
 
 if [ $# -eq 0 ]; then

@@ -8,9 +8,18 @@
 #include <stdbool.h>
 #include <tree_sitter/api.h>
 
+#include "vec.h"
+
 /* The first ERROR or MISSING node below `n` (in document order), for a
  * syntax error's position. Returns false when there is none. */
 bool tree_first_error(TSNode n, TSNode *out);
+
+/* Pushes the ancestors of `n` to `out` (a vec of TSNode), from the root
+ * down to n's parent: the nodes ts_node_parent() gives one by one, in one
+ * walk down from the root (ts_node_parent walks down from the root on
+ * every call, so climbing with it costs the depth squared). Nothing for
+ * the root itself. */
+void tree_ancestors(TSNode n, struct vec *out);
 
 /* The deepest nesting the readers take, in tree levels: more than CPython
  * compiles (about 3000 nested expressions), so that every file Python
