@@ -31,6 +31,7 @@ struct pred {
 	uint32_t capture;
 	uint32_t other;		/* second capture for #eq? @a @b, else UINT32_MAX */
 	char **strings;
+	size_t *lens;		/* strlen of each of strings */
 	size_t nstrings;
 	pcre2_code *re;
 };
@@ -64,6 +65,7 @@ static void pred_release(struct pred *p)
 	for (size_t i = 0; i < p->nstrings; i++)
 		free(p->strings[i]);
 	free(p->strings);
+	free(p->lens);
 	pcre2_code_free(p->re);
 }
 
@@ -135,6 +137,7 @@ static int parse_predicates(struct query *q, uint32_t pattern, struct err *err)
 		} else {
 			p->nstrings = end - i - 2;
 			p->strings = xcalloc(p->nstrings, sizeof(char *));
+			p->lens = xcalloc(p->nstrings, sizeof(size_t));
 			for (uint32_t k = 0; k < p->nstrings; k++) {
 				const char *s;
 
@@ -144,6 +147,7 @@ static int parse_predicates(struct query *q, uint32_t pattern, struct err *err)
 				s = ts_query_string_value_for_id(q->ts, steps[i + 2 + k].value_id,
 								 &len);
 				p->strings[k] = xstrndup(s, len);
+				p->lens[k] = strlen(p->strings[k]);
 			}
 		}
 		if (p->op == PRED_MATCH || p->op == PRED_NOT_MATCH) {
@@ -331,7 +335,7 @@ static bool pred_holds(const struct pred *p, const TSQueryMatch *m, struct query
 				return true;
 			found = len == len2 && !memcmp(s, s2, len);
 		} else {
-			found = len == strlen(p->strings[0]) && !memcmp(s, p->strings[0], len);
+			found = len == p->lens[0] && !memcmp(s, p->strings[0], len);
 		}
 		return p->op == PRED_EQ ? found : !found;
 	case PRED_MATCH:
@@ -341,7 +345,7 @@ static bool pred_holds(const struct pred *p, const TSQueryMatch *m, struct query
 	case PRED_ANY_OF:
 	case PRED_NOT_ANY_OF:
 		for (size_t i = 0; i < p->nstrings && !found; i++)
-			found = len == strlen(p->strings[i]) && !memcmp(s, p->strings[i], len);
+			found = len == p->lens[i] && !memcmp(s, p->strings[i], len);
 		return p->op == PRED_ANY_OF ? found : !found;
 	case PRED_IMPORTS:
 		return scope_imports_name(env->scopes(env->arg), s, len,
