@@ -61,3 +61,38 @@ void tree_ancestors(TSNode n, struct vec *out)
 			break;
 	}
 }
+
+void tree_occurrences_find(struct tree_occurrences *o, const char *text, uint32_t start,
+			   uint32_t end, const char *s, uint32_t len)
+{
+	const char *p = text + start, *stop = text + end;
+
+	o->at = (struct vec)VEC_INIT(uint32_t);
+	o->len = len;
+	while (len && p < stop && (p = memmem(p, (size_t)(stop - p), s, len)) != NULL) {
+		*(uint32_t *)vec_push(&o->at) = (uint32_t)(p - text);
+		p++;
+	}
+}
+
+bool tree_occurrences_within(const struct tree_occurrences *o, TSNode n)
+{
+	uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);
+	size_t lo = 0, hi = o->at.len;
+
+	/* the first occurrence at or after the node's start */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (*(uint32_t *)vec_at(&o->at, mid) < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->at.len && *(uint32_t *)vec_at(&o->at, lo) + o->len <= end;
+}
+
+void tree_occurrences_release(struct tree_occurrences *o)
+{
+	vec_release(&o->at);
+}
