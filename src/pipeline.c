@@ -142,19 +142,55 @@ static enum runtime path_runtime(const char *path, enum runtime found)
 	return found;
 }
 
+/* One file's matches as run_rules hands them to the checks. */
+struct rules_run {
+	const struct query *q;
+	const struct source *src;
+	TSTree *tree;
+	struct lazy_scopes *lazy;
+	const struct file_settings *fs;
+	struct vec *findings;
+};
+
+/* Hands a match whose predicates hold to its transform's check. */
+static void run_match(void *arg, const TSQueryMatch *m)
+{
+	struct rules_run *r = arg;
+	const struct transform *rule = query_rule(r->q, m->pattern_index);
+	struct rule_ctx ctx = { 0 };
+	size_t index;
+
+	if (!rule)
+		return;
+	index = transform_index(rule);
+	if (r->fs->enabled && index < transform_count && !r->fs->enabled[index])
+		return;
+	ctx.src = r->src;
+	ctx.tree = r->tree;
+	ctx.scopes = lazy_get(r->lazy);
+	ctx.query = query_ts(r->q);
+	ctx.target_minor = r->fs->target_minor;
+	ctx.timeout = r->fs->timeout;
+	ctx.http_client = r->fs->http_client;
+	ctx.unsafe_fixes = r->fs->unsafe_fixes;
+	ctx.runtime = path_runtime(r->src->path, scope_runtime(ctx.scopes));
+	ctx.findings = r->findings;
+	ctx.pytest = r->fs->pytest;
+	rule->check(&ctx, m);
+}
+
 static void run_rules(struct pipeline_worker *w, const struct source *src, TSTree *tree,
 		      struct lazy_scopes *lazy, const struct file_settings *fs,
 		      struct vec *findings)
 {
 	const struct query *q = w->config->query;
 	struct query_env env = { src->text, lazy_get, lazy, w->match_data };
-	struct rule_ctx ctx;
+	struct rules_run run = { q, src, tree, lazy, fs, findings };
 	TSQueryMatch m;
 
 	ts_query_cursor_exec(w->cursor, query_ts(q), ts_tree_root_node(tree));
 	while (ts_query_cursor_next_match(w->cursor, &m)) {
 		const struct transform *rule = query_rule(q, m.pattern_index);
-
 		size_t index;
 
 		if (!rule)
@@ -162,21 +198,10 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 		index = transform_index(rule);
 		if (fs->enabled && index < transform_count && !fs->enabled[index])
 			continue;
-		if (!query_match_ok(q, &m, &env))
-			continue;
-		ctx.src = src;
-		ctx.tree = tree;
-		ctx.scopes = lazy_get(lazy);
-		ctx.query = query_ts(q);
-		ctx.target_minor = fs->target_minor;
-		ctx.timeout = fs->timeout;
-		ctx.http_client = fs->http_client;
-		ctx.unsafe_fixes = fs->unsafe_fixes;
-		ctx.runtime = path_runtime(src->path, scope_runtime(ctx.scopes));
-		ctx.findings = findings;
-		ctx.pytest = fs->pytest;
-		rule->check(&ctx, &m);
+		if (query_match_ok(q, &m, &env))
+			run_match(&run, &m);
 	}
+	query_imported_matches(q, ts_tree_root_node(tree), &env, run_match, &run);
 	dedupe_findings(findings);
 	if (w->config->suppress)
 		suppress_filter(w->config->suppress, w->match_data, src, tree, findings);

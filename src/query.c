@@ -31,6 +31,7 @@ struct pred {
 	uint32_t capture;
 	uint32_t other;		/* second capture for #eq? @a @b, else UINT32_MAX */
 	char **strings;
+	size_t *lens;		/* strlen of each of strings */
 	size_t nstrings;
 	pcre2_code *re;
 };
@@ -40,10 +41,23 @@ struct pattern {
 	struct vec preds;	/* struct pred */
 };
 
+/* A pattern `((identifier) @x (#imports? @x "m.n"...))`: it would match
+ * every identifier of every file, and hold for almost none, so the cursor
+ * does not run it (it is disabled in `ts`); query_imported_matches() finds
+ * its matches from the names the file's imports bind. */
+struct imported {
+	uint32_t pattern;
+	uint32_t capture;
+	const struct pred *pred;
+};
+
 struct query {
 	TSQuery *ts;
 	struct pattern *patterns;
 	uint32_t npatterns;
+	struct imported *imported;
+	size_t nimported;
+	TSSymbol identifier;
 };
 
 static void pred_release(struct pred *p)
@@ -51,6 +65,7 @@ static void pred_release(struct pred *p)
 	for (size_t i = 0; i < p->nstrings; i++)
 		free(p->strings[i]);
 	free(p->strings);
+	free(p->lens);
 	pcre2_code_free(p->re);
 }
 
@@ -64,6 +79,7 @@ void query_free(struct query *q)
 		vec_release(&q->patterns[i].preds);
 	}
 	free(q->patterns);
+	free(q->imported);
 	ts_query_delete(q->ts);
 	free(q);
 }
@@ -121,6 +137,7 @@ static int parse_predicates(struct query *q, uint32_t pattern, struct err *err)
 		} else {
 			p->nstrings = end - i - 2;
 			p->strings = xcalloc(p->nstrings, sizeof(char *));
+			p->lens = xcalloc(p->nstrings, sizeof(size_t));
 			for (uint32_t k = 0; k < p->nstrings; k++) {
 				const char *s;
 
@@ -130,6 +147,7 @@ static int parse_predicates(struct query *q, uint32_t pattern, struct err *err)
 				s = ts_query_string_value_for_id(q->ts, steps[i + 2 + k].value_id,
 								 &len);
 				p->strings[k] = xstrndup(s, len);
+				p->lens[k] = strlen(p->strings[k]);
 			}
 		}
 		if (p->op == PRED_MATCH || p->op == PRED_NOT_MATCH) {
@@ -150,6 +168,63 @@ static int parse_predicates(struct query *q, uint32_t pattern, struct err *err)
 		i = end + 1;
 	}
 	return 0;
+}
+
+static const char *skip_space(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+		s++;
+	return s;
+}
+
+static const char *skip_word(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(end - s) >= n && !memcmp(s, word, n) ? s + n : NULL;
+}
+
+/* True when pattern `p`, whose source is [s, end), is exactly
+ * `((identifier) @x (#imports? @x "..."...))`: one identifier node, no
+ * quantifier, no other predicate. Any other shape stays with the cursor. */
+static bool pattern_is_imported(const struct query *q, uint32_t p, const char *s, const char *end)
+{
+	const struct pattern *pat = &q->patterns[p];
+	const struct pred *pred;
+	const char *name;
+	uint32_t len;
+
+	if (pat->preds.len != 1)
+		return false;
+	pred = vec_at(&pat->preds, 0);
+	if (pred->op != PRED_IMPORTS)
+		return false;
+	name = ts_query_capture_name_for_id(q->ts, pred->capture, &len);
+	if (!(s = skip_word(s, end, "(")) || !(s = skip_word(skip_space(s, end), end, "(identifier)")) ||
+	    !(s = skip_word(skip_space(s, end), end, "@")) || (size_t)(end - s) < len ||
+	    memcmp(s, name, len))
+		return false;
+	s += len;
+	if (!(s = skip_word(skip_space(s, end), end, "(#imports?")) ||
+	    !(s = skip_word(skip_space(s, end), end, "@")) || (size_t)(end - s) < len ||
+	    memcmp(s, name, len))
+		return false;
+	s += len;
+	for (;;) {
+		s = skip_space(s, end);
+		if (s == end || *s != '"')
+			break;
+		for (s++; s < end && *s != '"'; s++)
+			if (*s == '\\')
+				s++;
+		if (s >= end)
+			return false;
+		s++;
+	}
+	if (!(s = skip_word(s, end, ")")) || !(s = skip_word(skip_space(s, end), end, ")")))
+		return false;
+	s = skip_space(s, end);
+	return s == end || (*s != '*' && *s != '+' && *s != '?' && *s != '@' && *s != '.');
 }
 
 int query_new(struct query **out, const struct transform *const *rules, size_t n,
@@ -192,6 +267,23 @@ int query_new(struct query **out, const struct transform *const *rules, size_t n
 		q->patterns[p].preds = preds;
 		if ((error = parse_predicates(q, p, err)) < 0)
 			goto done;
+	}
+	q->identifier = ts_language_symbol_for_name(tree_sitter_python(), "identifier",
+						    (uint32_t)strlen("identifier"), true);
+	q->imported = xcalloc(q->npatterns ? q->npatterns : 1, sizeof(*q->imported));
+	for (uint32_t p = 0; p < q->npatterns && q->identifier; p++) {
+		uint32_t at = ts_query_start_byte_for_pattern(q->ts, p);
+		uint32_t end = p + 1 < q->npatterns ? ts_query_start_byte_for_pattern(q->ts, p + 1)
+						    : (uint32_t)src.len;
+		struct imported *im;
+
+		if (!pattern_is_imported(q, p, buf_cstr(&src) + at, buf_cstr(&src) + end))
+			continue;
+		im = &q->imported[q->nimported++];
+		im->pattern = p;
+		im->pred = vec_at(&q->patterns[p].preds, 0);
+		im->capture = im->pred->capture;
+		ts_query_disable_pattern(q->ts, p);
 	}
 done:
 	buf_release(&src);
@@ -243,7 +335,7 @@ static bool pred_holds(const struct pred *p, const TSQueryMatch *m, struct query
 				return true;
 			found = len == len2 && !memcmp(s, s2, len);
 		} else {
-			found = len == strlen(p->strings[0]) && !memcmp(s, p->strings[0], len);
+			found = len == p->lens[0] && !memcmp(s, p->strings[0], len);
 		}
 		return p->op == PRED_EQ ? found : !found;
 	case PRED_MATCH:
@@ -253,7 +345,7 @@ static bool pred_holds(const struct pred *p, const TSQueryMatch *m, struct query
 	case PRED_ANY_OF:
 	case PRED_NOT_ANY_OF:
 		for (size_t i = 0; i < p->nstrings && !found; i++)
-			found = len == strlen(p->strings[i]) && !memcmp(s, p->strings[i], len);
+			found = len == p->lens[i] && !memcmp(s, p->strings[i], len);
 		return p->op == PRED_ANY_OF ? found : !found;
 	case PRED_IMPORTS:
 		return scope_imports_name(env->scopes(env->arg), s, len,
@@ -273,6 +365,62 @@ bool query_match_ok(const struct query *q, const TSQueryMatch *match, struct que
 		if (!pred_holds(vec_at(&pat->preds, i), match, env))
 			return false;
 	return true;
+}
+
+void query_imported_matches(const struct query *q, TSNode root, struct query_env *env,
+			    void (*fn)(void *arg, const TSQueryMatch *m), void *arg)
+{
+	struct vec *names;
+	const struct scope_index *idx;
+	bool any = false;
+	TSTreeCursor c;
+
+	if (!q->nimported)
+		return;
+	idx = env->scopes(env->arg);
+	names = xcalloc(q->nimported, sizeof(*names));
+	for (size_t i = 0; i < q->nimported; i++) {
+		const struct pred *p = q->imported[i].pred;
+
+		names[i] = (struct vec)VEC_INIT(const char *);
+		scope_names_importing(idx, (const char *const *)p->strings, p->nstrings, &names[i]);
+		any = any || names[i].len;
+	}
+	if (!any)
+		goto done;
+	/* every identifier of the tree, in document order; a loop, not
+	 * recursion: the tree may be deep */
+	c = ts_tree_cursor_new(root);
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+
+		if (ts_node_symbol(n) == q->identifier && ts_node_is_named(n)) {
+			uint32_t start = ts_node_start_byte(n), len = ts_node_end_byte(n) - start;
+
+			for (size_t i = 0; i < q->nimported; i++)
+				for (size_t k = 0; k < names[i].len; k++) {
+					const char *name = *(const char **)vec_at(&names[i], k);
+					TSQueryCapture cap = { n, q->imported[i].capture };
+					TSQueryMatch m = { 0, (uint16_t)q->imported[i].pattern, 1, &cap };
+
+					if (strlen(name) != len || memcmp(name, env->text + start, len))
+						continue;
+					fn(arg, &m);
+					break;
+				}
+		}
+		if (ts_tree_cursor_goto_first_child(&c))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&c))
+			if (!ts_tree_cursor_goto_parent(&c))
+				goto walked;
+	}
+walked:
+	ts_tree_cursor_delete(&c);
+done:
+	for (size_t i = 0; i < q->nimported; i++)
+		vec_release(&names[i]);
+	free(names);
 }
 
 void *query_match_data_new(void)

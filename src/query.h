@@ -43,6 +43,13 @@ const struct transform *query_rule(const struct query *q, uint32_t pattern);
 /* Evaluates the predicates of `match`'s pattern. */
 bool query_match_ok(const struct query *q, const TSQueryMatch *match, struct query_env *env);
 
+/* The matches of the patterns `((identifier) @x (#imports? @x ...))`,
+ * which the cursor does not run: each identifier that a `from m import`
+ * of the file binds to one of the pattern's names, in document order.
+ * Calls fn(arg, match) for each; its predicates hold. */
+void query_imported_matches(const struct query *q, TSNode root, struct query_env *env,
+			    void (*fn)(void *arg, const TSQueryMatch *m), void *arg);
+
 /* A PCRE2 match-data block suitable for query_env.match_data; free it
  * with query_match_data_free(). */
 void *query_match_data_new(void);

@@ -16,6 +16,7 @@
  * object is not there yet, not what it is.
  */
 #include "receiver.h"
+#include "tree.h"
 
 #include <string.h>
 
@@ -494,6 +495,7 @@ static int self_attr_type(const struct receiver_ctx *rc, TSNode attr, const char
 	TSNode name = ts_node_child_by_field_name(attr, "attribute", 9);
 	TSNode fn = attr, cls, body;
 	TSTreeCursor cur;
+	struct tree_occurrences occ;
 	size_t alen, slen;
 	const char *a, *s;
 	int found = 0, ok = 1;
@@ -512,11 +514,15 @@ static int self_attr_type(const struct receiver_ctx *rc, TSNode attr, const char
 	if (!node_is(cls, "class_definition"))
 		return 0;
 	body = ts_node_child_by_field_name(cls, "body", 4);
-	/* every `self.<attr> = ..` and `<attr>: T` below the class */
+	/* every `self.<attr> = ..` and `<attr>: T` below the class: each
+	 * holds the attribute's name, so a node without it is not entered */
+	tree_occurrences_find(&occ, rc->text, ts_node_start_byte(body), ts_node_end_byte(body), a,
+			      (uint32_t)alen);
 	cur = ts_tree_cursor_new(body);
 	for (bool down = true;;) {
 		TSNode n = ts_tree_cursor_current_node(&cur);
 
+		down = down && tree_occurrences_within(&occ, n);
 		if (down && node_is(n, "assignment")) {
 			TSNode l = ts_node_child_by_field_name(n, "left", 4);
 			TSNode t = ts_node_child_by_field_name(n, "type", 4);
@@ -563,6 +569,7 @@ static int self_attr_type(const struct receiver_ctx *rc, TSNode attr, const char
 			break;
 	}
 	ts_tree_cursor_delete(&cur);
+	tree_occurrences_release(&occ);
 	return found && ok;
 }
 

@@ -2,6 +2,7 @@
  * rule: helpers shared by the transforms.
  */
 #include "rule.h"
+#include "tree.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -365,15 +366,21 @@ bool rule_own_line(const struct rule_ctx *ctx, TSNode stmt)
 
 TSNode rule_enclosing_function(TSNode node)
 {
-	TSNode none = { { 0 }, NULL, NULL };
+	TSNode found = { { 0 }, NULL, NULL };
+	struct vec up = VEC_INIT(TSNode);
 
-	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	tree_ancestors(node, &up);
+	for (size_t i = up.len; i-- > 0;) {
+		TSNode p = *(TSNode *)vec_at(&up, i);
 		const char *t = ts_node_type(p);
 
-		if (!strcmp(t, "function_definition") || !strcmp(t, "lambda"))
-			return p;
+		if (!strcmp(t, "function_definition") || !strcmp(t, "lambda")) {
+			found = p;
+			break;
+		}
 	}
-	return none;
+	vec_release(&up);
+	return found;
 }
 
 bool rule_await_needs_parens(TSNode call)

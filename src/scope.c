@@ -126,9 +126,9 @@ static void visit_parameters(struct scope_index *idx, TSNode params, int outer, 
 			bind(idx, inner, p, BIND_OTHER);
 		} else if (!strcmp(type, "default_parameter") ||
 			   !strcmp(type, "typed_default_parameter")) {
-			TSNode name = ts_node_child_by_field_name(p, "name", 4);
-			TSNode type_n = ts_node_child_by_field_name(p, "type", 4);
-			TSNode value = ts_node_child_by_field_name(p, "value", 5);
+			TSNode name = ts_node_child_by_field_id(p, idx->fields.name);
+			TSNode type_n = ts_node_child_by_field_id(p, idx->fields.type);
+			TSNode value = ts_node_child_by_field_id(p, idx->fields.value);
 
 			if (!ts_node_is_null(name))
 				bind_target(idx, name, inner);
@@ -159,10 +159,10 @@ static void visit_parameters(struct scope_index *idx, TSNode params, int outer, 
 
 static void visit_function(struct scope_index *idx, TSNode node, int scope)
 {
-	TSNode name = ts_node_child_by_field_name(node, "name", 4);
-	TSNode params = ts_node_child_by_field_name(node, "parameters", 10);
-	TSNode ret = ts_node_child_by_field_name(node, "return_type", 11);
-	TSNode body = ts_node_child_by_field_name(node, "body", 4);
+	TSNode name = ts_node_child_by_field_id(node, idx->fields.name);
+	TSNode params = ts_node_child_by_field_id(node, idx->fields.parameters);
+	TSNode ret = ts_node_child_by_field_id(node, idx->fields.return_type);
+	TSNode body = ts_node_child_by_field_id(node, idx->fields.body);
 	bool async = ts_node_child_count(node) && scope_node_is(ts_node_child(node, 0), "async");
 	int inner;
 
@@ -181,8 +181,8 @@ static void visit_function(struct scope_index *idx, TSNode node, int scope)
 
 static void visit_lambda(struct scope_index *idx, TSNode node, int scope)
 {
-	TSNode params = ts_node_child_by_field_name(node, "parameters", 10);
-	TSNode body = ts_node_child_by_field_name(node, "body", 4);
+	TSNode params = ts_node_child_by_field_id(node, idx->fields.parameters);
+	TSNode body = ts_node_child_by_field_id(node, idx->fields.body);
 	int inner;
 
 	if (ts_node_is_null(body))
@@ -196,9 +196,9 @@ static void visit_lambda(struct scope_index *idx, TSNode node, int scope)
 
 static void visit_class(struct scope_index *idx, TSNode node, int scope)
 {
-	TSNode name = ts_node_child_by_field_name(node, "name", 4);
-	TSNode supers = ts_node_child_by_field_name(node, "superclasses", 12);
-	TSNode body = ts_node_child_by_field_name(node, "body", 4);
+	TSNode name = ts_node_child_by_field_id(node, idx->fields.name);
+	TSNode supers = ts_node_child_by_field_id(node, idx->fields.superclasses);
+	TSNode body = ts_node_child_by_field_id(node, idx->fields.body);
 	int inner;
 
 	if (!ts_node_is_null(name))
@@ -224,8 +224,8 @@ static void visit_comprehension(struct scope_index *idx, TSNode node, int scope)
 		TSNode c = ts_node_named_child(node, i);
 
 		if (scope_node_is(c, "for_in_clause")) {
-			TSNode left = ts_node_child_by_field_name(c, "left", 4);
-			TSNode right = ts_node_child_by_field_name(c, "right", 5);
+			TSNode left = ts_node_child_by_field_id(c, idx->fields.left);
+			TSNode right = ts_node_child_by_field_id(c, idx->fields.right);
 
 			if (!ts_node_is_null(left))
 				bind_target(idx, left, inner);
@@ -269,8 +269,8 @@ static void visit_import(struct scope_index *idx, TSNode node, int scope)
 			if (!field || strcmp(field, "name"))
 				continue;
 			if (scope_node_is(item, "aliased_import")) {
-				TSNode name = ts_node_child_by_field_name(item, "name", 4);
-				TSNode alias = ts_node_child_by_field_name(item, "alias", 5);
+				TSNode name = ts_node_child_by_field_id(item, idx->fields.name);
+				TSNode alias = ts_node_child_by_field_id(item, idx->fields.alias);
 
 				if (ts_node_is_null(name) || ts_node_is_null(alias))
 					continue;
@@ -296,7 +296,7 @@ static void visit_import(struct scope_index *idx, TSNode node, int scope)
 static void visit_import_from(struct scope_index *idx, TSNode node, int scope)
 {
 	bool top = scope == 0 && scope_node_is(ts_node_parent(node), "module");
-	TSNode mod = ts_node_child_by_field_name(node, "module_name", 11);
+	TSNode mod = ts_node_child_by_field_id(node, idx->fields.module_name);
 	TSTreeCursor c;
 	char *module;
 
@@ -317,8 +317,8 @@ static void visit_import_from(struct scope_index *idx, TSNode node, int scope)
 			if (!field || strcmp(field, "name"))
 				continue;
 			if (scope_node_is(item, "aliased_import")) {
-				name = ts_node_child_by_field_name(item, "name", 4);
-				local = ts_node_child_by_field_name(item, "alias", 5);
+				name = ts_node_child_by_field_id(item, idx->fields.name);
+				local = ts_node_child_by_field_id(item, idx->fields.alias);
 			} else {
 				name = item;
 				local = ts_node_named_child(item, 0);
@@ -354,11 +354,11 @@ static bool text_is(const struct scope_index *idx, TSNode n, const char *s)
  * module, whatever it imports. */
 static void note_marker(struct scope_index *idx, TSNode attr)
 {
-	TSNode name = ts_node_child_by_field_name(attr, "attribute", 9);
-	TSNode obj = ts_node_child_by_field_name(attr, "object", 6);
+	TSNode name = ts_node_child_by_field_id(attr, idx->fields.attribute);
+	TSNode obj = ts_node_child_by_field_id(attr, idx->fields.object);
 
 	if (ts_node_is_null(obj) || !scope_node_is(obj, "attribute") ||
-	    !text_is(idx, ts_node_child_by_field_name(obj, "attribute", 9), "mark"))
+	    !text_is(idx, ts_node_child_by_field_id(obj, idx->fields.attribute), "mark"))
 		return;
 	if (text_is(idx, name, "anyio"))
 		idx->runtime = RUNTIME_ANYIO;
@@ -403,7 +403,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 		return;
 	} else if (!strcmp(type, "assignment") || !strcmp(type, "augmented_assignment") ||
 		   !strcmp(type, "for_statement")) {
-		TSNode left = ts_node_child_by_field_name(node, "left", 4);
+		TSNode left = ts_node_child_by_field_id(node, idx->fields.left);
 		TSTreeCursor c = ts_tree_cursor_new(node);
 
 		if (!ts_node_is_null(left))
@@ -419,7 +419,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 		}
 		ts_tree_cursor_delete(&c);
 	} else if (!strcmp(type, "as_pattern")) {
-		TSNode alias = ts_node_child_by_field_name(node, "alias", 5);
+		TSNode alias = ts_node_child_by_field_id(node, idx->fields.alias);
 		uint32_t n = ts_node_named_child_count(node);
 
 		for (uint32_t i = 0; i < n; i++) {
@@ -431,8 +431,8 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 		if (!ts_node_is_null(alias))
 			bind_target(idx, alias, scope);
 	} else if (!strcmp(type, "named_expression")) {
-		TSNode name = ts_node_child_by_field_name(node, "name", 4);
-		TSNode value = ts_node_child_by_field_name(node, "value", 5);
+		TSNode name = ts_node_child_by_field_id(node, idx->fields.name);
+		TSNode value = ts_node_child_by_field_id(node, idx->fields.value);
 
 		if (!ts_node_is_null(name)) {
 			bind(idx, walrus_scope(idx, scope), name, BIND_OTHER);
@@ -450,13 +450,13 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 				bind(idx, scope, c, type[0] == 'g' ? BIND_GLOBAL : BIND_NONLOCAL);
 		}
 	} else if (!strcmp(type, "attribute")) {
-		TSNode obj = ts_node_child_by_field_name(node, "object", 6);
+		TSNode obj = ts_node_child_by_field_id(node, idx->fields.object);
 
 		note_marker(idx, node);
 		if (!ts_node_is_null(obj))
 			visit(idx, obj, scope);
 	} else if (!strcmp(type, "keyword_argument")) {
-		TSNode value = ts_node_child_by_field_name(node, "value", 5);
+		TSNode value = ts_node_child_by_field_id(node, idx->fields.value);
 
 		if (!ts_node_is_null(value))
 			visit(idx, value, scope);
@@ -536,6 +536,7 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 	idx->refs = refs;
 	idx->runtime = RUNTIME_ASYNCIO;
 	idx->has_all = memmem(text, len, "__all__", 7) != NULL;
+	scope_fields_resolve(&idx->fields, ts_tree_language(tree));
 
 	scope_add(idx, SCOPE_MODULE, -1, 0, len + 1);
 	visit_children(idx, root, 0);

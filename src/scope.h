@@ -103,6 +103,13 @@ size_t scope_binding_sites(const struct scope_index *idx, uint32_t at, const cha
 bool scope_imports_name(const struct scope_index *idx, const char *text, size_t len,
 			const char *const *qnames, size_t n);
 
+/* The names `from m import x [as y]` statements bind to any of the
+ * qualified names `qnames` (n of them): `y`, or `x` without an alias. Each
+ * is pushed to `out` (a vec of const char *, valid as long as the index).
+ * scope_imports_name() holds exactly for these names. */
+void scope_names_importing(const struct scope_index *idx, const char *const *qnames, size_t n,
+			   struct vec *out);
+
 /* True when `name` appears anywhere in the file as a binding or reference. */
 bool scope_name_used(const struct scope_index *idx, const char *name);
 

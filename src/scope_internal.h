@@ -41,6 +41,12 @@ struct ref {
 	int scope;			/* the scope the identifier is evaluated in */
 };
 
+/* The grammar's field ids the index reads, resolved once per file: a
+ * look-up by name scans the grammar's field names on every call. */
+struct scope_fields {
+	TSFieldId alias, attribute, body, left, module_name, name, object, parameters, return_type, right, superclasses, type, value;
+};
+
 struct scope_index {
 	const char *text;
 	uint32_t len;
@@ -52,7 +58,27 @@ struct scope_index {
 	struct vec ref_names;	/* struct ref, by the text they name */
 	enum runtime runtime;
 	bool has_all;
+	struct scope_fields fields;
 };
+
+static inline void scope_fields_resolve(struct scope_fields *f, const TSLanguage *lang)
+{
+#define SCOPE_FIELD(x) f->x = ts_language_field_id_for_name(lang, #x, (uint32_t)strlen(#x))
+	SCOPE_FIELD(alias);
+	SCOPE_FIELD(attribute);
+	SCOPE_FIELD(body);
+	SCOPE_FIELD(left);
+	SCOPE_FIELD(module_name);
+	SCOPE_FIELD(name);
+	SCOPE_FIELD(object);
+	SCOPE_FIELD(parameters);
+	SCOPE_FIELD(return_type);
+	SCOPE_FIELD(right);
+	SCOPE_FIELD(superclasses);
+	SCOPE_FIELD(type);
+	SCOPE_FIELD(value);
+#undef SCOPE_FIELD
+}
 
 static inline bool scope_node_is(TSNode n, const char *type)
 {

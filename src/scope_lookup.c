@@ -151,8 +151,8 @@ enum resolution scope_resolve_expr(const struct scope_index *idx, TSNode expr,
 		base = ts_node_named_child(base, 0);
 	}
 	while (scope_node_is(base, "attribute") && n < 32) {
-		parts[n++] = ts_node_child_by_field_name(base, "attribute", 9);
-		base = ts_node_child_by_field_name(base, "object", 6);
+		parts[n++] = ts_node_child_by_field_id(base, idx->fields.attribute);
+		base = ts_node_child_by_field_id(base, idx->fields.object);
 		if (ts_node_is_null(base))
 			return RESOLVE_LOCAL;
 	}
@@ -216,13 +216,29 @@ bool scope_imports_name(const struct scope_index *idx, const char *text, size_t 
 		const struct binding *b =
 			vec_at(&idx->bindings, *(size_t *)vec_at(&idx->from_imports, i));
 
-		if (strlen(b->name) != len || memcmp(b->name, text, len))
+		if ((len && b->name[0] != text[0]) || strlen(b->name) != len ||
+		    memcmp(b->name, text, len))
 			continue;
 		for (size_t k = 0; k < n; k++)
 			if (!strcmp(b->qname, qnames[k]))
 				return true;
 	}
 	return false;
+}
+
+void scope_names_importing(const struct scope_index *idx, const char *const *qnames, size_t n,
+			   struct vec *out)
+{
+	for (size_t i = 0; i < idx->from_imports.len; i++) {
+		const struct binding *b =
+			vec_at(&idx->bindings, *(size_t *)vec_at(&idx->from_imports, i));
+
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(b->qname, qnames[k])) {
+				*(const char **)vec_push(out) = b->name;
+				break;
+			}
+	}
 }
 
 /* The first entry of `ref_names` for `name`, or ref_names.len. */

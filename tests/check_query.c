@@ -22,10 +22,33 @@ static const struct transform t_match = T("Q3", "((identifier) @x (#match? @x \"
 static const struct transform t_not_match = T("Q4", "((identifier) @x (#not-match? @x \"a\"))");
 static const struct transform t_any = T("Q5", "((identifier) @x (#any-of? @x \"beta\" \"gamma\"))");
 static const struct transform t_imports = T("Q6", "((identifier) @x (#imports? @x \"time.sleep\"))");
+/* the same predicate in a pattern of another shape: the cursor runs it */
+static const struct transform t_imports_call =
+	T("Q8", "(call function: (identifier) @f (#imports? @f \"time.sleep\" \"os.remove\"))");
+static const struct transform t_imports_two =
+	T("Q9", "((identifier) @x (#imports? @x \"os.remove\" \"time.sleep\"))");
 static const struct transform t_eq_cap =
 	T("Q7", "((assignment left: (identifier) @a right: (identifier) @b) (#eq? @a @b))");
 
 static const char *text;
+
+struct tally {
+	const struct query *q;
+	struct query_env *env;
+	const char *code;
+	int hits;
+};
+
+/* A match from query_imported_matches(): its predicates must hold too. */
+static void tally_imported(void *arg, const TSQueryMatch *m)
+{
+	struct tally *t = arg;
+	const struct transform *owner = query_rule(t->q, m->pattern_index);
+
+	ck_assert(query_match_ok(t->q, m, t->env));
+	if (!strcmp(owner->code, t->code))
+		t->hits++;
+}
 
 static const struct scope_index *scopes_for(void *arg)
 {
@@ -63,6 +86,12 @@ static int count(const struct transform *const *rules, size_t n, const char *src
 		if (query_match_ok(q, &m, &env) && !strcmp(t->code, code))
 			hits++;
 	}
+	{
+		struct tally t = { q, &env, code, 0 };
+
+		query_imported_matches(q, ts_tree_root_node(tree), &env, tally_imported, &t);
+		hits += t.hits;
+	}
 	query_match_data_free(env.match_data);
 	query_free(q);
 	scope_index_free(idx);
@@ -87,6 +116,26 @@ START_TEST(predicates)
 	ck_assert_int_eq(count(all, n, SRC, "Q5"), 2);
 	ck_assert_int_eq(count(all, n, SRC, "Q6"), 2);	/* both zz */
 	ck_assert_int_eq(count(all, n, SRC, "Q7"), 1);	/* x = x */
+}
+END_TEST
+
+/* ((identifier) @x (#imports? ...)) runs outside the cursor: the same
+ * identifiers as the cursor finds for the same predicate elsewhere. */
+START_TEST(imported_patterns)
+{
+	static const char *const src = "from time import sleep as zz\nfrom os import remove\n"
+				       "import time\nzz(1)\nremove(zz)\ndef f(remove):\n"
+				       "    remove(2)\nsleep(3)\n";
+	const struct transform *all[] = { &t_imports, &t_imports_call, &t_imports_two };
+	const struct transform *none[] = { &t_imports };
+	size_t n = sizeof(all) / sizeof(all[0]);
+
+	/* zz twice (the import's `zz` is an alias node too), remove four
+	 * times (the predicate looks at the name, not at the scope) */
+	ck_assert_int_eq(count(all, n, src, "Q6"), 3);
+	ck_assert_int_eq(count(all, n, src, "Q8"), 3);	/* zz(1) remove(zz) remove(2) */
+	ck_assert_int_eq(count(all, n, src, "Q9"), 7);
+	ck_assert_int_eq(count(none, 1, "import time\ntime.sleep(1)\nsleep(2)\n", "Q6"), 0);
 }
 END_TEST
 
@@ -131,6 +180,7 @@ Suite *suite_query(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, predicates);
+	tcase_add_test(tc, imported_patterns);
 	tcase_add_test(tc, bad_queries);
 	tcase_add_test(tc, pattern_owners);
 	suite_add_tcase(s, tc);

@@ -31,6 +31,7 @@
 
 #include "table.h"
 #include "receiver.h"
+#include "../src/tree.h"
 #include "blocking_file_internal.h"
 #include "blocking_open.scm.h"
 #include "blocking_fdopen.scm.h"
@@ -173,6 +174,7 @@ struct bindings {
 	size_t files;	/* bound to a new sync file object */
 	size_t others;	/* bound to anything else */
 	size_t opens;	/* of which `with open(..) as name`: ASYNC230's */
+	struct tree_occurrences occ;	/* where the name's text is in the body */
 };
 
 static bool is_file_type(const struct rule_ctx *ctx, TSNode type)
@@ -244,6 +246,9 @@ static void bind_body(TSNode n, const char *name, struct bindings *b)
 	const struct rule_ctx *ctx = b->ctx;
 	TSNode p;
 
+	/* each binding counted is an identifier with the name's text */
+	if (!tree_occurrences_within(&b->occ, n))
+		return;
 	if (syntax_type_is(n, "function_definition") || syntax_type_is(n, "class_definition")) {
 		if (rule_text_is(ctx, syntax_field(n, "name"), name))
 			b->others++;
@@ -299,10 +304,17 @@ static void bind_body(TSNode n, const char *name, struct bindings *b)
 static void bindings_of(const struct rule_ctx *ctx, TSNode fn, const char *name,
 			struct bindings *b)
 {
+	TSNode body = syntax_field(fn, "body");
+
 	b->ctx = ctx;
 	b->files = b->others = b->opens = 0;
 	bind_param(ctx, fn, name, b);
-	bind_body(syntax_field(fn, "body"), name, b);
+	if (ts_node_is_null(body))
+		return;
+	tree_occurrences_find(&b->occ, ctx->src->text, ts_node_start_byte(body),
+			      ts_node_end_byte(body), name, (uint32_t)strlen(name));
+	bind_body(body, name, b);
+	tree_occurrences_release(&b->occ);
 }
 
 /* A file object the coroutine does not make or take as a parameter, but

@@ -46,20 +46,27 @@ static bool plain_coroutine_function(TSNode def)
 static bool defines_coroutine(const struct rule_ctx *ctx, TSNode body, const char *name,
 			      size_t len)
 {
-	uint32_t n = ts_node_named_child_count(body);
+	TSTreeCursor c;
+	bool found = false;
 
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode s = ts_node_named_child(body, i), id;
+	/* the statements with a cursor: indexed child access is linear per
+	 * call, which makes a wide body quadratic */
+	if (ts_node_is_null(body))
+		return false;
+	c = ts_tree_cursor_new(body);
+	for (bool more = ts_tree_cursor_goto_first_child(&c); more && !found;
+	     more = ts_tree_cursor_goto_next_sibling(&c)) {
+		TSNode s = ts_tree_cursor_current_node(&c), id;
 
-		if (!syntax_type_is(s, "function_definition") ||
+		if (!ts_node_is_named(s) || !syntax_type_is(s, "function_definition") ||
 		    strcmp(ts_node_type(ts_node_child(s, 0)), "async"))
 			continue;
 		id = ts_node_child_by_field_name(s, "name", 4);
-		if (ts_node_end_byte(id) - ts_node_start_byte(id) == len &&
-		    !memcmp(ctx->src->text + ts_node_start_byte(id), name, len))
-			return true;
+		found = ts_node_end_byte(id) - ts_node_start_byte(id) == len &&
+			!memcmp(ctx->src->text + ts_node_start_byte(id), name, len);
 	}
-	return false;
+	ts_tree_cursor_delete(&c);
+	return found;
 }
 
 /* The only binding of `name` that scope node `scope` makes itself, when it

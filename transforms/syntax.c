@@ -2,6 +2,7 @@
  * syntax: shared questions about Python syntax trees.
  */
 #include "syntax.h"
+#include "../src/tree.h"
 
 #include <string.h>
 #include <strings.h>
@@ -97,11 +98,15 @@ bool syntax_is_scope(TSNode n)
 	       !strcmp(t, "generator_expression");
 }
 
-bool syntax_owned_by(TSNode scope, TSNode n)
+/* syntax_owned_by() over the ancestors of n: up[0] is the root, up[len - 1]
+ * n's parent. */
+static bool owned_by(TSNode scope, TSNode n, const struct vec *up, size_t len)
 {
 	TSNode child = n;
 
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); child = p, p = ts_node_parent(p)) {
+	for (size_t i = len; i-- > 0; child = *(TSNode *)vec_at(up, i)) {
+		TSNode p = *(TSNode *)vec_at(up, i);
+
 		if (same(p, scope))
 			return true;
 		if (!syntax_is_scope(p))
@@ -112,6 +117,17 @@ bool syntax_owned_by(TSNode scope, TSNode n)
 		return false;
 	}
 	return is(scope, "module");
+}
+
+bool syntax_owned_by(TSNode scope, TSNode n)
+{
+	struct vec up = VEC_INIT(TSNode);
+	bool owned;
+
+	tree_ancestors(n, &up);
+	owned = owned_by(scope, n, &up, up.len);
+	vec_release(&up);
+	return owned;
 }
 
 /* Visits the named descendants of `root` in order with a cursor (indexed
@@ -394,23 +410,29 @@ bool syntax_means_module(const struct rule_ctx *ctx, TSNode id)
 {
 	uint32_t len = ts_node_end_byte(id) - ts_node_start_byte(id);
 	const char *name = ctx->src->text + ts_node_start_byte(id);
-	bool innermost = true;
+	bool innermost = true, module = true;
+	struct vec up = VEC_INIT(TSNode);
 
-	for (TSNode p = ts_node_parent(id); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	tree_ancestors(id, &up);
+	for (size_t i = up.len; i-- > 0;) {
+		TSNode p = *(TSNode *)vec_at(&up, i);
 		int how;
 
-		if (!syntax_is_scope(p) || !syntax_owned_by(p, id))
+		if (!syntax_is_scope(p) || !owned_by(p, id, &up, up.len))
 			continue;
 		if (is(p, "class_definition") && !innermost)
 			continue;
 		innermost = false;
 		how = syntax_binds(ctx, p, name, len);
 		if (how == 2)
-			return true;
-		if (how == 1)
-			return false;
+			break;
+		if (how == 1) {
+			module = false;
+			break;
+		}
 	}
-	return true;
+	vec_release(&up);
+	return module;
 }
 
 void syntax_handler_parts(TSNode handler, TSNode *type, TSNode *name)

@@ -10,6 +10,7 @@
 #include "receiver.h"
 #include "syntax.h"
 #include "timeout_scope_internal.h"
+#include "../src/tree.h"
 
 static const char *const loop_getters[] = {
 	"asyncio.get_running_loop", "asyncio.get_event_loop",
@@ -140,11 +141,19 @@ static void unknown_binding(struct binding *b)
 	b->value = none;
 }
 
+/* Every binding find_bindings() counts is an identifier or dotted name
+ * holding the name's text, so a node whose bytes hold no occurrence of it
+ * binds nothing and is not walked. */
 static void find_bindings(const struct rule_ctx *ctx, TSNode n, const char *name, uint32_t len,
-			  struct binding *b)
+			  const struct tree_occurrences *occ, struct binding *b)
 {
-	const char *t = ts_node_type(n);
-	uint32_t count = ts_node_named_child_count(n);
+	const char *t;
+	uint32_t count;
+
+	if (!tree_occurrences_within(occ, n))
+		return;
+	t = ts_node_type(n);
+	count = ts_node_named_child_count(n);
 
 	if (!strcmp(t, "function_definition") || !strcmp(t, "class_definition")) {
 		if (name_is(ctx, ts_node_child_by_field_name(n, "name", 4), name, len))
@@ -210,12 +219,12 @@ static void find_bindings(const struct rule_ctx *ctx, TSNode n, const char *name
 		}
 		if (!strcmp(t, "except_clause")) {
 			for (uint32_t i = 0; i < count; i++)
-				find_bindings(ctx, ts_node_named_child(n, i), name, len, b);
+				find_bindings(ctx, ts_node_named_child(n, i), name, len, occ, b);
 		}
 		return;
 	}
 	for (uint32_t i = 0; i < count; i++)
-		find_bindings(ctx, ts_node_named_child(n, i), name, len, b);
+		find_bindings(ctx, ts_node_named_child(n, i), name, len, occ, b);
 }
 
 /* The binding of parameter `name` of `fn`, if it is one. */
@@ -313,8 +322,14 @@ static struct io_origin local_origin(const struct rule_ctx *ctx, TSNode fn, TSNo
 	name = rule_text(ctx, expr, &len);
 	parameter_binding(ctx, fn, name, len, &b);
 	body = ts_node_child_by_field_name(fn, "body", 4);
-	if (!ts_node_is_null(body))
-		find_bindings(ctx, body, name, len, &b);
+	if (!ts_node_is_null(body)) {
+		struct tree_occurrences occ;
+
+		tree_occurrences_find(&occ, ctx->src->text, ts_node_start_byte(body),
+				 ts_node_end_byte(body), name, len);
+		find_bindings(ctx, body, name, len, &occ, &b);
+		tree_occurrences_release(&occ);
+	}
 	if (b.count != 1)
 		return o;
 	if (!ts_node_is_null(b.annotation)) {
