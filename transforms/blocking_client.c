@@ -12,7 +12,8 @@
  *   (`x.setblocking(False)`, `x.settimeout(0)`), hands it to a
  *   `loop.sock_*` method or `add_reader`/`add_writer` (it is then used
  *   through the event loop), or the call is in a `try` that catches
- *   `BlockingIOError` (or ssl's `SSLWantReadError`/`SSLWantWriteError`);
+ *   `BlockingIOError` (or ssl's `SSLWantReadError`/`SSLWantWriteError`,
+ *   also through a module-level name bound to a tuple of them);
  * - a sqlite3 connection or cursor: `execute`, `executemany`,
  *   `executescript`, `commit`, `rollback`, `backup`, `blobopen`, `fetchone`,
  *   `fetchall`, `fetchmany`;
@@ -149,6 +150,38 @@ static enum syntax_step find_nonblocking(TSNode n, void *arg)
 	return SYNTAX_WALK_INTO;
 }
 
+/* A module-level name bound to a tuple of "would block" errors
+ * (`WantRead = (BlockingIOError, InterruptedError)`). */
+struct error_alias {
+	const struct rule_ctx *ctx;
+	const char *name;
+	uint32_t len;
+};
+
+static bool names_would_block(const char *t, uint32_t len)
+{
+	return memmem(t, len, "BlockingIOError", 15) || memmem(t, len, "SSLWant", 7);
+}
+
+static enum syntax_step find_error_alias(TSNode n, void *arg)
+{
+	const struct error_alias *ea = arg;
+	TSNode r;
+	uint32_t len;
+	const char *t;
+
+	if (syntax_is_def_scope(n))
+		return SYNTAX_WALK_PAST;
+	if (!syntax_type_is(n, "assignment") ||
+	    !text_eq(ea->ctx, syntax_field(n, "left"), ea->name, ea->len))
+		return SYNTAX_WALK_INTO;
+	r = syntax_field(n, "right");
+	if (ts_node_is_null(r))
+		return SYNTAX_WALK_INTO;
+	t = rule_text(ea->ctx, r, &len);
+	return names_would_block(t, len) ? SYNTAX_WALK_STOP : SYNTAX_WALK_INTO;
+}
+
 /* True when `call` is in the body of a `try` that catches
  * `BlockingIOError` (or ssl's want-read/want-write errors): the code
  * expects the socket not to block. */
@@ -171,8 +204,14 @@ static bool expects_would_block(const struct rule_ctx *ctx, TSNode call)
 			if (ts_node_is_null(type))
 				continue;
 			t = rule_text(ctx, type, &len);
-			if (memmem(t, len, "BlockingIOError", 15) || memmem(t, len, "SSLWant", 7))
+			if (names_would_block(t, len))
 				return true;
+			if (syntax_type_is(type, "identifier")) {
+				struct error_alias ea = { ctx, t, len };
+
+				if (!syntax_walk(ts_tree_root_node(call.tree), find_error_alias, &ea))
+					return true;
+			}
 		}
 	}
 	return false;
