@@ -103,6 +103,46 @@ static const char *const factories[][2] = {
 	{ "concurrent.futures.ThreadPoolExecutor", "concurrent.futures.Executor" },
 	{ "concurrent.futures.ProcessPoolExecutor", "concurrent.futures.Executor" },
 	{ "concurrent.futures.Executor", "concurrent.futures.Executor" },
+	/* sync sockets and database clients (AM114) */
+	{ "socket.socket", "socket.socket" },
+	{ "socket.SocketType", "socket.socket" },
+	{ "socket.create_connection", "socket.socket" },
+	{ "socket.create_server", "socket.socket" },
+	{ "socket.fromfd", "socket.socket" },
+	{ "sqlite3.connect", "sqlite3.Connection" },
+	{ "sqlite3.Connection", "sqlite3.Connection" },
+	{ "sqlite3.Cursor", "sqlite3.Cursor" },
+	{ "psycopg2.connect", "psycopg2.connection" },
+	{ "psycopg2.extensions.connection", "psycopg2.connection" },
+	{ "psycopg2.extensions.cursor", "psycopg2.cursor" },
+	{ "pymysql.connect", "pymysql.Connection" },
+	{ "pymysql.Connection", "pymysql.Connection" },
+	{ "pymysql.connections.Connection", "pymysql.Connection" },
+	{ "pymysql.cursors.Cursor", "pymysql.Cursor" },
+	{ "MySQLdb.connect", "MySQLdb.Connection" },
+	{ "MySQLdb.Connection", "MySQLdb.Connection" },
+	{ "MySQLdb.connections.Connection", "MySQLdb.Connection" },
+	{ "MySQLdb.cursors.Cursor", "MySQLdb.Cursor" },
+	{ "redis.Redis", "redis.Redis" },
+	{ "redis.StrictRedis", "redis.Redis" },
+	{ "redis.from_url", "redis.Redis" },
+	{ "redis.Redis.from_url", "redis.Redis" },
+	{ "redis.client.Redis", "redis.Redis" },
+	{ "redis.client.StrictRedis", "redis.Redis" },
+};
+
+/* Methods whose result is known from their object's class: class, method,
+ * class of the result (`conn.cursor()`, sqlite3's `conn.execute(..)`). */
+static const char *const method_results[][3] = {
+	{ "sqlite3.Connection", "cursor", "sqlite3.Cursor" },
+	{ "sqlite3.Connection", "execute", "sqlite3.Cursor" },
+	{ "sqlite3.Connection", "executemany", "sqlite3.Cursor" },
+	{ "sqlite3.Connection", "executescript", "sqlite3.Cursor" },
+	{ "sqlite3.Cursor", "execute", "sqlite3.Cursor" },
+	{ "psycopg2.connection", "cursor", "psycopg2.cursor" },
+	{ "pymysql.Connection", "cursor", "pymysql.Cursor" },
+	{ "MySQLdb.Connection", "cursor", "MySQLdb.Cursor" },
+	{ "redis.Redis", "pipeline", "redis.Pipeline" },
 };
 
 /* Methods of a path that return a path, and the attributes that are one. */
@@ -137,6 +177,15 @@ static const char *text_of(const struct receiver_ctx *rc, TSNode n, size_t *len)
 {
 	*len = ts_node_end_byte(n) - ts_node_start_byte(n);
 	return rc->text + ts_node_start_byte(n);
+}
+
+static const char *method_result(const char *cls, const char *method, size_t len)
+{
+	for (size_t i = 0; i < sizeof(method_results) / sizeof(method_results[0]); i++)
+		if (!strcmp(method_results[i][0], cls) && strlen(method_results[i][1]) == len &&
+		    !memcmp(method_results[i][1], method, len))
+			return method_results[i][2];
+	return NULL;
 }
 
 static const char *factory_class(const char *qname)
@@ -610,6 +659,8 @@ static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, 
 			} else if (t && !strcmp(t, "concurrent.futures.Executor") && len == 6 &&
 				   !memcmp(name, "submit", 6)) {
 				ok = agree(out, "concurrent.futures.Future");	/* executor.submit(..) */
+			} else if (t && method_result(t, name, len)) {
+				ok = agree(out, method_result(t, name, len));
 			}
 		}
 		buf_release(&q);
@@ -645,7 +696,8 @@ static int expr_type(const struct receiver_ctx *rc, TSNode e, const char **out, 
 }
 
 /* What awaiting `e` gives: a request of an httpx.AsyncClient gives a
- * response, and so does asyncio.wait_for over one. */
+ * response, and so does asyncio.wait_for over one; asyncio.to_thread(F,
+ * ..) gives what F's call gives. */
 static int awaited_type(const struct receiver_ctx *rc, TSNode e, const char **out, int depth)
 {
 	TSNode fn = ts_node_child_by_field_name(e, "function", 8), m;
@@ -662,6 +714,22 @@ static int awaited_type(const struct receiver_ctx *rc, TSNode e, const char **ou
 		buf_release(&q);
 		return node_is(args, "argument_list") &&
 		       awaited_type(rc, ts_node_named_child(args, 0), out, depth + 1);
+	}
+	if (c && !strcmp(c, "asyncio.to_thread")) {
+		/* `await asyncio.to_thread(socket.create_connection, ..)` gives
+		 * what the function called in the thread gives */
+		TSNode args = ts_node_child_by_field_name(e, "arguments", 9);
+		TSNode f0 = node_is(args, "argument_list") ? ts_node_named_child(args, 0) : args;
+		const char *fc;
+		int ok = 0;
+
+		buf_release(&q);
+		if (node_is(f0, "identifier") || node_is(f0, "attribute")) {
+			fc = chain_class(rc, f0, &q);
+			ok = fc && factory_class(fc) && agree(out, factory_class(fc));
+			buf_release(&q);
+		}
+		return ok;
 	}
 	if (c && factory_class(c) && !strcmp(factory_class(c), "asyncpg.Pool")) {
 		/* awaiting a new asyncpg pool gives the pool */

@@ -34,7 +34,13 @@ struct receiver_ctx {
  * (every queue class of queue and multiprocessing),
  * "concurrent.futures.Executor" (thread and process pools) and
  * "concurrent.futures.Future" (`executor.submit(..)`,
- * asyncio.run_coroutine_threadsafe). */
+ * asyncio.run_coroutine_threadsafe), and for sync network and database
+ * clients: "socket.socket" (also create_connection, create_server,
+ * fromfd), "sqlite3.Connection" and "sqlite3.Cursor" (`conn.cursor()`,
+ * `conn.execute(..)`), "psycopg2.connection"/"psycopg2.cursor",
+ * "pymysql.Connection"/"pymysql.Cursor", "MySQLdb.Connection"/
+ * "MySQLdb.Cursor" (`X.connect(..)`, `conn.cursor()`), "redis.Redis"
+ * (also StrictRedis, from_url) and "redis.Pipeline" (`r.pipeline()`). */
 const char *receiver_type(const struct receiver_ctx *rc, TSNode expr);
 
 #endif

@@ -2,7 +2,8 @@
  * AM110: a blocking function of the standard library in an async
  * function, beyond the families of the ASYNC2xx rules: file operations of
  * `shutil` and `os` (`shutil.copytree`, `os.makedirs`, `os.listdir`, ..),
- * `sqlite3.connect`, name lookups and connections of `socket`
+ * `sqlite3.connect` and the `connect` of the other sync database drivers
+ * (`psycopg2`, `pymysql`, `MySQLdb`), name lookups and connections of `socket`
  * (`getaddrinfo`, `create_connection`, ..) and `glob.glob`.
  *
  * Safe fix: `await asyncio.to_thread(shutil.copy, a, b)`, the same call in
@@ -19,7 +20,14 @@
 #include "table.h"
 #include "blocking_library.scm.h"
 
-static const char *const tokens[] = { "shutil", "os", "sqlite3", "socket", "glob", NULL };
+static const char *const tokens[] = {
+	"shutil", "os", "sqlite3", "socket", "glob", "psycopg2", "pymysql", "MySQLdb", NULL,
+};
+
+/* The connect functions of sync database drivers: reported without a fix. */
+static const char *const db_connects[] = {
+	"sqlite3.connect", "psycopg2.connect", "pymysql.connect", "MySQLdb.connect", NULL,
+};
 
 static const char *const blocking[] = {
 	"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copyfileobj",
@@ -31,13 +39,14 @@ static const char *const blocking[] = {
 	"os.truncate", "os.utime", "os.access", "os.fsync", "sqlite3.connect",
 	"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex",
 	"socket.gethostbyaddr", "socket.getnameinfo", "socket.create_connection",
-	"socket.getfqdn", "glob.glob", NULL,
+	"socket.getfqdn", "glob.glob", "psycopg2.connect", "pymysql.connect", "MySQLdb.connect",
+	NULL,
 };
 
-static bool is_blocking(const char *qname)
+static bool in_names(const char *const *names, const char *qname)
 {
-	for (size_t i = 0; blocking[i]; i++)
-		if (!strcmp(blocking[i], qname))
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(names[i], qname))
 			return true;
 	return false;
 }
@@ -53,7 +62,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (rule_is_name_site(ref) || !rule_callee_of(ref, &call))
 		return 0;
 	r = scope_resolve_expr(ctx->scopes, ref, &q);
-	if ((r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS) || !is_blocking(buf_cstr(&q)))
+	if ((r != RESOLVE_MODULE && r != RESOLVE_AMBIGUOUS) || !in_names(blocking, buf_cstr(&q)))
 		goto done;
 	where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
 	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
@@ -61,7 +70,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	f = rule_report(ctx, &transform_blocking_library, call,
 			"`%s` blocks the event loop in an async function; run it in a thread "
 			"with `asyncio.to_thread`", buf_cstr(&q));
-	if (!strcmp(buf_cstr(&q), "sqlite3.connect") && !rule_site_reason(ctx, r, where))
+	if (in_names(db_connects, buf_cstr(&q)) && !rule_site_reason(ctx, r, where))
 		rule_no_fix(f, "thread-bound-result");
 	else
 		rule_fix_in_thread(ctx, f, call, r, where);
@@ -90,16 +99,19 @@ static const char *const reasons[] = {
 	"imports)",
 	"non-asyncio-runtime", "the module runs under anyio or trio",
 	"import-name-shadowed", "the name `asyncio` means something else where the call is",
-	"thread-bound-result", "`sqlite3.connect` made in a worker thread gives a connection "
-	"that only that thread may use (`check_same_thread`): open it in a thread that keeps "
-	"using it, or use an async driver (aiosqlite)",
+	"thread-bound-result", "a database connection made in a worker thread belongs to that "
+	"thread: `sqlite3.connect`'s may only be used there (`check_same_thread`), and the "
+	"DB-API connections of `psycopg2`, `pymysql` and `MySQLdb` may not be used by two "
+	"threads or tasks at once; open it in a thread that keeps using it, or use an async "
+	"driver (aiosqlite, asyncpg or psycopg's async connection, aiomysql)",
 	NULL,
 };
 
 const struct transform transform_blocking_library = {
 	.code = "AM110",
 	.name = "blocking-library-call-in-async-function",
-	.summary = "shutil/os file operations, sqlite3.connect, socket lookups, glob.glob in an "
+	.summary = "shutil/os file operations, sqlite3/psycopg2/pymysql/MySQLdb connect, socket "
+		   "lookups, glob.glob in an "
 		   "async function -> await asyncio.to_thread(..)",
 	.fix = FIX_SAFE,
 	.query = blocking_library_scm,
@@ -111,19 +123,21 @@ const struct transform transform_blocking_library = {
 		 "`unpack_archive`, `disk_usage`, `chown`, `which`), `os` (`remove`, `unlink`, "
 		 "`rename`, `renames`, `replace`, `mkdir`, `makedirs`, `rmdir`, `removedirs`, "
 		 "`listdir`, `stat`, `lstat`, `chmod`, `chown`, `link`, `symlink`, `readlink`, "
-		 "`truncate`, `utime`, `access`, `fsync`), `sqlite3.connect`, `socket` "
+		 "`truncate`, `utime`, `access`, `fsync`), `sqlite3.connect`, "
+		 "`psycopg2.connect`, `pymysql.connect`, `MySQLdb.connect`, `socket` "
 		 "(`getaddrinfo`, `gethostbyname`, `gethostbyname_ex`, `gethostbyaddr`, "
 		 "`getnameinfo`, `create_connection`, `getfqdn`) and `glob.glob`, resolved "
 		 "through the imports. Lazy iterators (`os.walk`, `os.scandir`, `glob.iglob`) "
-		 "and methods of connections and sockets are not reported.",
+		 "and methods of connections and sockets are not reported (AM114 reports them).",
 	.why = "Each of these calls waits on the disk, a database file or the network in the "
 	       "event loop's thread, holding up every other task for as long as it takes.",
 	.standard = standard,
 	.fix_text = "`shutil.copytree(a, b)` becomes `await asyncio.to_thread(shutil.copytree, a, "
 		    "b)`, through the module's asyncio import or alias (one is added when there is "
 		    "none): the same call with the same arguments, in a worker thread. "
-		    "`sqlite3.connect` is reported without a fix: the connection would belong "
-		    "to the worker thread (`check_same_thread`).",
+		    "`sqlite3.connect`, `psycopg2.connect`, `pymysql.connect` and "
+		    "`MySQLdb.connect` are reported without a fix: the connection would belong "
+		    "to the worker thread.",
 	.reasons = reasons,
 	.example_before = "import shutil\n"
 			  "\n"

@@ -1,4 +1,5 @@
-; AM110: a blocking function of shutil, os, sqlite3, socket or glob, through
+; AM110: a blocking function of shutil, os, sqlite3, socket, glob or a database
+; driver's connect, through
 ; any alias of the module...
 ((attribute
    attribute: (identifier) @_attr) @ref
@@ -21,4 +22,5 @@
                  "os.link" "os.symlink" "os.readlink" "os.truncate" "os.utime" "os.access"
                  "os.fsync" "sqlite3.connect" "socket.getaddrinfo" "socket.gethostbyname"
                  "socket.gethostbyname_ex" "socket.gethostbyaddr" "socket.getnameinfo"
-                 "socket.create_connection" "socket.getfqdn" "glob.glob"))
+                 "socket.create_connection" "socket.getfqdn" "glob.glob" "psycopg2.connect"
+                 "pymysql.connect" "MySQLdb.connect"))

@@ -34,6 +34,7 @@ const struct transform *const transform_table[] = {
 	&transform_unread_task,	/* AM111 */
 	&transform_queue_join,	/* AM112 */
 	&transform_thread_wait,	/* AM113 */
+	&transform_blocking_client,	/* AM114 */
 	&transform_io_timeout,	/* AM201 */
 	&transform_useless_timeout,	/* ASYNC100 */
 	&transform_timeout_param,	/* ASYNC109 */

@@ -45,6 +45,7 @@ extern const struct transform transform_blocking_library;	/* AM110 */
 extern const struct transform transform_unread_task;	/* AM111 */
 extern const struct transform transform_queue_join;	/* AM112 */
 extern const struct transform transform_thread_wait;	/* AM113 */
+extern const struct transform transform_blocking_client;	/* AM114 */
 extern const struct transform transform_io_timeout;	/* AM201 */
 extern const struct transform transform_useless_timeout;	/* ASYNC100 */
 extern const struct transform transform_timeout_param;	/* ASYNC109 */
