@@ -67,13 +67,23 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	where = scope_context_at(ctx->scopes, ts_node_start_byte(call));
 	if (where != CONTEXT_ASYNC && where != CONTEXT_NESTED_SYNC)
 		goto done;
+	if (in_names(db_connects, buf_cstr(&q))) {
+		/* the connection belongs to the thread that made it: a thread
+		 * for the connect alone is no fix */
+		f = rule_report(ctx, &transform_blocking_library, call,
+				"`%s` blocks the event loop in an async function, and so does "
+				"every call on the connection it returns; use an async driver",
+				buf_cstr(&q));
+		if (!rule_site_reason(ctx, r, where))
+			rule_no_fix(f, "thread-bound-result");
+		else
+			rule_fix_in_thread(ctx, f, call, r, where);
+		goto done;
+	}
 	f = rule_report(ctx, &transform_blocking_library, call,
 			"`%s` blocks the event loop in an async function; run it in a thread "
 			"with `asyncio.to_thread`", buf_cstr(&q));
-	if (in_names(db_connects, buf_cstr(&q)) && !rule_site_reason(ctx, r, where))
-		rule_no_fix(f, "thread-bound-result");
-	else
-		rule_fix_in_thread(ctx, f, call, r, where);
+	rule_fix_in_thread(ctx, f, call, r, where);
 done:
 	buf_release(&q);
 	return 0;
