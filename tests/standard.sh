@@ -9,7 +9,8 @@
 # configuration (its [tool.pytest.ini_options] block, written as the work
 # folder's pyproject.toml). The tables in tests/standard/ list the exceptions, each
 # with its reason; a change of the standard (a block or an example more
-# or less, a renamed heading) fails.
+# or less, a renamed heading) fails. Every section `explain` cites is a
+# heading of the standard, and every line it quotes stands in that section.
 . "$SRCDIR/tests/lib.sh"
 
 spec="${ASYNCMOD_SHARED:-$SRCDIR/../shared}/spec/python-async-standard.zh.md"

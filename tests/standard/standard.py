@@ -10,6 +10,8 @@ start of a line opens one) and checks them with asyncmod:
     labelled as the form for Python 3.10 and earlier is checked with
     --target-version py310), unless exceptions.txt lists it with the codes
     it gets and why the example itself is wrong;
+  - every section `asyncmod explain` cites is a heading path of the
+    standard, and every line it quotes stands in that section;
   - every pair in fixes.txt: the fix of the ❌ example gives the ✅ one
     ("same", compared as ASTs with names and docstrings left out), or is
     listed as intentionally different ("differs": a fix is made, not the
@@ -86,6 +88,71 @@ def read_blocks(path):
             block.examples.append(Example(block, k + 1, m.group(1), m.group(2),
                                           n, block.lines[n:end]))
     return blocks
+
+
+def read_sections(path):
+    """Each heading path ("A > B") with the stripped lines of its section,
+    subsections included."""
+    sections = {}
+    heads = {}
+    for line in open(path, encoding="utf-8").read().split("\n"):
+        m = re.match(r"^(#{2,6}) (.*)$", line)
+        if m:
+            level = len(m.group(1))
+            heads = {k: v for k, v in heads.items() if k < level}
+            heads[level] = m.group(2).strip()
+            sections.setdefault(" > ".join(heads[k] for k in sorted(heads)), set())
+            continue
+        for k in heads:
+            path_k = " > ".join(heads[j] for j in sorted(heads) if j <= k)
+            sections.setdefault(path_k, set()).add(line.strip())
+    return sections
+
+
+def explain_citations(text):
+    """(section, quoted line) pairs of an `asyncmod explain` text."""
+    out = []
+    lines = text.split("\n")
+    section = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("  The standard") and "section \"" in line:
+            cite = line.strip()
+            while '" (' not in cite and i + 1 < len(lines):
+                i += 1
+                cite += " " + lines[i].strip()
+            section = cite[cite.index('section "') + 9:cite.index('" (')]
+        elif (section is not None and line.startswith("      ")
+              and not line.startswith("      English: ")
+              and not line.startswith("               ")
+              and line.strip() != "..."):  # lines left out between quotes
+            out.append((section, line[6:].strip()))
+        elif line and not line.startswith(" "):
+            section = None
+        i += 1
+    return out
+
+
+def check_citations(c, spec, asyncmod):
+    """Every section `explain` cites is a heading path of the standard, and
+    every line it quotes stands in that section."""
+    sections = read_sections(spec)
+    codes = [l.split()[0] for l in subprocess.run(
+        [asyncmod, "rules"], capture_output=True, text=True).stdout.splitlines() if l]
+    for code in codes:
+        text = subprocess.run([asyncmod, "explain", code], capture_output=True,
+                              text=True).stdout
+        wrong = []
+        for section, quote in explain_citations(text):
+            if section not in sections:
+                wrong.append("no such section: %s" % section)
+            elif quote not in sections[section]:
+                wrong.append("not in section %s: %s" % (section, quote))
+        if wrong:
+            c.bad("explain %s: its citations are the standard's own" % code, *wrong)
+        else:
+            c.ok("explain %s: its citations are the standard's own" % code)
 
 
 def read_table(path, fields):
@@ -306,6 +373,7 @@ def main():
         else:
             c.bad("%s: fixes.txt verdict must be 'same', 'differs' or 'nofix'" % name)
 
+    check_citations(c, spec, asyncmod)
     print("%d passed, %d failed" % (c.passed, c.failed))
     return 1 if c.failed else 0
 
