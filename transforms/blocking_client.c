@@ -343,5 +343,11 @@ const struct transform transform_blocking_client = {
 			  "async def count(path):\n"
 			  "    conn = sqlite3.connect(path)\n"
 			  "    return conn.execute(\"select count(*) from t\").fetchone()\n",
-	.example_after = NULL,
+	.example_after = "import aiosqlite\n"
+			 "\n"
+			 "\n"
+			 "async def count(path):\n"
+			 "    async with aiosqlite.connect(path) as conn:\n"
+			 "        async with conn.execute(\"select count(*) from t\") as cur:\n"
+			 "            return await cur.fetchone()\n",
 };
