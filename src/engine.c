@@ -686,11 +686,7 @@ void engine_rules(FILE *out, enum output_format format)
 		json_object_object_add(o, "reasons", reasons);
 		json_object_array_add(arr, o);
 	}
-	fputs(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_SPACED |
-						     JSON_C_TO_STRING_NOSLASHESCAPE),
-	      out);
-	fputc('\n', out);
+	report_json_put(out, arr);
 	json_object_put(arr);
 }
 

@@ -152,19 +152,27 @@ struct rules_run {
 	struct vec *findings;
 };
 
-/* Hands a match whose predicates hold to its transform's check. */
-static void run_match(void *arg, const TSQueryMatch *m)
+/* The transform of pattern `index` when this file's settings enable it,
+ * else NULL. */
+static const struct transform *enabled_rule(const struct rules_run *r, uint32_t index)
 {
-	struct rules_run *r = arg;
-	const struct transform *rule = query_rule(r->q, m->pattern_index);
-	struct rule_ctx ctx = { 0 };
-	size_t index;
+	const struct transform *rule = query_rule(r->q, index);
+	size_t k;
 
 	if (!rule)
-		return;
-	index = transform_index(rule);
-	if (r->fs->enabled && index < transform_count && !r->fs->enabled[index])
-		return;
+		return NULL;
+	k = transform_index(rule);
+	if (r->fs->enabled && k < transform_count && !r->fs->enabled[k])
+		return NULL;
+	return rule;
+}
+
+/* Hands a match of an enabled `rule` whose predicates hold to its check. */
+static void run_check(const struct rules_run *r, const struct transform *rule,
+		      const TSQueryMatch *m)
+{
+	struct rule_ctx ctx = { 0 };
+
 	ctx.src = r->src;
 	ctx.tree = r->tree;
 	ctx.scopes = lazy_get(r->lazy);
@@ -179,6 +187,16 @@ static void run_match(void *arg, const TSQueryMatch *m)
 	rule->check(&ctx, m);
 }
 
+/* query_imported_matches' callback: its matches' predicates hold. */
+static void run_imported(void *arg, const TSQueryMatch *m)
+{
+	const struct rules_run *r = arg;
+	const struct transform *rule = enabled_rule(r, m->pattern_index);
+
+	if (rule)
+		run_check(r, rule, m);
+}
+
 static void run_rules(struct pipeline_worker *w, const struct source *src, TSTree *tree,
 		      struct lazy_scopes *lazy, const struct file_settings *fs,
 		      struct vec *findings)
@@ -190,18 +208,12 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 
 	ts_query_cursor_exec(w->cursor, query_ts(q), ts_tree_root_node(tree));
 	while (ts_query_cursor_next_match(w->cursor, &m)) {
-		const struct transform *rule = query_rule(q, m.pattern_index);
-		size_t index;
+		const struct transform *rule = enabled_rule(&run, m.pattern_index);
 
-		if (!rule)
-			continue;
-		index = transform_index(rule);
-		if (fs->enabled && index < transform_count && !fs->enabled[index])
-			continue;
-		if (query_match_ok(q, &m, &env))
-			run_match(&run, &m);
+		if (rule && query_match_ok(q, &m, &env))
+			run_check(&run, rule, &m);
 	}
-	query_imported_matches(q, ts_tree_root_node(tree), &env, run_match, &run);
+	query_imported_matches(q, ts_tree_root_node(tree), &env, run_imported, &run);
 	dedupe_findings(findings);
 	if (w->config->suppress)
 		suppress_filter(w->config->suppress, w->match_data, src, tree, findings);

@@ -301,6 +301,14 @@ static void put_json(FILE *out, const char *text)
 	}
 }
 
+void report_json_put(FILE *out, struct json_object *v)
+{
+	put_json(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY |
+							JSON_C_TO_STRING_SPACED |
+							JSON_C_TO_STRING_NOSLASHESCAPE));
+	fputc('\n', out);
+}
+
 /* {"row": LINE, "column": COLUMN}, as ruff writes a location. */
 static json_object *json_location(unsigned line, unsigned column)
 {
@@ -385,10 +393,7 @@ void report_json(FILE *out, const struct file_result *results, size_t n,
 			json_object_array_add(arr, o);
 		}
 	}
-	put_json(out, json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_SPACED |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
-	fputc('\n', out);
+	report_json_put(out, arr);
 	json_object_put(arr);
 }
 
@@ -648,10 +653,7 @@ void report_sarif(FILE *out, const struct file_result *results, size_t n,
 	json_object_object_add(run, "originalUriBaseIds", sarif_base_ids(top));
 	json_object_array_add(runs, run);
 	json_object_object_add(log, "runs", runs);
-	put_json(out, json_object_to_json_string_ext(log, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_SPACED |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
-	fputc('\n', out);
+	report_json_put(out, log);
 	json_object_put(log);
 }
 

@@ -101,4 +101,9 @@ void report_github(FILE *out, const struct file_result *results, size_t n,
 /* The word for a fix class: "safe", "unsafe", or NULL. */
 const char *report_fix_name(int fix_class);
 
+/* Writes `v` as pretty JSON and a newline; bytes of its strings that are
+ * not UTF-8 are written as Python's surrogateescape escapes. */
+struct json_object;
+void report_json_put(FILE *out, struct json_object *v);
+
 #endif

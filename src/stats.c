@@ -105,11 +105,7 @@ void stats_print_json(FILE *out, const struct file_result *results, size_t n, bo
 		json_object_object_add(o, "fixable", json_object_new_boolean(rows[i].fixable));
 		json_object_array_add(arr, o);
 	}
-	fputs(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_SPACED |
-						     JSON_C_TO_STRING_NOSLASHESCAPE),
-	      out);
-	fputc('\n', out);
+	report_json_put(out, arr);
 	json_object_put(arr);
 	free(rows);
 }
