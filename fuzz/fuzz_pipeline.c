@@ -11,11 +11,15 @@
  *     it (a statement put above the import it needs);
  *   - a fix never leaves a name used that nothing binds: a name read in the
  *     output that is neither a builtin nor bound anywhere in the output,
- *     and that the input did not mention at all or bound somewhere.
+ *     and that the input did not mention at all or bound somewhere;
+ *   - the findings and the fixed text are the same when the patterns of
+ *     the rules that report only inside async defs run over the whole
+ *     tree (pipeline_config.whole_query) as when they run over the async
+ *     defs alone.
  * Crashes and sanitizer reports are found by libFuzzer itself.
  *
  * ASYNCMOD_FUZZ_SKIP (environment) names oracles to leave out, comma
- * separated: "idempotence", "names", "syntax".
+ * separated: "idempotence", "names", "syntax", "reach".
  */
 #include "../src/grammar.h"
 #include "../src/pipeline.h"
@@ -36,8 +40,10 @@ struct fuzz_state {
 	struct suppress *suppress;
 	struct pipeline_config config;
 	struct pipeline_worker *worker;
+	struct pipeline_config whole_config;	/* config, whole_query set */
+	struct pipeline_worker *whole_worker;
 	TSParser *parser;
-	bool skip_idempotence, skip_names, skip_syntax;
+	bool skip_idempotence, skip_names, skip_syntax, skip_reach;
 };
 
 /* The names of the builtins module, plus module attributes every module has. */
@@ -120,11 +126,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	s->config.http_client = HTTP_CLIENT_HTTPX;
 	s->config.suppress = s->suppress;
 	s->worker = pipeline_worker_new(&s->config);
+	s->whole_config = s->config;
+	s->whole_config.whole_query = true;
+	s->whole_worker = pipeline_worker_new(&s->whole_config);
 	s->parser = ts_parser_new();
 	ts_parser_set_language(s->parser, tree_sitter_python());
 	s->skip_idempotence = skip_listed(skip, "idempotence");
 	s->skip_names = skip_listed(skip, "names");
 	s->skip_syntax = skip_listed(skip, "syntax");
+	s->skip_reach = skip_listed(skip, "reach");
 	state = s;
 	return 0;
 }
@@ -416,13 +426,46 @@ static void fail(const char *what, const char *detail, const char *in, size_t in
 	abort();
 }
 
-/* Runs the text through the pipeline: `out` gets the fixed text. */
-static void run_once(struct fuzz_state *s, const char *text, size_t len,
-		     const struct file_settings *fs, struct buf *out)
+/* What a run found, a line a finding, for comparing two runs. */
+static void findings_text(const struct file_result *res, struct buf *out)
 {
-	struct file_result res;
+	for (size_t i = 0; i < res->findings.len; i++) {
+		const struct finding *f = vec_at(&res->findings, i);
+
+		buf_printf(out, "%s %u-%u %d %s %s\n", f->rule->code, f->start, f->end, (int)f->fix,
+			   f->reason ? f->reason : "-", f->message);
+	}
+	if (res->error)
+		buf_printf(out, "error %s\n", res->error);
+}
+
+/* Runs the text through the pipeline: `out` gets the fixed text. With
+ * `reach`, runs it again with every pattern over the whole tree, and
+ * fails when anything differs. */
+static void run_once(struct fuzz_state *s, const char *text, size_t len,
+		     const struct file_settings *fs, struct buf *out, bool reach)
+{
+	struct file_result res, whole;
+	struct buf found = BUF_INIT, whole_found = BUF_INIT, whole_out = BUF_INIT;
 
 	pipeline_run_text(s->worker, "fuzz.py", text, len, fs, &res, out);
+	if (reach && !s->skip_reach) {
+		pipeline_run_text(s->whole_worker, "fuzz.py", text, len, fs, &whole, &whole_out);
+		findings_text(&res, &found);
+		findings_text(&whole, &whole_found);
+		if (found.len != whole_found.len || memcmp(found.ptr, whole_found.ptr, found.len) ||
+		    out->len != whole_out.len || memcmp(out->ptr, whole_out.ptr, out->len)) {
+			fprintf(stderr, "--- findings ---\n%.*s--- findings, whole tree ---\n%.*s",
+				(int)found.len, found.ptr ? found.ptr : "", (int)whole_found.len,
+				whole_found.ptr ? whole_found.ptr : "");
+			fail("the async-def patterns find otherwise over the whole tree", NULL, text,
+			     len, &whole_out);
+		}
+		pipeline_result_release(&whole);
+	}
+	buf_release(&found);
+	buf_release(&whole_found);
+	buf_release(&whole_out);
 	pipeline_result_release(&res);
 }
 
@@ -472,7 +515,7 @@ static void check(struct fuzz_state *s, const char *text, size_t len, bool unsaf
 	struct buf out = BUF_INIT, again = BUF_INIT;
 	struct names after;
 
-	run_once(s, text, len, &fs, &out);
+	run_once(s, text, len, &fs, &out, true);
 	if (out.len == len && (!len || !memcmp(out.ptr, text, len))) {
 		buf_release(&out);
 		return;
@@ -484,7 +527,7 @@ static void check(struct fuzz_state *s, const char *text, size_t len, bool unsaf
 		check_names(in, &after, text, len, &out);
 	names_release(&after);
 	if (!s->skip_idempotence) {
-		run_once(s, out.ptr, out.len, &fs, &again);
+		run_once(s, out.ptr, out.len, &fs, &again, false);
 		if (again.len != out.len || memcmp(again.ptr, out.ptr, out.len)) {
 			fprintf(stderr, "--- first output ---\n%.*s\n", (int)out.len, out.ptr);
 			fail(unsafe ? "a second run changes the text (unsafe fixes)"

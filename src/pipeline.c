@@ -152,31 +152,27 @@ struct rules_run {
 	struct vec *findings;
 };
 
-/* The transform of pattern `index` when this file's settings enable it,
- * else NULL. */
-static const struct transform *enabled_rule(const struct rules_run *r, uint32_t index)
+/* query_sink.wanted: this file's settings enable `rule`. */
+static bool rule_enabled(void *arg, const struct transform *rule)
 {
-	const struct transform *rule = query_rule(r->q, index);
-	size_t k;
+	const struct rules_run *r = arg;
+	size_t k = transform_index(rule);
 
-	if (!rule)
-		return NULL;
-	k = transform_index(rule);
-	if (r->fs->enabled && k < transform_count && !r->fs->enabled[k])
-		return NULL;
-	return rule;
+	return !(r->fs->enabled && k < transform_count && !r->fs->enabled[k]);
 }
 
-/* Hands a match of an enabled `rule` whose predicates hold to its check. */
-static void run_check(const struct rules_run *r, const struct transform *rule,
-		      const TSQueryMatch *m)
+/* query_sink.match: hands a match of an enabled `rule` whose predicates
+ * hold to its check. */
+static void run_check(void *arg, const TSQuery *ts, const TSQueryMatch *m,
+		      const struct transform *rule)
 {
+	const struct rules_run *r = arg;
 	struct rule_ctx ctx = { 0 };
 
 	ctx.src = r->src;
 	ctx.tree = r->tree;
 	ctx.scopes = lazy_get(r->lazy);
-	ctx.query = query_ts(r->q);
+	ctx.query = ts;
 	ctx.target_minor = r->fs->target_minor;
 	ctx.timeout = r->fs->timeout;
 	ctx.http_client = r->fs->http_client;
@@ -187,33 +183,16 @@ static void run_check(const struct rules_run *r, const struct transform *rule,
 	rule->check(&ctx, m);
 }
 
-/* query_imported_matches' callback: its matches' predicates hold. */
-static void run_imported(void *arg, const TSQueryMatch *m)
-{
-	const struct rules_run *r = arg;
-	const struct transform *rule = enabled_rule(r, m->pattern_index);
-
-	if (rule)
-		run_check(r, rule, m);
-}
-
 static void run_rules(struct pipeline_worker *w, const struct source *src, TSTree *tree,
 		      struct lazy_scopes *lazy, const struct file_settings *fs,
 		      struct vec *findings)
 {
-	const struct query *q = w->config->query;
 	struct query_env env = { src->text, lazy_get, lazy, w->match_data };
-	struct rules_run run = { q, src, tree, lazy, fs, findings };
-	TSQueryMatch m;
+	struct rules_run run = { w->config->query, src, tree, lazy, fs, findings };
+	struct query_sink sink = { rule_enabled, run_check, &run };
 
-	ts_query_cursor_exec(w->cursor, query_ts(q), ts_tree_root_node(tree));
-	while (ts_query_cursor_next_match(w->cursor, &m)) {
-		const struct transform *rule = enabled_rule(&run, m.pattern_index);
-
-		if (rule && query_match_ok(q, &m, &env))
-			run_check(&run, rule, &m);
-	}
-	query_imported_matches(q, ts_tree_root_node(tree), &env, run_imported, &run);
+	query_run(w->config->query, w->cursor, ts_tree_root_node(tree), &env,
+		  w->config->whole_query, &sink);
 	dedupe_findings(findings);
 	if (w->config->suppress)
 		suppress_filter(w->config->suppress, w->match_data, src, tree, findings);

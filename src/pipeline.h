@@ -45,6 +45,10 @@ struct pipeline_config {
 	 * the findings left are placed in the fixed text, as under MODE_FIX */
 	bool in_work_tree;
 	struct cache *cache;	/* results kept between runs (cache.h); NULL: none */
+	/* run the patterns of in_async_def rules over the whole tree, not
+	 * just the async defs: slower, and the findings must not change
+	 * (tests compare the two) */
+	bool whole_query;
 };
 
 /* Names one finding across runs over the same text. */

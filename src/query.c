@@ -51,12 +51,25 @@ struct imported {
 	const struct pred *pred;
 };
 
-struct query {
+/* The patterns of one compiled query. */
+struct query_part {
 	TSQuery *ts;
 	struct pattern *patterns;
 	uint32_t npatterns;
 	struct imported *imported;
 	size_t nimported;
+};
+
+/* Part QUERY_WHOLE runs over the whole tree. Part QUERY_ASYNC holds the
+ * patterns of rules that report only inside an async def
+ * (transform.in_async_def) and runs over the outermost async defs alone;
+ * QUERY_WHOLE then has one more pattern of its own, `async_def`, that
+ * finds them. */
+enum { QUERY_WHOLE, QUERY_ASYNC, QUERY_PARTS };
+
+struct query {
+	struct query_part parts[QUERY_PARTS];
+	uint32_t async_def;	/* the pattern in parts[QUERY_WHOLE], or UINT32_MAX */
 	TSSymbol identifier;
 };
 
@@ -69,18 +82,25 @@ static void pred_release(struct pred *p)
 	pcre2_code_free(p->re);
 }
 
+static void part_release(struct query_part *part)
+{
+	for (uint32_t i = 0; i < part->npatterns; i++) {
+		for (size_t k = 0; k < part->patterns[i].preds.len; k++)
+			pred_release(vec_at(&part->patterns[i].preds, k));
+		vec_release(&part->patterns[i].preds);
+	}
+	free(part->patterns);
+	free(part->imported);
+	if (part->ts)
+		ts_query_delete(part->ts);
+}
+
 void query_free(struct query *q)
 {
 	if (!q)
 		return;
-	for (uint32_t i = 0; i < q->npatterns; i++) {
-		for (size_t k = 0; k < q->patterns[i].preds.len; k++)
-			pred_release(vec_at(&q->patterns[i].preds, k));
-		vec_release(&q->patterns[i].preds);
-	}
-	free(q->patterns);
-	free(q->imported);
-	ts_query_delete(q->ts);
+	for (int i = 0; i < QUERY_PARTS; i++)
+		part_release(&q->parts[i]);
 	free(q);
 }
 
@@ -97,7 +117,7 @@ static const char *query_error_name(TSQueryError e)
 }
 
 /* Turns the raw predicate steps of one pattern into `struct pred`s. */
-static int parse_predicates(struct query *q, uint32_t pattern, struct err *err)
+static int parse_predicates(struct query_part *q, uint32_t pattern, struct err *err)
 {
 	uint32_t nsteps;
 	const TSQueryPredicateStep *steps = ts_query_predicates_for_pattern(q->ts, pattern, &nsteps);
@@ -187,7 +207,8 @@ static const char *skip_word(const char *s, const char *end, const char *word)
 /* True when pattern `p`, whose source is [s, end), is exactly
  * `((identifier) @x (#imports? @x "..."...))`: one identifier node, no
  * quantifier, no other predicate. Any other shape stays with the cursor. */
-static bool pattern_is_imported(const struct query *q, uint32_t p, const char *s, const char *end)
+static bool pattern_is_imported(const struct query_part *q, uint32_t p, const char *s,
+				const char *end)
 {
 	const struct pattern *pat = &q->patterns[p];
 	const struct pred *pred;
@@ -227,12 +248,16 @@ static bool pattern_is_imported(const struct query *q, uint32_t p, const char *s
 	return s == end || (*s != '*' && *s != '+' && *s != '?' && *s != '@' && *s != '.');
 }
 
-int query_new(struct query **out, const struct transform *const *rules, size_t n,
-	      struct err *err)
+/* The pattern QUERY_WHOLE gets for finding the async defs. */
+static const char ASYNC_DEF_PATTERN[] = "(function_definition \"async\") @async_def\n";
+
+/* Compiles the `n` rules' queries into `part`, then `extra` (may be
+ * NULL) as patterns of no rule. */
+static int part_new(struct query_part *part, const struct transform *const *rules, size_t n,
+		    const char *extra, TSSymbol identifier, struct err *err)
 {
 	struct buf src = BUF_INIT;
 	uint32_t *starts = xcalloc(n + 1, sizeof(uint32_t));
-	struct query *q = xcalloc(1, sizeof(*q));
 	uint32_t err_off;
 	TSQueryError qerr;
 	int error = 0;
@@ -243,9 +268,11 @@ int query_new(struct query **out, const struct transform *const *rules, size_t n
 		buf_putc(&src, '\n');
 	}
 	starts[n] = (uint32_t)src.len;
-	q->ts = ts_query_new(tree_sitter_python(), buf_cstr(&src), (uint32_t)src.len, &err_off,
-			     &qerr);
-	if (!q->ts) {
+	if (extra)
+		buf_puts(&src, extra);
+	part->ts = ts_query_new(tree_sitter_python(), buf_cstr(&src), (uint32_t)src.len, &err_off,
+				&qerr);
+	if (!part->ts) {
 		size_t r = 0;
 
 		while (r + 1 < n && starts[r + 1] <= err_off)
@@ -254,56 +281,75 @@ int query_new(struct query **out, const struct transform *const *rules, size_t n
 				query_error_name(qerr), err_off - starts[r]);
 		goto done;
 	}
-	q->npatterns = ts_query_pattern_count(q->ts);
-	q->patterns = xcalloc(q->npatterns ? q->npatterns : 1, sizeof(*q->patterns));
-	for (uint32_t p = 0; p < q->npatterns; p++) {
-		uint32_t at = ts_query_start_byte_for_pattern(q->ts, p);
+	part->npatterns = ts_query_pattern_count(part->ts);
+	part->patterns = xcalloc(part->npatterns ? part->npatterns : 1, sizeof(*part->patterns));
+	for (uint32_t p = 0; p < part->npatterns; p++) {
+		uint32_t at = ts_query_start_byte_for_pattern(part->ts, p);
 		struct vec preds = VEC_INIT(struct pred);
 		size_t r = 0;
 
 		while (r + 1 < n && starts[r + 1] <= at)
 			r++;
-		q->patterns[p].rule = rules[r];
-		q->patterns[p].preds = preds;
-		if ((error = parse_predicates(q, p, err)) < 0)
+		part->patterns[p].rule = at < starts[n] ? rules[r] : NULL;
+		part->patterns[p].preds = preds;
+		if ((error = parse_predicates(part, p, err)) < 0)
 			goto done;
 	}
-	q->identifier = ts_language_symbol_for_name(tree_sitter_python(), "identifier",
-						    (uint32_t)strlen("identifier"), true);
-	q->imported = xcalloc(q->npatterns ? q->npatterns : 1, sizeof(*q->imported));
-	for (uint32_t p = 0; p < q->npatterns && q->identifier; p++) {
-		uint32_t at = ts_query_start_byte_for_pattern(q->ts, p);
-		uint32_t end = p + 1 < q->npatterns ? ts_query_start_byte_for_pattern(q->ts, p + 1)
-						    : (uint32_t)src.len;
+	part->imported = xcalloc(part->npatterns ? part->npatterns : 1, sizeof(*part->imported));
+	for (uint32_t p = 0; p < part->npatterns && identifier; p++) {
+		uint32_t at = ts_query_start_byte_for_pattern(part->ts, p);
+		uint32_t end = p + 1 < part->npatterns ? ts_query_start_byte_for_pattern(part->ts, p + 1)
+						       : (uint32_t)src.len;
 		struct imported *im;
 
-		if (!pattern_is_imported(q, p, buf_cstr(&src) + at, buf_cstr(&src) + end))
+		if (!part->patterns[p].rule ||
+		    !pattern_is_imported(part, p, buf_cstr(&src) + at, buf_cstr(&src) + end))
 			continue;
-		im = &q->imported[q->nimported++];
+		im = &part->imported[part->nimported++];
 		im->pattern = p;
-		im->pred = vec_at(&q->patterns[p].preds, 0);
+		im->pred = vec_at(&part->patterns[p].preds, 0);
 		im->capture = im->pred->capture;
-		ts_query_disable_pattern(q->ts, p);
+		ts_query_disable_pattern(part->ts, p);
 	}
 done:
 	buf_release(&src);
 	free(starts);
+	return error;
+}
+
+int query_new(struct query **out, const struct transform *const *rules, size_t n,
+	      struct err *err)
+{
+	struct query *q = xcalloc(1, sizeof(*q));
+	const struct transform **split[QUERY_PARTS];
+	size_t count[QUERY_PARTS] = { 0 };
+	int error = 0;
+
+	for (int i = 0; i < QUERY_PARTS; i++)
+		split[i] = xcalloc(n ? n : 1, sizeof(*split[i]));
+	for (size_t i = 0; i < n; i++) {
+		int k = rules[i]->in_async_def ? QUERY_ASYNC : QUERY_WHOLE;
+
+		split[k][count[k]++] = rules[i];
+	}
+	q->identifier = ts_language_symbol_for_name(tree_sitter_python(), "identifier",
+						    (uint32_t)strlen("identifier"), true);
+	q->async_def = UINT32_MAX;
+	error = part_new(&q->parts[QUERY_WHOLE], split[QUERY_WHOLE], count[QUERY_WHOLE],
+			 count[QUERY_ASYNC] ? ASYNC_DEF_PATTERN : NULL, q->identifier, err);
+	if (error == 0 && count[QUERY_ASYNC]) {
+		q->async_def = q->parts[QUERY_WHOLE].npatterns - 1;
+		error = part_new(&q->parts[QUERY_ASYNC], split[QUERY_ASYNC], count[QUERY_ASYNC],
+				 NULL, q->identifier, err);
+	}
+	for (int i = 0; i < QUERY_PARTS; i++)
+		free(split[i]);
 	if (error < 0) {
 		query_free(q);
 		return error;
 	}
 	*out = q;
 	return 0;
-}
-
-const TSQuery *query_ts(const struct query *q)
-{
-	return q->ts;
-}
-
-const struct transform *query_rule(const struct query *q, uint32_t pattern)
-{
-	return pattern < q->npatterns ? q->patterns[pattern].rule : NULL;
 }
 
 static bool capture_text(const TSQueryMatch *m, uint32_t capture, const char *text,
@@ -354,58 +400,119 @@ static bool pred_holds(const struct pred *p, const TSQueryMatch *m, struct query
 	return false;
 }
 
-bool query_match_ok(const struct query *q, const TSQueryMatch *match, struct query_env *env)
+/* True when every predicate of `pat` holds for `m`. */
+static bool match_ok(const struct pattern *pat, const TSQueryMatch *m, struct query_env *env)
 {
-	const struct pattern *pat;
-
-	if (match->pattern_index >= q->npatterns)
-		return false;
-	pat = &q->patterns[match->pattern_index];
 	for (size_t i = 0; i < pat->preds.len; i++)
-		if (!pred_holds(vec_at(&pat->preds, i), match, env))
+		if (!pred_holds(vec_at(&pat->preds, i), m, env))
 			return false;
 	return true;
 }
 
-void query_imported_matches(const struct query *q, TSNode root, struct query_env *env,
-			    void (*fn)(void *arg, const TSQueryMatch *m), void *arg)
-{
-	struct vec *names;
-	const struct scope_index *idx;
-	bool any = false;
-	TSTreeCursor c;
+/* One run of the query over a tree. */
+struct run {
+	const struct query *q;
+	struct query_env *env;
+	const struct query_sink *sink;
+	struct vec async_defs;	/* TSNode: the outermost async defs, in order */
+};
 
-	if (!q->nimported)
+/* Hands a match of `part` whose predicates hold to the sink, when it
+ * wants the pattern's rule. */
+static void deliver(struct run *r, const struct query_part *part, const TSQueryMatch *m)
+{
+	const struct pattern *pat = &part->patterns[m->pattern_index];
+
+	if (!pat->rule || (r->sink->wanted && !r->sink->wanted(r->sink->arg, pat->rule)))
 		return;
-	idx = env->scopes(env->arg);
-	names = xcalloc(q->nimported, sizeof(*names));
-	for (size_t i = 0; i < q->nimported; i++) {
-		const struct pred *p = q->imported[i].pred;
+	if (match_ok(pat, m, r->env))
+		r->sink->match(r->sink->arg, part->ts, m, pat->rule);
+}
+
+/* The cursor's matches of `part` under `node`; with `defs`, the async
+ * defs QUERY_WHOLE's own pattern finds go to r->async_defs. */
+static void run_cursor(struct run *r, const struct query_part *part, TSQueryCursor *cur,
+		       TSNode node, bool defs)
+{
+	TSQueryMatch m;
+
+	ts_query_cursor_exec(cur, part->ts, node);
+	while (ts_query_cursor_next_match(cur, &m)) {
+		if (defs && m.pattern_index == r->q->async_def)
+			*(TSNode *)vec_push(&r->async_defs) = m.captures[0].node;
+		else
+			deliver(r, part, &m);
+	}
+}
+
+static int node_start_cmp(const void *a, const void *b)
+{
+	uint32_t x = ts_node_start_byte(*(const TSNode *)a), y = ts_node_start_byte(*(const TSNode *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+/* Keeps the outermost of r->async_defs, in document order. */
+static void outermost_defs(struct run *r)
+{
+	size_t kept = 0;
+	uint32_t end = 0;
+
+	vec_sort(&r->async_defs, node_start_cmp);
+	for (size_t i = 0; i < r->async_defs.len; i++) {
+		TSNode def = *(TSNode *)vec_at(&r->async_defs, i);
+
+		if (kept && ts_node_start_byte(def) < end)
+			continue;	/* inside the last one kept */
+		*(TSNode *)vec_at(&r->async_defs, kept++) = def;
+		end = ts_node_end_byte(def);
+	}
+	r->async_defs.len = kept;
+}
+
+/* The names the file's `from m import` statements bind for each of
+ * `part`'s import-bound patterns: names[i] for part->imported[i]. Returns
+ * false when there are none at all. */
+static bool imported_names(const struct query_part *part, struct query_env *env,
+			   struct vec *names)
+{
+	const struct scope_index *idx = env->scopes(env->arg);
+	bool any = false;
+
+	for (size_t i = 0; i < part->nimported; i++) {
+		const struct pred *p = part->imported[i].pred;
 
 		names[i] = (struct vec)VEC_INIT(const char *);
 		scope_names_importing(idx, (const char *const *)p->strings, p->nstrings, &names[i]);
 		any = any || names[i].len;
 	}
-	if (!any)
-		goto done;
-	/* every identifier of the tree, in document order; a loop, not
-	 * recursion: the tree may be deep */
-	c = ts_tree_cursor_new(root);
+	return any;
+}
+
+/* The matches of `part`'s import-bound patterns under `node`: each
+ * identifier bound to one of `names`, in document order. */
+static void run_imported(struct run *r, const struct query_part *part, const struct vec *names,
+			 TSNode node)
+{
+	const char *text = r->env->text;
+	TSTreeCursor c = ts_tree_cursor_new(node);
+
+	/* a loop, not recursion: the tree may be deep */
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&c);
 
-		if (ts_node_symbol(n) == q->identifier && ts_node_is_named(n)) {
+		if (ts_node_symbol(n) == r->q->identifier && ts_node_is_named(n)) {
 			uint32_t start = ts_node_start_byte(n), len = ts_node_end_byte(n) - start;
 
-			for (size_t i = 0; i < q->nimported; i++)
+			for (size_t i = 0; i < part->nimported; i++)
 				for (size_t k = 0; k < names[i].len; k++) {
 					const char *name = *(const char **)vec_at(&names[i], k);
-					TSQueryCapture cap = { n, q->imported[i].capture };
-					TSQueryMatch m = { 0, (uint16_t)q->imported[i].pattern, 1, &cap };
+					TSQueryCapture cap = { n, part->imported[i].capture };
+					TSQueryMatch m = { 0, (uint16_t)part->imported[i].pattern, 1, &cap };
 
-					if (strlen(name) != len || memcmp(name, env->text + start, len))
+					if (strlen(name) != len || memcmp(name, text + start, len))
 						continue;
-					fn(arg, &m);
+					deliver(r, part, &m);
 					break;
 				}
 		}
@@ -417,10 +524,43 @@ void query_imported_matches(const struct query *q, TSNode root, struct query_env
 	}
 walked:
 	ts_tree_cursor_delete(&c);
-done:
-	for (size_t i = 0; i < q->nimported; i++)
+}
+
+/* `part`'s import-bound patterns under each of the `n` nodes. */
+static void run_imported_under(struct run *r, const struct query_part *part, const TSNode *nodes,
+			       size_t n)
+{
+	struct vec *names;
+
+	if (!part->nimported || !n)
+		return;
+	names = xcalloc(part->nimported, sizeof(*names));
+	if (imported_names(part, r->env, names))
+		for (size_t i = 0; i < n; i++)
+			run_imported(r, part, names, nodes[i]);
+	for (size_t i = 0; i < part->nimported; i++)
 		vec_release(&names[i]);
 	free(names);
+}
+
+void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct query_env *env,
+	       bool whole, const struct query_sink *sink)
+{
+	struct run r = { q, env, sink, VEC_INIT(TSNode) };
+	const struct query_part *async = &q->parts[QUERY_ASYNC];
+
+	run_cursor(&r, &q->parts[QUERY_WHOLE], cur, root, !whole);
+	run_imported_under(&r, &q->parts[QUERY_WHOLE], &root, 1);
+	if (async->ts && whole) {
+		run_cursor(&r, async, cur, root, false);
+		run_imported_under(&r, async, &root, 1);
+	} else if (async->ts) {
+		outermost_defs(&r);
+		for (size_t i = 0; i < r.async_defs.len; i++)
+			run_cursor(&r, async, cur, *(TSNode *)vec_at(&r.async_defs, i), false);
+		run_imported_under(&r, async, r.async_defs.items, r.async_defs.len);
+	}
+	vec_release(&r.async_defs);
 }
 
 void *query_match_data_new(void)

@@ -2,6 +2,9 @@
  * query: all transforms' patterns compiled as one tree-sitter query, with
  * the text predicates tree-sitter leaves to its host evaluated here.
  *
+ * Rules whose checks report only inside an async def have their patterns
+ * compiled apart and run only over the async defs of the file.
+ *
  * Predicates: #eq? #not-eq? (capture against a string or another capture),
  * #match? #not-match? (PCRE2), #any-of? #not-any-of?, and #imports? @c
  * "mod.name"... which holds when some `from mod import name [as X]` in the
@@ -35,20 +38,28 @@ int query_new(struct query **out, const struct transform *const *rules, size_t n
 	      struct err *err);
 void query_free(struct query *q);
 
-const TSQuery *query_ts(const struct query *q);
+/* Where query_run() sends the matches. */
+struct query_sink {
+	/* false when the file's settings leave `rule` out (NULL: all wanted);
+	 * asked before the predicates are evaluated */
+	bool (*wanted)(void *arg, const struct transform *rule);
+	/* a match of `rule` whose predicates hold; `ts` is the compiled query
+	 * its capture ids belong to */
+	void (*match)(void *arg, const TSQuery *ts, const TSQueryMatch *m,
+		      const struct transform *rule);
+	void *arg;
+};
 
-/* The transform that owns pattern `pattern`. */
-const struct transform *query_rule(const struct query *q, uint32_t pattern);
-
-/* Evaluates the predicates of `match`'s pattern. */
-bool query_match_ok(const struct query *q, const TSQueryMatch *match, struct query_env *env);
-
-/* The matches of the patterns `((identifier) @x (#imports? @x ...))`,
- * which the cursor does not run: each identifier that a `from m import`
- * of the file binds to one of the pattern's names, in document order.
- * Calls fn(arg, match) for each; its predicates hold. */
-void query_imported_matches(const struct query *q, TSNode root, struct query_env *env,
-			    void (*fn)(void *arg, const TSQueryMatch *m), void *arg);
+/* Runs the query over the tree under `root` (a module) with `cur`. The
+ * patterns of rules that report only inside an async def
+ * (transform.in_async_def) run only over the outermost async defs, unless
+ * `whole` asks for them over the whole tree too (the same findings, at a
+ * higher cost: tests compare the two). The patterns
+ * `((identifier) @x (#imports? @x "mod.name"...))` are not run by the
+ * cursor: their matches are the identifiers that a `from mod import`
+ * of the file binds to one of the names. */
+void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct query_env *env,
+	       bool whole, const struct query_sink *sink);
 
 /* A PCRE2 match-data block suitable for query_env.match_data; free it
  * with query_match_data_free(). */

@@ -109,6 +109,12 @@ struct transform {
 	 * not ALL): a check the standard's own examples contradict */
 	bool off_by_default;
 	const char *query;		/* tree-sitter query source */
+	/* its check gives no finding for a match whose pattern's root node
+	 * lies outside every `async def` (the root or one of its nodes must
+	 * be where scope_context_at() says CONTEXT_ASYNC or
+	 * CONTEXT_NESTED_SYNC): its patterns then run only over the async
+	 * defs of a file, which most code has few of */
+	bool in_async_def;
 	const char *const *tokens;	/* NULL-terminated: a file lacking all of them cannot match */
 	/* Inspects one match. Returns 0, or negative on an internal failure. */
 	int (*check)(struct rule_ctx *ctx, const TSQueryMatch *match);

@@ -33,20 +33,29 @@ static const struct transform t_eq_cap =
 static const char *text;
 
 struct tally {
-	const struct query *q;
-	struct query_env *env;
 	const char *code;
 	int hits;
+	bool only_first;	/* wanted() refuses every rule but the first seen */
+	const struct transform *first;
 };
 
-/* A match from query_imported_matches(): its predicates must hold too. */
-static void tally_imported(void *arg, const TSQueryMatch *m)
+static bool tally_wanted(void *arg, const struct transform *rule)
 {
 	struct tally *t = arg;
-	const struct transform *owner = query_rule(t->q, m->pattern_index);
 
-	ck_assert(query_match_ok(t->q, m, t->env));
-	if (!strcmp(owner->code, t->code))
+	if (!t->first)
+		t->first = rule;
+	return !t->only_first || rule == t->first;
+}
+
+static void tally_match(void *arg, const TSQuery *ts, const TSQueryMatch *m,
+			const struct transform *rule)
+{
+	struct tally *t = arg;
+
+	owner_seen = rule;
+	ck_assert_uint_gt(ts_query_pattern_count(ts), m->pattern_index);
+	if (!strcmp(rule->code, t->code))
 		t->hits++;
 }
 
@@ -55,19 +64,20 @@ static const struct scope_index *scopes_for(void *arg)
 	return arg;
 }
 
-/* Counts matches per owning transform code over `src`. */
-static int count(const struct transform *const *rules, size_t n, const char *src,
-		 const char *code)
+/* Counts the matches of the rule `code` over `src`, with the patterns of
+ * in_async_def rules over the whole tree when `whole`. */
+static int count_in(const struct transform *const *rules, size_t n, const char *src,
+		    const char *code, bool whole)
 {
 	struct query *q;
 	struct err err = ERR_INIT;
 	TSParser *parser = ts_parser_new();
 	TSTree *tree;
 	TSQueryCursor *cur = ts_query_cursor_new();
-	TSQueryMatch m;
 	struct scope_index *idx;
 	struct query_env env;
-	int hits = 0;
+	struct tally t = { code, 0, false, NULL };
+	struct query_sink sink = { tally_wanted, tally_match, &t };
 
 	text = src;
 	ts_parser_set_language(parser, tree_sitter_python());
@@ -78,27 +88,20 @@ static int count(const struct transform *const *rules, size_t n, const char *src
 	env.arg = idx;
 	env.match_data = query_match_data_new();
 	ck_assert_int_eq(query_new(&q, rules, n, &err), 0);
-	ts_query_cursor_exec(cur, query_ts(q), ts_tree_root_node(tree));
-	while (ts_query_cursor_next_match(cur, &m)) {
-		const struct transform *t = query_rule(q, m.pattern_index);
-
-		owner_seen = t;
-		if (query_match_ok(q, &m, &env) && !strcmp(t->code, code))
-			hits++;
-	}
-	{
-		struct tally t = { q, &env, code, 0 };
-
-		query_imported_matches(q, ts_tree_root_node(tree), &env, tally_imported, &t);
-		hits += t.hits;
-	}
+	query_run(q, cur, ts_tree_root_node(tree), &env, whole, &sink);
 	query_match_data_free(env.match_data);
 	query_free(q);
 	scope_index_free(idx);
 	ts_query_cursor_delete(cur);
 	ts_tree_delete(tree);
 	ts_parser_delete(parser);
-	return hits;
+	return t.hits;
+}
+
+static int count(const struct transform *const *rules, size_t n, const char *src,
+		 const char *code)
+{
+	return count_in(rules, n, src, code, false);
 }
 
 static const char *const SRC = "from time import sleep as zz\nalpha = beta\nalpha2 = gamma\narea = zz\nx = x\n";
@@ -160,17 +163,81 @@ START_TEST(bad_queries)
 }
 END_TEST
 
+/* A match names the rule whose .scm holds its pattern. */
 START_TEST(pattern_owners)
+{
+	const struct transform *two[] = { &t_eq, &t_any };
+
+	owner_seen = NULL;
+	ck_assert_int_eq(count(two, 2, "alpha = 1\n", "Q1"), 1);
+	ck_assert_ptr_eq(owner_seen, &t_eq);
+	ck_assert_int_eq(count(two, 2, "beta = 1\n", "Q5"), 1);
+	ck_assert_ptr_eq(owner_seen, &t_any);
+}
+END_TEST
+
+static const struct transform t_async_call = {
+	.code = "A1", .name = "A1", .summary = "A1", .in_async_def = true, .check = noop,
+	.query = "(call function: (identifier) @f (#eq? @f \"go\")) @c",
+};
+static const struct transform t_async_imported = {
+	.code = "A2", .name = "A2", .summary = "A2", .in_async_def = true, .check = noop,
+	.query = "((identifier) @x (#imports? @x \"time.sleep\"))",
+};
+static const struct transform t_whole_call = T("W1", "(call function: (identifier) @f (#eq? @f \"go\")) @c");
+
+/* The patterns of an in_async_def rule run over the outermost async defs
+ * alone: each call inside one once (nested defs are not run twice), none
+ * outside; with `whole`, over everything. */
+START_TEST(async_def_patterns)
+{
+	static const char *const src =
+		"from time import sleep\n"
+		"go()\nsleep(1)\n"
+		"def f():\n    go()\n    async def g():\n        go()\n        sleep(1)\n"
+		"async def h():\n    go()\n    def i():\n        go()\n"
+		"        async def j():\n            go(go())\n    sleep(2)\n"
+		"class C:\n    async def k(self):\n        go()\n    go()\n"
+		"@go()\nasync def m():\n    pass\n";
+	const struct transform *all[] = { &t_async_call, &t_async_imported, &t_whole_call };
+	const struct transform *async_only[] = { &t_async_call };
+
+	ck_assert_int_eq(count(all, 3, src, "W1"), 10);
+	ck_assert_int_eq(count(all, 3, src, "A1"), 6);	/* in g, h (4), k */
+	ck_assert_int_eq(count_in(all, 3, src, "A1", true), 10);
+	ck_assert_int_eq(count(async_only, 1, src, "A1"), 6);
+	/* the import's `sleep` and the call at module level are outside */
+	ck_assert_int_eq(count(all, 3, src, "A2"), 2);
+	ck_assert_int_eq(count_in(all, 3, src, "A2", true), 4);
+	ck_assert_int_eq(count(all, 3, "go()\n", "A1"), 0);
+}
+END_TEST
+
+/* wanted() is asked first: a rule it refuses gets no match. */
+START_TEST(unwanted_rules)
 {
 	const struct transform *two[] = { &t_eq, &t_any };
 	struct query *q;
 	struct err err = ERR_INIT;
+	TSParser *parser = ts_parser_new();
+	TSQueryCursor *cur = ts_query_cursor_new();
+	const char *src = "alpha = beta\n";
+	TSTree *tree;
+	struct tally t = { "Q5", 0, true, NULL };
+	struct query_sink sink = { tally_wanted, tally_match, &t };
+	struct query_env env = { src, scopes_for, NULL, query_match_data_new() };
 
+	ts_parser_set_language(parser, tree_sitter_python());
+	tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)strlen(src));
 	ck_assert_int_eq(query_new(&q, two, 2, &err), 0);
-	ck_assert_ptr_eq(query_rule(q, 0), &t_eq);
-	ck_assert_ptr_eq(query_rule(q, 1), &t_any);
-	ck_assert_ptr_null(query_rule(q, 2));
+	query_run(q, cur, ts_tree_root_node(tree), &env, false, &sink);
+	ck_assert_ptr_eq(t.first, &t_eq);
+	ck_assert_int_eq(t.hits, 0);
+	query_match_data_free(env.match_data);
 	query_free(q);
+	ts_query_cursor_delete(cur);
+	ts_tree_delete(tree);
+	ts_parser_delete(parser);
 }
 END_TEST
 
@@ -183,6 +250,8 @@ Suite *suite_query(void)
 	tcase_add_test(tc, imported_patterns);
 	tcase_add_test(tc, bad_queries);
 	tcase_add_test(tc, pattern_owners);
+	tcase_add_test(tc, async_def_patterns);
+	tcase_add_test(tc, unwanted_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -301,6 +301,7 @@ const struct transform transform_blocking_client = {
 		   "async function (report only)",
 	.fix = FIX_NONE,
 	.query = blocking_client_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A method call, whose nearest enclosing function is an `async def`, on an "

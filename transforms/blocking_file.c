@@ -466,6 +466,7 @@ const struct transform transform_blocking_open = {
 		   "or aiofiles.open() (unsafe)",
 	.fix = FIX_SAFE,
 	.query = blocking_open_scm,
+	.in_async_def = true,
 	.tokens = open_tokens,
 	.check = check_open,
 	.finds = "A call of the builtin `open(..)` (also `io.open`, `io.open_code`, and "
@@ -528,6 +529,7 @@ const struct transform transform_blocking_fdopen = {
 	.summary = "os.fdopen() in an async function -> await asyncio.to_thread(os.fdopen, ..)",
 	.fix = FIX_SAFE,
 	.query = blocking_fdopen_scm,
+	.in_async_def = true,
 	.tokens = fdopen_tokens,
 	.check = check_fdopen,
 	.finds = "A call of `os.fdopen(..)` whose nearest enclosing function is an `async def`. "
@@ -561,6 +563,7 @@ const struct transform transform_blocking_file_call = {
 		   "await asyncio.to_thread(f.read, ..)",
 	.fix = FIX_SAFE,
 	.query = blocking_file_call_scm,
+	.in_async_def = true,
 	.tokens = call_tokens,
 	.check = check_file_call,
 	.finds = "A call of a blocking method (`read`, `read1`, `readall`, `readinto`, "

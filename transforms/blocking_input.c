@@ -74,6 +74,7 @@ const struct transform transform_blocking_input = {
 	.summary = "input() in an async function -> await asyncio.to_thread(input, ..)",
 	.fix = FIX_UNSAFE,
 	.query = blocking_input_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A call of the builtin `input(..)` (or `builtins.input`) whose nearest "

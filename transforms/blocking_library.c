@@ -125,6 +125,7 @@ const struct transform transform_blocking_library = {
 		   "async function -> await asyncio.to_thread(..)",
 	.fix = FIX_SAFE,
 	.query = blocking_library_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A call, whose nearest enclosing function is an `async def`, of a blocking "

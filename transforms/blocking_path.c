@@ -147,6 +147,7 @@ const struct transform transform_blocking_path = {
 		   "function (report: aiofiles.os.path, anyio.Path or asyncio.to_thread)",
 	.fix = FIX_NONE,
 	.query = blocking_path_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A call of an `os.path` function that reads the file system (`exists`, "

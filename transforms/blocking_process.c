@@ -691,6 +691,7 @@ const struct transform transform_process_create = {
 		   "await asyncio.to_thread(..)",
 	.fix = FIX_SAFE,
 	.query = blocking_process_scm,
+	.in_async_def = true,
 	.tokens = tokens_create,
 	.check = check_create,
 	.finds = "A call that creates a process without waiting for it, as flake8-async's "
@@ -731,6 +732,7 @@ const struct transform transform_process_run = {
 		   "asyncio.to_thread(..) or asyncio.create_subprocess_exec (unsafe)",
 	.fix = FIX_SAFE,
 	.query = blocking_process_scm,
+	.in_async_def = true,
 	.tokens = tokens_run,
 	.check = check_run,
 	.finds = "A call that runs a process and waits for it, as flake8-async's ASYNC221 "
@@ -801,6 +803,7 @@ const struct transform transform_process_wait = {
 	.summary = "os.wait / os.waitpid in an async function -> await asyncio.to_thread(..)",
 	.fix = FIX_SAFE,
 	.query = blocking_process_scm,
+	.in_async_def = true,
 	.tokens = tokens_wait,
 	.check = check_wait,
 	.finds = "A call that waits for a child process, as flake8-async's ASYNC222 counts "

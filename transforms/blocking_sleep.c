@@ -194,6 +194,7 @@ const struct transform transform_blocking_sleep = {
 	.summary = "time.sleep() in an async function -> await asyncio.sleep()",
 	.fix = FIX_UNSAFE,
 	.query = blocking_sleep_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A call of `time.sleep(x)` whose nearest enclosing function is an `async def`. "

@@ -86,6 +86,7 @@ const struct transform transform_busy_wait = {
 	.summary = "while cond: await asyncio.sleep() busy-wait (report: use asyncio.Event)",
 	.fix = FIX_NONE,
 	.query = busy_wait_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "In an async function, a `while` loop whose body only awaits "

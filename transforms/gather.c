@@ -375,6 +375,7 @@ const struct transform transform_gather = {
 	.summary = "await asyncio.gather(..) -> async with asyncio.TaskGroup() (py311+)",
 	.fix = FIX_UNSAFE,
 	.query = gather_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "`asyncio.gather(..)` (under any import alias) called directly in an "

@@ -125,6 +125,7 @@ const struct transform transform_run_in_coroutine = {
 	.summary = "asyncio.run() / loop.run_until_complete() in a coroutine -> await (unsafe)",
 	.fix = FIX_UNSAFE,
 	.query = run_in_coroutine_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A call of `asyncio.run(..)` (under any import alias) or of a "

@@ -285,6 +285,7 @@ const struct transform transform_run_in_executor = {
 	.summary = "await loop.run_in_executor(None, f, *a) -> await asyncio.to_thread(f, *a)",
 	.fix = FIX_UNSAFE,
 	.query = run_in_executor_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A call of `LOOP.run_in_executor(None, ..)` in a coroutine: the default "

@@ -114,6 +114,7 @@ const struct transform transform_swallowed_exception = {
 	.summary = "except Exception: pass in a coroutine (report: log or narrow it)",
 	.fix = FIX_NONE,
 	.query = swallowed_exception_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "An `except` clause directly in an `async def` that catches the builtin "

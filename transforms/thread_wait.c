@@ -402,6 +402,7 @@ const struct transform transform_thread_wait = {
 		   "await asyncio.to_thread(..) or the asyncio primitive",
 	.fix = FIX_UNSAFE,
 	.query = thread_wait_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A call, whose nearest enclosing function is an `async def`, that waits on a "

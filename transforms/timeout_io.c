@@ -310,6 +310,7 @@ const struct transform transform_io_timeout = {
 	.summary = "await of network I/O with no time limit -> async with asyncio.timeout(N)",
 	.fix = FIX_UNSAFE,
 	.query = io_timeout_scm,
+	.in_async_def = true,
 	.tokens = io_tokens,
 	.check = io_check,
 	.finds = "In an async function, an await of one of these calls with no time limit:\n"

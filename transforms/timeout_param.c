@@ -131,6 +131,7 @@ const struct transform transform_timeout_param = {
 	.summary = "async def with a timeout parameter (report: use asyncio.timeout at the call)",
 	.fix = FIX_NONE,
 	.query = timeout_param_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "An `async def` with a parameter named `timeout` (positional, keyword-only, "

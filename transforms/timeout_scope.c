@@ -510,6 +510,7 @@ const struct transform transform_wait_for = {
 	.summary = "await asyncio.wait_for(aw, t) -> async with asyncio.timeout(t): await aw",
 	.fix = FIX_SAFE,
 	.query = wait_for_scm,
+	.in_async_def = true,
 	.tokens = wait_for_tokens,
 	.check = wait_for_check,
 	.finds = "`asyncio.wait_for(..)` (any import alias, `asyncio.tasks.wait_for`) in an async "

@@ -294,6 +294,7 @@ const struct transform transform_unclosed_client = {
 	.summary = "httpx.AsyncClient()/aiohttp.ClientSession() never closed -> async with",
 	.fix = FIX_UNSAFE,
 	.query = unclosed_client_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A call of `httpx.AsyncClient(..)` or `aiohttp.ClientSession(..)` (under any "

@@ -449,6 +449,7 @@ const struct transform transform_unclosed_resource = {
 	.summary = "aiofiles/asyncpg/redis/stream resource not closed in a finally -> async with",
 	.fix = FIX_UNSAFE,
 	.query = unclosed_resource_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "In a coroutine, a resource bound to a local name: a handle from `await "

@@ -356,6 +356,7 @@ const struct transform transform_useless_timeout = {
 	.summary = "async with asyncio.timeout() block with no await -> remove it",
 	.fix = FIX_SAFE,
 	.query = useless_timeout_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "An `async with asyncio.timeout(..)` or `asyncio.timeout_at(..)` block (any "

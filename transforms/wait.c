@@ -78,6 +78,7 @@ const struct transform transform_wait = {
 	.summary = "asyncio.wait(..) -> report, suggest asyncio.TaskGroup",
 	.fix = FIX_NONE,
 	.query = wait_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "`asyncio.wait(..)` (under any import alias) called directly in an `async def`, "

@@ -184,6 +184,7 @@ const struct transform transform_yield_in_cm = {
 	 * with block: available with --select ASYNC119, not run by default */
 	.off_by_default = true,
 	.query = yield_in_cm_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check_cm,
 	.finds = "A `yield` inside a `with` or `async with` block (other than a TaskGroup or "
@@ -227,6 +228,7 @@ const struct transform transform_yield_in_cancel_scope = {
 	.summary = "yield inside a TaskGroup or timeout block in an async generator (report)",
 	.fix = FIX_NONE,
 	.query = yield_in_cancel_scope_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check_cancel,
 	.finds = "A `yield` inside an `async with asyncio.TaskGroup()`, `asyncio.timeout(..)`, "
