@@ -167,7 +167,7 @@ static void visit_function(struct scope_index *idx, TSNode node, int scope)
 	int inner;
 
 	if (!ts_node_is_null(name))
-		bind(idx, scope, name, BIND_OTHER);
+		bind(idx, scope, name, BIND_OTHER)->async_def = async;
 	if (!ts_node_is_null(ret))
 		visit(idx, ret, scope);
 	if (ts_node_is_null(body))
@@ -379,30 +379,96 @@ static int walrus_scope(const struct scope_index *idx, int scope)
 	return scope;
 }
 
+/* What visit() does with a node of a type. */
+enum visit_kind {
+	SCOPE_VISIT_UNKNOWN,
+	SCOPE_VISIT_OTHER,
+	SCOPE_VISIT_IDENTIFIER,
+	SCOPE_VISIT_FUNCTION,
+	SCOPE_VISIT_LAMBDA,
+	SCOPE_VISIT_CLASS,
+	SCOPE_VISIT_COMPREHENSION,
+	SCOPE_VISIT_IMPORT,
+	SCOPE_VISIT_IMPORT_FROM,
+	SCOPE_VISIT_FUTURE_IMPORT,
+	SCOPE_VISIT_ASSIGNMENT,
+	SCOPE_VISIT_AS_PATTERN,
+	SCOPE_VISIT_NAMED_EXPRESSION,
+	SCOPE_VISIT_GLOBAL,
+	SCOPE_VISIT_NONLOCAL,
+	SCOPE_VISIT_ATTRIBUTE,
+	SCOPE_VISIT_KEYWORD_ARGUMENT,
+};
+
+static enum visit_kind visit_kind_of(const char *type)
+{
+	static const struct {
+		const char *type;
+		enum visit_kind kind;
+	} kinds[] = {
+		{ "identifier", SCOPE_VISIT_IDENTIFIER },
+		{ "function_definition", SCOPE_VISIT_FUNCTION },
+		{ "lambda", SCOPE_VISIT_LAMBDA },
+		{ "class_definition", SCOPE_VISIT_CLASS },
+		{ "list_comprehension", SCOPE_VISIT_COMPREHENSION },
+		{ "set_comprehension", SCOPE_VISIT_COMPREHENSION },
+		{ "dictionary_comprehension", SCOPE_VISIT_COMPREHENSION },
+		{ "generator_expression", SCOPE_VISIT_COMPREHENSION },
+		{ "import_statement", SCOPE_VISIT_IMPORT },
+		{ "import_from_statement", SCOPE_VISIT_IMPORT_FROM },
+		{ "future_import_statement", SCOPE_VISIT_FUTURE_IMPORT },
+		{ "assignment", SCOPE_VISIT_ASSIGNMENT },
+		{ "augmented_assignment", SCOPE_VISIT_ASSIGNMENT },
+		{ "for_statement", SCOPE_VISIT_ASSIGNMENT },
+		{ "as_pattern", SCOPE_VISIT_AS_PATTERN },
+		{ "named_expression", SCOPE_VISIT_NAMED_EXPRESSION },
+		{ "global_statement", SCOPE_VISIT_GLOBAL },
+		{ "nonlocal_statement", SCOPE_VISIT_NONLOCAL },
+		{ "attribute", SCOPE_VISIT_ATTRIBUTE },
+		{ "keyword_argument", SCOPE_VISIT_KEYWORD_ARGUMENT },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(type, kinds[i].type))
+			return kinds[i].kind;
+	return SCOPE_VISIT_OTHER;
+}
+
+/* The visit kind of `node`, from its symbol once the type was seen. */
+static enum visit_kind node_visit_kind(struct scope_index *idx, TSNode node)
+{
+	TSSymbol sym = ts_node_symbol(node);
+
+	if (sym >= idx->nsymbols)
+		return visit_kind_of(ts_node_type(node));
+	if (idx->visit_kinds[sym] == SCOPE_VISIT_UNKNOWN)
+		idx->visit_kinds[sym] = (unsigned char)visit_kind_of(ts_node_type(node));
+	return (enum visit_kind)idx->visit_kinds[sym];
+}
+
 static void visit(struct scope_index *idx, TSNode node, int scope)
 {
-	const char *type = ts_node_type(node);
+	enum visit_kind kind = node_visit_kind(idx, node);
 
-	if (!strcmp(type, "identifier")) {
+	if (kind == SCOPE_VISIT_OTHER) {
+		visit_children(idx, node, scope);
+	} else if (kind == SCOPE_VISIT_IDENTIFIER) {
 		add_ref(idx, node, scope);
-	} else if (!strcmp(type, "function_definition")) {
+	} else if (kind == SCOPE_VISIT_FUNCTION) {
 		visit_function(idx, node, scope);
-	} else if (!strcmp(type, "lambda")) {
+	} else if (kind == SCOPE_VISIT_LAMBDA) {
 		visit_lambda(idx, node, scope);
-	} else if (!strcmp(type, "class_definition")) {
+	} else if (kind == SCOPE_VISIT_CLASS) {
 		visit_class(idx, node, scope);
-	} else if (!strcmp(type, "list_comprehension") || !strcmp(type, "set_comprehension") ||
-		   !strcmp(type, "dictionary_comprehension") ||
-		   !strcmp(type, "generator_expression")) {
+	} else if (kind == SCOPE_VISIT_COMPREHENSION) {
 		visit_comprehension(idx, node, scope);
-	} else if (!strcmp(type, "import_statement")) {
+	} else if (kind == SCOPE_VISIT_IMPORT) {
 		visit_import(idx, node, scope);
-	} else if (!strcmp(type, "import_from_statement")) {
+	} else if (kind == SCOPE_VISIT_IMPORT_FROM) {
 		visit_import_from(idx, node, scope);
-	} else if (!strcmp(type, "future_import_statement")) {
+	} else if (kind == SCOPE_VISIT_FUTURE_IMPORT) {
 		return;
-	} else if (!strcmp(type, "assignment") || !strcmp(type, "augmented_assignment") ||
-		   !strcmp(type, "for_statement")) {
+	} else if (kind == SCOPE_VISIT_ASSIGNMENT) {
 		TSNode left = ts_node_child_by_field_id(node, idx->fields.left);
 		TSTreeCursor c = ts_tree_cursor_new(node);
 
@@ -418,7 +484,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 			} while (ts_tree_cursor_goto_next_sibling(&c));
 		}
 		ts_tree_cursor_delete(&c);
-	} else if (!strcmp(type, "as_pattern")) {
+	} else if (kind == SCOPE_VISIT_AS_PATTERN) {
 		TSNode alias = ts_node_child_by_field_id(node, idx->fields.alias);
 		uint32_t n = ts_node_named_child_count(node);
 
@@ -430,7 +496,7 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 		}
 		if (!ts_node_is_null(alias))
 			bind_target(idx, alias, scope);
-	} else if (!strcmp(type, "named_expression")) {
+	} else if (kind == SCOPE_VISIT_NAMED_EXPRESSION) {
 		TSNode name = ts_node_child_by_field_id(node, idx->fields.name);
 		TSNode value = ts_node_child_by_field_id(node, idx->fields.value);
 
@@ -440,28 +506,27 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 		}
 		if (!ts_node_is_null(value))
 			visit(idx, value, scope);
-	} else if (!strcmp(type, "global_statement") || !strcmp(type, "nonlocal_statement")) {
+	} else if (kind == SCOPE_VISIT_GLOBAL || kind == SCOPE_VISIT_NONLOCAL) {
 		uint32_t n = ts_node_named_child_count(node);
 
 		for (uint32_t i = 0; i < n; i++) {
 			TSNode c = ts_node_named_child(node, i);
 
 			if (scope_node_is(c, "identifier"))
-				bind(idx, scope, c, type[0] == 'g' ? BIND_GLOBAL : BIND_NONLOCAL);
+				bind(idx, scope, c,
+				     kind == SCOPE_VISIT_GLOBAL ? BIND_GLOBAL : BIND_NONLOCAL);
 		}
-	} else if (!strcmp(type, "attribute")) {
+	} else if (kind == SCOPE_VISIT_ATTRIBUTE) {
 		TSNode obj = ts_node_child_by_field_id(node, idx->fields.object);
 
 		note_marker(idx, node);
 		if (!ts_node_is_null(obj))
 			visit(idx, obj, scope);
-	} else if (!strcmp(type, "keyword_argument")) {
+	} else if (kind == SCOPE_VISIT_KEYWORD_ARGUMENT) {
 		TSNode value = ts_node_child_by_field_id(node, idx->fields.value);
 
 		if (!ts_node_is_null(value))
 			visit(idx, value, scope);
-	} else {
-		visit_children(idx, node, scope);
 	}
 }
 
@@ -537,6 +602,8 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 	idx->runtime = RUNTIME_ASYNCIO;
 	idx->has_all = memmem(text, len, "__all__", 7) != NULL;
 	scope_fields_resolve(&idx->fields, ts_tree_language(tree));
+	idx->nsymbols = ts_language_symbol_count(ts_tree_language(tree));
+	idx->visit_kinds = xcalloc(idx->nsymbols ? idx->nsymbols : 1, 1);
 
 	scope_add(idx, SCOPE_MODULE, -1, 0, len + 1);
 	visit_children(idx, root, 0);
@@ -578,5 +645,6 @@ void scope_index_free(struct scope_index *idx)
 	vec_release(&idx->from_imports);
 	vec_release(&idx->by_name);
 	vec_release(&idx->ref_names);
+	free(idx->visit_kinds);
 	free(idx);
 }

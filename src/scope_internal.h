@@ -31,6 +31,7 @@ struct binding {
 	char *qname;			/* imports only */
 	bool top;			/* an import statement directly in the module */
 	bool from;
+	bool async_def;			/* the name of an `async def` */
 	uint32_t stmt_start, stmt_end, item_start, item_end;
 	uint32_t at;			/* where the bound name is written */
 };
@@ -59,6 +60,10 @@ struct scope_index {
 	enum runtime runtime;
 	bool has_all;
 	struct scope_fields fields;
+	/* how visit() treats a node, by its symbol: learnt from the type
+	 * name the first time a symbol is met (SCOPE_VISIT_UNKNOWN until then) */
+	unsigned char *visit_kinds;
+	uint32_t nsymbols;
 };
 
 static inline void scope_fields_resolve(struct scope_fields *f, const TSLanguage *lang)

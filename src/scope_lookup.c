@@ -273,6 +273,19 @@ bool scope_name_used(const struct scope_index *idx, const char *name)
 	       !strcmp((*(const struct binding **)vec_at(&idx->by_name, at))->name, name);
 }
 
+bool scope_has_async_def(const struct scope_index *idx, const char *name, size_t len)
+{
+	for (size_t i = scope_first_binding(idx, name, len, -1); i < idx->by_name.len; i++) {
+		const struct binding *b = *(const struct binding **)vec_at(&idx->by_name, i);
+
+		if (scope_name_cmp(b->name, strlen(b->name), name, len))
+			break;
+		if (b->async_def)
+			return true;
+	}
+	return false;
+}
+
 const char *scope_module_alias(const struct scope_index *idx, const char *module)
 {
 	for (size_t i = 0; i < idx->bindings.len; i++) {

@@ -250,6 +250,7 @@ const struct transform transform_io_unhandled = {
 	.fix = FIX_NONE,
 	.off_by_default = true,
 	.query = io_unhandled_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A heuristic, off by default (select AM402 by its full code). In an `async "

@@ -216,7 +216,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	const char *t = rule_text(ctx, name, &len);
 	const char *q;
 
-	if (ts_node_named_child_count(stmt) != 1)
+	/* the cheap test first: most calls are of no async def of the file */
+	if (ts_node_named_child_count(stmt) != 1 || !scope_has_async_def(ctx->scopes, t, len))
 		return 0;
 	if (ts_node_is_null(self)) {
 		if (!defines_coroutine(ctx, root, t, len) ||

@@ -70,6 +70,7 @@ const struct transform transform_pytest_mode_unset = {
 	.summary = "async tests, and pytest's configuration sets no asyncio_mode (report)",
 	.fix = FIX_NONE,
 	.query = pytest_test_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "A test module with an `async def test*` that pytest collects (at module "

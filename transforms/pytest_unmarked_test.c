@@ -73,6 +73,7 @@ const struct transform transform_pytest_unmarked_test = {
 	.summary = "async test without @pytest.mark.asyncio in strict mode (unsafe fix: mark it)",
 	.fix = FIX_UNSAFE,
 	.query = pytest_test_scm,
+	.in_async_def = true,
 	.tokens = tokens,
 	.check = check,
 	.finds = "An `async def test*` that pytest collects (at module level, or in a `Test*` "
