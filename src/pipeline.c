@@ -187,7 +187,7 @@ static void run_rules(struct pipeline_worker *w, const struct source *src, TSTre
 		      struct lazy_scopes *lazy, const struct file_settings *fs,
 		      struct vec *findings)
 {
-	struct query_env env = { src->text, lazy_get, lazy, w->match_data };
+	struct query_env env = { src->text, src->len, lazy_get, lazy, w->match_data };
 	struct rules_run run = { w->config->query, src, tree, lazy, fs, findings };
 	struct query_sink sink = { rule_enabled, run_check, &run };
 
@@ -625,6 +625,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 		buf_add(out, src->bytes, src->size);
 	}
 	if (pipeline_prefilter_skips(cfg->tokens, src->text, src->len) ||
+	    (!cfg->whole_query && !query_may_match(cfg->query, src->text, src->len)) ||
 	    suppress_skip_file(src->text, src->len))
 		return;
 	res->parsed = true;

@@ -45,9 +45,10 @@ struct pipeline_config {
 	 * the findings left are placed in the fixed text, as under MODE_FIX */
 	bool in_work_tree;
 	struct cache *cache;	/* results kept between runs (cache.h); NULL: none */
-	/* run the patterns of in_async_def rules over the whole tree, not
-	 * just the async defs: slower, and the findings must not change
-	 * (tests compare the two) */
+	/* run every rule over every file the prefilter lets through and the
+	 * patterns of in_async_def rules over the whole tree, not just the
+	 * async defs, nor only where rules' tokens are: slower, and the
+	 * findings must not change (tests compare the two) */
 	bool whole_query;
 };
 

@@ -54,6 +54,8 @@ struct imported {
 /* The patterns of one compiled query. */
 struct query_part {
 	TSQuery *ts;
+	struct vec tokens;	/* const char *: every token of the part's rules */
+	bool ungated;		/* a rule of the part has no tokens: it runs on any text */
 	struct pattern *patterns;
 	uint32_t npatterns;
 	struct imported *imported;
@@ -91,6 +93,7 @@ static void part_release(struct query_part *part)
 	}
 	free(part->patterns);
 	free(part->imported);
+	vec_release(&part->tokens);
 	if (part->ts)
 		ts_query_delete(part->ts);
 }
@@ -262,10 +265,14 @@ static int part_new(struct query_part *part, const struct transform *const *rule
 	TSQueryError qerr;
 	int error = 0;
 
+	part->tokens = (struct vec)VEC_INIT(const char *);
 	for (size_t i = 0; i < n; i++) {
 		starts[i] = (uint32_t)src.len;
 		buf_puts(&src, rules[i]->query);
 		buf_putc(&src, '\n');
+		part->ungated = part->ungated || !rules[i]->tokens;
+		for (size_t k = 0; rules[i]->tokens && rules[i]->tokens[k]; k++)
+			*(const char **)vec_push(&part->tokens) = rules[i]->tokens[k];
 	}
 	starts[n] = (uint32_t)src.len;
 	if (extra)
@@ -543,18 +550,50 @@ static void run_imported_under(struct run *r, const struct query_part *part, con
 	free(names);
 }
 
+/* True when the text holds one of the part's tokens. */
+static bool holds_token(const struct query_part *part, const char *text, size_t len)
+{
+	if (part->ungated)
+		return true;
+	for (size_t i = 0; i < part->tokens.len; i++) {
+		const char *t = *(const char **)vec_at(&part->tokens, i);
+
+		if (memmem(text, len, t, strlen(t)))
+			return true;
+	}
+	return false;
+}
+
+/* True when the text may hold an async def: no `async`, none. */
+static bool may_hold_async_def(const struct query *q, const char *text, size_t len)
+{
+	return q->parts[QUERY_ASYNC].ts && memmem(text, len, "async", 5);
+}
+
+bool query_may_match(const struct query *q, const char *text, size_t len)
+{
+	return holds_token(&q->parts[QUERY_WHOLE], text, len) ||
+	       (may_hold_async_def(q, text, len) && holds_token(&q->parts[QUERY_ASYNC], text, len));
+}
+
 void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct query_env *env,
 	       bool whole, const struct query_sink *sink)
 {
 	struct run r = { q, env, sink, VEC_INIT(TSNode) };
 	const struct query_part *async = &q->parts[QUERY_ASYNC];
+	bool own = whole || holds_token(&q->parts[QUERY_WHOLE], env->text, env->len);
+	bool in_defs = !whole && may_hold_async_def(q, env->text, env->len) &&
+		       holds_token(async, env->text, env->len);
 
-	run_cursor(&r, &q->parts[QUERY_WHOLE], cur, root, !whole);
-	run_imported_under(&r, &q->parts[QUERY_WHOLE], &root, 1);
+	/* QUERY_WHOLE finds the async defs too: it runs when they are wanted */
+	if (own || in_defs)
+		run_cursor(&r, &q->parts[QUERY_WHOLE], cur, root, !whole);
+	if (own)
+		run_imported_under(&r, &q->parts[QUERY_WHOLE], &root, 1);
 	if (async->ts && whole) {
 		run_cursor(&r, async, cur, root, false);
 		run_imported_under(&r, async, &root, 1);
-	} else if (async->ts) {
+	} else if (in_defs) {
 		outermost_defs(&r);
 		for (size_t i = 0; i < r.async_defs.len; i++)
 			run_cursor(&r, async, cur, *(TSNode *)vec_at(&r.async_defs, i), false);

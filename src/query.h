@@ -27,6 +27,7 @@ struct query;
  * returns the file's scope index, building it on first use. */
 struct query_env {
 	const char *text;
+	size_t len;
 	const struct scope_index *(*scopes)(void *arg);
 	void *arg;
 	void *match_data;	/* pcre2_match_data_8 *, one per worker */
@@ -50,10 +51,17 @@ struct query_sink {
 	void *arg;
 };
 
+/* False when no rule of the query can match `text`: no rule whose
+ * findings may lie anywhere has one of its tokens (transform.tokens) in
+ * it, and it holds no `async` or no token of a rule that reports only
+ * inside an async def. Then the file need not even be parsed. */
+bool query_may_match(const struct query *q, const char *text, size_t len);
+
 /* Runs the query over the tree under `root` (a module) with `cur`. The
  * patterns of rules that report only inside an async def
- * (transform.in_async_def) run only over the outermost async defs, unless
- * `whole` asks for them over the whole tree too (the same findings, at a
+ * (transform.in_async_def) run only over the outermost async defs, and the
+ * others only when the text holds one of their tokens, unless `whole`
+ * asks for every pattern over the whole tree (the same findings, at a
  * higher cost: tests compare the two). The patterns
  * `((identifier) @x (#imports? @x "mod.name"...))` are not run by the
  * cursor: their matches are the identifiers that a `from mod import`

@@ -115,7 +115,10 @@ struct transform {
 	 * CONTEXT_NESTED_SYNC): its patterns then run only over the async
 	 * defs of a file, which most code has few of */
 	bool in_async_def;
-	const char *const *tokens;	/* NULL-terminated: a file lacking all of them cannot match */
+	/* NULL-terminated: a file lacking all of them gets no finding of
+	 * this rule, which then does not run there (tests/reach and the
+	 * fuzzer check it) */
+	const char *const *tokens;
 	/* Inspects one match. Returns 0, or negative on an internal failure. */
 	int (*check)(struct rule_ctx *ctx, const TSQueryMatch *match);
 

@@ -84,6 +84,7 @@ static int count_in(const struct transform *const *rules, size_t n, const char *
 	tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)strlen(src));
 	idx = scope_index_new(tree, src, (uint32_t)strlen(src));
 	env.text = src;
+	env.len = strlen(src);
 	env.scopes = scopes_for;
 	env.arg = idx;
 	env.match_data = query_match_data_new();
@@ -213,6 +214,44 @@ START_TEST(async_def_patterns)
 }
 END_TEST
 
+static const char *const gate_tokens[] = { "go", NULL };
+static const char *const async_gate_tokens[] = { "sleep", NULL };
+static const struct transform t_gated = {
+	.code = "G1", .name = "G1", .summary = "G1", .tokens = gate_tokens, .check = noop,
+	.query = "(call function: (identifier) @f) @c",
+};
+static const struct transform t_async_gated = {
+	.code = "G2", .name = "G2", .summary = "G2", .tokens = async_gate_tokens,
+	.in_async_def = true, .check = noop,
+	.query = "(call function: (identifier) @f) @c",
+};
+
+/* A rule runs only on text holding one of its tokens; one that reports
+ * only in async defs, only where `async` is there too. */
+START_TEST(token_gates)
+{
+	const struct transform *both[] = { &t_gated, &t_async_gated };
+	const struct transform *async_only[] = { &t_async_gated };
+	struct query *q;
+	struct err err = ERR_INIT;
+
+	ck_assert_int_eq(count(both, 2, "stop()\n", "G1"), 0);
+	ck_assert_int_eq(count_in(both, 2, "stop()\n", "G1", true), 1);
+	ck_assert_int_eq(count(both, 2, "go()\nstop()\n", "G1"), 2);
+	ck_assert_int_eq(count(both, 2, "async def f():\n    stop()\n", "G2"), 0);
+	ck_assert_int_eq(count(both, 2, "async def f():\n    sleep()\n", "G2"), 1);
+	/* the async defs are found with no token of the other part */
+	ck_assert_int_eq(count(async_only, 1, "async def f():\n    sleep()\n", "G2"), 1);
+	ck_assert_int_eq(query_new(&q, both, 2, &err), 0);
+	ck_assert(!query_may_match(q, "stop()", 6));
+	ck_assert(query_may_match(q, "go()", 4));
+	ck_assert(!query_may_match(q, "sleep()", 7));
+	ck_assert(!query_may_match(q, "async = 1", 9));
+	ck_assert(query_may_match(q, "async def f(): sleep()", 22));
+	query_free(q);
+}
+END_TEST
+
 /* wanted() is asked first: a rule it refuses gets no match. */
 START_TEST(unwanted_rules)
 {
@@ -225,7 +264,7 @@ START_TEST(unwanted_rules)
 	TSTree *tree;
 	struct tally t = { "Q5", 0, true, NULL };
 	struct query_sink sink = { tally_wanted, tally_match, &t };
-	struct query_env env = { src, scopes_for, NULL, query_match_data_new() };
+	struct query_env env = { src, strlen(src), scopes_for, NULL, query_match_data_new() };
 
 	ts_parser_set_language(parser, tree_sitter_python());
 	tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)strlen(src));
@@ -252,6 +291,7 @@ Suite *suite_query(void)
 	tcase_add_test(tc, pattern_owners);
 	tcase_add_test(tc, async_def_patterns);
 	tcase_add_test(tc, unwanted_rules);
+	tcase_add_test(tc, token_gates);
 	suite_add_tcase(s, tc);
 	return s;
 }

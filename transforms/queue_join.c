@@ -27,7 +27,8 @@
 
 #define QUEUE_JOIN_MAX_REFS 128
 
-static const char *const tokens[] = { "join", NULL };
+/* every constructor's name holds it */
+static const char *const tokens[] = { "Queue", NULL };
 
 static const char *const constructors[] = {
 	"asyncio.Queue", "asyncio.PriorityQueue", "asyncio.LifoQueue",
