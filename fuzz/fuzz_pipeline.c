@@ -561,7 +561,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					    .timeout = RULE_DEFAULT_TIMEOUT,
 					    .http_client = HTTP_CLIENT_HTTPX };
 
-		run_once(s, text, size, &fs, &out);
+		run_once(s, text, size, &fs, &out, false);
 		buf_release(&out);
 	} else {
 		check(s, text, size, false, minor, &in);
