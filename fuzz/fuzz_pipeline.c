@@ -426,6 +426,13 @@ static void fail(const char *what, const char *detail, const char *in, size_t in
 	abort();
 }
 
+/* True when two buffers hold the same bytes (either may be empty, its
+ * pointer NULL). */
+static bool same_bytes(const struct buf *a, const struct buf *b)
+{
+	return a->len == b->len && (!a->len || !memcmp(a->ptr, b->ptr, a->len));
+}
+
 /* What a run found, a line a finding, for comparing two runs. */
 static void findings_text(const struct file_result *res, struct buf *out)
 {
@@ -453,8 +460,7 @@ static void run_once(struct fuzz_state *s, const char *text, size_t len,
 		pipeline_run_text(s->whole_worker, "fuzz.py", text, len, fs, &whole, &whole_out);
 		findings_text(&res, &found);
 		findings_text(&whole, &whole_found);
-		if (found.len != whole_found.len || memcmp(found.ptr, whole_found.ptr, found.len) ||
-		    out->len != whole_out.len || memcmp(out->ptr, whole_out.ptr, out->len)) {
+		if (!same_bytes(&found, &whole_found) || !same_bytes(out, &whole_out)) {
 			fprintf(stderr, "--- findings ---\n%.*s--- findings, whole tree ---\n%.*s",
 				(int)found.len, found.ptr ? found.ptr : "", (int)whole_found.len,
 				whole_found.ptr ? whole_found.ptr : "");
