@@ -52,9 +52,32 @@ struct imported {
 };
 
 /* The patterns of one compiled query. */
+/* At most this many distinct tokens are told apart; a query with more
+ * runs every rule on any text. */
+#define QUERY_MAX_TOKENS 256
+
+/* Which of the query's tokens a text holds: bit i for tokens[i]. */
+struct found {
+	uint64_t bits[QUERY_MAX_TOKENS / 64];
+};
+
+/* The distinct tokens of the query's rules, found in one pass over a
+ * text: a bit per pair of bytes that starts a token rejects most
+ * positions; the tokens starting with a byte are chained from it. */
+struct tokens {
+	const char *token[QUERY_MAX_TOKENS];
+	size_t len[QUERY_MAX_TOKENS];
+	size_t n;
+	bool overflow;			/* more than QUERY_MAX_TOKENS */
+	uint8_t pairs[65536 / 8];	/* bit (a << 8 | b): a token starts "ab" */
+	int16_t first[256];		/* the first token starting with a byte, or -1 */
+	int16_t next[QUERY_MAX_TOKENS];	/* the next token starting with the same byte */
+	size_t async;			/* the index of "async" */
+};
+
 struct query_part {
 	TSQuery *ts;
-	struct vec tokens;	/* const char *: every token of the part's rules */
+	struct found tokens;	/* the tokens of the part's rules */
 	bool ungated;		/* a rule of the part has no tokens: it runs on any text */
 	struct pattern *patterns;
 	uint32_t npatterns;
@@ -71,6 +94,7 @@ enum { QUERY_WHOLE, QUERY_ASYNC, QUERY_PARTS };
 
 struct query {
 	struct query_part parts[QUERY_PARTS];
+	struct tokens tokens;
 	uint32_t async_def;	/* the pattern in parts[QUERY_WHOLE], or UINT32_MAX */
 	TSSymbol identifier;
 };
@@ -93,7 +117,6 @@ static void part_release(struct query_part *part)
 	}
 	free(part->patterns);
 	free(part->imported);
-	vec_release(&part->tokens);
 	if (part->ts)
 		ts_query_delete(part->ts);
 }
@@ -251,13 +274,74 @@ static bool pattern_is_imported(const struct query_part *q, uint32_t p, const ch
 	return s == end || (*s != '*' && *s != '+' && *s != '?' && *s != '@' && *s != '.');
 }
 
+/* The index of `token` among the query's tokens, added when new; -1 past
+ * QUERY_MAX_TOKENS. */
+static int token_index(struct tokens *t, const char *token)
+{
+	size_t len = strlen(token);
+	unsigned char a = (unsigned char)token[0];
+
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->token[i], token))
+			return (int)i;
+	if (t->n == QUERY_MAX_TOKENS || !len) {
+		t->overflow = true;
+		return -1;
+	}
+	t->token[t->n] = token;
+	t->len[t->n] = len;
+	t->next[t->n] = t->first[a];
+	t->first[a] = (int16_t)t->n;
+	if (len > 1) {
+		unsigned key = (unsigned)a << 8 | (unsigned char)token[1];
+
+		t->pairs[key / 8] |= (uint8_t)(1u << (key % 8));
+	}
+	return (int)t->n++;
+}
+
+/* The tokens `text` holds, in one pass. */
+static void tokens_scan(const struct tokens *t, const char *text, size_t len, struct found *out)
+{
+	const unsigned char *s = (const unsigned char *)text;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < len; i++) {
+		unsigned key = (unsigned)s[i] << 8 | (i + 1 < len ? s[i + 1] : 0);
+
+		if (t->first[s[i]] < 0)
+			continue;
+		if (i + 1 < len && !(t->pairs[key / 8] & (1u << (key % 8)))) {
+			/* no token of two bytes or more starts here: a one-byte one may */
+			bool one = false;
+
+			for (int k = t->first[s[i]]; k >= 0 && !one; k = t->next[k])
+				one = t->len[k] == 1;
+			if (!one)
+				continue;
+		}
+		for (int k = t->first[s[i]]; k >= 0; k = t->next[k])
+			if (t->len[k] <= len - i && !memcmp(s + i, t->token[k], t->len[k]))
+				out->bits[k / 64] |= UINT64_C(1) << (k % 64);
+	}
+}
+
+static bool found_any(const struct found *a, const struct found *b)
+{
+	for (size_t i = 0; i < QUERY_MAX_TOKENS / 64; i++)
+		if (a->bits[i] & b->bits[i])
+			return true;
+	return false;
+}
+
 /* The pattern QUERY_WHOLE gets for finding the async defs. */
 static const char ASYNC_DEF_PATTERN[] = "(function_definition \"async\") @async_def\n";
 
 /* Compiles the `n` rules' queries into `part`, then `extra` (may be
  * NULL) as patterns of no rule. */
-static int part_new(struct query_part *part, const struct transform *const *rules, size_t n,
-		    const char *extra, TSSymbol identifier, struct err *err)
+static int part_new(struct query_part *part, struct tokens *tokens,
+		    const struct transform *const *rules, size_t n, const char *extra,
+		    TSSymbol identifier, struct err *err)
 {
 	struct buf src = BUF_INIT;
 	uint32_t *starts = xcalloc(n + 1, sizeof(uint32_t));
@@ -265,14 +349,19 @@ static int part_new(struct query_part *part, const struct transform *const *rule
 	TSQueryError qerr;
 	int error = 0;
 
-	part->tokens = (struct vec)VEC_INIT(const char *);
 	for (size_t i = 0; i < n; i++) {
 		starts[i] = (uint32_t)src.len;
 		buf_puts(&src, rules[i]->query);
 		buf_putc(&src, '\n');
 		part->ungated = part->ungated || !rules[i]->tokens;
-		for (size_t k = 0; rules[i]->tokens && rules[i]->tokens[k]; k++)
-			*(const char **)vec_push(&part->tokens) = rules[i]->tokens[k];
+		for (size_t k = 0; rules[i]->tokens && rules[i]->tokens[k]; k++) {
+			int at = token_index(tokens, rules[i]->tokens[k]);
+
+			if (at < 0)
+				part->ungated = true;
+			else
+				part->tokens.bits[at / 64] |= UINT64_C(1) << (at % 64);
+		}
 	}
 	starts[n] = (uint32_t)src.len;
 	if (extra)
@@ -342,12 +431,15 @@ int query_new(struct query **out, const struct transform *const *rules, size_t n
 	q->identifier = ts_language_symbol_for_name(tree_sitter_python(), "identifier",
 						    (uint32_t)strlen("identifier"), true);
 	q->async_def = UINT32_MAX;
-	error = part_new(&q->parts[QUERY_WHOLE], split[QUERY_WHOLE], count[QUERY_WHOLE],
-			 count[QUERY_ASYNC] ? ASYNC_DEF_PATTERN : NULL, q->identifier, err);
+	memset(q->tokens.first, 0xff, sizeof(q->tokens.first));
+	q->tokens.async = (size_t)token_index(&q->tokens, "async");
+	error = part_new(&q->parts[QUERY_WHOLE], &q->tokens, split[QUERY_WHOLE],
+			 count[QUERY_WHOLE], count[QUERY_ASYNC] ? ASYNC_DEF_PATTERN : NULL,
+			 q->identifier, err);
 	if (error == 0 && count[QUERY_ASYNC]) {
 		q->async_def = q->parts[QUERY_WHOLE].npatterns - 1;
-		error = part_new(&q->parts[QUERY_ASYNC], split[QUERY_ASYNC], count[QUERY_ASYNC],
-				 NULL, q->identifier, err);
+		error = part_new(&q->parts[QUERY_ASYNC], &q->tokens, split[QUERY_ASYNC],
+				 count[QUERY_ASYNC], NULL, q->identifier, err);
 	}
 	for (int i = 0; i < QUERY_PARTS; i++)
 		free(split[i]);
@@ -550,30 +642,33 @@ static void run_imported_under(struct run *r, const struct query_part *part, con
 	free(names);
 }
 
-/* True when the text holds one of the part's tokens. */
-static bool holds_token(const struct query_part *part, const char *text, size_t len)
+/* True when the text (its tokens `found`) holds one of the part's tokens. */
+static bool holds_token(const struct query_part *part, const struct found *found)
 {
-	if (part->ungated)
-		return true;
-	for (size_t i = 0; i < part->tokens.len; i++) {
-		const char *t = *(const char **)vec_at(&part->tokens, i);
-
-		if (memmem(text, len, t, strlen(t)))
-			return true;
-	}
-	return false;
+	return part->ungated || found_any(&part->tokens, found);
 }
 
 /* True when the text may hold an async def: no `async`, none. */
-static bool may_hold_async_def(const struct query *q, const char *text, size_t len)
+static bool may_hold_async_def(const struct query *q, const struct found *found)
 {
-	return q->parts[QUERY_ASYNC].ts && memmem(text, len, "async", 5);
+	size_t a = q->tokens.async;
+
+	return q->parts[QUERY_ASYNC].ts &&
+	       (q->tokens.overflow || (found->bits[a / 64] >> (a % 64) & 1));
+}
+
+static bool may_match(const struct query *q, const struct found *found)
+{
+	return holds_token(&q->parts[QUERY_WHOLE], found) ||
+	       (may_hold_async_def(q, found) && holds_token(&q->parts[QUERY_ASYNC], found));
 }
 
 bool query_may_match(const struct query *q, const char *text, size_t len)
 {
-	return holds_token(&q->parts[QUERY_WHOLE], text, len) ||
-	       (may_hold_async_def(q, text, len) && holds_token(&q->parts[QUERY_ASYNC], text, len));
+	struct found found;
+
+	tokens_scan(&q->tokens, text, len, &found);
+	return may_match(q, &found);
 }
 
 void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct query_env *env,
@@ -581,9 +676,12 @@ void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct qu
 {
 	struct run r = { q, env, sink, VEC_INIT(TSNode) };
 	const struct query_part *async = &q->parts[QUERY_ASYNC];
-	bool own = whole || holds_token(&q->parts[QUERY_WHOLE], env->text, env->len);
-	bool in_defs = !whole && may_hold_async_def(q, env->text, env->len) &&
-		       holds_token(async, env->text, env->len);
+	struct found found;
+	bool own, in_defs;
+
+	tokens_scan(&q->tokens, env->text, env->len, &found);
+	own = whole || holds_token(&q->parts[QUERY_WHOLE], &found);
+	in_defs = !whole && may_hold_async_def(q, &found) && holds_token(async, &found);
 
 	/* QUERY_WHOLE finds the async defs too: it runs when they are wanted */
 	if (own || in_defs)
