@@ -477,6 +477,12 @@ struct config_set {
 	struct vec dirs;	/* struct dir_entry */
 	struct vec loaded;	/* struct config * */
 	struct pytest_set *pytest;	/* pytest's own configuration files, by folder */
+	/* the folder written before the last file's name and what
+	 * config_file_folder() made of it: a folder's files come one after
+	 * another */
+	char *last_parent;
+	char last_real[PATH_MAX];
+	bool last_found;
 };
 
 int config_set_new(struct config_set **out, const char *explicit, bool isolated, struct err *err)
@@ -509,6 +515,7 @@ void config_set_free(struct config_set *set)
 	vec_release(&set->loaded);
 	config_free(set->explicit);
 	pytest_set_free(set->pytest);
+	free(set->last_parent);
 	free(set);
 }
 
@@ -580,6 +587,24 @@ static int config_for_dir(const struct config **out, struct config_set *set, con
 	return 0;
 }
 
+/* config_file_folder(), remembering the last folder of `set`. */
+static bool file_folder(struct config_set *set, const char *file, char real[PATH_MAX])
+{
+	const char *slash = strrchr(file, '/');
+	size_t n = slash ? (size_t)(slash - file) : 0;
+
+	if (set->last_parent && strlen(set->last_parent) == n &&
+	    !memcmp(set->last_parent, file, n)) {
+		memcpy(real, set->last_real, PATH_MAX);
+		return set->last_found;
+	}
+	free(set->last_parent);
+	set->last_parent = xstrndup(file, n);
+	set->last_found = config_file_folder(file, real);
+	memcpy(set->last_real, real, PATH_MAX);
+	return set->last_found;
+}
+
 bool config_file_folder(const char *file, char real[PATH_MAX])
 {
 	char parent[PATH_MAX];
@@ -619,7 +644,7 @@ int config_for(const struct config **out, struct config_set *set, const char *fi
 	}
 	if (set->isolated)
 		return 0;
-	if (!config_file_folder(file, real))
+	if (!file_folder(set, file, real))
 		return 0;	/* not even the top can be found */
 	return config_for_dir(out, set, real, err);
 }
@@ -637,5 +662,8 @@ int config_each(struct config_set *set, int (*fn)(const struct config *, void *,
 
 const struct pytest_config *config_pytest_for(struct config_set *set, const char *file)
 {
-	return pytest_config_for(set->pytest, file);
+	char real[PATH_MAX];
+
+	/* a file that does not exist yet takes its nearest existing folder */
+	return pytest_config_for_folder(set->pytest, file_folder(set, file, real) ? real : NULL);
 }

@@ -755,22 +755,36 @@ void pipeline_run(struct pipeline_worker *w, const char *path, const struct file
 	struct source src;
 	struct err err = ERR_INIT;
 	struct vec findings = VEC_INIT(struct finding);
+	struct buf bytes = BUF_INIT;
+	struct stat st;
+	struct cache_key key;
+	size_t len;
 
 	memset(res, 0, sizeof(*res));
 	res->path = xstrdup(path);
 	res->findings = findings;
-	if (source_load(&src, path, &err) < 0) {
-		res->error = xstrdup(err.msg);
+	if (fsio_read_regular(&bytes, &st, path, SOURCE_MAX_BYTES, &err) < 0) {
+		res->error = xstrdup(err.msg);	/* not kept: reading may work next time */
+		buf_release(&bytes);
 		return;
 	}
+	if (w->config->cache)
+		cache_key(&key, w->config->cache, path, fs ? fs : &defaults,
+			  bytes.ptr ? bytes.ptr : "", bytes.len);
+	len = bytes.len;
+	if (source_take(&src, path, buf_detach(&bytes), len, &err) < 0) {
+		/* the bytes decide it: a check keeps it like any other outcome */
+		res->error = xstrdup(err.msg);
+		if (w->config->cache && w->config->mode == MODE_CHECK)
+			cache_store(w->config->cache, &key, res);
+		return;
+	}
+	src.st = st;
 	process(w, &src, fs ? fs : &defaults, res, NULL);
 	if (w->config->cache && (w->config->mode == MODE_CHECK ||
 				 (!res->findings.len && !res->error))) {
 		/* what a check reports; a run that fixes records only the
 		 * files it found nothing in (what it reports is after fixes) */
-		struct cache_key key;
-
-		cache_key(&key, w->config->cache, path, fs ? fs : &defaults, src.bytes, src.size);
 		cache_store(w->config->cache, &key, res);
 	}
 	source_release(&src);

@@ -315,7 +315,10 @@ const struct pytest_config *pytest_config_for(struct pytest_set *set, const char
 	char real[PATH_MAX];
 
 	/* a file that does not exist yet takes its nearest existing folder */
-	if (!config_file_folder(file, real))
-		return &set->none;
-	return for_dir(set, real);
+	return pytest_config_for_folder(set, config_file_folder(file, real) ? real : NULL);
+}
+
+const struct pytest_config *pytest_config_for_folder(struct pytest_set *set, const char *real)
+{
+	return real ? for_dir(set, real) : &set->none;
 }

@@ -47,6 +47,9 @@ void pytest_set_free(struct pytest_set *set);
 /* The configuration that applies to `file` (which need not exist: its
  * nearest existing folder is used). Never NULL; owned by the set. */
 const struct pytest_config *pytest_config_for(struct pytest_set *set, const char *file);
+/* The same for a file in the folder `real` (a real path, as
+ * config_file_folder() gives it; NULL: no folder of the file exists). */
+const struct pytest_config *pytest_config_for_folder(struct pytest_set *set, const char *real);
 
 /* Reads one candidate file. Returns 1 when it is pytest's configuration
  * (filling `out`, whose path the caller sets), 0 when pytest would pass it

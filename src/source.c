@@ -158,8 +158,7 @@ static void index_lines(struct source *src)
 	src->nlines = n;
 }
 
-static int source_take(struct source *out, const char *path, char *data, size_t len,
-		       struct err *err)
+int source_take(struct source *out, const char *path, char *data, size_t len, struct err *err)
 {
 	size_t bad, bom = 0;
 	bool ascii;

@@ -40,6 +40,11 @@ struct source {
  * releasing and `err` says why (naming the file). */
 int source_load(struct source *out, const char *path, struct err *err);
 
+/* source_load() over bytes already read: `data` (from malloc, a NUL after
+ * its `len` bytes, as fsio_read_regular() leaves them) is taken, and freed
+ * on failure too. */
+int source_take(struct source *out, const char *path, char *data, size_t len, struct err *err);
+
 /* Checks and indexes `len` bytes already in memory (tests, re-parsing).
  * The bytes are copied. */
 int source_from_bytes(struct source *out, const char *path, const char *data,

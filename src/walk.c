@@ -19,6 +19,11 @@
 /* Repositories opened so far, so that each is opened once per walk. */
 struct repos {
 	struct vec list;	/* git_repository * */
+	/* the folder repo_for() was last asked about, its real path and its
+	 * repository (NULL: none): a folder's files ask one after another */
+	char *last_dir;
+	char last_real[PATH_MAX];
+	git_repository *last_repo;
 };
 
 static void add_error(struct vec *errors, const char *fmt, const char *path)
@@ -77,14 +82,16 @@ int walk_is_python_file(const char *path)
 	return n > 0 && source_has_python_shebang(head, (size_t)n);
 }
 
-/* The repository whose work tree holds `dir`, or NULL. */
-static git_repository *repo_for(struct repos *repos, const char *dir)
+/* repo_for() without the memory of the last folder. */
+static git_repository *repo_lookup(struct repos *repos, const char *dir, char real[PATH_MAX])
 {
 	git_repository *repo = NULL;
-	char real[PATH_MAX];
 
-	if (!realpath(dir, real))
+	real[0] = '\0';
+	if (!realpath(dir, real)) {
+		real[0] = '\0';
 		return NULL;
+	}
 	for (size_t i = 0; i < repos->list.len; i++) {
 		git_repository *r = *(git_repository **)vec_at(&repos->list, i);
 		const char *wd = git_repository_workdir(r);
@@ -101,26 +108,56 @@ static git_repository *repo_for(struct repos *repos, const char *dir)
 	return repo;
 }
 
-static int is_ignored(struct repos *repos, const char *path, int is_dir)
+/* The repository whose work tree holds `dir`, or NULL; `real` gets the
+ * folder's real path (empty when it has none). */
+static git_repository *repo_for(struct repos *repos, const char *dir, char real[PATH_MAX])
 {
-	char real[PATH_MAX], dir[PATH_MAX];
+	if (repos->last_dir && !strcmp(repos->last_dir, dir)) {
+		memcpy(real, repos->last_real, PATH_MAX);
+		return repos->last_repo;
+	}
+	free(repos->last_dir);
+	repos->last_dir = xstrdup(dir);
+	repos->last_repo = repo_lookup(repos, dir, real);
+	memcpy(repos->last_real, real, PATH_MAX);
+	return repos->last_repo;
+}
+
+/* True when git ignores `path`. `entry`, for a file, says it is a name
+ * in its folder that is no symbolic link (lstat(2) said so): its real
+ * path is then the folder's and its name. */
+static int is_ignored(struct repos *repos, const char *path, int is_dir, const char *entry)
+{
+	char real[PATH_MAX], dir[PATH_MAX], real_dir[PATH_MAX];
 	git_repository *repo;
-	const char *wd;
+	const char *wd, *slash = strrchr(path, '/');
 	int ignored = 0;
 	struct buf rel = BUF_INIT;
 
 	snprintf(dir, sizeof(dir), "%s", path);
-	if (!is_dir) {
-		char *slash = strrchr(dir, '/');
-
+	if (entry) {
 		if (slash)
-			*slash = '\0';
+			dir[slash - path] = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+	} else if (!is_dir) {
+		char *s = strrchr(dir, '/');
+
+		if (s)
+			*s = '\0';
 		else
 			snprintf(dir, sizeof(dir), ".");
 	}
-	repo = repo_for(repos, dir);
-	if (!repo || !realpath(path, real))
+	repo = repo_for(repos, dir, real_dir);
+	if (!repo)
 		return 0;
+	if (entry) {
+		if ((size_t)snprintf(real, sizeof(real), "%s%s%s", real_dir,
+				     strcmp(real_dir, "/") ? "/" : "", entry) >= sizeof(real))
+			return 0;
+	} else if (!realpath(path, real)) {
+		return 0;
+	}
 	wd = git_repository_workdir(repo);
 	if (strncmp(real, wd, strlen(wd)))
 		return 0;
@@ -174,12 +211,12 @@ static void walk_dir(struct vec *files, struct vec *errors, struct repos *repos,
 
 			buf_printf(&cfg, "%s/pyvenv.cfg", p.ptr);
 			if (name[0] != '.' && strcmp(name, "__pycache__") && access(cfg.ptr, F_OK) &&
-			    !(repos && is_ignored(repos, p.ptr, 1)))
+			    !(repos && is_ignored(repos, p.ptr, 1, NULL)))
 				walk_dir(files, errors, repos, p.ptr);
 			buf_release(&cfg);
 		} else if (S_ISREG(st.st_mode)) {
 			if (walk_is_python_file(p.ptr) &&
-			    !(repos && is_ignored(repos, p.ptr, 0)))
+			    !(repos && is_ignored(repos, p.ptr, 0, name)))
 				*(char **)vec_push(files) = xstrdup(p.ptr);
 		}
 		free(name);
@@ -190,7 +227,7 @@ static void walk_dir(struct vec *files, struct vec *errors, struct repos *repos,
 
 int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size_t npaths)
 {
-	struct repos repos = { VEC_INIT(git_repository *) };
+	struct repos repos = { VEC_INIT(git_repository *), NULL, "", NULL };
 	size_t w = 0;
 
 	for (size_t i = 0; i < npaths; i++) {
@@ -212,7 +249,7 @@ int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size
 		if (stat(path, &st) < 0)
 			add_error(errors, "%s: %s", path);
 		else if (S_ISDIR(st.st_mode))
-			walk_dir(files, errors, is_ignored(&repos, path, 1) ? NULL : &repos, path);
+			walk_dir(files, errors, is_ignored(&repos, path, 1, NULL) ? NULL : &repos, path);
 		else
 			*(char **)vec_push(files) = xstrdup(path);
 		free(path);
@@ -220,6 +257,7 @@ int walk_collect(struct vec *files, struct vec *errors, char *const *paths, size
 	for (size_t i = 0; i < repos.list.len; i++)
 		git_repository_free(*(git_repository **)vec_at(&repos.list, i));
 	vec_release(&repos.list);
+	free(repos.last_dir);
 	vec_sort(files, name_cmp);
 	for (size_t r = 0; r < files->len; r++) {
 		char *f = *(char **)vec_at(files, r);

@@ -81,6 +81,23 @@ if grep -q "syntax error" "$TMPROOT/warm-text.err" && [ "$(cat "$TMPROOT/warm-te
 else
     fail "a cached syntax error is reported again, exit 2" "$(cat "$TMPROOT/warm-text.err")"
 fi
+# a file refused for its encoding is kept too: the bytes decide it
+E="$TMPROOT/enc"
+mkdir -p "$E"
+printf 'import time\n\n\nasync def f():\n    time.sleep(1)\n' >"$E/good.py"
+printf '# -*- coding: latin-1 -*-\nx = "\351"\n' >"$E/latin.py"
+(cd "$E" && "$ASYNCMOD" check --cache-dir "$E/c" . >"$TMPROOT/enc1.out" 2>"$TMPROOT/enc1.err"; echo $? >"$TMPROOT/enc1.status")
+entries "$E/c" >"$TMPROOT/enc-cold"
+(cd "$E" && "$ASYNCMOD" check --cache-dir "$E/c" . >"$TMPROOT/enc2.out" 2>"$TMPROOT/enc2.err"; echo $? >"$TMPROOT/enc2.status")
+entries "$E/c" >"$TMPROOT/enc-warm"
+if same "$TMPROOT/enc1" "$TMPROOT/enc2" && grep -q "latin.py: unsupported source encoding" "$TMPROOT/enc2.err" &&
+   [ "$(cat "$TMPROOT/enc2.status")" = 2 ] && [ "$(wc -l <"$TMPROOT/enc-cold")" = 2 ] &&
+   cmp -s "$TMPROOT/enc-cold" "$TMPROOT/enc-warm"; then
+    pass "a file refused for its encoding is answered from the cache"
+else
+    fail "a file refused for its encoding is answered from the cache" "$(cat "$TMPROOT/enc2.err")" \
+        "$(cat "$TMPROOT/enc-cold")"
+fi
 if [ "$(cat "$C/.gitignore" | grep -v '^#')" = "*" ] && grep -q "^Signature: 8a477f597d28d172789f06886806bc55" "$C/CACHEDIR.TAG"; then
     pass "the cache folder has its .gitignore and CACHEDIR.TAG"
 else
