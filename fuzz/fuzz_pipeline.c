@@ -433,8 +433,10 @@ static bool same_bytes(const struct buf *a, const struct buf *b)
 	return a->len == b->len && (!a->len || !memcmp(a->ptr, b->ptr, a->len));
 }
 
-/* What a run found, a line a finding, for comparing two runs. */
-static void findings_text(const struct file_result *res, struct buf *out)
+/* What a run found, a line a finding, for comparing it with the run
+ * `other` (NULL: none). */
+static void findings_text(const struct file_result *res, const struct file_result *other,
+			  struct buf *out)
 {
 	for (size_t i = 0; i < res->findings.len; i++) {
 		const struct finding *f = vec_at(&res->findings, i);
@@ -442,7 +444,9 @@ static void findings_text(const struct file_result *res, struct buf *out)
 		buf_printf(out, "%s %u-%u %d %s %s\n", f->rule->code, f->start, f->end, (int)f->fix,
 			   f->reason ? f->reason : "-", f->message);
 	}
-	if (res->error)
+	/* a file no rule can find anything in is not parsed at all, so
+	 * the error of a file parsed only over the whole tree is not told */
+	if (res->error && res->parsed && (!other || other->parsed))
 		buf_printf(out, "error %s\n", res->error);
 }
 
@@ -458,8 +462,8 @@ static void run_once(struct fuzz_state *s, const char *text, size_t len,
 	pipeline_run_text(s->worker, "fuzz.py", text, len, fs, &res, out);
 	if (reach && !s->skip_reach) {
 		pipeline_run_text(s->whole_worker, "fuzz.py", text, len, fs, &whole, &whole_out);
-		findings_text(&res, &found);
-		findings_text(&whole, &whole_found);
+		findings_text(&res, &whole, &found);
+		findings_text(&whole, &res, &whole_found);
 		if (!same_bytes(&found, &whole_found) || !same_bytes(out, &whole_out)) {
 			fprintf(stderr, "--- findings ---\n%.*s--- findings, whole tree ---\n%.*s",
 				(int)found.len, found.ptr ? found.ptr : "", (int)whole_found.len,

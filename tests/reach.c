@@ -17,8 +17,10 @@
 #include "suppress.h"
 #include "table.h"
 
-/* A line a finding, and the file's error, for comparing two runs. */
-static void findings_text(const struct file_result *res, struct buf *out)
+/* A line a finding, and the file's error, for comparing the run with
+ * `other`. */
+static void findings_text(const struct file_result *res, const struct file_result *other,
+			  struct buf *out)
 {
 	for (size_t i = 0; i < res->findings.len; i++) {
 		const struct finding *f = vec_at(&res->findings, i);
@@ -26,23 +28,21 @@ static void findings_text(const struct file_result *res, struct buf *out)
 		buf_printf(out, "%s %u-%u %d %s %s\n", f->rule->code, f->start, f->end, (int)f->fix,
 			   f->reason ? f->reason : "-", f->message);
 	}
-	if (res->error)
+	/* a file no rule can find anything in is not parsed at all, so
+	 * the error of a file parsed only over the whole tree is not told */
+	if (res->error && res->parsed && (!other || other->parsed))
 		buf_printf(out, "error %s\n", res->error);
 }
 
-/* The findings and fixed text of one run; false when the file cannot be read. */
-static bool run(struct pipeline_worker *w, const char *path, const char *text, size_t len,
-		struct buf *found, struct buf *out)
+/* One run: its result and fixed text. */
+static void run(struct pipeline_worker *w, const char *path, const char *text, size_t len,
+		struct file_result *res, struct buf *out)
 {
 	struct file_settings fs = { .target_minor = 11, .unsafe_fixes = true,
 				    .timeout = RULE_DEFAULT_TIMEOUT,
 				    .http_client = HTTP_CLIENT_HTTPX };
-	struct file_result res;
 
-	pipeline_run_text(w, path, text, len, &fs, &res, out);
-	findings_text(&res, found);
-	pipeline_result_release(&res);
-	return true;
+	pipeline_run_text(w, path, text, len, &fs, res, out);
 }
 
 static bool read_all(const char *path, struct buf *b)
@@ -63,14 +63,19 @@ static bool read_all(const char *path, struct buf *b)
 static bool same(struct pipeline_worker *part, struct pipeline_worker *whole, const char *path)
 {
 	struct buf text = BUF_INIT, f1 = BUF_INIT, f2 = BUF_INIT, o1 = BUF_INIT, o2 = BUF_INIT;
+	struct file_result r1, r2;
 	bool ok = true;
 
 	if (!read_all(path, &text)) {
 		fprintf(stderr, "reach: %s: cannot read\n", path);
 		return false;
 	}
-	run(part, path, text.ptr ? text.ptr : "", text.len, &f1, &o1);
-	run(whole, path, text.ptr ? text.ptr : "", text.len, &f2, &o2);
+	run(part, path, text.ptr ? text.ptr : "", text.len, &r1, &o1);
+	run(whole, path, text.ptr ? text.ptr : "", text.len, &r2, &o2);
+	findings_text(&r1, &r2, &f1);
+	findings_text(&r2, &r1, &f2);
+	pipeline_result_release(&r1);
+	pipeline_result_release(&r2);
 	if (f1.len != f2.len || (f1.len && memcmp(f1.ptr, f2.ptr, f1.len)) || o1.len != o2.len ||
 	    (o1.len && memcmp(o1.ptr, o2.ptr, o1.len))) {
 		ok = false;
