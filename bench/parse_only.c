@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "grammar.h"
+#include "../src/tree.h"
 #include "source.h"
 #include "vec.h"
 #include "walk.h"
@@ -29,7 +30,7 @@ int main(int argc, char **argv)
 		struct err err = ERR_INIT;
 
 		if (source_load(&src, path, &err) == 0) {
-			TSTree *tree = ts_parser_parse_string(parser, NULL, src.text, src.len);
+			TSTree *tree = tree_parse(parser, src.text, src.len);
 
 			parsed++;
 			bytes += src.len;

@@ -46,6 +46,7 @@
 #include <time.h>
 
 #include "grammar.h"
+#include "../src/tree.h"
 #include "source.h"
 #include "vec.h"
 #include "walk.h"
@@ -208,7 +209,7 @@ static void measure(TSParser *parser, const struct source *src, const struct vec
 {
 	struct vec ranges = VEC_INIT(TSRange);
 	double t0 = cpu_now();
-	TSTree *tree = ts_parser_parse_string(parser, NULL, src->text, src->len);
+	TSTree *tree = tree_parse(parser, src->text, src->len);
 	TSTree *part;
 
 	t->whole += cpu_now() - t0;
@@ -225,7 +226,7 @@ static void measure(TSParser *parser, const struct source *src, const struct vec
 			   ((TSRange *)vec_at(&ranges, i))->start_byte;
 	if (ranges.len && ts_parser_set_included_ranges(parser, ranges.items, (uint32_t)ranges.len)) {
 		t0 = cpu_now();
-		part = ts_parser_parse_string(parser, NULL, src->text, src->len);
+		part = tree_parse(parser, src->text, src->len);
 		t->part += cpu_now() - t0;
 		if (!part || ts_node_has_error(ts_tree_root_node(part)))
 			t->broken++;

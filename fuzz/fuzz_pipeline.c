@@ -22,6 +22,7 @@
  * separated: "idempotence", "names", "syntax", "reach".
  */
 #include "../src/grammar.h"
+#include "../src/tree.h"
 #include "../src/pipeline.h"
 #include "../src/query.h"
 #include "../src/rule.h"
@@ -318,12 +319,32 @@ static bool loosely_stored(TSNode id)
 	return false;
 }
 
+/* True for a name of the module in `from MODULE import x`: it binds
+ * nothing (`import a.b` binds `a`, `from a import b` binds `b` only). */
+static bool import_from_module(TSNode id)
+{
+	TSNode dotted = ts_node_parent(id), stmt;
+
+	if (ts_node_is_null(dotted) || strcmp(ts_node_type(dotted), "dotted_name"))
+		return false;
+	stmt = ts_node_parent(dotted);
+	if (!ts_node_is_null(stmt) && !strcmp(ts_node_type(stmt), "relative_import"))
+		stmt = ts_node_parent(stmt);
+	return !ts_node_is_null(stmt) &&
+	       (!strcmp(ts_node_type(stmt), "import_from_statement") ||
+		!strcmp(ts_node_type(stmt), "future_import_statement")) &&
+	       ts_node_start_byte(ts_node_child_by_field_name(stmt, "module_name", 11)) <=
+		       ts_node_start_byte(id) &&
+	       ts_node_end_byte(ts_node_child_by_field_name(stmt, "module_name", 11)) >=
+		       ts_node_end_byte(id);
+}
+
 /* Code that runs later than the module body around it. */
 static const char *const deferred[] = { "function_definition", "lambda", NULL };
 
 static void names_collect(struct names *nm, TSParser *parser, const char *text, size_t len)
 {
-	TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
+	TSTree *tree = tree_parse(parser, text, (uint32_t)len);
 	struct buf scope = BUF_INIT;
 	TSTreeCursor c;
 	TSNode root;
@@ -352,7 +373,7 @@ static void names_collect(struct names *nm, TSParser *parser, const char *text, 
 			nm->wildcard = true;
 		if (!strcmp(t, "future_import_statement"))
 			nm->future_annotations = true;	/* any __future__ import: no order check */
-		if (!strcmp(t, "identifier")) {
+		if (!strcmp(t, "identifier") && !import_from_module(n)) {
 			TSNode p = ts_node_parent(n);
 			const char *pt = ts_node_is_null(p) ? "" : ts_node_type(p);
 			bool read = false;

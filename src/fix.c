@@ -2,6 +2,7 @@
  * fix: selecting, merging and applying the fixes of one file.
  */
 #include "fix.h"
+#include "tree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -396,7 +397,7 @@ static void keep_used_imports(struct vec *drops, TSParser *parser, const struct 
 	struct scope_index *idx;
 
 	fix_splice(&text, src->text, src->len, all);
-	tree = ts_parser_parse_string(parser, NULL, text.ptr, (uint32_t)text.len);
+	tree = tree_parse(parser, text.ptr, (uint32_t)text.len);
 	if (!tree) {
 		drops->len = 0;	/* cannot tell: keep every import */
 		buf_release(&text);

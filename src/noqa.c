@@ -163,7 +163,7 @@ static int mark_file(struct pipeline_worker *w, TSParser *parser, const struct s
 	}
 	if (!res.findings.len)
 		goto out;
-	tree = ts_parser_parse_string(parser, NULL, src.text, src.len);
+	tree = tree_parse(parser, src.text, src.len);
 	if (!tree) {
 		rc = err_set(err, "%s: parser failed", path);
 		goto out;
@@ -206,7 +206,7 @@ static int mark_file(struct pipeline_worker *w, TSParser *parser, const struct s
 		goto out;
 	buf_add(&text, src.text + done, src.len - done);
 	/* the comments must leave the program as it was: it still parses */
-	after = ts_parser_parse_string(parser, NULL, text.ptr, (uint32_t)text.len);
+	after = tree_parse(parser, text.ptr, (uint32_t)text.len);
 	if (!after || (has_error(after) && !has_error(tree))) {
 		rc = err_set(err, "%s: adding noqa comments would break the file; left unchanged",
 			     path);

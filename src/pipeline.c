@@ -461,7 +461,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 		source_release(&cur);
 		if (source_from_bytes(&cur, src->path, fixed->ptr, fixed->len, &err) < 0)
 			break;
-		tree = ts_parser_parse_string(w->parser, NULL, cur.text, cur.len);
+		tree = tree_parse(w->parser, cur.text, cur.len);
 		if (!tree)
 			break;
 		lazy.tree = tree;
@@ -629,7 +629,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 	    suppress_skip_file(src->text, src->len))
 		return;
 	res->parsed = true;
-	tree = ts_parser_parse_string(w->parser, NULL, src->text, src->len);
+	tree = tree_parse(w->parser, src->text, src->len);
 	if (!tree) {
 		set_error(res, "parser failed");
 		return;

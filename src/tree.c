@@ -5,6 +5,12 @@
 
 #include <string.h>
 
+TSTree *tree_parse(TSParser *parser, const char *text, uint32_t len)
+{
+	ts_parser_set_language(parser, ts_parser_language(parser));
+	return ts_parser_parse_string(parser, NULL, text, len);
+}
+
 bool tree_first_error(TSNode n, TSNode *out)
 {
 	TSTreeCursor c = ts_tree_cursor_new(n);

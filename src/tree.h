@@ -10,6 +10,13 @@
 
 #include "vec.h"
 
+/* Parses `text` with `parser` as a new parser would. A grammar's external
+ * scanner may keep state from the parse before: Python's keeps "inside an
+ * f-string" when a text ends in an unterminated one, and the next text
+ * then parses with a MISSING dedent. Setting the parser's language again
+ * makes a new scanner. Every parse goes through here. */
+TSTree *tree_parse(TSParser *parser, const char *text, uint32_t len);
+
 /* The first ERROR or MISSING node below `n` (in document order), for a
  * syntax error's position. Returns false when there is none. */
 bool tree_first_error(TSNode n, TSNode *out);

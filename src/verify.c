@@ -2,6 +2,7 @@
  * verify: the checks a fixed text passes before it is written.
  */
 #include "verify.h"
+#include "tree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,7 @@ static bool names_within(const struct vec *before, const struct vec *after)
 const char *verify_text(const struct verify_base *base, TSParser *parser, const char *text,
 			size_t len)
 {
-	TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
+	TSTree *tree = tree_parse(parser, text, (uint32_t)len);
 	const char *why = NULL;
 
 	if (!tree || ts_node_has_error(ts_tree_root_node(tree))) {

@@ -9,6 +9,7 @@
 #include "grammar.h"
 #include "pipeline.h"
 #include "query.h"
+#include "tree.h"
 #include "units.h"
 
 static const struct transform dummy = { .code = "T1", .name = "t", .summary = "t" };
@@ -468,12 +469,44 @@ START_TEST(dedent_removes_one_unit)
 }
 END_TEST
 
+/* A parse does not depend on the one before: after a text that ends in
+ * an open f-string (the scanner's state says "inside an f-string"), a
+ * text parses as it does with a new parser. Then the pipeline gives a
+ * file the same findings whatever its worker read before. */
+START_TEST(parse_has_no_memory)
+{
+	static const char *const before[] = { "x = f\"{a\n", "x = f'''{\n", "f\"{f'{\n", "(\n" };
+	const char *text = "async def fetch(x):\n    return x\n";
+	TSParser *fresh = ts_parser_new(), *used = ts_parser_new();
+	TSTree *want, *got;
+	char *a, *b;
+
+	ts_parser_set_language(fresh, tree_sitter_python());
+	ts_parser_set_language(used, tree_sitter_python());
+	want = tree_parse(fresh, text, (uint32_t)strlen(text));
+	a = ts_node_string(ts_tree_root_node(want));
+	for (size_t i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		ts_tree_delete(tree_parse(used, before[i], (uint32_t)strlen(before[i])));
+		got = tree_parse(used, text, (uint32_t)strlen(text));
+		b = ts_node_string(ts_tree_root_node(got));
+		ck_assert_str_eq(b, a);
+		free(b);
+		ts_tree_delete(got);
+	}
+	free(a);
+	ts_tree_delete(want);
+	ts_parser_delete(fresh);
+	ts_parser_delete(used);
+}
+END_TEST
+
 Suite *suite_edit(void)
 {
 	Suite *s = suite_create("edit");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, splice_sorts);
+	tcase_add_test(tc, parse_has_no_memory);
 	tcase_add_test(tc, overlap_loses_with_conflict);
 	tcase_add_test(tc, identical_edits_are_shared);
 	tcase_add_test(tc, unsafe_needs_the_flag);
