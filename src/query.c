@@ -36,9 +36,20 @@ struct pred {
 	pcre2_code *re;
 };
 
+/* At most this many distinct tokens are told apart; a query with more
+ * runs every rule on any text. */
+#define QUERY_MAX_TOKENS 256
+
+/* Which of the query's tokens a text holds: bit i for tokens[i]. */
+struct found {
+	uint64_t bits[QUERY_MAX_TOKENS / 64];
+};
+
 struct pattern {
 	const struct transform *rule;
 	struct vec preds;	/* struct pred */
+	struct found tokens;	/* the rule's tokens: a text with none gets no check */
+	bool ungated;		/* the rule has no tokens, or more than are told apart */
 };
 
 /* A pattern `((identifier) @x (#imports? @x "m.n"...))`: it would match
@@ -52,15 +63,6 @@ struct imported {
 };
 
 /* The patterns of one compiled query. */
-/* At most this many distinct tokens are told apart; a query with more
- * runs every rule on any text. */
-#define QUERY_MAX_TOKENS 256
-
-/* Which of the query's tokens a text holds: bit i for tokens[i]. */
-struct found {
-	uint64_t bits[QUERY_MAX_TOKENS / 64];
-};
-
 /* The distinct tokens of the query's rules, found in one pass over a
  * text: a bit per pair of bytes that starts a token rejects most
  * positions; the tokens starting with a byte are chained from it. */
@@ -339,10 +341,29 @@ static const char ASYNC_DEF_PATTERN[] = "(function_definition \"async\") @async_
 
 /* Compiles the `n` rules' queries into `part`, then `extra` (may be
  * NULL) as patterns of no rule. */
+/* The tokens of `rule` as bits of `tokens` (added there when new), and
+ * whether it runs on any text. */
+static void rule_tokens(struct tokens *tokens, const struct transform *rule, struct found *out,
+			bool *ungated)
+{
+	memset(out, 0, sizeof(*out));
+	*ungated = !rule->tokens;
+	for (size_t k = 0; rule->tokens && rule->tokens[k]; k++) {
+		int at = token_index(tokens, rule->tokens[k]);
+
+		if (at < 0)
+			*ungated = true;
+		else
+			out->bits[at / 64] |= UINT64_C(1) << (at % 64);
+	}
+}
+
 static int part_new(struct query_part *part, struct tokens *tokens,
 		    const struct transform *const *rules, size_t n, const char *extra,
 		    TSSymbol identifier, struct err *err)
 {
+	struct found *gates = xcalloc(n ? n : 1, sizeof(*gates));
+	bool *ungated = xcalloc(n ? n : 1, sizeof(*ungated));
 	struct buf src = BUF_INIT;
 	uint32_t *starts = xcalloc(n + 1, sizeof(uint32_t));
 	uint32_t err_off;
@@ -353,15 +374,10 @@ static int part_new(struct query_part *part, struct tokens *tokens,
 		starts[i] = (uint32_t)src.len;
 		buf_puts(&src, rules[i]->query);
 		buf_putc(&src, '\n');
-		part->ungated = part->ungated || !rules[i]->tokens;
-		for (size_t k = 0; rules[i]->tokens && rules[i]->tokens[k]; k++) {
-			int at = token_index(tokens, rules[i]->tokens[k]);
-
-			if (at < 0)
-				part->ungated = true;
-			else
-				part->tokens.bits[at / 64] |= UINT64_C(1) << (at % 64);
-		}
+		rule_tokens(tokens, rules[i], &gates[i], &ungated[i]);
+		part->ungated = part->ungated || ungated[i];
+		for (size_t w = 0; w < QUERY_MAX_TOKENS / 64; w++)
+			part->tokens.bits[w] |= gates[i].bits[w];
 	}
 	starts[n] = (uint32_t)src.len;
 	if (extra)
@@ -388,6 +404,10 @@ static int part_new(struct query_part *part, struct tokens *tokens,
 			r++;
 		part->patterns[p].rule = at < starts[n] ? rules[r] : NULL;
 		part->patterns[p].preds = preds;
+		if (part->patterns[p].rule) {
+			part->patterns[p].tokens = gates[r];
+			part->patterns[p].ungated = ungated[r];
+		}
 		if ((error = parse_predicates(part, p, err)) < 0)
 			goto done;
 	}
@@ -410,6 +430,8 @@ static int part_new(struct query_part *part, struct tokens *tokens,
 done:
 	buf_release(&src);
 	free(starts);
+	free(gates);
+	free(ungated);
 	return error;
 }
 
@@ -514,6 +536,7 @@ struct run {
 	struct query_env *env;
 	const struct query_sink *sink;
 	struct vec async_defs;	/* TSNode: the outermost async defs, in order */
+	const struct found *found;	/* the tokens the text holds; NULL: all */
 };
 
 /* Hands a match of `part` whose predicates hold to the sink, when it
@@ -522,7 +545,8 @@ static void deliver(struct run *r, const struct query_part *part, const TSQueryM
 {
 	const struct pattern *pat = &part->patterns[m->pattern_index];
 
-	if (!pat->rule || (r->sink->wanted && !r->sink->wanted(r->sink->arg, pat->rule)))
+	if (!pat->rule || (r->found && !pat->ungated && !found_any(&pat->tokens, r->found)) ||
+	    (r->sink->wanted && !r->sink->wanted(r->sink->arg, pat->rule)))
 		return;
 	if (match_ok(pat, m, r->env))
 		r->sink->match(r->sink->arg, part->ts, m, pat->rule);
@@ -674,12 +698,13 @@ bool query_may_match(const struct query *q, const char *text, size_t len)
 void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct query_env *env,
 	       bool whole, const struct query_sink *sink)
 {
-	struct run r = { q, env, sink, VEC_INIT(TSNode) };
+	struct run r = { q, env, sink, VEC_INIT(TSNode), NULL };
 	const struct query_part *async = &q->parts[QUERY_ASYNC];
 	struct found found;
 	bool own, in_defs;
 
 	tokens_scan(&q->tokens, env->text, env->len, &found);
+	r.found = whole || q->tokens.overflow ? NULL : &found;
 	own = whole || holds_token(&q->parts[QUERY_WHOLE], &found);
 	in_defs = !whole && may_hold_async_def(q, &found) && holds_token(async, &found);
 
