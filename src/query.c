@@ -75,6 +75,7 @@ struct tokens {
 	int16_t first[256];		/* the first token starting with a byte, or -1 */
 	int16_t next[QUERY_MAX_TOKENS];	/* the next token starting with the same byte */
 	size_t async;			/* the index of "async" */
+	bool short_token;		/* a token of one byte */
 };
 
 struct query_part {
@@ -298,6 +299,8 @@ static int token_index(struct tokens *t, const char *token)
 		unsigned key = (unsigned)a << 8 | (unsigned char)token[1];
 
 		t->pairs[key / 8] |= (uint8_t)(1u << (key % 8));
+	} else {
+		t->short_token = true;
 	}
 	return (int)t->n++;
 }
@@ -311,6 +314,8 @@ static void tokens_scan(const struct tokens *t, const char *text, size_t len, st
 	for (size_t i = 0; i < len; i++) {
 		unsigned key = (unsigned)s[i] << 8 | (i + 1 < len ? s[i + 1] : 0);
 
+		if (!t->short_token && i + 1 < len && !(t->pairs[key / 8] & (1u << (key % 8))))
+			continue;	/* the common case: no token starts here */
 		if (t->first[s[i]] < 0)
 			continue;
 		if (i + 1 < len && !(t->pairs[key / 8] & (1u << (key % 8)))) {
