@@ -323,20 +323,19 @@ static bool loosely_stored(TSNode id)
  * nothing (`import a.b` binds `a`, `from a import b` binds `b` only). */
 static bool import_from_module(TSNode id)
 {
-	TSNode dotted = ts_node_parent(id), stmt;
+	TSNode dotted = ts_node_parent(id), stmt, module;
 
 	if (ts_node_is_null(dotted) || strcmp(ts_node_type(dotted), "dotted_name"))
 		return false;
 	stmt = ts_node_parent(dotted);
 	if (!ts_node_is_null(stmt) && !strcmp(ts_node_type(stmt), "relative_import"))
 		stmt = ts_node_parent(stmt);
-	return !ts_node_is_null(stmt) &&
-	       (!strcmp(ts_node_type(stmt), "import_from_statement") ||
-		!strcmp(ts_node_type(stmt), "future_import_statement")) &&
-	       ts_node_start_byte(ts_node_child_by_field_name(stmt, "module_name", 11)) <=
-		       ts_node_start_byte(id) &&
-	       ts_node_end_byte(ts_node_child_by_field_name(stmt, "module_name", 11)) >=
-		       ts_node_end_byte(id);
+	if (ts_node_is_null(stmt) || strcmp(ts_node_type(stmt), "import_from_statement"))
+		return false;
+	/* a null node's bytes are not to be read in this tree-sitter */
+	module = ts_node_child_by_field_name(stmt, "module_name", 11);
+	return !ts_node_is_null(module) && ts_node_start_byte(module) <= ts_node_start_byte(id) &&
+	       ts_node_end_byte(module) >= ts_node_end_byte(id);
 }
 
 /* Code that runs later than the module body around it. */
