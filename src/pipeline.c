@@ -605,6 +605,17 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 
 /* Fixes, verifies and emits one loaded file. `out`, when not NULL, gets
  * the fixed text whatever the mode. */
+/* The file is skipped for what is at byte `at`. */
+static void refuse(struct file_result *res, const struct source *src, uint32_t at, const char *why)
+{
+	unsigned line, col;
+	struct buf msg = BUF_INIT;
+
+	source_position(src, at, &line, &col);
+	buf_printf(&msg, "%s:%u:%u: %s, file skipped", src->path, line, col, why);
+	res->error = buf_detach(&msg);
+}
+
 static void process(struct pipeline_worker *w, struct source *src,
 		    const struct file_settings *fs, struct file_result *res, struct buf *out)
 {
@@ -619,6 +630,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 	bool settled = false;	/* later passes fixed more; findings are placed */
 	uint32_t refused_at;
 	const char *why;
+	bool blocks_left;
 
 	if (out) {
 		buf_clear(out);
@@ -635,27 +647,25 @@ static void process(struct pipeline_worker *w, struct source *src,
 		return;
 	}
 	/* first: a tree nested too deep is refused before anything recurses */
-	if (pycheck_refused(src->text, src->len, ts_tree_root_node(tree), &refused_at, &why)) {
-		unsigned line, col;
-		struct buf msg = BUF_INIT;
-
-		source_position(src, refused_at, &line, &col);
-		buf_printf(&msg, "%s:%u:%u: %s, file skipped", src->path, line, col, why);
-		res->error = buf_detach(&msg);
+	if (pycheck_refused(src->text, src->len, ts_tree_root_node(tree), cfg->whole_query,
+			    &refused_at, &why, &blocks_left)) {
+		refuse(res, src, refused_at, why);
 		ts_tree_delete(tree);
 		return;
 	}
 	if (tree_first_error(ts_tree_root_node(tree), &bad)) {
-		unsigned line, col;
-		struct buf msg = BUF_INIT;
-
-		source_position(src, ts_node_start_byte(bad), &line, &col);
-		buf_printf(&msg, "%s:%u:%u: syntax error, file skipped", src->path, line, col);
-		res->error = buf_detach(&msg);
+		refuse(res, src, ts_node_start_byte(bad), "syntax error");
 		ts_tree_delete(tree);
 		return;
 	}
 	lazy.tree = tree;
+	/* the scope walk finds the empty blocks the pycheck walk did not look for */
+	if (blocks_left && scope_empty_block(lazy_get(&lazy), &refused_at)) {
+		refuse(res, src, refused_at, PYCHECK_EMPTY_BLOCK);
+		scope_index_free(lazy.idx);
+		ts_tree_delete(tree);
+		return;
+	}
 	run_rules(w, src, tree, &lazy, fs, &res->findings);
 	for (size_t i = 0; fs->only && i < res->findings.len; i++) {
 		struct finding *f = vec_at(&res->findings, i);

@@ -137,6 +137,95 @@ static bool double_await(const char *text, uint32_t len, TSNode root, uint32_t *
 	return false;
 }
 
+/* The levels of tree one byte of a logical line can add at most (`f(a=`
+ * adds three for four bytes, `case [[` two for each `[`), and one column
+ * of indentation (a block, its statement, a clause, a decorator). */
+#define PYCHECK_LEVELS_PER_BYTE 4
+#define PYCHECK_LEVELS_PER_COLUMN 6
+#define PYCHECK_LEVELS_MORE 64	/* the module, a comment, a string's parts */
+
+/* True when the string whose quote is at text[i] is an f-string (or a
+ * t-string): its braces hold code. Any f or t among the letters just
+ * before the quote counts (an `elif"..."` too: it only costs a walk). */
+static bool formatted_string(const char *text, uint32_t i)
+{
+	for (uint32_t k = 0; k < 3 && i > k; k++) {
+		char c = text[i - 1 - k];
+
+		if (c == 'f' || c == 'F' || c == 't' || c == 'T')
+			return true;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return false;
+	}
+	return false;
+}
+
+/* True when the tree of a text without syntax errors may nest deeper
+ * than TREE_MAX_DEPTH, from the text alone: every level of the tree is a
+ * level of indentation or takes bytes of one logical line, so the deepest
+ * indentation and the longest logical line bound the depth. A plain
+ * string counts one byte (its parts are two levels whatever its length),
+ * comments none. */
+static bool may_nest_too_deep(const char *text, uint32_t len)
+{
+	uint64_t logical = 0, longest = 0;
+	unsigned indent = 0;
+	int depth = 0;
+	bool line_start = true, continued = false;
+	uint32_t i = 0;
+
+	while (i < len) {
+		char c = text[i];
+
+		if (line_start) {
+			unsigned col = 0;
+
+			line_start = false;
+			if (!depth && !continued) {
+				for (; i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\f');
+				     i++)
+					col += text[i] == '\t' ? 8 : 1;
+				if (col > indent)
+					indent = col;
+			}
+			continued = false;
+			continue;
+		}
+		if (c == '\n') {
+			if (!depth) {
+				if (logical > longest)
+					longest = logical;
+				logical = 0;
+			}
+			line_start = true;
+			i++;
+		} else if (c == '#') {
+			while (i < len && text[i] != '\n')
+				i++;
+		} else if (c == '"' || c == '\'') {
+			uint32_t end = skip_string(text, len, i);
+
+			logical += formatted_string(text, i) ? end - i : 1;
+			i = end > i ? end : i + 1;
+		} else if (c == '\\' && i + 1 < len && text[i + 1] == '\n') {
+			continued = line_start = true;
+			logical += 2;
+			i += 2;
+		} else {
+			if (c == '(' || c == '[' || c == '{')
+				depth++;
+			else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+				depth--;
+			logical++;
+			i++;
+		}
+	}
+	if (logical > longest)
+		longest = logical;
+	return (uint64_t)PYCHECK_LEVELS_PER_COLUMN * indent + PYCHECK_LEVELS_PER_BYTE * longest +
+		       PYCHECK_LEVELS_MORE >= TREE_MAX_DEPTH;
+}
+
 /* One walk over the tree: nesting deeper than TREE_MAX_DEPTH, and a block
  * that holds no statement (a body of comments alone, where CPython expects
  * an indented block). */
@@ -159,7 +248,7 @@ static const char *walk_refused(TSNode root, uint32_t *at)
 				k++;
 			if (k == count) {
 				*at = ts_node_start_byte(n);
-				why = "expected an indented block (Python raises IndentationError)";
+				why = PYCHECK_EMPTY_BLOCK;
 				break;
 			}
 		}
@@ -183,8 +272,8 @@ done:
 	return why;
 }
 
-bool pycheck_refused(const char *text, uint32_t len, TSNode root, uint32_t *at,
-		     const char **what)
+bool pycheck_refused(const char *text, uint32_t len, TSNode root, bool walk, uint32_t *at,
+		     const char **what, bool *blocks_left)
 {
 	uint32_t line = tab_error(text, len);
 
@@ -198,7 +287,11 @@ bool pycheck_refused(const char *text, uint32_t len, TSNode root, uint32_t *at,
 		*what = "`await await`: invalid syntax in Python";
 		return true;
 	}
-	if ((*what = walk_refused(root, at)) != NULL)
+	/* the walk costs about a quarter of the parse: only where the text
+	 * does not rule out what it finds first (a tree with an error may
+	 * take any shape) */
+	*blocks_left = !walk && !ts_node_has_error(root) && !may_nest_too_deep(text, len);
+	if (!*blocks_left && (*what = walk_refused(root, at)) != NULL)
 		return true;
 	return false;
 }

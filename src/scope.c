@@ -398,6 +398,7 @@ enum visit_kind {
 	SCOPE_VISIT_NONLOCAL,
 	SCOPE_VISIT_ATTRIBUTE,
 	SCOPE_VISIT_KEYWORD_ARGUMENT,
+	SCOPE_VISIT_BLOCK,
 };
 
 static enum visit_kind visit_kind_of(const char *type)
@@ -426,12 +427,26 @@ static enum visit_kind visit_kind_of(const char *type)
 		{ "nonlocal_statement", SCOPE_VISIT_NONLOCAL },
 		{ "attribute", SCOPE_VISIT_ATTRIBUTE },
 		{ "keyword_argument", SCOPE_VISIT_KEYWORD_ARGUMENT },
+		{ "block", SCOPE_VISIT_BLOCK },
 	};
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(type, kinds[i].type))
 			return kinds[i].kind;
 	return SCOPE_VISIT_OTHER;
+}
+
+/* Keeps the earliest block that holds comments at most. */
+static void note_empty_block(struct scope_index *idx, TSNode block)
+{
+	uint32_t n = ts_node_named_child_count(block), k = 0;
+
+	while (k < n && !strcmp(ts_node_type(ts_node_named_child(block, k)), "comment"))
+		k++;
+	if (k == n && (!idx->empty_block || ts_node_start_byte(block) < idx->empty_block_at)) {
+		idx->empty_block = true;
+		idx->empty_block_at = ts_node_start_byte(block);
+	}
 }
 
 /* The visit kind of `node`, from its symbol once the type was seen. */
@@ -451,6 +466,9 @@ static void visit(struct scope_index *idx, TSNode node, int scope)
 	enum visit_kind kind = node_visit_kind(idx, node);
 
 	if (kind == SCOPE_VISIT_OTHER) {
+		visit_children(idx, node, scope);
+	} else if (kind == SCOPE_VISIT_BLOCK) {
+		note_empty_block(idx, node);
 		visit_children(idx, node, scope);
 	} else if (kind == SCOPE_VISIT_IDENTIFIER) {
 		add_ref(idx, node, scope);
@@ -627,6 +645,13 @@ struct scope_index *scope_index_new(const TSTree *tree, const char *text, uint32
 			*(size_t *)vec_push(&idx->from_imports) = i;
 	}
 	return idx;
+}
+
+bool scope_empty_block(const struct scope_index *idx, uint32_t *at)
+{
+	if (idx->empty_block)
+		*at = idx->empty_block_at;
+	return idx->empty_block;
 }
 
 void scope_index_free(struct scope_index *idx)

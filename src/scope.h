@@ -113,6 +113,9 @@ void scope_names_importing(const struct scope_index *idx, const char *const *qna
 /* True when `name` appears anywhere in the file as a binding or reference. */
 bool scope_name_used(const struct scope_index *idx, const char *name);
 
+/* True when a block of the file holds no statement, comments at most
+ * (CPython raises IndentationError): `*at` is where the first one starts. */
+bool scope_empty_block(const struct scope_index *idx, uint32_t *at);
 /* True when some `async def` of the file, in any scope, is called `name`. */
 bool scope_has_async_def(const struct scope_index *idx, const char *name, size_t len);
 /* The local name of an unconditional top-level `import MODULE [as X]`

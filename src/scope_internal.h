@@ -64,6 +64,10 @@ struct scope_index {
 	 * name the first time a symbol is met (SCOPE_VISIT_UNKNOWN until then) */
 	unsigned char *visit_kinds;
 	uint32_t nsymbols;
+	/* the first block holding no statement, comments at most (where
+	 * CPython expects an indented block) */
+	bool empty_block;
+	uint32_t empty_block_at;
 };
 
 static inline void scope_fields_resolve(struct scope_fields *f, const TSLanguage *lang)
