@@ -237,6 +237,19 @@ if [ "$status" -eq 2 ] && grep -q "deep.py:8:.*: nested more than 4000 levels de
 else
     fail "deep-nesting-refused: status $status" "$(cat "$TMPROOT/deep.err")"
 fi
+# the same nesting spread over lines, one bracket a line, each line short:
+# the text still tells it may nest that deep
+{ printf 'import time\n\n\nasync def f():\n    time.sleep(1)\n\n\nx = (\n'
+  i=0; while [ $i -lt 4100 ]; do printf '[\n'; i=$((i + 1)); done
+  i=0; while [ $i -lt 4100 ]; do printf ']\n'; i=$((i + 1)); done
+  printf ')\n'; } >"$dir/deep_lines.py"
+status=0
+(cd "$dir" && "$ASYNCMOD" check deep_lines.py) >/dev/null 2>"$TMPROOT/deep.err" || status=$?
+if [ "$status" -eq 2 ] && grep -q "deep_lines.py:[0-9]*:.*: nested more than 4000 levels deep" "$TMPROOT/deep.err"; then
+    pass "deep-nesting-over-lines-refused"
+else
+    fail "deep-nesting-over-lines-refused: status $status" "$(cat "$TMPROOT/deep.err")"
+fi
 { printf '[tool.asyncmod]\nx = '; sed -n '$p' "$dir/deep.before" | cut -c5-; } >"$dir/deep.toml"
 status=0
 (cd "$dir" && "$ASYNCMOD" check --config deep.toml good.py) >/dev/null 2>"$TMPROOT/deep.err" || status=$?
