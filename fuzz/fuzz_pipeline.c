@@ -453,23 +453,6 @@ static bool same_bytes(const struct buf *a, const struct buf *b)
 	return a->len == b->len && (!a->len || !memcmp(a->ptr, b->ptr, a->len));
 }
 
-/* What a run found, a line a finding, for comparing it with the run
- * `other` (NULL: none). */
-static void findings_text(const struct file_result *res, const struct file_result *other,
-			  struct buf *out)
-{
-	for (size_t i = 0; i < res->findings.len; i++) {
-		const struct finding *f = vec_at(&res->findings, i);
-
-		buf_printf(out, "%s %u-%u %d %s %s\n", f->rule->code, f->start, f->end, (int)f->fix,
-			   f->reason ? f->reason : "-", f->message);
-	}
-	/* a file no rule can find anything in is not parsed at all, so
-	 * the error of a file parsed only over the whole tree is not told */
-	if (res->error && res->parsed && (!other || other->parsed))
-		buf_printf(out, "error %s\n", res->error);
-}
-
 /* Runs the text through the pipeline: `out` gets the fixed text. With
  * `reach`, runs it again with every pattern over the whole tree, and
  * fails when anything differs. */
@@ -482,8 +465,10 @@ static void run_once(struct fuzz_state *s, const char *text, size_t len,
 	pipeline_run_text(s->worker, "fuzz.py", text, len, fs, &res, out);
 	if (reach && !s->skip_reach) {
 		pipeline_run_text(s->whole_worker, "fuzz.py", text, len, fs, &whole, &whole_out);
-		findings_text(&res, &whole, &found);
-		findings_text(&whole, &res, &whole_found);
+		/* the gates leave unparsed a file no rule can find anything in:
+		 * its error counts only when both runs parsed it */
+		pipeline_result_lines(&res, res.parsed && whole.parsed, &found);
+		pipeline_result_lines(&whole, res.parsed && whole.parsed, &whole_found);
 		if (!same_bytes(&found, &whole_found) || !same_bytes(out, &whole_out)) {
 			fprintf(stderr, "--- findings ---\n%.*s--- findings, whole tree ---\n%.*s",
 				(int)found.len, found.ptr ? found.ptr : "", (int)whole_found.len,

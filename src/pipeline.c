@@ -82,6 +82,18 @@ void pipeline_result_release(struct file_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+void pipeline_result_lines(const struct file_result *res, bool error, struct buf *out)
+{
+	for (size_t i = 0; i < res->findings.len; i++) {
+		const struct finding *f = vec_at(&res->findings, i);
+
+		buf_printf(out, "%s %u-%u %d %s %s\n", f->rule->code, f->start, f->end, (int)f->fix,
+			   f->reason ? f->reason : "-", f->message);
+	}
+	if (error && res->error)
+		buf_printf(out, "error %s\n", res->error);
+}
+
 bool pipeline_prefilter_skips(const char *const *tokens, const char *text, size_t len)
 {
 	for (size_t i = 0; tokens[i]; i++)

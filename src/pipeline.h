@@ -104,6 +104,11 @@ void pipeline_run_text(struct pipeline_worker *w, const char *path, const char *
 
 void pipeline_result_release(struct file_result *res);
 
+/* The findings of `res` a line each (rule, range, fix class, reason,
+ * message) and, with `error`, its error: the same text for the same
+ * outcome, to compare two runs over one file. */
+void pipeline_result_lines(const struct file_result *res, bool error, struct buf *out);
+
 /* True when the text holds none of the tokens: no rule can match. */
 bool pipeline_prefilter_skips(const char *const *tokens, const char *text, size_t len);
 

@@ -32,6 +32,37 @@ static uint32_t skip_string(const char *text, uint32_t len, uint32_t i)
 	return len;
 }
 
+/* Steps over one piece of a line at text[i], which is no newline: a
+ * comment (up to the newline), a string (to its end, or to the newline
+ * that leaves it open), a backslash that continues the line (up to the
+ * newline; `*continued` is set), or one character (brackets counted in
+ * `*depth`). Returns the offset after it. */
+static uint32_t step(const char *text, uint32_t len, uint32_t i, int *depth, bool *continued)
+{
+	char c = text[i];
+
+	if (c == '#') {
+		while (i < len && text[i] != '\n')
+			i++;
+		return i;
+	}
+	if (c == '"' || c == '\'')
+		return skip_string(text, len, i);
+	if (c == '\\' && i + 1 < len && text[i + 1] == '\n') {
+		*continued = true;
+		return i + 1;
+	}
+	if (c == '\\' && i + 2 < len && text[i + 1] == '\r' && text[i + 2] == '\n') {
+		*continued = true;
+		return i + 2;
+	}
+	if (c == '(' || c == '[' || c == '{')
+		(*depth)++;
+	else if ((c == ')' || c == ']' || c == '}') && *depth > 0)
+		(*depth)--;
+	return i + 1;
+}
+
 /* The offset of the first line whose indentation CPython's tokenizer
  * refuses as ambiguous (TabError), or `len`. As the tokenizer does, each
  * logical line's indentation is measured twice, with tabs to the next
@@ -85,28 +116,8 @@ static uint32_t tab_error(const char *text, uint32_t len)
 		}
 		continued = false;
 		/* the rest of the line: strings, brackets, comments */
-		while (i < len && text[i] != '\n') {
-			char c = text[i];
-
-			if (c == '#') {
-				while (i < len && text[i] != '\n')
-					i++;
-			} else if (c == '"' || c == '\'') {
-				i = skip_string(text, len, i);
-			} else if (c == '\\' && i + 1 < len && text[i + 1] == '\n') {
-				continued = true;
-				i++;
-			} else if (c == '\\' && i + 2 < len && text[i + 1] == '\r' && text[i + 2] == '\n') {
-				continued = true;
-				i += 2;
-			} else {
-				if (c == '(' || c == '[' || c == '{')
-					depth++;
-				else if ((c == ')' || c == ']' || c == '}') && depth > 0)
-					depth--;
-				i++;
-			}
-		}
+		while (i < len && text[i] != '\n')
+			i = step(text, len, i, &depth, &continued);
 		i++;	/* the newline */
 	}
 	return len;
@@ -171,54 +182,34 @@ static bool may_nest_too_deep(const char *text, uint32_t len)
 	uint64_t logical = 0, longest = 0;
 	unsigned indent = 0;
 	int depth = 0;
-	bool line_start = true, continued = false;
+	bool continued = false;
 	uint32_t i = 0;
 
 	while (i < len) {
-		char c = text[i];
-
-		if (line_start) {
+		if (!depth && !continued) {
 			unsigned col = 0;
 
-			line_start = false;
-			if (!depth && !continued) {
-				for (; i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\f');
-				     i++)
-					col += text[i] == '\t' ? 8 : 1;
-				if (col > indent)
-					indent = col;
-			}
-			continued = false;
-			continue;
+			for (; i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\f'); i++)
+				col += text[i] == '\t' ? 8 : 1;
+			if (col > indent)
+				indent = col;
 		}
-		if (c == '\n') {
-			if (!depth) {
-				if (logical > longest)
-					longest = logical;
-				logical = 0;
-			}
-			line_start = true;
-			i++;
-		} else if (c == '#') {
-			while (i < len && text[i] != '\n')
-				i++;
-		} else if (c == '"' || c == '\'') {
-			uint32_t end = skip_string(text, len, i);
+		continued = false;
+		while (i < len && text[i] != '\n') {
+			uint32_t from = i;
 
-			logical += formatted_string(text, i) ? end - i : 1;
-			i = end > i ? end : i + 1;
-		} else if (c == '\\' && i + 1 < len && text[i + 1] == '\n') {
-			continued = line_start = true;
-			logical += 2;
-			i += 2;
-		} else {
-			if (c == '(' || c == '[' || c == '{')
-				depth++;
-			else if ((c == ')' || c == ']' || c == '}') && depth > 0)
-				depth--;
-			logical++;
-			i++;
+			i = step(text, len, i, &depth, &continued);
+			if (text[from] == '"' || text[from] == '\'')
+				logical += formatted_string(text, from) ? i - from : 1;
+			else if (text[from] != '#')
+				logical += i - from;
 		}
+		if (!depth && !continued) {
+			if (logical > longest)
+				longest = logical;
+			logical = 0;
+		}
+		i++;	/* the newline */
 	}
 	if (logical > longest)
 		longest = logical;

@@ -17,23 +17,6 @@
 #include "suppress.h"
 #include "table.h"
 
-/* A line a finding, and the file's error, for comparing the run with
- * `other`. */
-static void findings_text(const struct file_result *res, const struct file_result *other,
-			  struct buf *out)
-{
-	for (size_t i = 0; i < res->findings.len; i++) {
-		const struct finding *f = vec_at(&res->findings, i);
-
-		buf_printf(out, "%s %u-%u %d %s %s\n", f->rule->code, f->start, f->end, (int)f->fix,
-			   f->reason ? f->reason : "-", f->message);
-	}
-	/* a file no rule can find anything in is not parsed at all, so
-	 * the error of a file parsed only over the whole tree is not told */
-	if (res->error && res->parsed && (!other || other->parsed))
-		buf_printf(out, "error %s\n", res->error);
-}
-
 /* One run: its result and fixed text. */
 static void run(struct pipeline_worker *w, const char *path, const char *text, size_t len,
 		struct file_result *res, struct buf *out)
@@ -72,8 +55,10 @@ static bool same(struct pipeline_worker *part, struct pipeline_worker *whole, co
 	}
 	run(part, path, text.ptr ? text.ptr : "", text.len, &r1, &o1);
 	run(whole, path, text.ptr ? text.ptr : "", text.len, &r2, &o2);
-	findings_text(&r1, &r2, &f1);
-	findings_text(&r2, &r1, &f2);
+	/* a file no rule can find anything in is not parsed at all: the
+	 * error of a file only the whole-tree run parsed is not told */
+	pipeline_result_lines(&r1, r1.parsed && r2.parsed, &f1);
+	pipeline_result_lines(&r2, r1.parsed && r2.parsed, &f2);
 	pipeline_result_release(&r1);
 	pipeline_result_release(&r2);
 	if (f1.len != f2.len || (f1.len && memcmp(f1.ptr, f2.ptr, f1.len)) || o1.len != o2.len ||
