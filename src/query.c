@@ -64,19 +64,31 @@ struct imported {
 
 /* The patterns of one compiled query. */
 /* The distinct tokens of the query's rules, found in one pass over a
- * text: a bit per pair of bytes that starts a token rejects most
- * positions; the tokens starting with a byte are chained from it. */
+ * text. A bit per hash of a token's first four bytes (per pair of bytes
+ * for tokens of two or three) rejects nearly every position; the tokens
+ * starting with a byte are chained from it. */
 struct tokens {
 	const char *token[QUERY_MAX_TOKENS];
 	size_t len[QUERY_MAX_TOKENS];
 	size_t n;
 	bool overflow;			/* more than QUERY_MAX_TOKENS */
-	uint8_t pairs[65536 / 8];	/* bit (a << 8 | b): a token starts "ab" */
+	uint8_t quads[65536 / 8];	/* bit quad_hash(first four bytes) of the longer tokens */
+	uint8_t pairs[65536 / 8];	/* bit (a << 8 | b): a token of 2 or 3 bytes starts "ab" */
+	bool any_pair;			/* a token of 2 or 3 bytes */
 	int16_t first[256];		/* the first token starting with a byte, or -1 */
 	int16_t next[QUERY_MAX_TOKENS];	/* the next token starting with the same byte */
 	size_t async;			/* the index of "async" */
 	bool short_token;		/* a token of one byte */
 };
+
+/* A hash of four bytes, for tokens.quads. */
+static inline unsigned quad_hash(const unsigned char *s)
+{
+	uint32_t v;
+
+	memcpy(&v, s, sizeof(v));
+	return (unsigned)((v * UINT32_C(2654435761)) >> 16);
+}
 
 struct query_part {
 	TSQuery *ts;
@@ -295,10 +307,15 @@ static int token_index(struct tokens *t, const char *token)
 	t->len[t->n] = len;
 	t->next[t->n] = t->first[a];
 	t->first[a] = (int16_t)t->n;
-	if (len > 1) {
+	if (len >= 4) {
+		unsigned h = quad_hash((const unsigned char *)token);
+
+		t->quads[h / 8] |= (uint8_t)(1u << (h % 8));
+	} else if (len > 1) {
 		unsigned key = (unsigned)a << 8 | (unsigned char)token[1];
 
 		t->pairs[key / 8] |= (uint8_t)(1u << (key % 8));
+		t->any_pair = true;
 	} else {
 		t->short_token = true;
 	}
@@ -312,21 +329,20 @@ static void tokens_scan(const struct tokens *t, const char *text, size_t len, st
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < len; i++) {
-		unsigned key = (unsigned)s[i] << 8 | (i + 1 < len ? s[i + 1] : 0);
+		bool maybe = t->short_token;
 
-		if (!t->short_token && i + 1 < len && !(t->pairs[key / 8] & (1u << (key % 8))))
-			continue;	/* the common case: no token starts here */
-		if (t->first[s[i]] < 0)
-			continue;
-		if (i + 1 < len && !(t->pairs[key / 8] & (1u << (key % 8)))) {
-			/* no token of two bytes or more starts here: a one-byte one may */
-			bool one = false;
+		if (!maybe && i + 4 <= len) {
+			unsigned h = quad_hash(s + i);
 
-			for (int k = t->first[s[i]]; k >= 0 && !one; k = t->next[k])
-				one = t->len[k] == 1;
-			if (!one)
-				continue;
+			maybe = t->quads[h / 8] >> (h % 8) & 1;
 		}
+		if (!maybe && t->any_pair && i + 1 < len) {
+			unsigned key = (unsigned)s[i] << 8 | s[i + 1];
+
+			maybe = t->pairs[key / 8] >> (key % 8) & 1;
+		}
+		if (!maybe)
+			continue;	/* the common case: no token starts here */
 		for (int k = t->first[s[i]]; k >= 0; k = t->next[k])
 			if (t->len[k] <= len - i && !memcmp(s + i, t->token[k], t->len[k]))
 				out->bits[k / 64] |= UINT64_C(1) << (k % 64);
