@@ -648,8 +648,9 @@ static void process(struct pipeline_worker *w, struct source *src,
 		buf_clear(out);
 		buf_add(out, src->bytes, src->size);
 	}
-	if (pipeline_prefilter_skips(cfg->tokens, src->text, src->len) ||
-	    (!cfg->whole_query && !query_may_match(cfg->query, src->text, src->len)) ||
+	/* the query's gate first: it turns most files away */
+	if ((!cfg->whole_query && !query_may_match(cfg->query, src->text, src->len)) ||
+	    pipeline_prefilter_skips(cfg->tokens, src->text, src->len) ||
 	    suppress_skip_file(src->text, src->len))
 		return;
 	res->parsed = true;
