@@ -10,6 +10,7 @@
 #include "query.h"
 #include "buf.h"
 #include "grammar.h"
+#include "tokens.h"
 #include "vec.h"
 
 #include <pcre2.h>
@@ -36,19 +37,10 @@ struct pred {
 	pcre2_code *re;
 };
 
-/* At most this many distinct tokens are told apart; a query with more
- * runs every rule on any text. */
-#define QUERY_MAX_TOKENS 256
-
-/* Which of the query's tokens a text holds: bit i for tokens[i]. */
-struct found {
-	uint64_t bits[QUERY_MAX_TOKENS / 64];
-};
-
 struct pattern {
 	const struct transform *rule;
 	struct vec preds;	/* struct pred */
-	struct found tokens;	/* the rule's tokens: a text with none gets no check */
+	struct tokens_found tokens;	/* the rule's tokens: a text with none gets no check */
 	bool ungated;		/* the rule has no tokens, or more than are told apart */
 };
 
@@ -63,36 +55,9 @@ struct imported {
 };
 
 /* The patterns of one compiled query. */
-/* The distinct tokens of the query's rules, found in one pass over a
- * text. A bit per hash of a token's first four bytes (per pair of bytes
- * for tokens of two or three) rejects nearly every position; the tokens
- * starting with a byte are chained from it. */
-struct tokens {
-	const char *token[QUERY_MAX_TOKENS];
-	size_t len[QUERY_MAX_TOKENS];
-	size_t n;
-	bool overflow;			/* more than QUERY_MAX_TOKENS */
-	uint8_t quads[65536 / 8];	/* bit quad_hash(first four bytes) of the longer tokens */
-	uint8_t pairs[65536 / 8];	/* bit (a << 8 | b): a token of 2 or 3 bytes starts "ab" */
-	bool any_pair;			/* a token of 2 or 3 bytes */
-	int16_t first[256];		/* the first token starting with a byte, or -1 */
-	int16_t next[QUERY_MAX_TOKENS];	/* the next token starting with the same byte */
-	size_t async;			/* the index of "async" */
-	bool short_token;		/* a token of one byte */
-};
-
-/* A hash of four bytes, for tokens.quads. */
-static inline unsigned quad_hash(const unsigned char *s)
-{
-	uint32_t v;
-
-	memcpy(&v, s, sizeof(v));
-	return (unsigned)((v * UINT32_C(2654435761)) >> 16);
-}
-
 struct query_part {
 	TSQuery *ts;
-	struct found tokens;	/* the tokens of the part's rules */
+	struct tokens_found tokens;	/* the tokens of the part's rules */
 	bool ungated;		/* a rule of the part has no tokens: it runs on any text */
 	struct pattern *patterns;
 	uint32_t npatterns;
@@ -109,7 +74,8 @@ enum { QUERY_WHOLE, QUERY_ASYNC, QUERY_PARTS };
 
 struct query {
 	struct query_part parts[QUERY_PARTS];
-	struct tokens tokens;
+	struct tokens *tokens;	/* every token of the query's rules */
+	int async_token;	/* the index of "async" among them (-1: not told apart) */
 	uint32_t async_def;	/* the pattern in parts[QUERY_WHOLE], or UINT32_MAX */
 	TSSymbol identifier;
 };
@@ -142,6 +108,7 @@ void query_free(struct query *q)
 		return;
 	for (int i = 0; i < QUERY_PARTS; i++)
 		part_release(&q->parts[i]);
+	tokens_free(q->tokens);
 	free(q);
 }
 
@@ -289,93 +256,23 @@ static bool pattern_is_imported(const struct query_part *q, uint32_t p, const ch
 	return s == end || (*s != '*' && *s != '+' && *s != '?' && *s != '@' && *s != '.');
 }
 
-/* The index of `token` among the query's tokens, added when new; -1 past
- * QUERY_MAX_TOKENS. */
-static int token_index(struct tokens *t, const char *token)
-{
-	size_t len = strlen(token);
-	unsigned char a = (unsigned char)token[0];
-
-	for (size_t i = 0; i < t->n; i++)
-		if (!strcmp(t->token[i], token))
-			return (int)i;
-	if (t->n == QUERY_MAX_TOKENS || !len) {
-		t->overflow = true;
-		return -1;
-	}
-	t->token[t->n] = token;
-	t->len[t->n] = len;
-	t->next[t->n] = t->first[a];
-	t->first[a] = (int16_t)t->n;
-	if (len >= 4) {
-		unsigned h = quad_hash((const unsigned char *)token);
-
-		t->quads[h / 8] |= (uint8_t)(1u << (h % 8));
-	} else if (len > 1) {
-		unsigned key = (unsigned)a << 8 | (unsigned char)token[1];
-
-		t->pairs[key / 8] |= (uint8_t)(1u << (key % 8));
-		t->any_pair = true;
-	} else {
-		t->short_token = true;
-	}
-	return (int)t->n++;
-}
-
-/* The tokens `text` holds, in one pass. */
-static void tokens_scan(const struct tokens *t, const char *text, size_t len, struct found *out)
-{
-	const unsigned char *s = (const unsigned char *)text;
-
-	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < len; i++) {
-		bool maybe = t->short_token;
-
-		if (!maybe && i + 4 <= len) {
-			unsigned h = quad_hash(s + i);
-
-			maybe = t->quads[h / 8] >> (h % 8) & 1;
-		}
-		if (!maybe && t->any_pair && i + 1 < len) {
-			unsigned key = (unsigned)s[i] << 8 | s[i + 1];
-
-			maybe = t->pairs[key / 8] >> (key % 8) & 1;
-		}
-		if (!maybe)
-			continue;	/* the common case: no token starts here */
-		for (int k = t->first[s[i]]; k >= 0; k = t->next[k])
-			if (t->len[k] <= len - i && !memcmp(s + i, t->token[k], t->len[k]))
-				out->bits[k / 64] |= UINT64_C(1) << (k % 64);
-	}
-}
-
-static bool found_any(const struct found *a, const struct found *b)
-{
-	for (size_t i = 0; i < QUERY_MAX_TOKENS / 64; i++)
-		if (a->bits[i] & b->bits[i])
-			return true;
-	return false;
-}
-
 /* The pattern QUERY_WHOLE gets for finding the async defs. */
 static const char ASYNC_DEF_PATTERN[] = "(function_definition \"async\") @async_def\n";
 
-/* Compiles the `n` rules' queries into `part`, then `extra` (may be
- * NULL) as patterns of no rule. */
 /* The tokens of `rule` as bits of `tokens` (added there when new), and
  * whether it runs on any text. */
-static void rule_tokens(struct tokens *tokens, const struct transform *rule, struct found *out,
-			bool *ungated)
+static void rule_tokens(struct tokens *tokens, const struct transform *rule,
+			struct tokens_found *out, bool *ungated)
 {
 	memset(out, 0, sizeof(*out));
 	*ungated = !rule->tokens;
 	for (size_t k = 0; rule->tokens && rule->tokens[k]; k++) {
-		int at = token_index(tokens, rule->tokens[k]);
+		int at = tokens_add(tokens, rule->tokens[k]);
 
 		if (at < 0)
 			*ungated = true;
 		else
-			out->bits[at / 64] |= UINT64_C(1) << (at % 64);
+			tokens_set(out, at);
 	}
 }
 
@@ -383,7 +280,7 @@ static int part_new(struct query_part *part, struct tokens *tokens,
 		    const struct transform *const *rules, size_t n, const char *extra,
 		    TSSymbol identifier, struct err *err)
 {
-	struct found *gates = xcalloc(n ? n : 1, sizeof(*gates));
+	struct tokens_found *gates = xcalloc(n ? n : 1, sizeof(*gates));
 	bool *ungated = xcalloc(n ? n : 1, sizeof(*ungated));
 	struct buf src = BUF_INIT;
 	uint32_t *starts = xcalloc(n + 1, sizeof(uint32_t));
@@ -397,8 +294,7 @@ static int part_new(struct query_part *part, struct tokens *tokens,
 		buf_putc(&src, '\n');
 		rule_tokens(tokens, rules[i], &gates[i], &ungated[i]);
 		part->ungated = part->ungated || ungated[i];
-		for (size_t w = 0; w < QUERY_MAX_TOKENS / 64; w++)
-			part->tokens.bits[w] |= gates[i].bits[w];
+		tokens_merge(&part->tokens, &gates[i]);
 	}
 	starts[n] = (uint32_t)src.len;
 	if (extra)
@@ -474,14 +370,14 @@ int query_new(struct query **out, const struct transform *const *rules, size_t n
 	q->identifier = ts_language_symbol_for_name(tree_sitter_python(), "identifier",
 						    (uint32_t)strlen("identifier"), true);
 	q->async_def = UINT32_MAX;
-	memset(q->tokens.first, 0xff, sizeof(q->tokens.first));
-	q->tokens.async = (size_t)token_index(&q->tokens, "async");
-	error = part_new(&q->parts[QUERY_WHOLE], &q->tokens, split[QUERY_WHOLE],
+	q->tokens = tokens_new();
+	q->async_token = tokens_add(q->tokens, "async");
+	error = part_new(&q->parts[QUERY_WHOLE], q->tokens, split[QUERY_WHOLE],
 			 count[QUERY_WHOLE], count[QUERY_ASYNC] ? ASYNC_DEF_PATTERN : NULL,
 			 q->identifier, err);
 	if (error == 0 && count[QUERY_ASYNC]) {
 		q->async_def = q->parts[QUERY_WHOLE].npatterns - 1;
-		error = part_new(&q->parts[QUERY_ASYNC], &q->tokens, split[QUERY_ASYNC],
+		error = part_new(&q->parts[QUERY_ASYNC], q->tokens, split[QUERY_ASYNC],
 				 count[QUERY_ASYNC], NULL, q->identifier, err);
 	}
 	for (int i = 0; i < QUERY_PARTS; i++)
@@ -557,7 +453,7 @@ struct run {
 	struct query_env *env;
 	const struct query_sink *sink;
 	struct vec async_defs;	/* TSNode: the outermost async defs, in order */
-	const struct found *found;	/* the tokens the text holds; NULL: all */
+	const struct tokens_found *found;	/* the tokens the text holds; NULL: all */
 };
 
 /* Hands a match of `part` whose predicates hold to the sink, when it
@@ -566,7 +462,7 @@ static void deliver(struct run *r, const struct query_part *part, const TSQueryM
 {
 	const struct pattern *pat = &part->patterns[m->pattern_index];
 
-	if (!pat->rule || (r->found && !pat->ungated && !found_any(&pat->tokens, r->found)) ||
+	if (!pat->rule || (r->found && !pat->ungated && !tokens_any(&pat->tokens, r->found)) ||
 	    (r->sink->wanted && !r->sink->wanted(r->sink->arg, pat->rule)))
 		return;
 	if (match_ok(pat, m, r->env))
@@ -688,21 +584,19 @@ static void run_imported_under(struct run *r, const struct query_part *part, con
 }
 
 /* True when the text (its tokens `found`) holds one of the part's tokens. */
-static bool holds_token(const struct query_part *part, const struct found *found)
+static bool holds_token(const struct query_part *part, const struct tokens_found *found)
 {
-	return part->ungated || found_any(&part->tokens, found);
+	return part->ungated || tokens_any(&part->tokens, found);
 }
 
 /* True when the text may hold an async def: no `async`, none. */
-static bool may_hold_async_def(const struct query *q, const struct found *found)
+static bool may_hold_async_def(const struct query *q, const struct tokens_found *found)
 {
-	size_t a = q->tokens.async;
-
 	return q->parts[QUERY_ASYNC].ts &&
-	       (q->tokens.overflow || (found->bits[a / 64] >> (a % 64) & 1));
+	       (q->async_token < 0 || tokens_has(found, q->async_token));
 }
 
-static bool may_match(const struct query *q, const struct found *found)
+static bool may_match(const struct query *q, const struct tokens_found *found)
 {
 	return holds_token(&q->parts[QUERY_WHOLE], found) ||
 	       (may_hold_async_def(q, found) && holds_token(&q->parts[QUERY_ASYNC], found));
@@ -710,9 +604,9 @@ static bool may_match(const struct query *q, const struct found *found)
 
 bool query_may_match(const struct query *q, const char *text, size_t len)
 {
-	struct found found;
+	struct tokens_found found;
 
-	tokens_scan(&q->tokens, text, len, &found);
+	tokens_scan(q->tokens, text, len, &found);
 	return may_match(q, &found);
 }
 
@@ -721,11 +615,11 @@ void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct qu
 {
 	struct run r = { q, env, sink, VEC_INIT(TSNode), NULL };
 	const struct query_part *async = &q->parts[QUERY_ASYNC];
-	struct found found;
+	struct tokens_found found;
 	bool own, in_defs;
 
-	tokens_scan(&q->tokens, env->text, env->len, &found);
-	r.found = whole || q->tokens.overflow ? NULL : &found;
+	tokens_scan(q->tokens, env->text, env->len, &found);
+	r.found = whole || tokens_full(q->tokens) ? NULL : &found;
 	own = whole || holds_token(&q->parts[QUERY_WHOLE], &found);
 	in_defs = !whole && may_hold_async_def(q, &found) && holds_token(async, &found);
 

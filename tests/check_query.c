@@ -5,6 +5,7 @@
 
 #include "grammar.h"
 #include "query.h"
+#include "tokens.h"
 #include "units.h"
 
 static const struct transform *owner_seen;
@@ -280,6 +281,36 @@ START_TEST(unwanted_rules)
 }
 END_TEST
 
+/* tokens: words found wherever they start, at the end of the text too,
+ * of one, two, three or more bytes; a word not there is not found. */
+START_TEST(token_scan)
+{
+	static const char *const words[] = { "sleep", "os", "run", "x", "asyncio.gather", "zz" };
+	struct tokens *t = tokens_new();
+	struct tokens_found f;
+	int at[6];
+	const char *text = "import os\nasyncio.gather(run())\nsleep";
+
+	for (size_t i = 0; i < 6; i++)
+		at[i] = tokens_add(t, words[i]);
+	ck_assert_int_eq(tokens_add(t, "os"), at[1]);
+	tokens_scan(t, text, strlen(text), &f);
+	ck_assert(tokens_has(&f, at[0]));	/* the last bytes */
+	ck_assert(tokens_has(&f, at[1]));
+	ck_assert(tokens_has(&f, at[2]));
+	ck_assert(!tokens_has(&f, at[3]));	/* no `x` in it */
+	ck_assert(tokens_has(&f, at[4]));
+	ck_assert(!tokens_has(&f, at[5]));
+	tokens_scan(t, "sleeq slee", 10, &f);
+	ck_assert(!tokens_has(&f, at[0]));
+	ck_assert(!tokens_full(t));
+	for (int i = 0; i < TOKENS_MAX; i++)
+		tokens_add(t, words[i % 6]);	/* repeats take no room */
+	ck_assert(!tokens_full(t));
+	tokens_free(t);
+}
+END_TEST
+
 Suite *suite_query(void)
 {
 	Suite *s = suite_create("query");
@@ -292,6 +323,7 @@ Suite *suite_query(void)
 	tcase_add_test(tc, async_def_patterns);
 	tcase_add_test(tc, unwanted_rules);
 	tcase_add_test(tc, token_gates);
+	tcase_add_test(tc, token_scan);
 	suite_add_tcase(s, tc);
 	return s;
 }
