@@ -15,7 +15,7 @@
 #include "pipeline.h"
 #include "query.h"
 #include "suppress.h"
-#include "table.h"
+#include "../transforms/table.h"
 
 /* One run: its result and fixed text. */
 static void run(struct pipeline_worker *w, const char *path, const char *text, size_t len,
