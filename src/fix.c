@@ -148,7 +148,7 @@ static TSNode import_statement_at(const TSTree *tree, uint32_t start, uint32_t e
 	while (!ts_node_is_null(n) && !(ts_node_start_byte(n) == start && ts_node_end_byte(n) == end &&
 					 (!strcmp(ts_node_type(n), "import_statement") ||
 					  !strcmp(ts_node_type(n), "import_from_statement"))))
-		n = ts_node_parent(n);
+		n = tree_parent(n);
 	return n;
 }
 
@@ -243,7 +243,7 @@ static bool leaves_a_statement(const TSTree *tree, const struct scope_import *im
 
 	if (ts_node_is_null(stmt))
 		return false;
-	parent = ts_node_parent(stmt);
+	parent = tree_parent(stmt);
 	if (ts_node_is_null(parent))
 		return false;
 	if (!strcmp(ts_node_type(parent), "module"))

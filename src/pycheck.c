@@ -138,7 +138,7 @@ static bool double_await(const char *text, uint32_t len, TSNode root, uint32_t *
 		n = ts_node_descendant_for_byte_range(root, (uint32_t)(p - text),
 						      (uint32_t)(p - text) + 5);
 		while (!ts_node_is_null(n) && (!ts_node_is_named(n) || strcmp(ts_node_type(n), "await")))
-			n = ts_node_parent(n);	/* from the keyword up to the expression */
+			n = tree_parent(n);	/* from the keyword up to the expression */
 		if (!ts_node_is_null(n) && ts_node_named_child_count(n) &&
 		    !strcmp(ts_node_type(ts_node_named_child(n, 0)), "await")) {
 			*at = (uint32_t)(p - text);

@@ -420,7 +420,7 @@ static int name_elements_type(const struct receiver_ctx *rc, TSNode id, const ch
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		TSNode site = sites[i];
-		TSNode p = ts_node_parent(site);
+		TSNode p = tree_parent(site);
 
 		if (!node_is(site, "identifier") || !node_is(p, "assignment") ||
 		    !ts_node_eq(ts_node_child_by_field_name(p, "left", 4), site) ||
@@ -465,7 +465,7 @@ static int elements_type(const struct receiver_ctx *rc, TSNode e, const char **o
 
 static int site_type(const struct receiver_ctx *rc, TSNode site, const char **out, int depth)
 {
-	TSNode p = ts_node_parent(site);
+	TSNode p = tree_parent(site);
 
 	/* `for x in COLLECTION:` */
 	if (node_is(p, "for_statement") &&
@@ -486,14 +486,14 @@ static int site_type(const struct receiver_ctx *rc, TSNode site, const char **ou
 		return !ts_node_is_null(r) && expr_type(rc, r, out, depth + 1);
 	}
 	if (node_is(p, "as_pattern_target")) {
-		TSNode as = ts_node_parent(p);
+		TSNode as = tree_parent(p);
 
 		const char *t = NULL;
 
 		/* `with X() as y` binds what X's __enter__ returns: the object
 		 * itself for files, clients, sessions and executors; a lock's
 		 * gives True */
-		if (node_is(as, "as_pattern") && node_is(ts_node_parent(as), "with_item") &&
+		if (node_is(as, "as_pattern") && node_is(tree_parent(as), "with_item") &&
 		    expr_type(rc, ts_node_named_child(as, 0), &t, depth + 1) &&
 		    strncmp(t, "threading.", 10))
 			return agree(out, t);
@@ -506,7 +506,7 @@ static int site_type(const struct receiver_ctx *rc, TSNode site, const char **ou
  * class is what its other bindings give, as for `Optional[..]`. */
 static bool assigned_none(TSNode target)
 {
-	TSNode p = ts_node_parent(target);
+	TSNode p = tree_parent(target);
 
 	return node_is(p, "assignment") &&
 	       ts_node_eq(ts_node_child_by_field_name(p, "left", 4), target) &&
@@ -556,10 +556,10 @@ static int self_attr_type(const struct receiver_ctx *rc, TSNode attr, const char
 		return 0;
 	a = text_of(rc, name, &alen);
 	while (!ts_node_is_null(fn) && !node_is(fn, "function_definition"))
-		fn = ts_node_parent(fn);
-	cls = ts_node_parent(ts_node_parent(fn));
+		fn = tree_parent(fn);
+	cls = tree_parent(tree_parent(fn));
 	if (node_is(cls, "decorated_definition"))
-		cls = ts_node_parent(ts_node_parent(cls));
+		cls = tree_parent(tree_parent(cls));
 	if (!node_is(cls, "class_definition"))
 		return 0;
 	body = ts_node_child_by_field_name(cls, "body", 4);
@@ -597,7 +597,7 @@ static int self_attr_type(const struct receiver_ctx *rc, TSNode attr, const char
 					}
 				}
 			} else if (node_is(l, "identifier") && !ts_node_is_null(t) &&
-				   ts_node_eq(ts_node_parent(ts_node_parent(n)), body)) {
+				   ts_node_eq(tree_parent(tree_parent(n)), body)) {
 				x = text_of(rc, l, &len);
 				if (len == alen && !memcmp(x, a, alen)) {
 					found = 1;

@@ -149,7 +149,7 @@ static void scan_imports(const struct rule_ctx *ctx, TSNode n, TSNode body, uint
 				continue;
 			*binds = true;
 			if (ts_node_is_null(from) && ts_node_eq(name, item) &&
-			    ts_node_eq(ts_node_parent(n), body) && ts_node_end_byte(n) <= at)
+			    ts_node_eq(tree_parent(n), body) && ts_node_end_byte(n) <= at)
 				*plain = true;
 		}
 		return;
@@ -168,7 +168,7 @@ static int local_module_import(const struct rule_ctx *ctx, uint32_t at, const ch
 	TSNode root = ts_tree_root_node(ctx->tree);
 
 	for (TSNode p = ts_node_descendant_for_byte_range(root, at, at); !ts_node_is_null(p);
-	     p = ts_node_parent(p)) {
+	     p = tree_parent(p)) {
 		TSNode body;
 		bool binds = false, plain = false;
 
@@ -244,7 +244,7 @@ void rule_indent(const struct rule_ctx *ctx, uint32_t at, struct buf *out)
 
 bool rule_inside(TSNode node, const char *type, const char *const *stop)
 {
-	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(node); !ts_node_is_null(p); p = tree_parent(p)) {
 		const char *t = ts_node_type(p);
 
 		if (!strcmp(t, type))
@@ -297,7 +297,7 @@ static bool same_node(TSNode a, TSNode b)
 
 bool rule_callee_of(TSNode ref, TSNode *call)
 {
-	TSNode p = ts_node_parent(ref), fn;
+	TSNode p = tree_parent(ref), fn;
 
 	if (ts_node_is_null(p) || strcmp(ts_node_type(p), "call"))
 		return false;
@@ -329,7 +329,7 @@ void rule_root_name(const struct rule_ctx *ctx, TSNode ref, struct buf *out)
 
 bool rule_is_name_site(TSNode ref)
 {
-	TSNode p = ts_node_parent(ref);
+	TSNode p = tree_parent(ref);
 	const char *t;
 
 	if (ts_node_is_null(p))
@@ -385,7 +385,7 @@ TSNode rule_enclosing_function(TSNode node)
 
 bool rule_await_needs_parens(TSNode call)
 {
-	TSNode p = ts_node_parent(call);
+	TSNode p = tree_parent(call);
 	const char *t = ts_node_is_null(p) ? "" : ts_node_type(p);
 
 	return !strcmp(t, "attribute") || !strcmp(t, "subscript") || !strcmp(t, "call") ||
@@ -455,7 +455,7 @@ void rule_indent_unit(const struct rule_ctx *ctx, struct buf *out)
 		TSNode n = ts_tree_cursor_current_node(&cur);
 
 		if (down && !strcmp(ts_node_type(n), "block") && ts_node_named_child_count(n)) {
-			TSNode first = ts_node_named_child(n, 0), head = ts_node_parent(n);
+			TSNode first = ts_node_named_child(n, 0), head = tree_parent(n);
 
 			if (!ts_node_is_null(head) &&
 			    ts_node_start_point(first).row != ts_node_start_point(head).row) {
@@ -491,7 +491,7 @@ static bool line_in_string(const struct rule_ctx *ctx, uint32_t at)
 {
 	TSNode n = ts_node_descendant_for_byte_range(ts_tree_root_node(ctx->tree), at, at);
 
-	for (; !ts_node_is_null(n); n = ts_node_parent(n)) {
+	for (; !ts_node_is_null(n); n = tree_parent(n)) {
 		const char *t = ts_node_type(n);
 
 		if ((!strcmp(t, "string") || !strcmp(t, "concatenated_string")) &&

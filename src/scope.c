@@ -10,6 +10,7 @@
 #include "scope.h"
 #include "scope_internal.h"
 #include "vec.h"
+#include "tree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -256,7 +257,7 @@ static void note_runtime(struct scope_index *idx, const char *module)
 
 static void visit_import(struct scope_index *idx, TSNode node, int scope)
 {
-	bool top = scope == 0 && scope_node_is(ts_node_parent(node), "module");
+	bool top = scope == 0 && scope_node_is(tree_parent(node), "module");
 	TSTreeCursor c = ts_tree_cursor_new(node);
 
 	if (ts_tree_cursor_goto_first_child(&c)) {
@@ -295,7 +296,7 @@ static void visit_import(struct scope_index *idx, TSNode node, int scope)
 
 static void visit_import_from(struct scope_index *idx, TSNode node, int scope)
 {
-	bool top = scope == 0 && scope_node_is(ts_node_parent(node), "module");
+	bool top = scope == 0 && scope_node_is(tree_parent(node), "module");
 	TSNode mod = ts_node_child_by_field_id(node, idx->fields.module_name);
 	TSTreeCursor c;
 	char *module;

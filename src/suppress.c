@@ -4,6 +4,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "suppress.h"
 #include "rule.h"
+#include "tree.h"
 
 #include <pcre2.h>
 #include <stdlib.h>
@@ -227,7 +228,7 @@ static bool string_around(const TSTree *tree, uint32_t at, uint32_t *end)
 {
 	TSNode n = ts_node_descendant_for_byte_range(ts_tree_root_node(tree), at, at);
 
-	for (; !ts_node_is_null(n); n = ts_node_parent(n)) {
+	for (; !ts_node_is_null(n); n = tree_parent(n)) {
 		const char *t = ts_node_type(n);
 
 		if ((!strcmp(t, "string") || !strcmp(t, "concatenated_string")) &&

@@ -5,6 +5,11 @@
 
 #include <string.h>
 
+TSNode tree_parent(TSNode n)
+{
+	return ts_node_is_null(n) ? n : ts_node_parent(n);
+}
+
 TSTree *tree_parse(TSParser *parser, const char *text, uint32_t len)
 {
 	ts_parser_set_language(parser, ts_parser_language(parser));

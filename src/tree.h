@@ -17,6 +17,10 @@
  * makes a new scanner. Every parse goes through here. */
 TSTree *tree_parse(TSParser *parser, const char *text, uint32_t len);
 
+/* ts_node_parent() that takes a null node too: this tree-sitter reads
+ * through a null node's tree and crashes. The parent, or a null node. */
+TSNode tree_parent(TSNode n);
+
 /* The first ERROR or MISSING node below `n` (in document order), for a
  * syntax error's position. Returns false when there is none. */
 bool tree_first_error(TSNode n, TSNode *out);

@@ -500,6 +500,16 @@ START_TEST(parse_has_no_memory)
 }
 END_TEST
 
+/* tree_parent() of a null node is a null node, not a crash. */
+START_TEST(parent_of_nothing)
+{
+	TSNode none = { { 0 }, NULL, NULL };
+
+	ck_assert(ts_node_is_null(tree_parent(none)));
+	ck_assert(ts_node_is_null(tree_parent(tree_parent(none))));
+}
+END_TEST
+
 Suite *suite_edit(void)
 {
 	Suite *s = suite_create("edit");
@@ -507,6 +517,7 @@ Suite *suite_edit(void)
 
 	tcase_add_test(tc, splice_sorts);
 	tcase_add_test(tc, parse_has_no_memory);
+	tcase_add_test(tc, parent_of_nothing);
 	tcase_add_test(tc, overlap_loses_with_conflict);
 	tcase_add_test(tc, identical_edits_are_shared);
 	tcase_add_test(tc, unsafe_needs_the_flag);

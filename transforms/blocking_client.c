@@ -43,6 +43,7 @@
 #include "receiver.h"
 #include "syntax.h"
 #include "blocking_client.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = {
 	"socket", "sqlite3", "psycopg2", "pymysql", "MySQLdb", "redis", NULL,
@@ -189,8 +190,8 @@ static bool expects_would_block(const struct rule_ctx *ctx, TSNode call)
 {
 	TSNode fn = rule_enclosing_function(call);
 
-	for (TSNode n = call, p = ts_node_parent(n); !ts_node_is_null(p) && !syntax_node_eq(n, fn);
-	     n = p, p = ts_node_parent(p)) {
+	for (TSNode n = call, p = tree_parent(n); !ts_node_is_null(p) && !syntax_node_eq(n, fn);
+	     n = p, p = tree_parent(p)) {
 		if (!syntax_type_is(p, "try_statement") || !syntax_is_field(p, "body", n))
 			continue;
 		for (uint32_t i = 0, k = ts_node_named_child_count(p); i < k; i++) {

@@ -90,7 +90,7 @@ static int check_open(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "non-asyncio-runtime");
 		goto done;
 	}
-	p = ts_node_parent(call);
+	p = tree_parent(call);
 	json = blocking_file_json_load_of(ctx, call);
 	if (!ts_node_is_null(json) ||
 	    (syntax_type_is(p, "attribute") && syntax_node_eq(syntax_field(p, "object"), call))) {
@@ -98,10 +98,10 @@ static int check_open(struct rule_ctx *ctx, const TSQueryMatch *match)
 			goto report;
 		goto done;
 	}
-	item = syntax_type_is(p, "as_pattern") ? ts_node_parent(p) : p;
+	item = syntax_type_is(p, "as_pattern") ? tree_parent(p) : p;
 	if (!syntax_type_is(item, "with_item"))
 		goto report;
-	with = ts_node_parent(ts_node_parent(item));
+	with = tree_parent(tree_parent(item));
 	if (!syntax_type_is(with, "with_statement") || syntax_is_async(with))
 		goto report;
 	if ((reason = blocking_file_with_fix(ctx, f, with, item)))
@@ -259,7 +259,7 @@ static void bind_body(TSNode n, const char *name, struct bindings *b)
 	if (syntax_type_is(n, "identifier")) {
 		if (!rule_text_is(ctx, n, name) || rule_is_name_site(n))
 			return;
-		p = ts_node_parent(n);
+		p = tree_parent(n);
 		if (syntax_type_is(p, "assignment") &&
 		    syntax_node_eq(syntax_field(p, "left"), n)) {
 			if (makes_file(ctx, syntax_field(p, "right")))
@@ -267,15 +267,15 @@ static void bind_body(TSNode n, const char *name, struct bindings *b)
 			else
 				b->others++;
 		} else if (syntax_type_is(p, "as_pattern_target")) {
-			TSNode as = ts_node_parent(p);
+			TSNode as = tree_parent(p);
 
-			if (syntax_type_is(ts_node_parent(as), "with_item") &&
+			if (syntax_type_is(tree_parent(as), "with_item") &&
 			    makes_file(ctx, ts_node_named_child(as, 0)) &&
 			    blocking_file_open_form(ctx, ts_node_named_child(as, 0)) == OPEN_NONE)
 				b->files++;
 			else
 				b->others++;
-			if (syntax_type_is(ts_node_parent(as), "with_item") &&
+			if (syntax_type_is(tree_parent(as), "with_item") &&
 			    blocking_file_open_form(ctx, ts_node_named_child(as, 0)) != OPEN_NONE)
 				b->opens++;
 		} else if (((syntax_type_is(p, "for_statement") ||

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "blocking_file_internal.h"
+#include "../src/tree.h"
 
 /* Methods that are coroutines on an aiofiles file object. */
 static const char *const aio_methods[] = {
@@ -45,7 +46,7 @@ struct use_check {
 static void check_use(TSNode id, void *arg)
 {
 	struct use_check *u = arg;
-	TSNode p = ts_node_parent(id), c, fn;
+	TSNode p = tree_parent(id), c, fn;
 	uint32_t at = ts_node_start_byte(id);
 
 	if (u->reason || syntax_node_eq(id, u->target) || rule_is_name_site(id))
@@ -69,7 +70,7 @@ static void check_use(TSNode id, void *arg)
 		if (syntax_text_in(u->ctx, attr, aio_methods) && rule_callee_of(p, &c)) {
 			bool parens = rule_await_needs_parens(c);
 
-			if (syntax_type_is(ts_node_parent(c), "await"))
+			if (syntax_type_is(tree_parent(c), "await"))
 				return;
 			rule_edit(u->f, ts_node_start_byte(c), ts_node_start_byte(c),
 				  parens ? "(await " : "await ");
@@ -89,7 +90,7 @@ static void check_use(TSNode id, void *arg)
 		return;
 	}
 	if (syntax_type_is(p, "for_in_clause") && syntax_node_eq(syntax_field(p, "right"), id)) {
-		TSNode comp = ts_node_parent(p);
+		TSNode comp = tree_parent(p);
 
 		if (syntax_type_is(comp, "generator_expression")) {
 			u->reason = "aiofiles-sync-protocol";
@@ -112,14 +113,14 @@ static void check_use(TSNode id, void *arg)
 		return;
 	}
 	if (syntax_type_is(p, "argument_list")) {
-		fn = syntax_field(ts_node_parent(p), "function");
+		fn = syntax_field(tree_parent(p), "function");
 		u->reason = syntax_type_is(fn, "identifier") &&
 			    syntax_text_in(u->ctx, fn, sync_protocol_calls) ?
 			    "aiofiles-sync-protocol" : "escapes-block";
 		return;
 	}
 	if (syntax_type_is(p, "with_item") ||
-	    (syntax_type_is(p, "as_pattern") && syntax_type_is(ts_node_parent(p), "with_item"))) {
+	    (syntax_type_is(p, "as_pattern") && syntax_type_is(tree_parent(p), "with_item"))) {
 		u->reason = "aiofiles-sync-protocol";
 		return;
 	}

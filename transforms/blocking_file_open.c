@@ -10,6 +10,7 @@
 
 #include "blocking_file_internal.h"
 #include "receiver.h"
+#include "../src/tree.h"
 
 void blocking_file_set_message(struct finding *f, const char *text)
 {
@@ -123,14 +124,14 @@ void blocking_file_each_name(const struct rule_ctx *ctx, TSNode n, const char *n
  * binds the same name again: it means that other file. */
 bool blocking_file_rebound_later(const struct rule_ctx *ctx, TSNode id, TSNode with)
 {
-	TSNode up = ts_node_parent(id);
+	TSNode up = tree_parent(id);
 
 	/* the later binding itself: `with .. as NAME` */
 	if (syntax_type_is(up, "as_pattern_target") &&
-	    syntax_type_is(ts_node_parent(ts_node_parent(up)), "with_item") &&
+	    syntax_type_is(tree_parent(tree_parent(up)), "with_item") &&
 	    ts_node_start_byte(up) >= ts_node_end_byte(with))
 		return true;
-	for (TSNode p = ts_node_parent(id); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(id); !ts_node_is_null(p); p = tree_parent(p)) {
 		TSNode clause, body = syntax_field(p, "body");
 
 		if (!syntax_type_is(p, "with_statement") ||
@@ -160,7 +161,7 @@ bool blocking_file_rebound_later(const struct rule_ctx *ctx, TSNode id, TSNode w
  * outlives the function. */
 bool blocking_file_declared(TSNode id)
 {
-	TSNode p = ts_node_parent(id);
+	TSNode p = tree_parent(id);
 
 	return syntax_type_is(p, "global_statement") || syntax_type_is(p, "nonlocal_statement");
 }
@@ -180,12 +181,12 @@ static bool plain_name_or_literal(TSNode n)
  * write out. */
 TSNode blocking_file_json_load_of(const struct rule_ctx *ctx, TSNode x)
 {
-	TSNode args = ts_node_parent(x), none = { { 0 }, NULL, NULL }, call, fn;
+	TSNode args = tree_parent(x), none = { { 0 }, NULL, NULL }, call, fn;
 	bool first = true;
 
 	if (!syntax_type_is(args, "argument_list"))
 		return none;
-	call = ts_node_parent(args);
+	call = tree_parent(args);
 	fn = syntax_field(call, "function");
 	if (!syntax_type_is(fn, "attribute") || !blocking_file_resolves_to(ctx, fn, "json.load"))
 		return none;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "blocking_file_internal.h"
+#include "../src/tree.h"
 
 static bool has_comment(TSNode n)
 {
@@ -317,10 +318,10 @@ static void json_loads_text(const struct rule_ctx *ctx, TSNode call, TSNode x, c
  * assignment, so nothing runs between opening the file and the call. */
 static bool first_evaluated(TSNode call, TSNode stmt)
 {
-	TSNode p = ts_node_parent(call);
+	TSNode p = tree_parent(call);
 
 	if (syntax_type_is(p, "assignment") && syntax_node_eq(syntax_field(p, "right"), call))
-		p = ts_node_parent(p);
+		p = tree_parent(p);
 	return syntax_node_eq(p, stmt);
 }
 
@@ -362,7 +363,7 @@ bool blocking_file_whole_with(struct rule_ctx *ctx, struct finding *f, TSNode wi
 	if (refs.count != 1 || ts_node_start_byte(refs.first) < ts_node_start_byte(stmt) ||
 	    ts_node_end_byte(refs.first) > ts_node_end_byte(stmt))
 		goto done;
-	attr = ts_node_parent(refs.first);
+	attr = tree_parent(refs.first);
 	json = blocking_file_json_load_of(ctx, refs.first);
 	if (!ts_node_is_null(json)) {
 		outer = json;
@@ -407,7 +408,7 @@ done:
 const char *blocking_file_whole_call(struct rule_ctx *ctx, struct finding *f, TSNode call,
 				     enum open_form form, TSNode json)
 {
-	TSNode p = ts_node_parent(call), outer;
+	TSNode p = tree_parent(call), outer;
 	TSNode data = { { 0 }, NULL, NULL };
 	struct buf text = BUF_INIT, wrapped = BUF_INIT;
 	struct open_args a;

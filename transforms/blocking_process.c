@@ -25,6 +25,7 @@
 #include "table.h"
 #include "blocking_process.scm.h"
 #include "syntax.h"
+#include "../src/tree.h"
 
 static const char *const tokens_create[] = { "Popen", "popen", "spawn", NULL };
 static const char *const tokens_run[] = { "subprocess", "system", "spawn", NULL };
@@ -202,7 +203,7 @@ static const char *plan_exec(const struct rule_ctx *ctx, TSNode call, enum proc_
 			     struct exec_plan *p)
 {
 	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
-	TSNode parent = ts_node_parent(call);
+	TSNode parent = tree_parent(call);
 	unsigned positional = 0;
 
 	memset(p, 0, sizeof(*p));
@@ -299,14 +300,14 @@ static const char *plan_exec(const struct rule_ctx *ctx, TSNode call, enum proc_
 	} else if (syntax_type_is(parent, "assignment") &&
 		   syntax_type_is(ts_node_child_by_field_name(parent, "left", 4), "identifier") &&
 		   ts_node_is_null(ts_node_child_by_field_name(parent, "type", 4)) &&
-		   syntax_type_is(ts_node_parent(parent), "expression_statement")) {
+		   syntax_type_is(tree_parent(parent), "expression_statement")) {
 		p->target = ts_node_child_by_field_name(parent, "left", 4);
-		p->stmt = ts_node_parent(parent);
+		p->stmt = tree_parent(parent);
 	} else {
 		return "subprocess-result-used";
 	}
 	if (ts_node_named_child_count(p->stmt) != 1 ||
-	    !syntax_type_is(ts_node_parent(p->stmt), "block") || !rule_own_line(ctx, p->stmt))
+	    !syntax_type_is(tree_parent(p->stmt), "block") || !rule_own_line(ctx, p->stmt))
 		return "compound-statement";
 	return NULL;
 }
@@ -324,7 +325,7 @@ static void put_node(const struct rule_ctx *ctx, struct buf *out, TSNode n)
 static void indent_unit(const struct rule_ctx *ctx, TSNode stmt, const char *indent,
 			struct buf *out)
 {
-	TSNode header = ts_node_parent(ts_node_parent(stmt));
+	TSNode header = tree_parent(tree_parent(stmt));
 	struct buf outer = BUF_INIT;
 	size_t n;
 
@@ -415,7 +416,7 @@ static int fix_exec(struct rule_ctx *ctx, struct finding *f, TSNode call, TSNode
 	if (!p->multi_line) {
 		bool parens = p->kind == KIND_CALL && rule_await_needs_parens(call);
 		bool completed = p->kind == KIND_RUN &&
-				 !syntax_type_is(ts_node_parent(call), "expression_statement");
+				 !syntax_type_is(tree_parent(call), "expression_statement");
 
 		if (completed) {
 			if (rule_module_ref(ctx, f, ts_node_start_byte(call), "subprocess", &sp) < 0)

@@ -15,6 +15,7 @@
 
 #include "table.h"
 #include "blocking_sleep.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "sleep", NULL };
 
@@ -58,7 +59,7 @@ static const char *guarded_reason(const struct rule_ctx *ctx, TSNode node)
 {
 	TSNode fn = rule_enclosing_function(node);
 
-	for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(node); !ts_node_is_null(p); p = tree_parent(p)) {
 		const char *t = ts_node_type(p);
 
 		if (!strcmp(t, "function_definition") || !strcmp(t, "lambda"))

@@ -29,6 +29,7 @@
 #include "syntax.h"
 #include "cancelled_caught.scm.h"
 #include "cancelled_exit.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "except", NULL };
 
@@ -315,7 +316,7 @@ static bool awaits_cancelled_child(const struct rule_ctx *ctx, TSNode try_stmt)
 			continue;
 		r = rule_text(ctx, recv, &rlen);
 		/* `for t in TASKS: t.cancel()`: TASKS counts as cancelled */
-		for (TSNode p = ts_node_parent(c); !ts_node_is_null(p); p = ts_node_parent(p)) {
+		for (TSNode p = tree_parent(c); !ts_node_is_null(p); p = tree_parent(p)) {
 			TSNode left;
 
 			if (ts_node_eq(p, fn))
@@ -360,7 +361,7 @@ static bool uses_name(const struct rule_ctx *ctx, TSNode body, TSNode name)
 	for (size_t i = 0; i < ids.len && !yes; i++) {
 		TSNode id = *(TSNode *)vec_at(&ids, i);
 
-		TSNode up = ts_node_parent(id);
+		TSNode up = tree_parent(id);
 
 		if (ts_node_end_byte(id) - ts_node_start_byte(id) != nlen ||
 		    memcmp(t + ts_node_start_byte(id), t + ts_node_start_byte(name), nlen))
@@ -368,7 +369,7 @@ static bool uses_name(const struct rule_ctx *ctx, TSNode body, TSNode name)
 		/* handed on: an argument (but to isinstance/type), a value
 		 * stored or returned */
 		if (syntax_type_is(up, "argument_list")) {
-			TSNode fn = ts_node_child_by_field_name(ts_node_parent(up), "function", 8);
+			TSNode fn = ts_node_child_by_field_name(tree_parent(up), "function", 8);
 
 			yes = !rule_text_is(ctx, fn, "isinstance") && !rule_text_is(ctx, fn, "type");
 		} else {
@@ -455,7 +456,7 @@ done:
  * outside the handler. */
 static bool leaves_loop_outside(TSNode stmt, TSNode handler)
 {
-	for (TSNode p = ts_node_parent(stmt); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(stmt); !ts_node_is_null(p); p = tree_parent(p)) {
 		if (ts_node_start_byte(p) == ts_node_start_byte(handler) &&
 		    syntax_type_is(p, "except_clause"))
 			return true;

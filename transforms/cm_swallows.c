@@ -25,6 +25,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "cm_swallows.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "asynccontextmanager", NULL };
 
@@ -61,7 +62,7 @@ static bool only_generator_exit(const struct rule_ctx *ctx, TSNode type)
 /* True when a `break`/`continue` at `stmt` leaves `handler`. */
 static bool leaves(TSNode stmt, TSNode handler)
 {
-	for (TSNode p = ts_node_parent(stmt); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(stmt); !ts_node_is_null(p); p = tree_parent(p)) {
 		if (syntax_node_eq(p, handler))
 			return true;
 		if (syntax_type_is(p, "for_statement") || syntax_type_is(p, "while_statement"))

@@ -31,6 +31,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "dangling_task.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "create_task", "ensure_future", NULL };
 
@@ -167,8 +168,8 @@ static bool runs_later(const struct rule_ctx *ctx, uint32_t start)
 	TSNode root = ts_tree_root_node(ctx->tree);
 	TSNode s = ts_node_named_descendant_for_byte_range(root, start, start);
 
-	while (!ts_node_is_null(s) && !ts_node_eq(ts_node_parent(s), root))
-		s = ts_node_parent(s);
+	while (!ts_node_is_null(s) && !ts_node_eq(tree_parent(s), root))
+		s = tree_parent(s);
 	if (!ts_node_is_null(s) && !strcmp(ts_node_type(s), "decorated_definition"))
 		s = ts_node_child_by_field_name(s, "definition", 10);
 	return !ts_node_is_null(s) && !strcmp(ts_node_type(s), "function_definition");

@@ -45,6 +45,7 @@
 #include "syntax.h"
 #include "gather_internal.h"
 #include "gather.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "gather", NULL };
 
@@ -56,12 +57,12 @@ static const char *const gathers[] = { "asyncio.gather", "asyncio.tasks.gather",
  * (the await with its parentheses). Returns a reason when it is not one. */
 static const char *find_statement(struct plan *p)
 {
-	TSNode await = ts_node_parent(syntax_paren_top(p->call)), top, parent;
+	TSNode await = tree_parent(syntax_paren_top(p->call)), top, parent;
 
 	if (!syntax_type_is(await, "await"))
 		return "gather-not-awaited";
 	top = syntax_paren_top(await);
-	parent = ts_node_parent(top);
+	parent = tree_parent(top);
 	p->top = top;
 	if (syntax_type_is(parent, "expression_statement") && ts_node_named_child_count(parent) == 1) {
 		p->shape = SHAPE_EXPR;
@@ -74,13 +75,13 @@ static const char *find_statement(struct plan *p)
 		return NULL;
 	}
 	if (syntax_type_is(parent, "assignment") && syntax_is_field(parent, "right", top)) {
-		while (syntax_type_is(ts_node_parent(parent), "assignment") &&
-		       syntax_is_field(ts_node_parent(parent), "right", parent))
-			parent = ts_node_parent(parent);
-		if (syntax_type_is(ts_node_parent(parent), "expression_statement") &&
-		    ts_node_named_child_count(ts_node_parent(parent)) == 1) {
+		while (syntax_type_is(tree_parent(parent), "assignment") &&
+		       syntax_is_field(tree_parent(parent), "right", parent))
+			parent = tree_parent(parent);
+		if (syntax_type_is(tree_parent(parent), "expression_statement") &&
+		    ts_node_named_child_count(tree_parent(parent)) == 1) {
 			p->shape = SHAPE_ASSIGN;
-			p->stmt = ts_node_parent(parent);
+			p->stmt = tree_parent(parent);
 			return NULL;
 		}
 	}

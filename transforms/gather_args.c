@@ -11,6 +11,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "gather_internal.h"
+#include "../src/tree.h"
 
 static const TSNode no_node = { { 0 }, NULL, NULL };
 
@@ -59,7 +60,7 @@ static bool is_store(TSNode id)
 {
 	TSNode n = id;
 
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); n = p, p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(n); !ts_node_is_null(p); n = p, p = tree_parent(p)) {
 		const char *t = ts_node_type(p);
 
 		if (!strcmp(t, "assignment") || !strcmp(t, "augmented_assignment") ||
@@ -95,7 +96,7 @@ static void scan_bindings(const struct rule_ctx *ctx, TSNode n, const char *name
 
 	if (!strcmp(t, "function_definition") || !strcmp(t, "class_definition")) {
 		TSNode id = ts_node_child_by_field_name(n, "name", 4);
-		bool decorated = syntax_type_is(ts_node_parent(n), "decorated_definition");
+		bool decorated = syntax_type_is(tree_parent(n), "decorated_definition");
 
 		if (rule_text_is(ctx, id, name)) {
 			TSNode body = ts_node_child_by_field_name(n, "body", 4);
@@ -185,7 +186,7 @@ static bool names_coroutine_function(const struct rule_ctx *ctx, TSNode id)
 		return false;
 	memcpy(name, t, len);
 	name[len] = 0;
-	for (p = ts_node_parent(id); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (p = tree_parent(id); !ts_node_is_null(p); p = tree_parent(p)) {
 		const char *type = ts_node_type(p);
 		struct bindings b = { 0, 0, no_node };
 
@@ -226,13 +227,13 @@ static bool names_coroutine_method(const struct rule_ctx *ctx, TSNode attr)
 	char name[128];
 
 	if (!syntax_type_is(obj, "identifier") || !syntax_type_is(fn, "function_definition") ||
-	    syntax_type_is(ts_node_parent(fn), "decorated_definition"))
+	    syntax_type_is(tree_parent(fn), "decorated_definition"))
 		return false;
 	params = ts_node_child_by_field_name(fn, "parameters", 10);
 	if (ts_node_is_null(params) || !ts_node_named_child_count(params))
 		return false;
 	first = ts_node_named_child(params, 0);
-	cls = ts_node_parent(ts_node_parent(fn));
+	cls = tree_parent(tree_parent(fn));
 	if (!syntax_type_is(first, "identifier") || !syntax_type_is(cls, "class_definition"))
 		return false;
 	t = rule_text(ctx, obj, &len);
@@ -474,7 +475,7 @@ static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name, bool coros
 	if (ok)
 		syntax_find_names(ctx, fn, t, len, &ids);
 	for (size_t i = 0; i < ids.len && ok; i++) {
-		TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id), gp;
+		TSNode id = *(TSNode *)vec_at(&ids, i), p = tree_parent(id), gp;
 
 		if (!syntax_owned_by(fn, id)) {
 			ok = strcmp(ts_node_type(p), "nonlocal_statement") != 0;
@@ -496,7 +497,7 @@ static bool name_holds_calls(const struct rule_ctx *ctx, TSNode name, bool coros
 			continue;
 		}
 		/* NAME.append(x) / NAME.extend(xs): what goes in must be calls */
-		gp = ts_node_parent(p);
+		gp = tree_parent(p);
 		if (syntax_type_is(p, "attribute") &&
 		    syntax_same_node(ts_node_child_by_field_name(p, "object", 6), id) &&
 		    syntax_type_is(gp, "call") &&

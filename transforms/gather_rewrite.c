@@ -11,6 +11,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "gather_internal.h"
+#include "../src/tree.h"
 
 static const TSNode no_node = { { 0 }, NULL, NULL };
 
@@ -120,8 +121,8 @@ bool gather_enclosing_handlers(const struct rule_ctx *ctx, TSNode stmt, struct v
 	struct buf q = BUF_INIT;
 	bool ok = true;
 
-	for (TSNode n = stmt, p = ts_node_parent(stmt); ok && !ts_node_is_null(p);
-	     n = p, p = ts_node_parent(p)) {
+	for (TSNode n = stmt, p = tree_parent(stmt); ok && !ts_node_is_null(p);
+	     n = p, p = tree_parent(p)) {
 		if (syntax_is_definition(p))
 			break;
 		if (syntax_type_is(p, "try_statement") && syntax_is_field(p, "body", n)) {

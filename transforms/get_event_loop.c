@@ -14,6 +14,7 @@
 
 #include "table.h"
 #include "get_event_loop.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "get_event_loop", NULL };
 
@@ -24,11 +25,11 @@ static const char *const tokens[] = { "get_event_loop", NULL };
  * of the two clashing) and returns true. */
 static bool executor_fix(struct rule_ctx *ctx, struct finding *f, TSNode call)
 {
-	TSNode attr = ts_node_parent(call), outer;
+	TSNode attr = tree_parent(call), outer;
 	struct finding tmp;
 
 	while (!ts_node_is_null(attr) && !strcmp(ts_node_type(attr), "parenthesized_expression"))
-		attr = ts_node_parent(attr);
+		attr = tree_parent(attr);
 	if (ts_node_is_null(attr) || strcmp(ts_node_type(attr), "attribute") ||
 	    !rule_text_is(ctx, ts_node_child_by_field_name(attr, "attribute", 9), "run_in_executor") ||
 	    !rule_callee_of(attr, &outer))

@@ -27,6 +27,7 @@
 #include "receiver.h"
 #include "syntax.h"
 #include "io_unhandled.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "async", NULL };
 
@@ -148,8 +149,8 @@ static bool may_catch(const struct rule_ctx *ctx, TSNode t)
  * suppress(..)` holds it. */
 static bool handled(const struct rule_ctx *ctx, TSNode n, TSNode def)
 {
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !syntax_node_eq(p, def);
-	     n = p, p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(n); !ts_node_is_null(p) && !syntax_node_eq(p, def);
+	     n = p, p = tree_parent(p)) {
 		if (syntax_type_is(p, "try_statement") && syntax_is_field(p, "body", n)) {
 			for (uint32_t i = 0; i < ts_node_named_child_count(p); i++) {
 				TSNode h = ts_node_named_child(p, i), type, name;
@@ -205,7 +206,7 @@ static enum syntax_step visit(TSNode n, void *arg)
 	if (syntax_type_is(n, "await") && ts_node_named_child_count(n))
 		return try_call(w, n, ts_node_named_child(n, 0)) ? SYNTAX_WALK_STOP
 								  : SYNTAX_WALK_INTO;
-	if (syntax_type_is(n, "with_item") && syntax_is_async(ts_node_parent(ts_node_parent(n))))
+	if (syntax_type_is(n, "with_item") && syntax_is_async(tree_parent(tree_parent(n))))
 		return try_call(w, n, ts_node_child_by_field_name(n, "value", 5))
 			       ? SYNTAX_WALK_STOP : SYNTAX_WALK_INTO;
 	return SYNTAX_WALK_INTO;

@@ -17,6 +17,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "legacy_coroutine.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "coroutine", NULL };
 
@@ -39,7 +40,7 @@ static bool is_coroutine_decorator(const struct rule_ctx *ctx, TSNode dec)
 /* True when function `def` is decorated with @asyncio.coroutine. */
 static bool is_legacy(const struct rule_ctx *ctx, TSNode def)
 {
-	TSNode d = ts_node_parent(def);
+	TSNode d = tree_parent(def);
 
 	if (!syntax_type_is(d, "decorated_definition"))
 		return false;
@@ -143,7 +144,7 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 
 		if (ts_node_start_byte(id) == ts_node_start_byte(name))
 			continue;
-		p = ts_node_parent(id);
+		p = tree_parent(id);
 		if (syntax_type_is(p, "attribute") &&
 		    ts_node_start_byte(ts_node_child_by_field_name(p, "attribute", 9)) ==
 			    ts_node_start_byte(id)) {
@@ -153,10 +154,10 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 		} else if (method || syntax_is_store(id)) {
 			continue;
 		}
-		p = ts_node_parent(ref);
+		p = tree_parent(ref);
 		if (syntax_type_is(p, "argument_list")) {
 			/* inspect.isgeneratorfunction(f), inspect.isgenerator(..) */
-			TSNode c = ts_node_parent(p), fn = ts_node_child_by_field_name(c, "function", 8);
+			TSNode c = tree_parent(p), fn = ts_node_child_by_field_name(c, "function", 8);
 			uint32_t fl;
 			const char *ft = ts_node_is_null(fn) ? "" : rule_text(ctx, fn, &fl);
 
@@ -166,9 +167,9 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 		}
 		if (!rule_callee_of(ref, &call))
 			continue;
-		p = ts_node_parent(call);
+		p = tree_parent(call);
 		while (syntax_type_is(p, "parenthesized_expression"))
-			p = ts_node_parent(p);
+			p = tree_parent(p);
 		if ((syntax_type_is(p, "for_statement") || syntax_type_is(p, "for_in_clause")) &&
 		    ts_node_start_byte(ts_node_child_by_field_name(p, "right", 5)) <=
 			    ts_node_start_byte(call)) {
@@ -179,7 +180,7 @@ static bool used_as_generator(const struct rule_ctx *ctx, TSNode def, TSNode nam
 			for (int k = 0; gen_methods[k] && !yes; k++)
 				yes = rule_text_is(ctx, a, gen_methods[k]);
 		} else if (syntax_type_is(p, "argument_list")) {
-			TSNode fn = ts_node_child_by_field_name(ts_node_parent(p), "function", 8);
+			TSNode fn = ts_node_child_by_field_name(tree_parent(p), "function", 8);
 
 			for (int k = 0; consumers[k] && !yes && syntax_type_is(fn, "identifier");
 			     k++)
@@ -234,15 +235,15 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	}
 	for (size_t i = 0; i < yields.len; i++) {
 		TSNode y = *(TSNode *)vec_at(&yields, i), x = yield_from_operand(y);
-		TSNode p = ts_node_parent(y);
+		TSNode p = tree_parent(y);
 
 		if (ts_node_is_null(x)) {
 			rule_no_fix(f, "legacy-bare-yield");
 			goto done;
 		}
 		if (syntax_type_is(p, "parenthesized_expression") &&
-		    (syntax_type_is(ts_node_parent(p), "with_item") ||
-		     syntax_type_is(ts_node_parent(p), "with_clause"))) {
+		    (syntax_type_is(tree_parent(p), "with_item") ||
+		     syntax_type_is(tree_parent(p), "with_clause"))) {
 			rule_no_fix(f, "legacy-with-yield-from-lock");
 			goto done;
 		}
@@ -251,8 +252,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 			goto done;
 		}
 	}
-	method = syntax_type_is(ts_node_parent(ts_node_parent(def)), "block") &&
-		 syntax_type_is(ts_node_parent(ts_node_parent(ts_node_parent(def))),
+	method = syntax_type_is(tree_parent(tree_parent(def)), "block") &&
+		 syntax_type_is(tree_parent(tree_parent(tree_parent(def))),
 				"class_definition");
 	if (used_as_generator(ctx, def, name, method)) {
 		rule_no_fix(f, "legacy-used-as-generator");

@@ -20,6 +20,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "missing_await.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "async", NULL };
 
@@ -32,7 +33,7 @@ static bool plain_coroutine_function(TSNode def)
 
 	if (!syntax_type_is(def, "function_definition") || !ts_node_child_count(def) ||
 	    strcmp(ts_node_type(ts_node_child(def, 0)), "async") ||
-	    syntax_type_is(ts_node_parent(def), "decorated_definition"))
+	    syntax_type_is(tree_parent(def), "decorated_definition"))
 		return false;
 	syntax_find_owned(def, "yield", &yields);
 	yes = yields.len == 0;
@@ -84,7 +85,7 @@ static TSNode sole_coroutine(const struct rule_ctx *ctx, TSNode scope, TSNode bo
 		/* `global NAME` in a function binds the module's name too */
 		syntax_find_names(ctx, scope, name, len, &ids);
 		for (size_t i = 0; i < ids.len; i++) {
-			TSNode p = ts_node_parent(*(TSNode *)vec_at(&ids, i));
+			TSNode p = tree_parent(*(TSNode *)vec_at(&ids, i));
 
 			if (syntax_type_is(p, "global_statement") ||
 			    syntax_type_is(p, "nonlocal_statement"))
@@ -94,7 +95,7 @@ static TSNode sole_coroutine(const struct rule_ctx *ctx, TSNode scope, TSNode bo
 	}
 	syntax_find_stores(ctx, scope, name, len, &ids);
 	for (size_t i = 0; i < ids.len; i++) {
-		TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id);
+		TSNode id = *(TSNode *)vec_at(&ids, i), p = tree_parent(id);
 
 		if (syntax_type_is(scope, "class_definition") &&
 		    ts_node_start_byte(ts_node_child_by_field_name(scope, "name", 4)) ==
@@ -102,7 +103,7 @@ static TSNode sole_coroutine(const struct rule_ctx *ctx, TSNode scope, TSNode bo
 			continue;	/* the class's own name binds outside */
 
 		if (!ts_node_is_null(found) || !syntax_type_is(p, "function_definition") ||
-		    ts_node_start_byte(ts_node_parent(p)) != ts_node_start_byte(body) ||
+		    ts_node_start_byte(tree_parent(p)) != ts_node_start_byte(body) ||
 		    !plain_coroutine_function(p))
 			goto bad;
 		found = p;
@@ -156,7 +157,7 @@ static bool method_never_replaced(const struct rule_ctx *ctx, const char *m, siz
 		ids.len = 0;
 		syntax_find_stores(ctx, cls, m, len, &ids);
 		for (size_t i = 0; i < ids.len && ok; i++) {
-			TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id);
+			TSNode id = *(TSNode *)vec_at(&ids, i), p = tree_parent(id);
 
 			if (ts_node_start_byte(ts_node_child_by_field_name(cls, "name", 4)) ==
 			    ts_node_start_byte(id))
@@ -184,8 +185,8 @@ static bool is_own_coroutine_method(const struct rule_ctx *ctx, TSNode call, TSN
 
 	if (!syntax_type_is(fn, "function_definition") || !syntax_owned_by(fn, call))
 		return false;
-	block = ts_node_parent(fn);
-	cls = ts_node_parent(block);
+	block = tree_parent(fn);
+	cls = tree_parent(block);
 	if (!syntax_type_is(block, "block") || !syntax_type_is(cls, "class_definition") ||
 	    !defines_coroutine(ctx, ts_node_child_by_field_name(cls, "body", 4), mt, mlen))
 		return false;

@@ -16,6 +16,7 @@
 #include "pytest_internal.h"
 #include "syntax.h"
 #include "../src/pytest_config.h"
+#include "../src/tree.h"
 
 bool pytest_asyncio_applies(const struct rule_ctx *ctx)
 {
@@ -46,7 +47,7 @@ static bool name_starts(const struct rule_ctx *ctx, TSNode def, const char *pref
  * definition when it has decorators. */
 static TSNode outer(TSNode def)
 {
-	TSNode p = ts_node_parent(def);
+	TSNode p = tree_parent(def);
 
 	return !ts_node_is_null(p) && syntax_type_is(p, "decorated_definition") ? p : def;
 }
@@ -54,11 +55,11 @@ static TSNode outer(TSNode def)
 /* The class whose body holds `def` directly, or a null node. */
 static TSNode class_of(TSNode def)
 {
-	TSNode block = ts_node_parent(outer(def)), cls;
+	TSNode block = tree_parent(outer(def)), cls;
 
 	if (ts_node_is_null(block) || !syntax_type_is(block, "block"))
 		return (TSNode){ 0 };
-	cls = ts_node_parent(block);
+	cls = tree_parent(block);
 	return !ts_node_is_null(cls) && syntax_type_is(cls, "class_definition") ? cls
 										 : (TSNode){ 0 };
 }
@@ -97,7 +98,7 @@ bool pytest_is_async_test(const struct rule_ctx *ctx, TSNode def)
 
 	if (!syntax_is_async_def(def) || !name_starts(ctx, def, "test"))
 		return false;
-	where = ts_node_parent(outer(def));
+	where = tree_parent(outer(def));
 	if (ts_node_is_null(where))
 		return false;
 	if (!syntax_type_is(where, "module")) {
@@ -106,7 +107,7 @@ bool pytest_is_async_test(const struct rule_ctx *ctx, TSNode def)
 		if (ts_node_is_null(cls) || !name_starts(ctx, cls, "Test") ||
 		    !ts_node_is_null(ts_node_child_by_field_name(cls, "superclasses", 12)) ||
 		    has_init(ctx, cls) ||
-		    !syntax_type_is(ts_node_parent(outer(cls)), "module"))
+		    !syntax_type_is(tree_parent(outer(cls)), "module"))
 			return false;
 	}
 	return pytest_test_module(ctx);
@@ -156,7 +157,7 @@ static enum pytest_runner join(enum pytest_runner a, enum pytest_runner b)
  * PYTEST_RUNNER_OTHER. */
 static enum pytest_runner decorators(const struct rule_ctx *ctx, TSNode node)
 {
-	TSNode d = ts_node_parent(node);
+	TSNode d = tree_parent(node);
 	enum pytest_runner r = PYTEST_RUNNER_NONE;
 
 	if (ts_node_is_null(d) || !syntax_type_is(d, "decorated_definition"))
@@ -277,7 +278,7 @@ static TSNode first_in(const struct rule_ctx *ctx, TSNode body)
 		    pytest_runner_of(ctx, s) != PYTEST_RUNNER_OTHER)
 			return s;
 		if (syntax_type_is(s, "class_definition") &&
-		    syntax_type_is(ts_node_parent(outer(s)), "module") &&
+		    syntax_type_is(tree_parent(outer(s)), "module") &&
 		    !ts_node_is_null(b = ts_node_child_by_field_name(s, "body", 4))) {
 			TSNode t = first_in(ctx, b);
 

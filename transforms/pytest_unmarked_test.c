@@ -18,6 +18,7 @@
 #include "pytest_internal.h"
 #include "syntax.h"
 #include "pytest_test.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "async", NULL };
 
@@ -41,7 +42,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "pytest-not-imported");
 		return 0;
 	}
-	at = ts_node_parent(def);
+	at = tree_parent(def);
 	if (ts_node_is_null(at) || !syntax_type_is(at, "decorated_definition"))
 		at = def;
 	rule_indent(ctx, ts_node_start_byte(at), &indent);

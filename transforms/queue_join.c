@@ -24,6 +24,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "queue_join.scm.h"
+#include "../src/tree.h"
 
 #define QUEUE_JOIN_MAX_REFS 128
 
@@ -100,7 +101,7 @@ static bool module_callee(const struct rule_ctx *ctx, TSNode fn)
 			TSNode nm = ts_node_named_descendant_for_byte_range(root, sites[i],
 									    sites[i] + len);
 
-			if (!def_named(ctx, ts_node_parent(nm), text, len))
+			if (!def_named(ctx, tree_parent(nm), text, len))
 				return false;
 		}
 		return n > 0;
@@ -114,7 +115,7 @@ static bool module_callee(const struct rule_ctx *ctx, TSNode fn)
 		return false;
 	text = rule_text(ctx, name, &len);
 	while (!ts_node_is_null(c) && !syntax_type_is(c, "class_definition"))
-		c = ts_node_parent(c);
+		c = tree_parent(c);
 	c = syntax_field(c, "body");
 	n = ts_node_is_null(c) ? 0 : ts_node_named_child_count(c);
 	for (uint32_t i = 0; i < n && !found; i++)
@@ -125,7 +126,7 @@ static bool module_callee(const struct rule_ctx *ctx, TSNode fn)
 /* Classifies one use `u` of the queue (an identifier or an attribute). */
 static void classify(const struct rule_ctx *ctx, TSNode u, struct queue_uses *uses)
 {
-	TSNode p = ts_node_parent(u);
+	TSNode p = tree_parent(u);
 
 	if (syntax_type_is(p, "parenthesized_expression")) {
 		uses->escape = true;
@@ -149,9 +150,9 @@ static void classify(const struct rule_ctx *ctx, TSNode u, struct queue_uses *us
 		return;
 	}
 	if (syntax_type_is(p, "keyword_argument"))
-		p = ts_node_parent(p);
-	if (syntax_type_is(p, "argument_list") && syntax_type_is(ts_node_parent(p), "call") &&
-	    module_callee(ctx, syntax_field(ts_node_parent(p), "function"))) {
+		p = tree_parent(p);
+	if (syntax_type_is(p, "argument_list") && syntax_type_is(tree_parent(p), "call") &&
+	    module_callee(ctx, syntax_field(tree_parent(p), "function"))) {
 		uses->local_escape = true;
 		return;
 	}
@@ -177,7 +178,7 @@ static bool module_mentions(const struct rule_ctx *ctx, const struct vec *attrs,
  * not a constructor. */
 static bool note_ref(const struct rule_ctx *ctx, TSNode u, TSNode *ctor, struct queue_uses *uses)
 {
-	TSNode p = ts_node_parent(u);
+	TSNode p = tree_parent(u);
 
 	if (syntax_type_is(p, "assignment") && syntax_is_field(p, "left", u)) {
 		TSNode r = syntax_field(p, "right");
@@ -207,7 +208,7 @@ static bool name_queue(const struct rule_ctx *ctx, TSNode id, TSNode *ctor,
 				QUEUE_JOIN_MAX_REFS);
 	for (size_t i = 0; i < n; i++) {
 		TSNode site = ts_node_named_descendant_for_byte_range(root, refs[i], refs[i] + len);
-		TSNode p = ts_node_parent(site);
+		TSNode p = tree_parent(site);
 
 		if (!syntax_type_is(p, "assignment") || !syntax_is_field(p, "left", site) ||
 		    !is_constructor(ctx, syntax_field(p, "right")))
@@ -270,7 +271,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	uint32_t rlen;
 	const char *rtext;
 
-	if (syntax_argument_count(ts_node_parent(args)) != 0)
+	if (syntax_argument_count(tree_parent(args)) != 0)
 		return 0;
 	type = receiver_type(&rc, recv);
 	if (!type || strcmp(type, "asyncio.Queue"))

@@ -20,6 +20,7 @@
 #include "table.h"
 #include "run_in_coroutine.scm.h"
 #include "syntax.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "run", NULL };
 
@@ -27,7 +28,7 @@ static const char *const tokens[] = { "run", NULL };
  * a statement of its own, the value of an assignment or a return. */
 static bool bare_await_fits(TSNode call)
 {
-	TSNode p = ts_node_parent(call);
+	TSNode p = tree_parent(call);
 
 	if (syntax_type_is(p, "expression_statement") || syntax_type_is(p, "return_statement"))
 		return true;

@@ -20,6 +20,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "run_in_executor.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "run_in_executor", NULL };
 
@@ -59,7 +60,7 @@ static bool is_running_loop_local(const struct rule_ctx *ctx, TSNode fn, TSNode 
 
 	syntax_find_names(ctx, fn, t, len, &ids);
 	for (size_t i = 0; i < ids.len && ok; i++) {
-		TSNode id = *(TSNode *)vec_at(&ids, i), p = ts_node_parent(id);
+		TSNode id = *(TSNode *)vec_at(&ids, i), p = tree_parent(id);
 
 		if (!syntax_is_store(id))
 			continue;
@@ -82,10 +83,10 @@ static bool is_running_loop_local(const struct rule_ctx *ctx, TSNode fn, TSNode 
 /* The `await` right around `call` (parentheses allowed), if any. */
 static bool awaited_at_once(TSNode call)
 {
-	TSNode p = ts_node_parent(call);
+	TSNode p = tree_parent(call);
 
 	while (!ts_node_is_null(p) && !strcmp(ts_node_type(p), "parenthesized_expression"))
-		p = ts_node_parent(p);
+		p = tree_parent(p);
 	return !ts_node_is_null(p) && !strcmp(ts_node_type(p), "await");
 }
 

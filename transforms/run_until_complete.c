@@ -25,6 +25,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "run_until_complete.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "run_until_complete", NULL };
 
@@ -123,7 +124,7 @@ static bool loop_statement(const struct rule_ctx *ctx, TSNode stmt, TSNode loop,
  * module. */
 static TSNode statement_of(TSNode n)
 {
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); n = p, p = ts_node_parent(p))
+	for (TSNode p = tree_parent(n); !ts_node_is_null(p); n = p, p = tree_parent(p))
 		if (!strcmp(ts_node_type(p), "block") || !strcmp(ts_node_type(p), "module"))
 			return n;
 	return n;
@@ -138,7 +139,7 @@ static bool current_loop_asked(const struct rule_ctx *ctx, TSNode region, uint32
 
 	syntax_find_names(ctx, region, "get_event_loop", 14, &ids);
 	for (size_t i = 0; i < ids.len && !yes; i++) {
-		TSNode id = *(TSNode *)vec_at(&ids, i), ref = id, p = ts_node_parent(id);
+		TSNode id = *(TSNode *)vec_at(&ids, i), ref = id, p = tree_parent(id);
 
 		if (ts_node_start_byte(id) < from)
 			continue;
@@ -269,7 +270,7 @@ static bool shares_caller_loop(const struct rule_ctx *ctx, TSNode region)
 
 	if (strcmp(ts_node_type(region), "function_definition"))
 		return false;
-	for (TSNode p = ts_node_parent(region); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(region); !ts_node_is_null(p); p = tree_parent(p)) {
 		if (!strcmp(ts_node_type(p), "class_definition"))
 			return true;
 		if (!strcmp(ts_node_type(p), "function_definition"))
@@ -349,9 +350,9 @@ static bool find_parts(const struct rule_ctx *ctx, TSNode region, TSNode stmt, T
 			}
 		if (!ts_node_is_null(parts->stmts[0]))
 			break;
-		block = ts_node_parent(s);
+		block = tree_parent(s);
 		if (ts_node_is_null(block) || !strcmp(ts_node_type(block), "module") ||
-		    ts_node_start_byte(ts_node_parent(block)) == ts_node_start_byte(region))
+		    ts_node_start_byte(tree_parent(block)) == ts_node_start_byte(region))
 			return false;
 		s = statement_of(block);
 	}

@@ -32,6 +32,7 @@
 #include "sync_http.scm.h"
 #include "sync_http_pool.scm.h"
 #include "sync_http_client.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens_requests[] = { "requests", "urlopen", "httpx", "urllib3", NULL };
 static const char *const tokens_pool[] = { "urllib3", NULL };
@@ -102,8 +103,8 @@ static bool runs_in_thread(const struct rule_ctx *ctx, TSNode call)
 
 	if (!syntax_type_is(fn, "lambda"))
 		return false;
-	list = ts_node_parent(fn);
-	outer = ts_node_parent(list);
+	list = tree_parent(fn);
+	outer = tree_parent(list);
 	if (!syntax_type_is(list, "argument_list") || !syntax_type_is(outer, "call"))
 		return false;
 	callee = syntax_field(outer, "function");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sync_http_internal.h"
+#include "../src/tree.h"
 
 /* The response attributes a use may name: requests' name, then httpx's
  * and aiohttp's spelling. `call` marks methods (`r.json()`), `await` those
@@ -31,7 +32,7 @@ static const struct response_attr response_attrs[] = {
  * so a new `await` before it needs parentheses. */
 static bool trailer_follows(TSNode n)
 {
-	TSNode p = ts_node_parent(n);
+	TSNode p = tree_parent(n);
 
 	if (ts_node_is_null(p))
 		return false;
@@ -44,7 +45,7 @@ static bool trailer_follows(TSNode n)
  * `del`, or a subscript or attribute of such a target's chain. */
 static bool is_store(TSNode n)
 {
-	TSNode p = ts_node_parent(n);
+	TSNode p = tree_parent(n);
 
 	if (syntax_type_is(p, "subscript") && syntax_node_eq(syntax_field(p, "value"), n))
 		return is_store(p);
@@ -61,7 +62,7 @@ static bool is_store(TSNode n)
 static bool response_use(struct plan *p, TSNode id, struct finding *f)
 {
 	const struct rule_ctx *ctx = p->ctx;
-	TSNode attr = ts_node_parent(id), name, whole;
+	TSNode attr = tree_parent(id), name, whole;
 	const struct response_attr *ra;
 
 	if (syntax_type_is(attr, "assignment") && syntax_node_eq(syntax_field(attr, "left"), id))
@@ -94,7 +95,7 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 	}
 	whole = attr;
 	if (ra->call) {
-		TSNode call = ts_node_parent(attr);
+		TSNode call = tree_parent(attr);
 
 		if (!syntax_type_is(call, "call") ||
 		    !syntax_node_eq(syntax_field(call, "function"), attr) ||
@@ -105,14 +106,14 @@ static bool response_use(struct plan *p, TSNode id, struct finding *f)
 		whole = call;
 	}
 	if (!strcmp(ra->name, "headers")) {
-		TSNode up = ts_node_parent(attr);
+		TSNode up = tree_parent(attr);
 		bool ok = syntax_type_is(up, "subscript") &&
 			  syntax_node_eq(syntax_field(up, "value"), attr);
 
 		if (syntax_type_is(up, "attribute") &&
 		    syntax_node_eq(syntax_field(up, "object"), attr) &&
 		    rule_text_is(ctx, syntax_field(up, "attribute"), "get") &&
-		    syntax_type_is(ts_node_parent(up), "call"))
+		    syntax_type_is(tree_parent(up), "call"))
 			ok = true;
 		if (!ok || is_store(up)) {
 			p->why = "`headers` used other than `headers[..]` or `headers.get(..)`";

@@ -9,6 +9,7 @@
 
 #include "receiver.h"
 #include "sync_http_internal.h"
+#include "../src/tree.h"
 
 /* True when `n` is a call whose function resolves to one of `ctors`. */
 static bool is_ctor_call(const struct rule_ctx *ctx, TSNode n, const char *const *ctors)
@@ -30,7 +31,7 @@ static bool is_ctor_call(const struct rule_ctx *ctx, TSNode n, const char *const
 static void classify_binding(const struct rule_ctx *ctx, TSNode id, const char *const *ctors,
 			     struct bindings *b)
 {
-	TSNode p = ts_node_parent(id);
+	TSNode p = tree_parent(id);
 	const char *pt = ts_node_is_null(p) ? "" : ts_node_type(p);
 
 	if (!strcmp(pt, "assignment")) {
@@ -41,10 +42,10 @@ static void classify_binding(const struct rule_ctx *ctx, TSNode id, const char *
 				b->other++;
 		}
 	} else if (!strcmp(pt, "as_pattern_target")) {
-		TSNode as = ts_node_parent(p);
+		TSNode as = tree_parent(p);
 
 		if (syntax_type_is(as, "as_pattern") &&
-		    syntax_type_is(ts_node_parent(as), "with_item") &&
+		    syntax_type_is(tree_parent(as), "with_item") &&
 		    is_ctor_call(ctx, ts_node_named_child(as, 0), ctors))
 			b->ctor++;
 		else

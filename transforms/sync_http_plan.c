@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sync_http_internal.h"
+#include "../src/tree.h"
 
 /* ---- literals ---- */
 
@@ -294,7 +295,7 @@ static bool plan_httpx_args(struct plan *p)
 /* Finds the statement holding the call and the name bound to the result. */
 static bool plan_statement(struct plan *p)
 {
-	TSNode parent = ts_node_parent(p->call), stmt;
+	TSNode parent = tree_parent(p->call), stmt;
 
 	p->target = (TSNode){ { 0 }, NULL, NULL };
 	if (syntax_type_is(parent, "expression_statement")) {
@@ -303,8 +304,8 @@ static bool plan_statement(struct plan *p)
 		   syntax_node_eq(syntax_field(parent, "right"), p->call) &&
 		   syntax_type_is(syntax_field(parent, "left"), "identifier") &&
 		   ts_node_is_null(syntax_field(parent, "type")) &&
-		   syntax_type_is(ts_node_parent(parent), "expression_statement")) {
-		stmt = ts_node_parent(parent);
+		   syntax_type_is(tree_parent(parent), "expression_statement")) {
+		stmt = tree_parent(parent);
 		p->target = syntax_field(parent, "left");
 	} else {
 		p->why = "the call is not a whole statement (`r = requests.get(..)` or a "
@@ -315,7 +316,7 @@ static bool plan_statement(struct plan *p)
 		p->why = "the statement shares its line with other code";
 		return false;
 	}
-	if (!syntax_type_is(ts_node_parent(stmt), "block")) {
+	if (!syntax_type_is(tree_parent(stmt), "block")) {
 		p->why = "the statement is not in a block";
 		return false;
 	}
@@ -327,13 +328,13 @@ static bool plan_statement(struct plan *p)
  * requests' exception types have no exact httpx/aiohttp equivalent. */
 static bool in_try_with_handlers(TSNode n)
 {
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(n); !ts_node_is_null(p); p = tree_parent(p)) {
 		const char *t = ts_node_type(p);
 
 		if (!strcmp(t, "function_definition") || !strcmp(t, "lambda"))
 			return false;
-		if (!strcmp(t, "block") && syntax_type_is(ts_node_parent(p), "try_statement")) {
-			TSNode tr = ts_node_parent(p);
+		if (!strcmp(t, "block") && syntax_type_is(tree_parent(p), "try_statement")) {
+			TSNode tr = tree_parent(p);
 
 			for (uint32_t i = 0; i < ts_node_named_child_count(tr); i++) {
 				const char *ct = ts_node_type(ts_node_named_child(tr, i));
@@ -369,7 +370,7 @@ static bool multiline_string(const struct rule_ctx *ctx, TSNode stmt)
 		if (ctx->src->text[i] != '\n')
 			continue;
 		for (TSNode n = ts_node_descendant_for_byte_range(root, i + 1, i + 1);
-		     !ts_node_is_null(n); n = ts_node_parent(n))
+		     !ts_node_is_null(n); n = tree_parent(n))
 			if ((syntax_type_is(n, "string") ||
 			     syntax_type_is(n, "concatenated_string")) &&
 			    ts_node_start_byte(n) <= i)

@@ -44,7 +44,7 @@ TSNode syntax_unwrap_parens(TSNode n)
 /* True when container `n` (a tuple, list or pattern) is itself a target. */
 static bool in_target(TSNode n)
 {
-	TSNode p = ts_node_parent(n);
+	TSNode p = tree_parent(n);
 	const char *t;
 
 	if (ts_node_is_null(p))
@@ -65,7 +65,7 @@ static bool in_target(TSNode n)
 
 bool syntax_is_store(TSNode id)
 {
-	TSNode p = ts_node_parent(id);
+	TSNode p = tree_parent(id);
 	const char *t;
 
 	if (ts_node_is_null(p))
@@ -81,7 +81,7 @@ bool syntax_is_store(TSNode id)
 	    !strcmp(t, "aliased_import") || !strcmp(t, "dotted_name"))
 		return true;
 	if (!strcmp(t, "list_splat_pattern")) {
-		TSNode g = ts_node_parent(p);
+		TSNode g = tree_parent(p);
 
 		return is(g, "parameters") || is(g, "lambda_parameters") || in_target(p);
 	}
@@ -284,7 +284,7 @@ int syntax_positional(TSNode args, TSNode *out, int max)
 
 /* Store test from an ancestor stack (stack[depth] is the node, stack[0]
  * the walk's root): the same answers as syntax_is_store() without the
- * cost of ts_node_parent(), which is linear in the width of the tree. */
+ * cost of tree_parent(), which is linear in the width of the tree. */
 static bool stack_in_target(const TSNode *stack, int depth)
 {
 	TSNode n = stack[depth], p;
@@ -397,7 +397,7 @@ int syntax_binds(const struct rule_ctx *ctx, TSNode scope, const char *name, siz
 		if ((is(scope, "function_definition") || is(scope, "class_definition")) &&
 		    same(ts_node_child_by_field_name(scope, "name", 4), id))
 			continue;	/* its own name binds outside */
-		if (is(ts_node_parent(id), "global_statement"))
+		if (is(tree_parent(id), "global_statement"))
 			how = 2;
 		else
 			how = 1;
@@ -630,11 +630,11 @@ bool syntax_holds_below(TSNode n, const char *type)
 
 TSNode syntax_statement_of(TSNode n)
 {
-	TSNode p = ts_node_parent(n);
+	TSNode p = tree_parent(n);
 
 	while (!ts_node_is_null(p) && !syntax_type_is(p, "block") && !syntax_type_is(p, "module")) {
 		n = p;
-		p = ts_node_parent(n);
+		p = tree_parent(n);
 	}
 	return n;
 }
@@ -660,12 +660,12 @@ static TSNode syntax_paren_only(TSNode n)
 
 TSNode syntax_paren_top(TSNode n)
 {
-	TSNode p = ts_node_parent(n);
+	TSNode p = tree_parent(n);
 
 	while (syntax_type_is(p, "parenthesized_expression") &&
 	       syntax_same_node(syntax_paren_only(p), n)) {
 		n = p;
-		p = ts_node_parent(n);
+		p = tree_parent(n);
 	}
 	return n;
 }

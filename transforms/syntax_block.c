@@ -6,37 +6,38 @@
  * `async with VALUE as NAME:` over the statements that follow it.
  */
 #include "syntax.h"
+#include "../src/tree.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 TSNode syntax_parent_unparen(TSNode n)
 {
-	TSNode p = ts_node_parent(n);
+	TSNode p = tree_parent(n);
 
 	while (syntax_type_is(p, "parenthesized_expression"))
-		p = ts_node_parent(p);
+		p = tree_parent(p);
 	return p;
 }
 
 bool syntax_alone(TSNode stmt)
 {
 	TSNode prev = ts_node_prev_sibling(stmt), next = ts_node_next_sibling(stmt);
-	TSNode block = ts_node_parent(stmt);
+	TSNode block = tree_parent(stmt);
 
 	if (!ts_node_is_null(prev) && ts_node_end_point(prev).row == ts_node_start_point(stmt).row)
 		return false;
 	if (!ts_node_is_null(next) && !syntax_type_is(next, "comment") &&
 	    ts_node_start_point(next).row == ts_node_end_point(stmt).row)
 		return false;
-	return ts_node_start_point(ts_node_parent(block)).row != ts_node_start_point(stmt).row;
+	return ts_node_start_point(tree_parent(block)).row != ts_node_start_point(stmt).row;
 }
 
 bool syntax_member_use_escapes(TSNode attr)
 {
 	TSNode child = attr;
 
-	for (TSNode q = ts_node_parent(attr); !ts_node_is_null(q); child = q, q = ts_node_parent(q)) {
+	for (TSNode q = tree_parent(attr); !ts_node_is_null(q); child = q, q = tree_parent(q)) {
 		const char *t = ts_node_type(q);
 
 		if (!strcmp(t, "await"))

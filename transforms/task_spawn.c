@@ -17,6 +17,7 @@
 #include "table.h"
 #include "task_spawn.scm.h"
 #include "syntax.h"
+#include "../src/tree.h"
 
 static const char *const spawn_tokens[] = { "create_task", "ensure_future", "start_soon", NULL };
 static const char *const loop_tokens[] = {
@@ -69,7 +70,7 @@ static bool is_spawn(const struct rule_ctx *ctx, TSNode call)
 /* True when `def` is decorated with `asynccontextmanager`. */
 static bool is_async_cm(const struct rule_ctx *ctx, TSNode def)
 {
-	TSNode p = ts_node_parent(def);
+	TSNode p = tree_parent(def);
 	uint32_t count = syntax_type_is(p, "decorated_definition") ?
 			 ts_node_named_child_count(p) : 0;
 
@@ -158,7 +159,7 @@ static bool find_unbounded_loop(TSNode call, TSNode *loop)
 {
 	TSNode prev = call;
 
-	for (TSNode p = ts_node_parent(call); !ts_node_is_null(p); prev = p, p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(call); !ts_node_is_null(p); prev = p, p = tree_parent(p)) {
 		const char *t = ts_node_type(p);
 
 		if (is_scope_node(p))
@@ -194,7 +195,7 @@ static bool waits_for(const struct rule_ctx *ctx, TSNode n, TSNode name, bool in
 	    ts_node_end_byte(name) - ts_node_start_byte(name) &&
 	    !memcmp(ctx->src->text + ts_node_start_byte(n), ctx->src->text + ts_node_start_byte(name),
 		    ts_node_end_byte(n) - ts_node_start_byte(n))) {
-		TSNode p = ts_node_parent(n), gp = ts_node_parent(p);
+		TSNode p = tree_parent(n), gp = tree_parent(p);
 
 		if (in_await)
 			return true;
@@ -214,8 +215,8 @@ static bool waits_for(const struct rule_ctx *ctx, TSNode n, TSNode name, bool in
  * the loop body awaits or cancels (a ping task per reconnect). */
 static bool awaited_in_loop(const struct rule_ctx *ctx, TSNode call, TSNode loop)
 {
-	for (TSNode p = ts_node_parent(call); !ts_node_is_null(p) && !same(p, loop);
-	     p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(call); !ts_node_is_null(p) && !same(p, loop);
+	     p = tree_parent(p)) {
 		if (syntax_type_is(p, "await"))
 			return true;
 		if (syntax_type_is(p, "with_statement") && syntax_is_async(p)) {
@@ -294,7 +295,7 @@ static bool holds_limiter(const struct rule_ctx *ctx, TSNode n, TSNode fresh, bo
 	if (is_scope_node(n))
 		return false;
 	if (syntax_type_is(n, "with_item")) {
-		TSNode p = ts_node_parent(ts_node_parent(n));
+		TSNode p = tree_parent(tree_parent(n));
 
 		x = ts_node_child_by_field_name(n, "value", 5);
 		if (!with || !syntax_type_is(p, "with_statement") || !syntax_is_async(p))
@@ -334,7 +335,7 @@ static TSNode callee_def(const struct rule_ctx *ctx, TSNode coro)
 		name = ts_node_child_by_field_name(fn, "attribute", 9);
 	if (!syntax_type_is(name, "identifier"))
 		return no_node;
-	for (TSNode p = ts_node_parent(coro); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(coro); !ts_node_is_null(p); p = tree_parent(p)) {
 		TSNode body = ts_node_child_by_field_name(p, "body", 4);
 		uint32_t count;
 

@@ -49,6 +49,7 @@
 #include "receiver.h"
 #include "syntax.h"
 #include "thread_wait.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = {
 	"threading", "queue", "multiprocessing", "concurrent", "run_coroutine_threadsafe", NULL,
@@ -213,8 +214,8 @@ static bool polled(const struct rule_ctx *ctx, TSNode call, TSNode obj)
 	const char *o = rule_text(ctx, obj, &olen);
 	TSNode fn = rule_enclosing_function(call);
 
-	for (TSNode n = call, p = ts_node_parent(n); !ts_node_is_null(p) && !syntax_node_eq(n, fn);
-	     n = p, p = ts_node_parent(p)) {
+	for (TSNode n = call, p = tree_parent(n); !ts_node_is_null(p) && !syntax_node_eq(n, fn);
+	     n = p, p = tree_parent(p)) {
 		TSNode cond = syntax_field(p, "condition");
 
 		if ((syntax_type_is(p, "if_statement") || syntax_type_is(p, "elif_clause")) &&

@@ -19,6 +19,7 @@
 #include "table.h"
 #include "receiver.h"
 #include "timeout_disabled.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "timeout", "Timeout", NULL };
 
@@ -123,9 +124,9 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		buf_release(&text);
 		return 0;
 	}
-	if (type_is(ts_node_parent(none), "keyword_argument")) {
+	if (type_is(tree_parent(none), "keyword_argument")) {
 		uint32_t len;
-		const char *k = rule_text(ctx, ts_node_child_by_field_name(ts_node_parent(none),
+		const char *k = rule_text(ctx, ts_node_child_by_field_name(tree_parent(none),
 									 "name", 4), &len);
 
 		if (strlen(kind) != len || memcmp(kind, k, len))

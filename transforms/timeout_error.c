@@ -14,6 +14,7 @@
 
 #include "table.h"
 #include "timeout_error.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "TimeoutError", NULL };
 
@@ -38,13 +39,13 @@ static int is_timeout_error(const struct rule_ctx *ctx, TSNode el)
 /* The except-clause tuple holding `ref`, if any. */
 static bool except_tuple(TSNode ref, TSNode *tuple)
 {
-	TSNode p = ts_node_parent(ref), g;
+	TSNode p = tree_parent(ref), g;
 
 	if (ts_node_is_null(p) || strcmp(ts_node_type(p), "tuple"))
 		return false;
-	g = ts_node_parent(p);
+	g = tree_parent(p);
 	if (!ts_node_is_null(g) && !strcmp(ts_node_type(g), "as_pattern"))
-		g = ts_node_parent(g);
+		g = tree_parent(g);
 	if (ts_node_is_null(g) || (strcmp(ts_node_type(g), "except_clause") &&
 				   strcmp(ts_node_type(g), "except_group_clause")))
 		return false;
@@ -106,14 +107,14 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 
 	if (!strcmp(ts_node_type(ref), "identifier") && rule_is_name_site(ref)) {
 		/* `from asyncio import TimeoutError`: the import itself is the finding */
-		TSNode item = ts_node_parent(ref);
+		TSNode item = tree_parent(ref);
 
 		if (strcmp(ts_node_type(item), "dotted_name") ||
-		    strcmp(ts_node_type(ts_node_parent(item)), "import_from_statement") ||
+		    strcmp(ts_node_type(tree_parent(item)), "import_from_statement") ||
 		    !rule_text_is(ctx, ref, "TimeoutError"))
 			return 0;
 		{
-			TSNode mod = ts_node_child_by_field_name(ts_node_parent(item), "module_name", 11);
+			TSNode mod = ts_node_child_by_field_name(tree_parent(item), "module_name", 11);
 
 			if (!ts_node_is_null(mod) && ts_node_start_byte(mod) == ts_node_start_byte(item))
 				return 0;
@@ -135,7 +136,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	 * alias: the standard's compat form, not reported */
 	if (ctx->target_minor < 11)
 		goto done;
-	f = rule_report(ctx, &transform_timeout_error, import_item ? ts_node_parent(ref) : ref,
+	f = rule_report(ctx, &transform_timeout_error, import_item ? tree_parent(ref) : ref,
 			"`asyncio.TimeoutError` is an alias of the builtin `TimeoutError`");
 	if (import_item) {
 		if (r != RESOLVE_MODULE || !is_alias_qname(builtin_q)) {

@@ -13,6 +13,7 @@
 #include "syntax.h"
 #include "timeout_scope_internal.h"
 #include "io_timeout.scm.h"
+#include "../src/tree.h"
 
 static const char *const io_tokens[] = { "await", NULL };
 
@@ -95,7 +96,7 @@ static bool with_enters(const struct rule_ctx *ctx, TSNode with, const char *con
  * inside a timeout block or the arguments of wait_for. */
 static bool lexically_bounded(const struct rule_ctx *ctx, TSNode n)
 {
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(n); !ts_node_is_null(p); p = tree_parent(p)) {
 		if (syntax_is_def_scope(p))
 			break;
 		if (syntax_type_is(p, "with_statement") && with_enters(ctx, p, timeout_scopes, NULL))
@@ -109,7 +110,7 @@ static bool lexically_bounded(const struct rule_ctx *ctx, TSNode n)
 /* True when the statement runs inside `async with X.transaction()`. */
 static bool in_transaction(const struct rule_ctx *ctx, TSNode n)
 {
-	for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(n); !ts_node_is_null(p); p = tree_parent(p)) {
 		if (syntax_is_def_scope(p))
 			break;
 		if (syntax_type_is(p, "with_statement") && with_enters(ctx, p, NULL, "transaction"))

@@ -186,7 +186,7 @@ static void find_bindings(const struct rule_ctx *ctx, TSNode n, const char *name
 	} else if (!strcmp(t, "as_pattern")) {
 		TSNode alias = ts_node_child_by_field_name(n, "alias", 5);
 		TSNode value = ts_node_named_child(n, 0);
-		TSNode item = ts_node_parent(n);
+		TSNode item = tree_parent(n);
 
 		if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) == 1) {
 			TSNode target = ts_node_named_child(alias, 0);

@@ -14,6 +14,7 @@
 #include "table.h"
 #include "timeout_param.scm.h"
 #include "syntax.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "timeout", NULL };
 
@@ -40,7 +41,7 @@ static bool timeout_parameter(const struct rule_ctx *ctx, TSNode params, TSNode 
  * `override`. */
 static bool signature_given(const struct rule_ctx *ctx, TSNode fn)
 {
-	TSNode dec = ts_node_parent(fn);
+	TSNode dec = tree_parent(fn);
 
 	if (!syntax_type_is(dec, "decorated_definition"))
 		return false;

@@ -42,6 +42,7 @@
 #include "syntax.h"
 #include "timeout_scope_internal.h"
 #include "wait_for.scm.h"
+#include "../src/tree.h"
 
 
 static const char *const wait_for_tokens[] = { "wait_for", NULL };
@@ -296,11 +297,11 @@ static bool wait_for_args(const struct rule_ctx *ctx, TSNode call, TSNode *aw, T
 static TSNode wait_for_statement(TSNode call)
 {
 	TSNode none = { { 0 }, NULL, NULL };
-	TSNode aw = ts_node_parent(call), p, right;
+	TSNode aw = tree_parent(call), p, right;
 
 	if (!syntax_type_is(aw, "await"))
 		return none;
-	p = ts_node_parent(aw);
+	p = tree_parent(aw);
 	if (syntax_type_is(p, "return_statement"))
 		return p;
 	if (syntax_type_is(p, "expression_statement"))
@@ -310,7 +311,7 @@ static TSNode wait_for_statement(TSNode call)
 	right = ts_node_child_by_field_name(p, "right", 5);
 	if (!syntax_same_node(right, aw))
 		return none;
-	p = ts_node_parent(p);
+	p = tree_parent(p);
 	return syntax_type_is(p, "expression_statement") && ts_node_named_child_count(p) == 1 ? p : none;
 }
 

@@ -23,6 +23,7 @@
 #include "receiver.h"
 #include "syntax.h"
 #include "unclosed_client.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "AsyncClient", "ClientSession", NULL };
 
@@ -37,11 +38,11 @@ static bool managed_in_place(const struct rule_ctx *ctx, TSNode call)
 	TSNode p = syntax_parent_unparen(call);
 
 	if (syntax_type_is(p, "as_pattern"))
-		p = ts_node_parent(p);
+		p = tree_parent(p);
 	if (syntax_type_is(p, "with_item"))
 		return true;
 	if (syntax_type_is(p, "argument_list")) {
-		TSNode fn = ts_node_child_by_field_name(ts_node_parent(p), "function", 8);
+		TSNode fn = ts_node_child_by_field_name(tree_parent(p), "function", 8);
 
 		return syntax_type_is(fn, "attribute") &&
 		       rule_text_is(ctx, ts_node_child_by_field_name(fn, "attribute", 9),
@@ -95,7 +96,7 @@ static bool escapes(TSNode id)
 		p = syntax_parent_unparen(p);
 	if (!syntax_type_is(p, "argument_list"))
 		return true;
-	return !syntax_type_is(syntax_parent_unparen(ts_node_parent(p)), "await");
+	return !syntax_type_is(syntax_parent_unparen(tree_parent(p)), "await");
 }
 
 /* Checks the uses of NAME in `fn`: returns a reason to report, or NULL
@@ -174,9 +175,9 @@ static bool owned_by_object(const struct rule_ctx *ctx, TSNode left, const char 
 	if (!syntax_type_is(left, "attribute") ||
 	    !rule_text_is(ctx, syntax_field(left, "object"), "self") || ts_node_is_null(name))
 		return false;
-	cls = ts_node_parent(ts_node_parent(cls));
+	cls = tree_parent(tree_parent(cls));
 	if (syntax_type_is(cls, "decorated_definition"))
-		cls = ts_node_parent(ts_node_parent(cls));
+		cls = tree_parent(tree_parent(cls));
 	if (!syntax_type_is(cls, "class_definition"))
 		return false;
 	o.attr = rule_text(ctx, name, &o.len);
@@ -204,7 +205,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	    managed_in_place(ctx, call))
 		goto done;
 	p = syntax_parent_unparen(call);
-	stmt = ts_node_parent(p);
+	stmt = tree_parent(p);
 	left = ts_node_child_by_field_name(p, "left", 4);
 	right = ts_node_child_by_field_name(p, "right", 5);
 	shaped = syntax_type_is(p, "assignment") && syntax_type_is(stmt, "expression_statement") &&
@@ -231,7 +232,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "closed-without-finally");
 		goto done;
 	}
-	block = ts_node_parent(stmt);
+	block = tree_parent(stmt);
 	last = ts_node_named_child(block, ts_node_named_child_count(block) - 1);
 	from = ts_node_end_byte(stmt);
 	to = ts_node_end_byte(block);

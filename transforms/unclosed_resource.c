@@ -26,6 +26,7 @@
 #include "syntax.h"
 #include "../src/receiver.h"
 #include "unclosed_resource.scm.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = {
 	"aiofiles", "asyncpg", "redis", "open_connection", "open_unix_connection", "acquire",
@@ -181,7 +182,7 @@ static void classify(const struct rule_ctx *ctx, enum kind kind, TSNode id, stru
 		/* `stack.push_async_callback(f.close)` */
 		p = syntax_parent_unparen(p);
 		if (syntax_type_is(p, "argument_list") &&
-		    calls_method(ctx, ts_node_parent(p),
+		    calls_method(ctx, tree_parent(p),
 				 (const char *const[]){ "push_async_callback", "callback", NULL }))
 			u->managed = true;
 		else
@@ -189,12 +190,12 @@ static void classify(const struct rule_ctx *ctx, enum kind kind, TSNode id, stru
 		return;
 	}
 	if (syntax_type_is(p, "with_item") ||
-	    (syntax_type_is(p, "as_pattern") && syntax_type_is(ts_node_parent(p), "with_item"))) {
+	    (syntax_type_is(p, "as_pattern") && syntax_type_is(tree_parent(p), "with_item"))) {
 		u->managed = true;
 		return;
 	}
 	if (syntax_type_is(p, "argument_list")) {
-		call = ts_node_parent(p);
+		call = tree_parent(p);
 		if (closing_wrapper(ctx, call))
 			u->managed = true;
 		else if (kind == KIND_ACQUIRE &&
@@ -231,8 +232,8 @@ static void collect(const struct rule_ctx *ctx, enum kind kind, TSNode fn, TSNod
 
 		if (ts_node_start_byte(id) == ts_node_start_byte(site) || rule_is_name_site(id))
 			continue;
-		if (syntax_type_is(ts_node_parent(id), "global_statement") ||
-		    syntax_type_is(ts_node_parent(id), "nonlocal_statement")) {
+		if (syntax_type_is(tree_parent(id), "global_statement") ||
+		    syntax_type_is(tree_parent(id), "nonlocal_statement")) {
 			u->escapes = true;	/* it outlives the call */
 			continue;
 		}
@@ -267,7 +268,7 @@ static bool closed_in_finally(const struct uses *u)
 static TSNode close_statement(TSNode call)
 {
 	TSNode none = { { 0 }, NULL, NULL };
-	TSNode aw = ts_node_parent(call), stmt = ts_node_parent(aw);
+	TSNode aw = tree_parent(call), stmt = tree_parent(aw);
 
 	if (!syntax_type_is(aw, "await") || !syntax_type_is(stmt, "expression_statement") ||
 	    ts_node_named_child_count(stmt) != 1 || syntax_argument_count(call) != 0)
@@ -281,7 +282,7 @@ static const char *fix_aiofiles(struct rule_ctx *ctx, struct finding *f, TSNode 
 				TSNode stmt, TSNode name, const struct uses *u)
 {
 	TSNode asg = ts_node_named_child(stmt, 0), right = syntax_field(asg, "right");
-	TSNode close, last, block = ts_node_parent(stmt);
+	TSNode close, last, block = tree_parent(stmt);
 	struct vec yields = VEC_INIT(TSNode);
 	uint32_t start, end, value_start;
 	bool found = false;
@@ -292,7 +293,7 @@ static const char *fix_aiofiles(struct rule_ctx *ctx, struct finding *f, TSNode 
 		return "escapes-block";
 	close = close_statement(*(TSNode *)vec_at(&u->closes, 0));
 	if (u->closes.len != 1 || ts_node_is_null(close) ||
-	    !syntax_node_eq(ts_node_parent(close), block) ||
+	    !syntax_node_eq(tree_parent(close), block) ||
 	    ts_node_start_byte(close) < ts_node_end_byte(stmt))
 		return "closed-without-finally";
 	if (ts_node_start_byte(u->first) < ts_node_end_byte(stmt) ||
@@ -350,7 +351,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	else if (kind != KIND_REDIS)
 		goto done;	/* not opened here (`async with aiofiles.open(..)`) */
 	top = syntax_paren_top(value);
-	p = ts_node_parent(top);
+	p = tree_parent(top);
 	if (syntax_type_is(p, "attribute") && syntax_same_node(syntax_field(p, "object"), top)) {
 		/* `(await aiofiles.open(p)).read()`: nothing can close it */
 		f = rule_report(ctx, &transform_unclosed_resource, call,
@@ -360,7 +361,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		goto done;
 	}
 	if (!syntax_type_is(p, "assignment") || !syntax_is_field(p, "right", top) ||
-	    syntax_type_is(ts_node_parent(p), "assignment"))
+	    syntax_type_is(tree_parent(p), "assignment"))
 		goto done;	/* managed, passed on, returned or aliased where it is made */
 	name = syntax_field(p, "left");
 	if (kind == KIND_WRITER) {
@@ -395,7 +396,7 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 		rule_no_fix(f, "close-by-hand");
 		goto done;
 	}
-	stmt = ts_node_parent(p);
+	stmt = tree_parent(p);
 	if (!syntax_type_is(stmt, "expression_statement") || ts_node_named_child_count(stmt) != 1 ||
 	    !syntax_type_is(value, "await") || !syntax_node_eq(ts_node_named_child(value, 0), call)) {
 		rule_no_fix(f, u.closes.len ? "closed-without-finally" : "never-closed");

@@ -31,6 +31,7 @@
 #include "table.h"
 #include "syntax.h"
 #include "unread_task.scm.h"
+#include "../src/tree.h"
 
 #define UNREAD_TASK_MAX_REFS 64
 
@@ -43,7 +44,7 @@ static const char *const introspection[] = { "locals", "vars", "eval", "exec", N
  * (`t = ..`, `t: T = ..`): a store that reads nothing. */
 static bool plain_store(TSNode id)
 {
-	TSNode p = ts_node_parent(id);
+	TSNode p = tree_parent(id);
 
 	return syntax_type_is(p, "assignment") && syntax_is_field(p, "left", id);
 }

@@ -15,6 +15,7 @@
 #include "table.h"
 #include "useless_timeout.scm.h"
 #include "syntax.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "timeout", NULL };
 
@@ -307,8 +308,8 @@ static int check(struct rule_ctx *ctx, const TSQueryMatch *match)
 	if (scope_context_at(ctx->scopes, ts_node_start_byte(with)) != CONTEXT_ASYNC)
 		return 0;
 	/* a removable block inside a removable one goes with it */
-	for (TSNode p = ts_node_parent(with); removable(ctx, with) && !ts_node_is_null(p);
-	     p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(with); removable(ctx, with) && !ts_node_is_null(p);
+	     p = tree_parent(p)) {
 		if (syntax_type_is(p, "function_definition") || syntax_type_is(p, "lambda") ||
 		    syntax_type_is(p, "class_definition"))
 			break;

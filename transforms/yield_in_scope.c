@@ -20,6 +20,7 @@
 #include "yield_in_cm.scm.h"
 #include "yield_in_cancel_scope.scm.h"
 #include "syntax.h"
+#include "../src/tree.h"
 
 static const char *const tokens[] = { "yield", NULL };
 
@@ -53,7 +54,7 @@ static bool qname_in(const struct rule_ctx *ctx, TSNode expr, const char *const 
 /* True when a decorator of `fn` makes yielding inside a block its purpose. */
 static bool exempt(const struct rule_ctx *ctx, TSNode fn)
 {
-	TSNode dec = ts_node_parent(fn);
+	TSNode dec = tree_parent(fn);
 
 	if (!syntax_type_is(dec, "decorated_definition"))
 		return false;
@@ -108,8 +109,8 @@ static int check_for(struct rule_ctx *ctx, const TSQueryMatch *match, bool cance
 	    !syntax_type_is(ts_node_child(fn, 0), "async") || exempt(ctx, fn))
 		return 0;
 	body = ts_node_child_by_field_name(fn, "body", 4);
-	for (TSNode p = ts_node_parent(y); !ts_node_is_null(p) && !ts_node_eq(p, body);
-	     p = ts_node_parent(p)) {
+	for (TSNode p = tree_parent(y); !ts_node_is_null(p) && !ts_node_eq(p, body);
+	     p = tree_parent(p)) {
 		TSNode first, scope;
 
 		if (!syntax_type_is(p, "with_statement"))
