@@ -195,11 +195,12 @@ static void run_check(void *arg, const TSQuery *ts, const TSQueryMatch *m,
 	rule->check(&ctx, m);
 }
 
+/* `found`: the tokens of src's text, when known (NULL: looked for). */
 static void run_rules(struct pipeline_worker *w, const struct source *src, TSTree *tree,
 		      struct lazy_scopes *lazy, const struct file_settings *fs,
-		      struct vec *findings)
+		      const struct tokens_found *found, struct vec *findings)
 {
-	struct query_env env = { src->text, src->len, lazy_get, lazy, w->match_data };
+	struct query_env env = { src->text, src->len, lazy_get, lazy, w->match_data, found };
 	struct rules_run run = { w->config->query, src, tree, lazy, fs, findings };
 	struct query_sink sink = { rule_enabled, run_check, &run };
 
@@ -478,7 +479,7 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 			break;
 		lazy.tree = tree;
 		lazy.src = &cur;
-		run_rules(w, &cur, tree, &lazy, fs, &found);
+		run_rules(w, &cur, tree, &lazy, fs, NULL, &found);
 		if (w->config->describe_fixes)
 			fixdesc_fill(&found, &cur, tree, lazy_get(&lazy), w->parser);
 		if (found.len)
@@ -643,13 +644,14 @@ static void process(struct pipeline_worker *w, struct source *src,
 	uint32_t refused_at;
 	const char *why;
 	bool blocks_left;
+	struct tokens_found tokens;	/* what query_may_match() found in the text */
 
 	if (out) {
 		buf_clear(out);
 		buf_add(out, src->bytes, src->size);
 	}
 	/* the query's gate first: it turns most files away */
-	if ((!cfg->whole_query && !query_may_match(cfg->query, src->text, src->len)) ||
+	if ((!cfg->whole_query && !query_may_match(cfg->query, src->text, src->len, &tokens)) ||
 	    pipeline_prefilter_skips(cfg->tokens, src->text, src->len) ||
 	    suppress_skip_file(src->text, src->len))
 		return;
@@ -679,7 +681,7 @@ static void process(struct pipeline_worker *w, struct source *src,
 		ts_tree_delete(tree);
 		return;
 	}
-	run_rules(w, src, tree, &lazy, fs, &res->findings);
+	run_rules(w, src, tree, &lazy, fs, cfg->whole_query ? NULL : &tokens, &res->findings);
 	for (size_t i = 0; fs->only && i < res->findings.len; i++) {
 		struct finding *f = vec_at(&res->findings, i);
 		bool wanted = false;

@@ -602,12 +602,15 @@ static bool may_match(const struct query *q, const struct tokens_found *found)
 	       (may_hold_async_def(q, found) && holds_token(&q->parts[QUERY_ASYNC], found));
 }
 
-bool query_may_match(const struct query *q, const char *text, size_t len)
+bool query_may_match(const struct query *q, const char *text, size_t len,
+		     struct tokens_found *found)
 {
-	struct tokens_found found;
+	struct tokens_found mine;
 
-	tokens_scan(q->tokens, text, len, &found);
-	return may_match(q, &found);
+	if (!found)
+		found = &mine;
+	tokens_scan(q->tokens, text, len, found);
+	return may_match(q, found);
 }
 
 void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct query_env *env,
@@ -615,13 +618,17 @@ void query_run(const struct query *q, TSQueryCursor *cur, TSNode root, struct qu
 {
 	struct run r = { q, env, sink, VEC_INIT(TSNode), NULL };
 	const struct query_part *async = &q->parts[QUERY_ASYNC];
-	struct tokens_found found;
+	struct tokens_found mine;
+	const struct tokens_found *found = env->found;
 	bool own, in_defs;
 
-	tokens_scan(q->tokens, env->text, env->len, &found);
-	r.found = whole || tokens_full(q->tokens) ? NULL : &found;
-	own = whole || holds_token(&q->parts[QUERY_WHOLE], &found);
-	in_defs = !whole && may_hold_async_def(q, &found) && holds_token(async, &found);
+	if (!found) {
+		tokens_scan(q->tokens, env->text, env->len, &mine);
+		found = &mine;
+	}
+	r.found = whole || tokens_full(q->tokens) ? NULL : found;
+	own = whole || holds_token(&q->parts[QUERY_WHOLE], found);
+	in_defs = !whole && may_hold_async_def(q, found) && holds_token(async, found);
 
 	/* QUERY_WHOLE finds the async defs too: it runs when they are wanted */
 	if (own || in_defs)

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "rule.h"
 #include "scope.h"
+#include "tokens.h"
 
 struct query;
 
@@ -31,6 +32,9 @@ struct query_env {
 	const struct scope_index *(*scopes)(void *arg);
 	void *arg;
 	void *match_data;	/* pcre2_match_data_8 *, one per worker */
+	/* the tokens the text holds, when query_may_match() found them
+	 * already; NULL: query_run() looks */
+	const struct tokens_found *found;
 };
 
 /* Compiles the queries of `rules` (n of them) into one. The caller frees
@@ -54,8 +58,10 @@ struct query_sink {
 /* False when no rule of the query can match `text`: no rule whose
  * findings may lie anywhere has one of its tokens (transform.tokens) in
  * it, and it holds no `async` or no token of a rule that reports only
- * inside an async def. Then the file need not even be parsed. */
-bool query_may_match(const struct query *q, const char *text, size_t len);
+ * inside an async def. Then the file need not even be parsed. `found`
+ * (may be NULL) gets the tokens it holds, for query_env.found. */
+bool query_may_match(const struct query *q, const char *text, size_t len,
+		     struct tokens_found *found);
 
 /* Runs the query over the tree under `root` (a module) with `cur`. The
  * patterns of rules that report only inside an async def

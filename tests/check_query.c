@@ -89,6 +89,7 @@ static int count_in(const struct transform *const *rules, size_t n, const char *
 	env.scopes = scopes_for;
 	env.arg = idx;
 	env.match_data = query_match_data_new();
+	env.found = NULL;
 	ck_assert_int_eq(query_new(&q, rules, n, &err), 0);
 	query_run(q, cur, ts_tree_root_node(tree), &env, whole, &sink);
 	query_match_data_free(env.match_data);
@@ -244,11 +245,11 @@ START_TEST(token_gates)
 	/* the async defs are found with no token of the other part */
 	ck_assert_int_eq(count(async_only, 1, "async def f():\n    sleep()\n", "G2"), 1);
 	ck_assert_int_eq(query_new(&q, both, 2, &err), 0);
-	ck_assert(!query_may_match(q, "stop()", 6));
-	ck_assert(query_may_match(q, "go()", 4));
-	ck_assert(!query_may_match(q, "sleep()", 7));
-	ck_assert(!query_may_match(q, "async = 1", 9));
-	ck_assert(query_may_match(q, "async def f(): sleep()", 22));
+	ck_assert(!query_may_match(q, "stop()", 6, NULL));
+	ck_assert(query_may_match(q, "go()", 4, NULL));
+	ck_assert(!query_may_match(q, "sleep()", 7, NULL));
+	ck_assert(!query_may_match(q, "async = 1", 9, NULL));
+	ck_assert(query_may_match(q, "async def f(): sleep()", 22, NULL));
 	query_free(q);
 }
 END_TEST
