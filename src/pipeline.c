@@ -616,8 +616,6 @@ static size_t fix_settle(struct pipeline_worker *w, const struct source *src,
 	return total;
 }
 
-/* Fixes, verifies and emits one loaded file. `out`, when not NULL, gets
- * the fixed text whatever the mode. */
 /* The file is skipped for what is at byte `at`. */
 static void refuse(struct file_result *res, const struct source *src, uint32_t at, const char *why)
 {
@@ -629,6 +627,8 @@ static void refuse(struct file_result *res, const struct source *src, uint32_t a
 	res->error = buf_detach(&msg);
 }
 
+/* Fixes, verifies and emits one loaded file. `out`, when not NULL, gets
+ * the fixed text whatever the mode. */
 static void process(struct pipeline_worker *w, struct source *src,
 		    const struct file_settings *fs, struct file_result *res, struct buf *out)
 {
